@@ -1,0 +1,22 @@
+//! Types shared by the Polytune browser app and server.
+//!
+//! Everything that crosses the wire is defined here once, so the app and the server cannot
+//! disagree about a field name. Request types reject unknown fields; every request type has a
+//! `validate` that the app runs before sending and the server runs again on receipt.
+//!
+//! No tokio, no sqlx: this crate builds for wasm32 and native alike.
+
+pub mod accounts;
+pub mod audit;
+pub mod problem;
+pub mod validate;
+pub mod workspaces;
+
+pub use accounts::*;
+pub use audit::*;
+pub use problem::{FieldError, Problem, ProblemCode};
+pub use validate::Validate;
+pub use workspaces::*;
+
+/// Prefix of every JSON route.
+pub const API_PREFIX: &str = "/api/v1";

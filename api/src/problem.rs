@@ -1,0 +1,104 @@
+//! `application/problem+json` error bodies (RFC 9457) with a stable machine-readable `code`.
+//!
+//! The `code` values are part of the API contract: clients and tests match on them, people read
+//! `title`/`detail`. Validation errors carry the JSON path of each bad field in `errors`.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable error codes. Never rename a variant: clients match on the string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// The body is not valid JSON, has wrong types or unknown fields.
+    MalformedBody,
+    /// The body parsed but some fields are not acceptable; see `errors`.
+    ValidationFailed,
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    /// No valid session or token.
+    Unauthenticated,
+    /// Signed in, but the role does not allow this.
+    Forbidden,
+    /// The thing does not exist, or you cannot see it.
+    NotFound,
+    /// The route exists but not with this method.
+    MethodNotAllowed,
+    /// The request conflicts with the current state (e.g. duplicate name).
+    Conflict,
+    /// First-run setup was already done.
+    AlreadySetUp,
+    /// First-run setup is still needed before anything else.
+    SetupRequired,
+    /// Invitation link already used, expired or unknown.
+    InvitationInvalid,
+    /// Wrong email or password.
+    InvalidCredentials,
+    /// Too many attempts; retry later.
+    RateLimited,
+    /// A state-changing request came from another site.
+    OriginRejected,
+    /// The request took too long.
+    Timeout,
+    /// The database could not be reached.
+    Unavailable,
+    /// Something failed on the server; the log has the cause.
+    Internal,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MalformedBody => "malformed_body",
+            Self::ValidationFailed => "validation_failed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::AlreadySetUp => "already_set_up",
+            Self::SetupRequired => "setup_required",
+            Self::InvitationInvalid => "invitation_invalid",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::RateLimited => "rate_limited",
+            Self::OriginRejected => "origin_rejected",
+            Self::Timeout => "timeout",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+/// One bad field: where (`path`, a JSON path like `members[2].role`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// `about:blank` or a URI naming the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ProblemCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}

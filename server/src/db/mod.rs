@@ -1,0 +1,201 @@
+//! The `Database` boundary: every SQL statement of the server lives below this folder.
+//!
+//! One pool type (sqlx's `Any` driver) serves SQLite and PostgreSQL. Queries are written once in
+//! the SQL both dialects share — `$1` placeholders (sqlx binds them by number on SQLite too),
+//! `BIGINT`-compatible integers for times (Unix milliseconds) and flags, text ids — and where the
+//! dialects differ (locking, upserts) the code asks [`Database::dialect`]. Each dialect has its own
+//! migration folder (`migrations/sqlite`, `migrations/postgres`), embedded in the binary and run at
+//! start.
+//!
+//! Handlers never see sqlx errors: methods return [`DbError`], and "no such row" becomes
+//! `DbError::NotFound` here, at the boundary.
+
+pub mod accounts;
+pub mod audit;
+pub mod workspaces;
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor, SqlSafeStr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error in {op}: {source}")]
+    Query {
+        op: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl DbError {
+    /// Wraps a sqlx error with the operation it happened in, sorting out the cases callers
+    /// handle differently (missing row, unique violation, connection loss).
+    pub fn from_sqlx(op: &'static str, source: sqlx::Error) -> Self {
+        match &source {
+            sqlx::Error::RowNotFound => DbError::NotFound,
+            sqlx::Error::Database(e) if e.is_unique_violation() => {
+                DbError::Conflict(e.message().to_owned())
+            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                DbError::Unavailable(source.to_string())
+            }
+            _ => DbError::Query { op, source },
+        }
+    }
+}
+
+/// Shorthand used by every query: `.map_err(q("op"))`.
+pub(crate) fn q(op: &'static str) -> impl FnOnce(sqlx::Error) -> DbError {
+    move |e| DbError::from_sqlx(op, e)
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+#[derive(Clone)]
+pub struct Database {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("dialect", &self.dialect)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Connects (creating the SQLite file if needed), applies the connection settings and runs the
+    /// dialect's migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> DbResult<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else {
+            return Err(DbError::Unavailable(format!(
+                "database URL must start with sqlite: or postgres:// (got {:?})",
+                url.split(':').next().unwrap_or("")
+            )));
+        };
+        let url = match dialect {
+            // Create the file on first start.
+            Dialect::Sqlite if !url.contains("mode=") => Cow::Owned(format!(
+                "{url}{}mode=rwc",
+                if url.contains('?') { '&' } else { '?' }
+            )),
+            _ => Cow::Borrowed(url),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(q("parse database url"))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match dialect {
+                // One writer at a time anyway; a few readers are enough under WAL.
+                Dialect::Sqlite => max_connections.min(8),
+                Dialect::Postgres => max_connections,
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        // WAL lets readers run beside the writer; FULL makes every commit durable
+                        // (jobs and metrics must survive a power cut).
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let db = Database { pool, dialect };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn migrate(&self) -> DbResult<()> {
+        let sources: &[(i64, &str, &'static str)] = match self.dialect {
+            Dialect::Sqlite => &[(
+                1,
+                "accounts",
+                include_str!("../../../migrations/sqlite/0001_accounts.sql"),
+            )],
+            Dialect::Postgres => &[(
+                1,
+                "accounts",
+                include_str!("../../../migrations/postgres/0001_accounts.sql"),
+            )],
+        };
+        let migrations = sources
+            .iter()
+            .map(|(v, d, sql)| {
+                Migration::new(
+                    *v,
+                    Cow::Borrowed(*d),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations)
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `GET /readyz`: can we run a query right now?
+    pub async fn ping(&self) -> DbResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(q("ping"))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

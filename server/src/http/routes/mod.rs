@@ -1,0 +1,33 @@
+//! Route handlers, one file per resource. Paths here are relative to `/api/v1`.
+
+pub mod audit;
+pub mod health;
+pub mod invitations;
+pub mod members;
+pub mod session;
+pub mod setup;
+pub mod tokens;
+pub mod workspaces;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(setup::status, setup::create))
+        .routes(routes!(session::me, session::sign_in, session::sign_out))
+        .routes(routes!(session::sign_out_everywhere))
+        .routes(routes!(invitations::create))
+        .routes(routes!(invitations::show))
+        .routes(routes!(invitations::accept))
+        .routes(routes!(workspaces::list, workspaces::create))
+        .routes(routes!(workspaces::show, workspaces::update))
+        .routes(routes!(workspaces::describe))
+        .routes(routes!(members::list, members::add))
+        .routes(routes!(members::update, members::remove))
+        .routes(routes!(tokens::create))
+        .routes(routes!(audit::workspace_log))
+        .routes(routes!(audit::global_log))
+}

@@ -1,0 +1,47 @@
+//! The state every handler can reach: `AppState(Arc<App>)`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::rate_limit::SignInLimiter;
+use crate::config::Settings;
+use crate::db::Database;
+
+pub struct App {
+    pub db: Database,
+    pub settings: Settings,
+    pub signin_limiter: SignInLimiter,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(db: Database, settings: Settings) -> Self {
+        let signin_limiter = SignInLimiter::new(
+            Duration::from_secs(settings.signin_window_secs),
+            settings.signin_max_per_account,
+            settings.signin_max_per_address,
+        );
+        AppState(Arc::new(App {
+            db,
+            settings,
+            signin_limiter,
+        }))
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.settings.secure_cookies() {
+            "__Host-polytune_session"
+        } else {
+            "polytune_session"
+        }
+    }
+}
