@@ -87,11 +87,7 @@ impl Validate for CreateInvitation {
         validate::email("email", &self.email, &mut e);
         if self.workspace_id.is_some() != self.role.is_some() {
             e.push(FieldError::new(
-                if self.role.is_none() {
-                    "role"
-                } else {
-                    "workspace_id"
-                },
+                if self.role.is_none() { "role" } else { "workspace_id" },
                 "workspace_id and role go together",
             ));
         }

@@ -17,15 +17,9 @@ pub trait Validate {
 pub fn password(path: &str, value: &str, errors: &mut Vec<FieldError>) {
     let n = value.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            path,
-            format!("must be at least {MIN_PASSWORD_CHARS} characters long"),
-        ));
+        errors.push(FieldError::new(path, format!("must be at least {MIN_PASSWORD_CHARS} characters long")));
     } else if n > MAX_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            path,
-            format!("must be at most {MAX_PASSWORD_CHARS} characters long"),
-        ));
+        errors.push(FieldError::new(path, format!("must be at most {MAX_PASSWORD_CHARS} characters long")));
     }
 }
 
@@ -35,10 +29,7 @@ pub fn name(path: &str, value: &str, errors: &mut Vec<FieldError>) {
     if trimmed.is_empty() {
         errors.push(FieldError::new(path, "must not be empty"));
     } else if trimmed.chars().count() > MAX_NAME_CHARS {
-        errors.push(FieldError::new(
-            path,
-            format!("must be at most {MAX_NAME_CHARS} characters long"),
-        ));
+        errors.push(FieldError::new(path, format!("must be at most {MAX_NAME_CHARS} characters long")));
     } else if trimmed.chars().any(char::is_control) {
         errors.push(FieldError::new(path, "must not contain control characters"));
     }
@@ -60,10 +51,7 @@ pub fn email(path: &str, value: &str, errors: &mut Vec<FieldError>) {
             None => false,
         };
     if !ok {
-        errors.push(FieldError::new(
-            path,
-            "must be an email address like name@example.org",
-        ));
+        errors.push(FieldError::new(path, "must be an email address like name@example.org"));
     }
 }
 
@@ -95,10 +83,7 @@ mod tests {
     #[test]
     fn names_accept_any_script_but_not_blank_or_control() {
         assert!(check(name, "Қазақ тілі"));
-        assert!(
-            check(name, "<script>alert(1)</script>"),
-            "HTML is text, escaped on output"
-        );
+        assert!(check(name, "<script>alert(1)</script>"), "HTML is text, escaped on output");
         assert!(!check(name, "   "));
         assert!(!check(name, "a\u{0007}b"));
         assert!(!check(name, &"x".repeat(121)));

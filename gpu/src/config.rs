@@ -5,19 +5,11 @@ use serde::Deserialize;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("config.json is not valid JSON at line {line}, column {column}: {message}")]
-    Json {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Json { line: usize, column: usize, message: String },
     #[error("config.json: model_type {0:?} is not a Llama-family decoder (llama, mistral, qwen2)")]
     UnsupportedArchitecture(String),
     #[error("config.json: {field} is {value}, which does not divide evenly: {why}")]
-    Inconsistent {
-        field: &'static str,
-        value: usize,
-        why: String,
-    },
+    Inconsistent { field: &'static str, value: usize, why: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -65,10 +57,7 @@ impl ModelConfig {
             return Err(ConfigError::Inconsistent {
                 field: "hidden_size",
                 value: cfg.hidden_size,
-                why: format!(
-                    "must be a multiple of num_attention_heads ({})",
-                    cfg.num_attention_heads
-                ),
+                why: format!("must be a multiple of num_attention_heads ({})", cfg.num_attention_heads),
             });
         }
         let kv = cfg.kv_heads();
@@ -76,10 +65,7 @@ impl ModelConfig {
             return Err(ConfigError::Inconsistent {
                 field: "num_key_value_heads",
                 value: kv,
-                why: format!(
-                    "must divide num_attention_heads ({})",
-                    cfg.num_attention_heads
-                ),
+                why: format!("must divide num_attention_heads ({})", cfg.num_attention_heads),
             });
         }
         Ok(cfg)
@@ -114,18 +100,9 @@ mod tests {
     #[test]
     fn rejects_other_architectures_and_bad_shapes() {
         let bert = SMOLLM2.replace("\"llama\"", "\"bert\"");
-        assert!(matches!(
-            ModelConfig::from_json(&bert),
-            Err(ConfigError::UnsupportedArchitecture(_))
-        ));
+        assert!(matches!(ModelConfig::from_json(&bert), Err(ConfigError::UnsupportedArchitecture(_))));
         let bad = SMOLLM2.replace("\"num_key_value_heads\":3", "\"num_key_value_heads\":4");
-        assert!(matches!(
-            ModelConfig::from_json(&bad),
-            Err(ConfigError::Inconsistent { .. })
-        ));
-        assert!(matches!(
-            ModelConfig::from_json("{"),
-            Err(ConfigError::Json { .. })
-        ));
+        assert!(matches!(ModelConfig::from_json(&bad), Err(ConfigError::Inconsistent { .. })));
+        assert!(matches!(ModelConfig::from_json("{"), Err(ConfigError::Json { .. })));
     }
 }

@@ -68,12 +68,7 @@ pub struct SettingsArgs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     /// Database: sqlite:PATH or postgres://… (secret) [default: sqlite:<data_dir>/polytune.db; DATABASE_URL is read too]
-    #[arg(
-        long,
-        env = "POLYTUNE_DATABASE_URL",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "POLYTUNE_DATABASE_URL", hide_env_values = true, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<Secret>,
     /// File holding the database URL (for secrets mounted as files)
@@ -203,9 +198,8 @@ impl Settings {
         }
         let mut settings: Settings = figment.merge(Serialized::defaults(args)).extract()?;
         if let Some(path) = &args.database_url_file {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                anyhow::anyhow!("reading POLYTUNE_DATABASE_URL_FILE {}: {e}", path.display())
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("reading POLYTUNE_DATABASE_URL_FILE {}: {e}", path.display()))?;
             settings.database_url = Some(Secret(text.trim().to_owned()));
         }
         if settings.database_url.is_none() {
@@ -229,9 +223,7 @@ impl Settings {
 
     /// Cookies get `Secure` and the `__Host-` prefix when people reach the studio over https.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 }
 
@@ -249,15 +241,9 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        let s = Settings {
-            database_url: Some(Secret("postgres://u:hunter2@db/x".into())),
-            ..Settings::default()
-        };
+        let s = Settings { database_url: Some(Secret("postgres://u:hunter2@db/x".into())), ..Settings::default() };
         assert!(!format!("{s:?}").contains("hunter2"));
-        assert_eq!(
-            redact_url("postgres://u:hunter2@db/x"),
-            "postgres://[redacted]@db/x"
-        );
+        assert_eq!(redact_url("postgres://u:hunter2@db/x"), "postgres://[redacted]@db/x");
     }
 
     #[test]
@@ -265,27 +251,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("polytune-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("p.toml");
-        std::fs::write(
-            &file,
-            "listen = \"127.0.0.1:9999\"\nsession_idle_secs = 60\n",
-        )
-        .unwrap();
-        let args = SettingsArgs {
-            config: Some(file.clone()),
-            session_idle_secs: Some(5),
-            ..Default::default()
-        };
+        std::fs::write(&file, "listen = \"127.0.0.1:9999\"\nsession_idle_secs = 60\n").unwrap();
+        let args = SettingsArgs { config: Some(file.clone()), session_idle_secs: Some(5), ..Default::default() };
         let s = Settings::load(&args).unwrap();
         assert_eq!(s.listen.port(), 9999, "file beats default");
         assert_eq!(s.session_idle_secs, 5, "flag/env beats file");
         assert_eq!(s.max_body_bytes, 1 << 20, "default stays");
         std::fs::write(&file, "no_such_setting = 1\n").unwrap();
-        assert!(
-            Settings::load(&SettingsArgs {
-                config: Some(file),
-                ..Default::default()
-            })
-            .is_err()
-        );
+        assert!(Settings::load(&SettingsArgs { config: Some(file), ..Default::default() }).is_err());
     }
 }

@@ -16,10 +16,7 @@ use crate::db::DbError;
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("request body is malformed: {detail}")]
-    Malformed {
-        detail: String,
-        path: Option<String>,
-    },
+    Malformed { detail: String, path: Option<String> },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("payload too large")]
@@ -73,19 +70,10 @@ pub fn problem(
     detail: Option<String>,
     errors: Vec<FieldError>,
 ) -> Response {
-    let body = Problem {
-        kind: "about:blank".into(),
-        title: title.into(),
-        status: status.as_u16(),
-        code,
-        detail,
-        errors,
-    };
+    let body =
+        Problem { kind: "about:blank".into(), title: title.into(), status: status.as_u16(), code, detail, errors };
     let mut res = (status, axum::Json(body)).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     res
 }
 
@@ -105,12 +93,20 @@ impl IntoResponse for ApiError {
             ApiError::PayloadTooLarge => {
                 problem(S::PAYLOAD_TOO_LARGE, C::PayloadTooLarge, "The request body is too large", None, vec![])
             }
-            ApiError::Unauthenticated => {
-                problem(S::UNAUTHORIZED, C::Unauthenticated, "Please sign in", Some("No valid session or API token.".into()), vec![])
+            ApiError::Unauthenticated => problem(
+                S::UNAUTHORIZED,
+                C::Unauthenticated,
+                "Please sign in",
+                Some("No valid session or API token.".into()),
+                vec![],
+            ),
+            ApiError::Forbidden(why) => {
+                problem(S::FORBIDDEN, C::Forbidden, "You are not allowed to do this", Some(why.into()), vec![])
             }
-            ApiError::Forbidden(why) => problem(S::FORBIDDEN, C::Forbidden, "You are not allowed to do this", Some(why.into()), vec![]),
             ApiError::NotFound => problem(S::NOT_FOUND, C::NotFound, "Not found", None, vec![]),
-            ApiError::Conflict(m) => problem(S::CONFLICT, C::Conflict, "This conflicts with what is there", Some(m), vec![]),
+            ApiError::Conflict(m) => {
+                problem(S::CONFLICT, C::Conflict, "This conflicts with what is there", Some(m), vec![])
+            }
             ApiError::AlreadySetUp => problem(
                 S::CONFLICT,
                 C::AlreadySetUp,
@@ -151,7 +147,13 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
-                problem(S::SERVICE_UNAVAILABLE, C::Unavailable, "The database cannot be reached right now", None, vec![])
+                problem(
+                    S::SERVICE_UNAVAILABLE,
+                    C::Unavailable,
+                    "The database cannot be reached right now",
+                    None,
+                    vec![],
+                )
             }
             ApiError::Internal(cause) => {
                 tracing::error!(cause = format!("{cause:#}"), "internal error");

@@ -30,8 +30,8 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_env("POLYTUNE_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter =
+        EnvFilter::try_from_env("POLYTUNE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
         LogFormat::Json => builder.json().init(),
@@ -44,9 +44,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     let url = settings.database_url();
     tracing::info!(database = %config::redact_url(&url), "connecting to the database");
-    let db = db::Database::connect(&url, settings.db_max_connections)
-        .await
-        .context("opening the database")?;
+    let db = db::Database::connect(&url, settings.db_max_connections).await.context("opening the database")?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
@@ -54,12 +52,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let state = state::AppState::new(db.clone(), settings);
     let app = http::router(state);
     tracing::info!("Polytune is ready at http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

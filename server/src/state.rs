@@ -30,18 +30,10 @@ impl AppState {
             settings.signin_max_per_account,
             settings.signin_max_per_address,
         );
-        AppState(Arc::new(App {
-            db,
-            settings,
-            signin_limiter,
-        }))
+        AppState(Arc::new(App { db, settings, signin_limiter }))
     }
 
     pub fn session_cookie_name(&self) -> &'static str {
-        if self.settings.secure_cookies() {
-            "__Host-polytune_session"
-        } else {
-            "polytune_session"
-        }
+        if self.settings.secure_cookies() { "__Host-polytune_session" } else { "polytune_session" }
     }
 }

@@ -56,25 +56,14 @@ pub type WorkspaceOwner = WorkspaceCap<OwnerLevel>;
 impl<R: MinRole> FromRequestParts<AppState> for WorkspaceCap<R> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let actor = SignedIn::from_request_parts(parts, state).await?;
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound)?;
+        let Path(params) =
+            Path::<HashMap<String, String>>::from_request_parts(parts, state).await.map_err(|_| ApiError::NotFound)?;
         let workspace_id = params.get("workspace_id").ok_or(ApiError::NotFound)?;
-        let mut workspace = state
-            .db
-            .workspace_for_member(workspace_id, &actor.user.id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        if let Session::Token {
-            workspace_id: scope,
-            role,
-        } = &actor.session
-        {
+        let mut workspace =
+            state.db.workspace_for_member(workspace_id, &actor.user.id).await?.ok_or(ApiError::NotFound)?;
+        if let Session::Token { workspace_id: scope, role } = &actor.session {
             if scope != workspace_id {
                 return Err(ApiError::NotFound);
             }
@@ -87,15 +76,9 @@ impl<R: MinRole> FromRequestParts<AppState> for WorkspaceCap<R> {
             }));
         }
         if R::WRITES && workspace.archived {
-            return Err(ApiError::Conflict(
-                "This workspace is archived; an owner can restore it.".into(),
-            ));
+            return Err(ApiError::Conflict("This workspace is archived; an owner can restore it.".into()));
         }
-        Ok(WorkspaceCap {
-            workspace,
-            actor,
-            _role: PhantomData,
-        })
+        Ok(WorkspaceCap { workspace, actor, _role: PhantomData })
     }
 }
 
@@ -107,10 +90,7 @@ pub struct Admin(pub SignedIn);
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let who = SignedIn::from_request_parts(parts, state).await?;
         match who.session {
             Session::Cookie { .. } if who.user.is_admin => Ok(Admin(who)),

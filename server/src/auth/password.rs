@@ -24,28 +24,18 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 
 /// Verifies against a stored PHC string. A malformed stored hash verifies as false.
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
-    Ok(
-        tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
-            Ok(parsed) => hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
-            Err(_) => false,
-        })
-        .await?,
-    )
+    Ok(tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
+        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    })
+    .await?)
 }
 
 /// A hash of a random password, verified against when the email is unknown so that a wrong
 /// email takes as long as a wrong password.
 pub async fn dummy_hash() -> &'static str {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_init(|| async {
-            hash(super::secret::random_token())
-                .await
-                .unwrap_or_default()
-        })
-        .await
+    DUMMY.get_or_init(|| async { hash(super::secret::random_token()).await.unwrap_or_default() }).await
 }
 
 #[cfg(test)]
@@ -54,20 +44,8 @@ mod tests {
     async fn hashes_are_argon2id_with_the_stated_cost_and_verify() {
         let h = super::hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(
-            super::verify("correct horse battery".into(), h.clone())
-                .await
-                .unwrap()
-        );
-        assert!(
-            !super::verify("wrong horse battery".into(), h)
-                .await
-                .unwrap()
-        );
-        assert!(
-            !super::verify("x".into(), "not a hash".into())
-                .await
-                .unwrap()
-        );
+        assert!(super::verify("correct horse battery".into(), h.clone()).await.unwrap());
+        assert!(!super::verify("wrong horse battery".into(), h).await.unwrap());
+        assert!(!super::verify("x".into(), "not a hash".into()).await.unwrap());
     }
 }

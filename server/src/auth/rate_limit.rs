@@ -17,12 +17,7 @@ pub struct SignInLimiter {
 
 impl SignInLimiter {
     pub fn new(window: Duration, per_account: usize, per_address: usize) -> Self {
-        Self {
-            window,
-            per_account,
-            per_address,
-            failures: Mutex::new(HashMap::new()),
-        }
+        Self { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
     }
 
     /// `Err(retry_after)` when the account or the address has failed too often lately.
@@ -30,15 +25,9 @@ impl SignInLimiter {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = None;
-        for (key, limit) in [
-            (format!("a:{email}"), self.per_account),
-            (format!("i:{ip}"), self.per_address),
-        ] {
+        for (key, limit) in [(format!("a:{email}"), self.per_account), (format!("i:{ip}"), self.per_address)] {
             if let Some(q) = map.get_mut(&key) {
-                while q
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) > self.window)
-                {
+                while q.front().is_some_and(|t| now.duration_since(*t) > self.window) {
                     q.pop_front();
                 }
                 if q.len() >= limit {
@@ -69,10 +58,7 @@ impl SignInLimiter {
 
     /// A successful sign-in clears the account's failures (not the address's).
     pub fn record_success(&self, email: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&format!("a:{email}"));
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&format!("a:{email}"));
     }
 }
 
@@ -88,17 +74,11 @@ mod tests {
             assert!(l.check("a@x.org", "1.1.1.1").is_ok());
             l.record_failure("a@x.org", "1.1.1.1");
         }
-        assert!(
-            l.check("a@x.org", "2.2.2.2").is_err(),
-            "account limit applies from any address"
-        );
+        assert!(l.check("a@x.org", "2.2.2.2").is_err(), "account limit applies from any address");
         assert!(l.check("b@x.org", "2.2.2.2").is_ok());
         l.record_failure("b@x.org", "1.1.1.1");
         l.record_failure("c@x.org", "1.1.1.1");
-        assert!(
-            l.check("d@x.org", "1.1.1.1").is_err(),
-            "address limit: 5 failures from 1.1.1.1"
-        );
+        assert!(l.check("d@x.org", "1.1.1.1").is_err(), "address limit: 5 failures from 1.1.1.1");
         assert!(l.check("d@x.org", "3.3.3.3").is_ok());
     }
 }

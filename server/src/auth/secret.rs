@@ -28,9 +28,6 @@ mod tests {
         let a = super::random_token();
         assert_eq!(a.len(), 43);
         assert_ne!(a, super::random_token());
-        assert_eq!(
-            super::digest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(super::digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

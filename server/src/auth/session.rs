@@ -47,47 +47,25 @@ fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(cached) = parts.extensions.get::<SignedIn>() {
             return Ok(cached.clone());
         }
         let signed_in = if let Some(auth) = parts.headers.get(AUTHORIZATION) {
-            let token = auth
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .ok_or(ApiError::Unauthenticated)?;
-            let grant = state
-                .db
-                .token_grant(&secret::digest(token.trim()))
-                .await?
-                .ok_or(ApiError::Unauthenticated)?;
+            let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(ApiError::Unauthenticated)?;
+            let grant = state.db.token_grant(&secret::digest(token.trim())).await?.ok_or(ApiError::Unauthenticated)?;
             SignedIn {
                 user: grant.user,
-                session: Session::Token {
-                    workspace_id: grant.workspace_id,
-                    role: grant.role,
-                },
+                session: Session::Token { workspace_id: grant.workspace_id, role: grant.role },
             }
         } else {
-            let id = cookie_value(parts, state.session_cookie_name())
-                .ok_or(ApiError::Unauthenticated)?;
+            let id = cookie_value(parts, state.session_cookie_name()).ok_or(ApiError::Unauthenticated)?;
             let id_hash = secret::digest(id);
             let idle_ms = (state.settings.session_idle_secs * 1000) as i64;
             // Refresh the idle clock at most every 30 s (or a quarter of the idle time if shorter).
             let touch_after = (idle_ms / 4).min(30_000);
-            let user = state
-                .db
-                .session_user(&id_hash, idle_ms, touch_after)
-                .await?
-                .ok_or(ApiError::Unauthenticated)?;
-            SignedIn {
-                user,
-                session: Session::Cookie { id_hash },
-            }
+            let user = state.db.session_user(&id_hash, idle_ms, touch_after).await?.ok_or(ApiError::Unauthenticated)?;
+            SignedIn { user, session: Session::Cookie { id_hash } }
         };
         parts.extensions.insert(signed_in.clone());
         Ok(signed_in)
@@ -102,10 +80,7 @@ pub struct ClientIp(pub String);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if state.settings.trust_forwarded_for {
             let forwarded = parts
                 .headers
@@ -118,10 +93,7 @@ impl FromRequestParts<AppState> for ClientIp {
                 return Ok(ClientIp(ip));
             }
         }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
     }
 }
@@ -129,16 +101,11 @@ impl FromRequestParts<AppState> for ClientIp {
 /// `Set-Cookie` for a new session (or, with `value = None`, one that clears it).
 pub fn session_cookie(state: &AppState, value: Option<&str>) -> HeaderValue {
     let name = state.session_cookie_name();
-    let secure = if state.settings.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
     let cookie = match value {
-        Some(v) => format!(
-            "{name}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            state.settings.session_max_secs
-        ),
+        Some(v) => {
+            format!("{name}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", state.settings.session_max_secs)
+        }
         None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
     // Built from a fixed name and URL-safe base64: always a valid header value.

@@ -17,13 +17,7 @@ pub struct UserRow {
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> User {
-        User {
-            id: r.id,
-            email: r.email,
-            name: r.name,
-            is_admin: r.is_admin != 0,
-            created_at: r.created_at,
-        }
+        User { id: r.id, email: r.email, name: r.name, is_admin: r.is_admin != 0, created_at: r.created_at }
     }
 }
 
@@ -61,26 +55,15 @@ const USER_COLUMNS: &str = "id, email, name, password_hash, is_admin, created_at
 
 impl Database {
     pub async fn count_users(&self) -> DbResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(self.pool())
-            .await
-            .map_err(q("count users"))
+        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await.map_err(q("count users"))
     }
 
     /// Creates the first administrator, atomically refusing if any account exists.
     /// Returns `Conflict` when setup was already done.
-    pub async fn create_first_admin(
-        &self,
-        email: &str,
-        name: &str,
-        password_hash: &str,
-    ) -> DbResult<User> {
+    pub async fn create_first_admin(&self, email: &str, name: &str, password_hash: &str) -> DbResult<User> {
         let mut tx = self.pool().begin().await.map_err(q("begin setup"))?;
         if self.dialect() == Dialect::Postgres {
-            sqlx::query("LOCK TABLE users IN EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await
-                .map_err(q("lock users"))?;
+            sqlx::query("LOCK TABLE users IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(q("lock users"))?;
         }
         let id = super::new_id();
         let now = now_ms();
@@ -101,34 +84,20 @@ impl Database {
             return Err(DbError::Conflict("setup already done".into()));
         }
         tx.commit().await.map_err(q("commit setup"))?;
-        Ok(User {
-            id,
-            email: email.into(),
-            name: name.into(),
-            is_admin: true,
-            created_at: now,
-        })
+        Ok(User { id, email: email.into(), name: name.into(), is_admin: true, created_at: now })
     }
 
     pub async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRow>> {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
-        )))
-        .bind(email)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(q("user by email"))
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1")))
+            .bind(email)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("user by email"))
     }
 
     // ---- sessions -------------------------------------------------------------------------
 
-    pub async fn create_session(
-        &self,
-        id_hash: &str,
-        user_id: &str,
-        expires_at: i64,
-        client_ip: &str,
-    ) -> DbResult<()> {
+    pub async fn create_session(&self, id_hash: &str, user_id: &str, expires_at: i64, client_ip: &str) -> DbResult<()> {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, client_ip) \
@@ -149,12 +118,7 @@ impl Database {
     /// The user of a live session, refreshing its idle clock. A session is live while
     /// `now < expires_at` (absolute) and `now - last_seen_at < idle_ms`. `touch_after_ms` spares a
     /// write on every request: `last_seen_at` is only moved when it is at least that old.
-    pub async fn session_user(
-        &self,
-        id_hash: &str,
-        idle_ms: i64,
-        touch_after_ms: i64,
-    ) -> DbResult<Option<User>> {
+    pub async fn session_user(&self, id_hash: &str, idle_ms: i64, touch_after_ms: i64) -> DbResult<Option<User>> {
         let now = now_ms();
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.created_at, s.last_seen_at \
@@ -168,9 +132,7 @@ impl Database {
         .await
         .map_err(q("session user"))?;
         let Some(row) = row else { return Ok(None) };
-        let last_seen: i64 = row
-            .try_get("last_seen_at")
-            .map_err(q("session last_seen"))?;
+        let last_seen: i64 = row.try_get("last_seen_at").map_err(q("session last_seen"))?;
         let user = <UserRow as sqlx::FromRow<_>>::from_row(&row).map_err(q("session row"))?;
         if now - last_seen >= touch_after_ms {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
@@ -239,12 +201,7 @@ impl Database {
     /// Uses an invitation: marks it accepted (only if still unused and unexpired), creates the
     /// account and its membership, all in one transaction. `NotFound` when the link is no longer
     /// valid — including when two people race to use it.
-    pub async fn accept_invitation(
-        &self,
-        token_hash: &str,
-        name: &str,
-        password_hash: &str,
-    ) -> DbResult<User> {
+    pub async fn accept_invitation(&self, token_hash: &str, name: &str, password_hash: &str) -> DbResult<User> {
         let now = now_ms();
         let mut tx = self.pool().begin().await.map_err(q("begin accept"))?;
         let inv: Option<InvitationRow> = sqlx::query_as(
@@ -258,16 +215,18 @@ impl Database {
         .map_err(q("find invitation"))?;
         let inv = inv.ok_or(DbError::NotFound)?;
         let user_id = super::new_id();
-        sqlx::query("INSERT INTO users (id, email, name, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&user_id)
-            .bind(&inv.email)
-            .bind(name)
-            .bind(password_hash)
-            .bind(inv.make_admin)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(q("insert invited user"))?;
+        sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&user_id)
+        .bind(&inv.email)
+        .bind(name)
+        .bind(password_hash)
+        .bind(inv.make_admin)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(q("insert invited user"))?;
         let used = sqlx::query(
             "UPDATE invitations SET accepted_at = $1, accepted_user_id = $2 WHERE id = $3 AND accepted_at IS NULL",
         )
@@ -292,13 +251,7 @@ impl Database {
                 .map_err(q("insert invited membership"))?;
         }
         tx.commit().await.map_err(q("commit accept"))?;
-        Ok(User {
-            id: user_id,
-            email: inv.email,
-            name: name.into(),
-            is_admin: inv.make_admin != 0,
-            created_at: now,
-        })
+        Ok(User { id: user_id, email: inv.email, name: name.into(), is_admin: inv.make_admin != 0, created_at: now })
     }
 
     // ---- API tokens -----------------------------------------------------------------------

@@ -37,10 +37,7 @@ pub enum DbError {
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error in {op}: {source}")]
-    Query {
-        op: &'static str,
-        source: sqlx::Error,
-    },
+    Query { op: &'static str, source: sqlx::Error },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -51,9 +48,7 @@ impl DbError {
     pub fn from_sqlx(op: &'static str, source: sqlx::Error) -> Self {
         match &source {
             sqlx::Error::RowNotFound => DbError::NotFound,
-            sqlx::Error::Database(e) if e.is_unique_violation() => {
-                DbError::Conflict(e.message().to_owned())
-            }
+            sqlx::Error::Database(e) if e.is_unique_violation() => DbError::Conflict(e.message().to_owned()),
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 DbError::Unavailable(source.to_string())
             }
@@ -77,9 +72,7 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
-            .field("dialect", &self.dialect)
-            .finish_non_exhaustive()
+        f.debug_struct("Database").field("dialect", &self.dialect).finish_non_exhaustive()
     }
 }
 
@@ -100,10 +93,9 @@ impl Database {
         };
         let url = match dialect {
             // Create the file on first start.
-            Dialect::Sqlite if !url.contains("mode=") => Cow::Owned(format!(
-                "{url}{}mode=rwc",
-                if url.contains('?') { '&' } else { '?' }
-            )),
+            Dialect::Sqlite if !url.contains("mode=") => {
+                Cow::Owned(format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' }))
+            }
             _ => Cow::Borrowed(url),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(q("parse database url"))?;
@@ -146,41 +138,20 @@ impl Database {
 
     async fn migrate(&self) -> DbResult<()> {
         let sources: &[(i64, &str, &'static str)] = match self.dialect {
-            Dialect::Sqlite => &[(
-                1,
-                "accounts",
-                include_str!("../../../migrations/sqlite/0001_accounts.sql"),
-            )],
-            Dialect::Postgres => &[(
-                1,
-                "accounts",
-                include_str!("../../../migrations/postgres/0001_accounts.sql"),
-            )],
+            Dialect::Sqlite => &[(1, "accounts", include_str!("../../../migrations/sqlite/0001_accounts.sql"))],
+            Dialect::Postgres => &[(1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql"))],
         };
         let migrations = sources
             .iter()
-            .map(|(v, d, sql)| {
-                Migration::new(
-                    *v,
-                    Cow::Borrowed(*d),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
-            })
+            .map(|(v, d, sql)| Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, sql.into_sql_str(), false))
             .collect();
-        Migrator::with_migrations(migrations)
-            .run(&self.pool)
-            .await?;
+        Migrator::with_migrations(migrations).run(&self.pool).await?;
         Ok(())
     }
 
     /// `GET /readyz`: can we run a query right now?
     pub async fn ping(&self) -> DbResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(q("ping"))?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(q("ping"))?;
         Ok(())
     }
 
@@ -190,10 +161,7 @@ impl Database {
 }
 
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 pub fn new_id() -> String {

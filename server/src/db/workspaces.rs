@@ -11,20 +11,11 @@ fn workspace_from_row(row: &sqlx::any::AnyRow) -> DbResult<Workspace> {
     Ok(Workspace {
         id: row.try_get("id").map_err(q("workspace id"))?,
         name: row.try_get("name").map_err(q("workspace name"))?,
-        description: row
-            .try_get("description")
-            .map_err(q("workspace description"))?,
-        archived: row
-            .try_get::<Option<i64>, _>("archived_at")
-            .map_err(q("workspace archived"))?
-            .is_some(),
+        description: row.try_get("description").map_err(q("workspace description"))?,
+        archived: row.try_get::<Option<i64>, _>("archived_at").map_err(q("workspace archived"))?.is_some(),
         created_at: row.try_get("created_at").map_err(q("workspace created"))?,
-        role: Role::parse(&role).ok_or(DbError::Conflict(format!(
-            "unknown role {role:?} in database"
-        )))?,
-        member_count: row
-            .try_get("member_count")
-            .map_err(q("workspace members"))?,
+        role: Role::parse(&role).ok_or(DbError::Conflict(format!("unknown role {role:?} in database")))?,
+        member_count: row.try_get("member_count").map_err(q("workspace members"))?,
     })
 }
 
@@ -38,9 +29,7 @@ fn member_from_row(row: &sqlx::any::AnyRow) -> DbResult<Member> {
         user_id: row.try_get("user_id").map_err(q("member id"))?,
         email: row.try_get("email").map_err(q("member email"))?,
         name: row.try_get("name").map_err(q("member name"))?,
-        role: Role::parse(&role).ok_or(DbError::Conflict(format!(
-            "unknown role {role:?} in database"
-        )))?,
+        role: Role::parse(&role).ok_or(DbError::Conflict(format!("unknown role {role:?} in database")))?,
         added_at: row.try_get("added_at").map_err(q("member added"))?,
     })
 }
@@ -50,21 +39,15 @@ impl Database {
     pub async fn create_workspace(&self, name: &str, owner_id: &str) -> DbResult<Workspace> {
         let id = super::new_id();
         let now = now_ms();
-        let mut tx = self
-            .pool()
-            .begin()
+        let mut tx = self.pool().begin().await.map_err(q("begin create workspace"))?;
+        sqlx::query("INSERT INTO workspaces (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(name)
+            .bind(owner_id)
+            .bind(now)
+            .execute(&mut *tx)
             .await
-            .map_err(q("begin create workspace"))?;
-        sqlx::query(
-            "INSERT INTO workspaces (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&id)
-        .bind(name)
-        .bind(owner_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(q("insert workspace"))?;
+            .map_err(q("insert workspace"))?;
         sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, added_at) VALUES ($1, $2, 'owner', $3)")
             .bind(&id)
             .bind(owner_id)
@@ -85,11 +68,7 @@ impl Database {
     }
 
     /// The workspaces a person belongs to, newest first; archived ones only when asked.
-    pub async fn workspaces_of(
-        &self,
-        user_id: &str,
-        include_archived: bool,
-    ) -> DbResult<Vec<Workspace>> {
+    pub async fn workspaces_of(&self, user_id: &str, include_archived: bool) -> DbResult<Vec<Workspace>> {
         let sql = format!(
             "{WORKSPACE_SELECT} WHERE m.user_id = $1 AND ($2 = 1 OR w.archived_at IS NULL) ORDER BY w.created_at DESC, w.id"
         );
@@ -104,11 +83,7 @@ impl Database {
 
     /// The workspace as seen by `user_id`, or `None` if it does not exist or they are not a member
     /// (the two are indistinguishable on purpose).
-    pub async fn workspace_for_member(
-        &self,
-        workspace_id: &str,
-        user_id: &str,
-    ) -> DbResult<Option<Workspace>> {
+    pub async fn workspace_for_member(&self, workspace_id: &str, user_id: &str) -> DbResult<Option<Workspace>> {
         let sql = format!("{WORKSPACE_SELECT} WHERE w.id = $1 AND m.user_id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(workspace_id)
@@ -129,11 +104,7 @@ impl Database {
         Ok(())
     }
 
-    pub async fn set_workspace_description(
-        &self,
-        workspace_id: &str,
-        description: &str,
-    ) -> DbResult<()> {
+    pub async fn set_workspace_description(&self, workspace_id: &str, description: &str) -> DbResult<()> {
         sqlx::query("UPDATE workspaces SET description = $1 WHERE id = $2")
             .bind(description)
             .bind(workspace_id)
@@ -167,12 +138,7 @@ impl Database {
 
     /// Adds an existing account. `NotFound` if no account has that email, `Conflict` if it is
     /// already a member.
-    pub async fn add_member(
-        &self,
-        workspace_id: &str,
-        email: &str,
-        role: Role,
-    ) -> DbResult<Member> {
+    pub async fn add_member(&self, workspace_id: &str, email: &str, role: Role) -> DbResult<Member> {
         let user = self.user_by_email(email).await?.ok_or(DbError::NotFound)?;
         let now = now_ms();
         sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, added_at) VALUES ($1, $2, $3, $4)")
@@ -183,28 +149,13 @@ impl Database {
             .execute(self.pool())
             .await
             .map_err(q("add member"))?;
-        Ok(Member {
-            user_id: user.id,
-            email: user.email,
-            name: user.name,
-            role,
-            added_at: now,
-        })
+        Ok(Member { user_id: user.id, email: user.email, name: user.name, role, added_at: now })
     }
 
     /// Changes a member's role, or removes them (`role = None`), refusing to leave the workspace
     /// without an owner. Returns the member as they were.
-    pub async fn change_member(
-        &self,
-        workspace_id: &str,
-        user_id: &str,
-        role: Option<Role>,
-    ) -> DbResult<Member> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(q("begin change member"))?;
+    pub async fn change_member(&self, workspace_id: &str, user_id: &str, role: Option<Role>) -> DbResult<Member> {
+        let mut tx = self.pool().begin().await.map_err(q("begin change member"))?;
         let row = sqlx::query(
             "SELECT m.user_id, u.email, u.name, m.role, m.added_at FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.workspace_id = $1 AND m.user_id = $2",
@@ -217,29 +168,24 @@ impl Database {
         .ok_or(DbError::NotFound)?;
         let before = member_from_row(&row)?;
         if before.role == Role::Owner && role != Some(Role::Owner) {
-            let owners: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner'",
-            )
-            .bind(workspace_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(q("count owners"))?;
+            let owners: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner'")
+                    .bind(workspace_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(q("count owners"))?;
             if owners <= 1 {
-                return Err(DbError::Conflict(
-                    "a workspace needs at least one owner".into(),
-                ));
+                return Err(DbError::Conflict("a workspace needs at least one owner".into()));
             }
         }
         match role {
-            Some(role) => sqlx::query(
-                "UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3",
-            )
-            .bind(role.as_str())
-            .bind(workspace_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(q("update member"))?,
+            Some(role) => sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
+                .bind(role.as_str())
+                .bind(workspace_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(q("update member"))?,
             None => sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
                 .bind(workspace_id)
                 .bind(user_id)

@@ -35,18 +35,11 @@ where
             });
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(ref inner)
-                if inner.body_text().contains("length limit") =>
-            {
+            BytesRejection::FailedToBufferBody(ref inner) if inner.body_text().contains("length limit") => {
                 ApiError::PayloadTooLarge
             }
-            other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge
-            }
-            other => ApiError::Malformed {
-                detail: other.body_text(),
-                path: None,
-            },
+            other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            other => ApiError::Malformed { detail: other.body_text(), path: None },
         })?;
         let value = parse::<T>(&bytes)?;
         let errors = value.validate();
@@ -63,11 +56,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let detail = if inner.is_syntax() || inner.is_eof() {
-            format!(
-                "not valid JSON (line {}, column {})",
-                inner.line(),
-                inner.column()
-            )
+            format!("not valid JSON (line {}, column {})", inner.line(), inner.column())
         } else {
             // serde's messages name the problem ("unknown field `x`, expected one of …",
             // "invalid type: integer, expected a string"); drop its position suffix.
@@ -77,10 +66,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 None => msg,
             }
         };
-        ApiError::Malformed {
-            detail,
-            path: (path != ".").then_some(path),
-        }
+        ApiError::Malformed { detail, path: (path != ".").then_some(path) }
     })
 }
 

@@ -33,13 +33,7 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split('/').next()?;
-    (!host.is_empty()).then(|| {
-        format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            host.to_ascii_lowercase()
-        )
-    })
+    (!host.is_empty()).then(|| format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
 }
 
 fn origin_allowed(state: &AppState, req: &Request) -> bool {
@@ -49,12 +43,7 @@ fn origin_allowed(state: &AppState, req: &Request) -> bool {
         .and_then(|v| v.to_str().ok())
         .filter(|o| *o != "null")
         .map(str::to_owned)
-        .or_else(|| {
-            headers
-                .get(header::REFERER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(origin_of)
-        });
+        .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
     let Some(claimed) = claimed.and_then(|c| origin_of(&format!("{c}/"))) else {
         return false;
     };
@@ -63,15 +52,8 @@ fn origin_allowed(state: &AppState, req: &Request) -> bool {
             return true;
         }
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_ascii_lowercase);
-    let scheme = if state.settings.secure_cookies() {
-        "https"
-    } else {
-        "http"
-    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+    let scheme = if state.settings.secure_cookies() { "https" } else { "http" };
     host.is_some_and(|h| claimed == format!("{scheme}://{h}"))
 }
 
@@ -91,8 +73,7 @@ pub fn content_security_policy(index: &Path) -> Arc<HeaderValue> {
         };
         let body = &rest[body_start..body_start + close];
         if !body.trim().is_empty() {
-            let digest =
-                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes()));
+            let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes()));
             hashes.push_str(&format!(" 'sha256-{digest}'"));
         }
         rest = &rest[body_start + close..];
@@ -102,33 +83,17 @@ pub fn content_security_policy(index: &Path) -> Arc<HeaderValue> {
          img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; \
          frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
     );
-    Arc::new(
-        HeaderValue::from_str(&csp)
-            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
-    )
+    Arc::new(HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")))
 }
 
-pub async fn security_headers(
-    State(csp): State<Arc<HeaderValue>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn security_headers(State(csp): State<Arc<HeaderValue>>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
     h.insert(header::CONTENT_SECURITY_POLICY, (*csp).clone());
     res
 }
@@ -139,13 +104,8 @@ pub async fn cache_control(req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
     if res.status().is_success() {
-        let value = if hashed {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     res
 }
@@ -168,37 +128,24 @@ pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
     if !is_api || !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
     if is_problem {
         return res;
     }
     let (code, title) = match status {
         StatusCode::NOT_FOUND => (ProblemCode::NotFound, "Not found"),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            ProblemCode::MethodNotAllowed,
-            "This method is not allowed here",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            ProblemCode::PayloadTooLarge,
-            "The request body is too large",
-        ),
+        StatusCode::METHOD_NOT_ALLOWED => (ProblemCode::MethodNotAllowed, "This method is not allowed here"),
+        StatusCode::PAYLOAD_TOO_LARGE => (ProblemCode::PayloadTooLarge, "The request body is too large"),
         StatusCode::REQUEST_TIMEOUT => (ProblemCode::Timeout, "The request took too long"),
-        s if s.is_client_error() => (
-            ProblemCode::MalformedBody,
-            "The request could not be understood",
-        ),
+        s if s.is_client_error() => (ProblemCode::MalformedBody, "The request could not be understood"),
         _ => {
             tracing::error!(%status, "bare server error turned into problem+json");
             (ProblemCode::Internal, "Something went wrong on the server")
         }
     };
     let detail = match axum::body::to_bytes(res.into_body(), 4096).await {
-        Ok(b) if !b.is_empty() && status.is_client_error() => {
-            Some(String::from_utf8_lossy(&b).into_owned())
-        }
+        Ok(b) if !b.is_empty() && status.is_client_error() => Some(String::from_utf8_lossy(&b).into_owned()),
         _ => None,
     };
     problem(status, code, title, detail, vec![])
@@ -208,9 +155,7 @@ pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
 mod tests {
     #[test]
     fn hashed_assets() {
-        assert!(super::is_hashed_asset(
-            "/polytune-app-4a1b2c3d4e5f6a7b_bg.wasm"
-        ));
+        assert!(super::is_hashed_asset("/polytune-app-4a1b2c3d4e5f6a7b_bg.wasm"));
         assert!(super::is_hashed_asset("/style-0123456789abcdef.css"));
         assert!(!super::is_hashed_asset("/index.html"));
         assert!(!super::is_hashed_asset("/workspaces/abc"));

@@ -35,9 +35,14 @@ struct ApiDoc;
 
 /// The OpenAPI document and the API router, built from the same handler annotations.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(routes::router())
-        .split_for_parts()
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::router()).split_for_parts();
+    // The handlers' paths are relative to the prefix the router is nested under; the document
+    // names them as clients call them.
+    doc.paths.paths = std::mem::take(&mut doc.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("{}{path}", polytune_api::API_PREFIX), item))
+        .collect();
+    (router, doc)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -47,20 +52,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/openapi.json",
             axum::routing::get(move || async move {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    openapi_json,
-                )
+                ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json)
             }),
         )
         .fallback(|| async { crate::error::ApiError::NotFound })
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            layers::check_origin,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            state.settings.max_body_bytes,
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), layers::check_origin))
+        .layer(axum::extract::DefaultBodyLimit::max(state.settings.max_body_bytes));
 
     let dist = &state.settings.dist_dir;
     let index = dist.join("index.html");
@@ -79,12 +76,10 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(
-                    TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                        let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                    }),
-                )
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::new())
                 .layer(TimeoutLayer::with_status_code(

@@ -33,12 +33,7 @@ pub async fn workspace_log(
     cap: WorkspaceOwner,
     Query(page): Query<Page>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
-    Ok(Json(
-        state
-            .db
-            .audit_events(Some(&cap.workspace.id), page.before, page.limit())
-            .await?,
-    ))
+    Ok(Json(state.db.audit_events(Some(&cap.workspace.id), page.before, page.limit()).await?))
 }
 
 /// Every audit event, including sign-ins and failed sign-ins (administrators).
@@ -49,10 +44,5 @@ pub async fn global_log(
     _admin: Admin,
     Query(page): Query<Page>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
-    Ok(Json(
-        state
-            .db
-            .audit_events(None, page.before, page.limit())
-            .await?,
-    ))
+    Ok(Json(state.db.audit_events(None, page.before, page.limit()).await?))
 }

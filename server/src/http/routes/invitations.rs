@@ -5,9 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use polytune_api::{
-    AcceptInvitation, CreateInvitation, Invitation, Problem, Role, User, validate::normalize_email,
-};
+use polytune_api::{AcceptInvitation, CreateInvitation, Invitation, Problem, Role, User, validate::normalize_email};
 
 use super::session::start_session;
 use crate::auth::{Admin, ClientIp, password, secret};
@@ -91,15 +89,8 @@ pub async fn create(
     ))
 }
 
-async fn valid_invitation(
-    state: &AppState,
-    token: &str,
-) -> ApiResult<crate::db::accounts::InvitationRow> {
-    let inv = state
-        .db
-        .invitation_by_token(&secret::digest(token))
-        .await?
-        .ok_or(ApiError::InvitationInvalid)?;
+async fn valid_invitation(state: &AppState, token: &str) -> ApiResult<crate::db::accounts::InvitationRow> {
+    let inv = state.db.invitation_by_token(&secret::digest(token)).await?.ok_or(ApiError::InvitationInvalid)?;
     if inv.accepted_at.is_some() || inv.expires_at <= now_ms() {
         return Err(ApiError::InvitationInvalid);
     }
@@ -110,10 +101,7 @@ async fn valid_invitation(
 #[utoipa::path(get, path = "/invitations/{token}", tag = "accounts",
     params(("token" = String, Path, description = "The secret from the link")),
     responses((status = 200, body = Invitation), (status = 410, body = Problem)))]
-pub async fn show(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> ApiResult<Json<Invitation>> {
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> ApiResult<Json<Invitation>> {
     let inv = valid_invitation(&state, &token).await?;
     Ok(Json(Invitation {
         id: inv.id,
@@ -139,17 +127,10 @@ pub async fn accept(
 ) -> ApiResult<impl IntoResponse> {
     let inv = valid_invitation(&state, &token).await?;
     let hash = password::hash(req.password).await?;
-    let user = match state
-        .db
-        .accept_invitation(&secret::digest(&token), req.name.trim(), &hash)
-        .await
-    {
+    let user = match state.db.accept_invitation(&secret::digest(&token), req.name.trim(), &hash).await {
         Err(DbError::NotFound) => return Err(ApiError::InvitationInvalid),
         Err(DbError::Conflict(_)) => {
-            return Err(ApiError::Conflict(format!(
-                "{} already has an account",
-                inv.email
-            )));
+            return Err(ApiError::Conflict(format!("{} already has an account", inv.email)));
         }
         other => other?,
     };
@@ -166,9 +147,5 @@ pub async fn accept(
         })
         .await?;
     let cookie = start_session(&state, &user.id, &ip.0).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        Json(user),
-    ))
+    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(user)))
 }

@@ -4,9 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use polytune_api::{
-    AddMember, FieldError, Member, Problem, UpdateMember, validate::normalize_email,
-};
+use polytune_api::{AddMember, FieldError, Member, Problem, UpdateMember, validate::normalize_email};
 
 use crate::auth::{ClientIp, WorkspaceOwner, WorkspaceViewer};
 use crate::db::DbError;
@@ -19,10 +17,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/members", tag = "workspaces",
     params(("workspace_id" = String, Path)),
     responses((status = 200, body = Vec<Member>), (status = 404, body = Problem)))]
-pub async fn list(
-    State(state): State<AppState>,
-    cap: WorkspaceViewer,
-) -> ApiResult<Json<Vec<Member>>> {
+pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Member>>> {
     Ok(Json(state.db.members(&cap.workspace.id).await?))
 }
 
@@ -37,11 +32,7 @@ pub async fn add(
     ApiJson(req): ApiJson<AddMember>,
 ) -> ApiResult<(StatusCode, Json<Member>)> {
     let email = normalize_email(&req.email);
-    let member = match state
-        .db
-        .add_member(&cap.workspace.id, &email, req.role)
-        .await
-    {
+    let member = match state.db.add_member(&cap.workspace.id, &email, req.role).await {
         Err(DbError::NotFound) => {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "email",
@@ -53,15 +44,7 @@ pub async fn add(
         }
         other => other?,
     };
-    audit(
-        &state,
-        &cap,
-        &ip,
-        "member_added",
-        &member.email,
-        Some(format!("role {}", req.role.as_str())),
-    )
-    .await?;
+    audit(&state, &cap, &ip, "member_added", &member.email, Some(format!("role {}", req.role.as_str()))).await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
 
@@ -76,24 +59,10 @@ pub async fn update(
     Path(ids): Path<(String, String)>,
     ApiJson(req): ApiJson<UpdateMember>,
 ) -> ApiResult<Json<Member>> {
-    let before = state
-        .db
-        .change_member(&cap.workspace.id, &ids.1, Some(req.role))
-        .await?;
+    let before = state.db.change_member(&cap.workspace.id, &ids.1, Some(req.role)).await?;
     let detail = format!("{} → {}", before.role.as_str(), req.role.as_str());
-    audit(
-        &state,
-        &cap,
-        &ip,
-        "member_role_changed",
-        &before.email,
-        Some(detail),
-    )
-    .await?;
-    Ok(Json(Member {
-        role: req.role,
-        ..before
-    }))
+    audit(&state, &cap, &ip, "member_role_changed", &before.email, Some(detail)).await?;
+    Ok(Json(Member { role: req.role, ..before }))
 }
 
 /// Remove a member (owners).
@@ -106,19 +75,8 @@ pub async fn remove(
     ip: ClientIp,
     Path(ids): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let before = state
-        .db
-        .change_member(&cap.workspace.id, &ids.1, None)
-        .await?;
-    audit(
-        &state,
-        &cap,
-        &ip,
-        "member_removed",
-        &before.email,
-        Some(format!("was {}", before.role.as_str())),
-    )
-    .await?;
+    let before = state.db.change_member(&cap.workspace.id, &ids.1, None).await?;
+    audit(&state, &cap, &ip, "member_removed", &before.email, Some(format!("was {}", before.role.as_str()))).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,10 +19,7 @@ use crate::state::AppState;
 pub async fn start_session(state: &AppState, user_id: &str, ip: &str) -> ApiResult<HeaderValue> {
     let id = secret::random_token();
     let expires_at = now_ms() + (state.settings.session_max_secs * 1000) as i64;
-    state
-        .db
-        .create_session(&secret::digest(&id), user_id, expires_at, ip)
-        .await?;
+    state.db.create_session(&secret::digest(&id), user_id, expires_at, ip).await?;
     Ok(session_cookie(state, Some(&id)))
 }
 
@@ -42,10 +39,7 @@ pub async fn sign_in(
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let email = normalize_email(&req.email);
-    state
-        .signin_limiter
-        .check(&email, &ip.0)
-        .map_err(ApiError::RateLimited)?;
+    state.signin_limiter.check(&email, &ip.0).map_err(ApiError::RateLimited)?;
     let user = state.db.user_by_email(&email).await?;
     let stored = match &user {
         Some(u) => u.password_hash.clone(),
@@ -82,17 +76,11 @@ pub async fn sign_in(
 
 /// Sign out of this browser.
 #[utoipa::path(delete, path = "/session", tag = "accounts", responses((status = 204)))]
-pub async fn sign_out(
-    State(state): State<AppState>,
-    who: SignedIn,
-) -> ApiResult<impl IntoResponse> {
+pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> ApiResult<impl IntoResponse> {
     if let Session::Cookie { id_hash } = &who.session {
         state.db.delete_session(id_hash).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session_cookie(&state, None))],
-    ))
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session_cookie(&state, None))]))
 }
 
 /// Sign out of every browser and device.
@@ -115,8 +103,5 @@ pub async fn sign_out_everywhere(
             ..Default::default()
         })
         .await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session_cookie(&state, None))],
-    ))
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session_cookie(&state, None))]))
 }

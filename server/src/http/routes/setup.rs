@@ -18,9 +18,7 @@ use crate::state::AppState;
 /// Whether the studio still needs its first administrator.
 #[utoipa::path(get, path = "/setup", tag = "accounts", responses((status = 200, body = SetupStatus)))]
 pub async fn status(State(state): State<AppState>) -> ApiResult<Json<SetupStatus>> {
-    Ok(Json(SetupStatus {
-        needed: state.db.count_users().await? == 0,
-    }))
+    Ok(Json(SetupStatus { needed: state.db.count_users().await? == 0 }))
 }
 
 /// Create the first administrator and sign them in. Refused (409 `already_set_up`) once anyone exists.
@@ -36,11 +34,7 @@ pub async fn create(
     }
     let email = normalize_email(&req.email);
     let hash = password::hash(req.password).await?;
-    let user = match state
-        .db
-        .create_first_admin(&email, req.name.trim(), &hash)
-        .await
-    {
+    let user = match state.db.create_first_admin(&email, req.name.trim(), &hash).await {
         Err(DbError::Conflict(_)) => return Err(ApiError::AlreadySetUp),
         other => other?,
     };
@@ -55,9 +49,5 @@ pub async fn create(
         })
         .await?;
     let cookie = start_session(&state, &user.id, &ip.0).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        Json(user),
-    ))
+    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(user)))
 }

@@ -22,30 +22,19 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateApiToken>,
 ) -> ApiResult<(StatusCode, Json<ApiToken>)> {
     if matches!(cap.actor.session, Session::Token { .. }) {
-        return Err(ApiError::Forbidden(
-            "API tokens cannot create more tokens; sign in to do that.",
-        ));
+        return Err(ApiError::Forbidden("API tokens cannot create more tokens; sign in to do that."));
     }
     if req.role > cap.workspace.role {
         return Err(ApiError::Validation(vec![FieldError::new(
             "role",
-            format!(
-                "cannot be higher than your own role ({})",
-                cap.workspace.role.as_str()
-            ),
+            format!("cannot be higher than your own role ({})", cap.workspace.role.as_str()),
         )]));
     }
     let token = format!("{}{}", secret::API_TOKEN_PREFIX, secret::random_token());
     let user = &cap.actor.user;
     let (id, created_at) = state
         .db
-        .create_api_token(
-            &secret::digest(&token),
-            req.name.trim(),
-            &cap.workspace.id,
-            &user.id,
-            req.role,
-        )
+        .create_api_token(&secret::digest(&token), req.name.trim(), &cap.workspace.id, &user.id, req.role)
         .await?;
     state
         .db

@@ -46,14 +46,9 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateWorkspace>,
 ) -> ApiResult<(StatusCode, Json<Workspace>)> {
     if matches!(who.session, Session::Token { .. }) {
-        return Err(ApiError::Forbidden(
-            "API tokens act inside one workspace and cannot create workspaces.",
-        ));
+        return Err(ApiError::Forbidden("API tokens act inside one workspace and cannot create workspaces."));
     }
-    let ws = state
-        .db
-        .create_workspace(req.name.trim(), &who.user.id)
-        .await?;
+    let ws = state.db.create_workspace(req.name.trim(), &who.user.id).await?;
     state
         .db
         .audit(AuditEntry {
@@ -100,39 +95,16 @@ pub async fn update(
     };
     if let Some(name) = &req.name {
         state.db.rename_workspace(&ws.id, name.trim()).await?;
-        state
-            .db
-            .audit(audit(
-                "workspace_renamed",
-                Some(format!("to {}", name.trim())),
-            ))
-            .await?;
+        state.db.audit(audit("workspace_renamed", Some(format!("to {}", name.trim())))).await?;
     }
     if let Some(archived) = req.archived {
         if archived != ws.archived {
             state.db.set_workspace_archived(&ws.id, archived).await?;
-            state
-                .db
-                .audit(audit(
-                    if archived {
-                        "workspace_archived"
-                    } else {
-                        "workspace_restored"
-                    },
-                    None,
-                ))
-                .await?;
+            state.db.audit(audit(if archived { "workspace_archived" } else { "workspace_restored" }, None)).await?;
         }
     }
-    let fresh = state
-        .db
-        .workspace_for_member(&ws.id, &actor.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(Workspace {
-        role: fresh.role.min(ws.role),
-        ..fresh
-    }))
+    let fresh = state.db.workspace_for_member(&ws.id, &actor.id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(Workspace { role: fresh.role.min(ws.role), ..fresh }))
 }
 
 /// Write what the workspace is for (editors and owners).
@@ -144,12 +116,6 @@ pub async fn describe(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<UpdateDescription>,
 ) -> ApiResult<Json<Workspace>> {
-    state
-        .db
-        .set_workspace_description(&cap.workspace.id, req.description.trim())
-        .await?;
-    Ok(Json(Workspace {
-        description: req.description.trim().to_owned(),
-        ..cap.workspace
-    }))
+    state.db.set_workspace_description(&cap.workspace.id, req.description.trim()).await?;
+    Ok(Json(Workspace { description: req.description.trim().to_owned(), ..cap.workspace }))
 }

@@ -1,0 +1,13 @@
+//! API integration tests: each test starts a real `polytune` process on a free port with its own
+//! database — a fresh SQLite file, and again a fresh PostgreSQL database — and talks to it over
+//! HTTP like any client. Files mirror the routes.
+
+mod util;
+
+mod bad_input;
+mod invitations;
+mod members;
+mod openapi;
+mod session;
+mod setup;
+mod workspaces;

@@ -1,0 +1,29 @@
+//! The OpenAPI document is generated from the handlers and lists the contract paths.
+
+use crate::db_test;
+use crate::util::TestApp;
+
+db_test!(openapi_lists_the_contract, |app: TestApp| async move {
+    let doc = app.client().get("/openapi.json").await.1;
+    assert_eq!(doc["info"]["title"], "Polytune API");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, method) in [
+        ("/api/v1/setup", "post"),
+        ("/api/v1/session", "post"),
+        ("/api/v1/session", "delete"),
+        ("/api/v1/workspaces", "get"),
+        ("/api/v1/workspaces", "post"),
+        ("/api/v1/workspaces/{workspace_id}/members", "get"),
+        ("/api/v1/workspaces/{workspace_id}/members", "post"),
+        ("/api/v1/invitations", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from {:?}",
+            paths.keys()
+        );
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    let health = reqwest::get(format!("{}/healthz", app.base())).await.unwrap();
+    assert_eq!(health.status(), 200);
+});
