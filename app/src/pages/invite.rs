@@ -1,0 +1,70 @@
+//! `/invite/:token`: the invited person chooses a name and password and joins.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use polytune_api::{AcceptInvitation, Invitation, User, Validate};
+
+use super::Field;
+use crate::client::{self, invalid};
+use crate::components::{ErrorBox, Loading, role_label};
+use crate::i18n::{Msg, t};
+use crate::session::{self, use_session};
+
+#[component]
+pub fn AcceptInvite() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let invitation = LocalResource::new(move || {
+        let token = token();
+        async move { client::get::<Invitation>(&format!("/invitations/{token}")).await }
+    });
+    let (name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = AcceptInvitation { name: name.get(), password: password.get() };
+        let errors = req.validate();
+        if !errors.is_empty() {
+            error.set(Some(invalid(errors)));
+            return;
+        }
+        busy.set(true);
+        let token = token();
+        leptos::task::spawn_local(async move {
+            match client::post::<_, User>(&format!("/invitations/{token}/accept"), &req).await {
+                Ok(_) => {
+                    session::refresh(session).await;
+                    leptos_router::hooks::use_navigate()("/workspaces", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="narrow card">
+            <h1>{t(Msg::InviteTitle)}</h1>
+            {move || match invitation.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(_)) => view! { <p class="error" role="alert">{t(Msg::InviteInvalid)}</p> }.into_any(),
+                Some(Ok(inv)) => view! {
+                    <p>{t(Msg::InviteIntro)}</p>
+                    <p class="muted">{inv.email.clone()}</p>
+                    {inv.workspace_name.clone().map(|ws| view! {
+                        <p>{t(Msg::InviteInto)}" "<strong>{ws}</strong>" "{t(Msg::InviteAs)}" "
+                            <strong>{inv.role.map(role_label).unwrap_or_default()}</strong>"."</p>
+                    })}
+                    <form on:submit=submit novalidate>
+                        <Field id="invite-name" label=t(Msg::FieldName) value=name autocomplete="name" error=error path="name"/>
+                        <Field id="invite-password" label=t(Msg::FieldPassword) value=password kind="password"
+                            autocomplete="new-password" hint=t(Msg::PasswordHint) error=error path="password"/>
+                        <ErrorBox error=error.read_only()/>
+                        <button type="submit" class="primary" disabled=busy>{t(Msg::InviteAccept)}</button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

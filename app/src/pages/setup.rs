@@ -1,0 +1,57 @@
+//! First run: create the first administrator.
+
+use leptos::prelude::*;
+use polytune_api::{SetupRequest, User, Validate};
+
+use super::Field;
+use crate::client::{self, invalid};
+use crate::components::ErrorBox;
+use crate::i18n::{Msg, t};
+use crate::session::{self, use_session};
+
+#[component]
+pub fn Setup() -> impl IntoView {
+    let session = use_session();
+    let (email, name, password) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = SetupRequest { email: email.get(), name: name.get(), password: password.get() };
+        let errors = req.validate();
+        if !errors.is_empty() {
+            error.set(Some(invalid(errors)));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match client::post::<_, User>("/setup", &req).await {
+                Ok(_) => {
+                    session::refresh(session).await;
+                    leptos_router::hooks::use_navigate()("/workspaces", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="narrow card">
+            <h1>{t(Msg::SetupTitle)}</h1>
+            <Show when=move || session.setup_needed.get() != Some(false) fallback=|| view! {
+                <p>{t(Msg::SetupDone)}" "<a href="/signin">{t(Msg::SignInButton)}</a></p>
+            }>
+                <p>{t(Msg::SetupIntro)}</p>
+                <form on:submit=submit novalidate>
+                    <Field id="setup-email" label=t(Msg::FieldEmail) value=email kind="email" autocomplete="email" error=error path="email"/>
+                    <Field id="setup-name" label=t(Msg::FieldName) value=name autocomplete="name" error=error path="name"/>
+                    <Field id="setup-password" label=t(Msg::FieldPassword) value=password kind="password"
+                        autocomplete="new-password" hint=t(Msg::PasswordHint) error=error path="password"/>
+                    <ErrorBox error=error.read_only()/>
+                    <button type="submit" class="primary" disabled=busy>{t(Msg::CreateAdmin)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}

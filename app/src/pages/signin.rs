@@ -1,0 +1,51 @@
+//! Sign in.
+
+use leptos::prelude::*;
+use polytune_api::{SignInRequest, User, Validate};
+
+use super::Field;
+use crate::client::{self, invalid};
+use crate::components::ErrorBox;
+use crate::i18n::{Msg, t};
+use crate::session::{self, use_session};
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let session = use_session();
+    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = SignInRequest { email: email.get(), password: password.get() };
+        let errors = req.validate();
+        if !errors.is_empty() {
+            error.set(Some(invalid(errors)));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match client::post::<_, User>("/session", &req).await {
+                Ok(_) => {
+                    session::refresh(session).await;
+                    leptos_router::hooks::use_navigate()("/workspaces", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="narrow card">
+            <h1>{t(Msg::SignInTitle)}</h1>
+            <form on:submit=submit novalidate>
+                <Field id="signin-email" label=t(Msg::FieldEmail) value=email kind="email" autocomplete="username" error=error path="email"/>
+                <Field id="signin-password" label=t(Msg::FieldPassword) value=password kind="password"
+                    autocomplete="current-password" error=error path="password"/>
+                <ErrorBox error=error.read_only()/>
+                <button type="submit" class="primary" disabled=busy>{t(Msg::SignInButton)}</button>
+            </form>
+            <p class="muted">{t(Msg::SignInNoAccount)}</p>
+        </section>
+    }
+}

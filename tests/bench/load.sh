@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Load benchmark (not a test): 200 concurrent signed-in clients listing workspaces, against a
+# release build on loopback, once on SQLite and once on PostgreSQL. Prints wrk's latency
+# distribution; results go to BENCHMARKS.md by hand.
+#   bash tests/bench/load.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+secs=${1:-30}
+command -v wrk >/dev/null || { as_root apt-get install -y -qq wrk >/dev/null; }
+ensure_postgres
+cargo build --release --quiet -p polytune-server
+bin="$CARGO_TARGET_DIR/release/polytune"
+work=$(mktemp -d)
+port=18181
+
+run() {
+  local name=$1 url=$2
+  rm -rf "$work/data"
+  POLYTUNE_LOG=warn "$bin" --listen 127.0.0.1:$port --data-dir "$work/data" --database-url "$url" \
+    --signin-max-per-address 100000 >"$work/$name.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+  python3 tests/bench/sessions.py "http://127.0.0.1:$port" 200 >"$work/cookies"
+  say "$name: 200 connections, 2 threads, ${secs}s"
+  COOKIES="$work/cookies" wrk -t2 -c200 -d"${secs}s" --latency -s tests/bench/list_workspaces.lua "http://127.0.0.1:$port" \
+    | tee "$work/$name.wrk"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+run sqlite "sqlite:$work/data/polytune.db"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS polytune_bench WITH (FORCE)" -c "CREATE DATABASE polytune_bench"
+run postgres "postgres://postgres@127.0.0.1:5432/polytune_bench"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS polytune_bench WITH (FORCE)"
