@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 stamp=dist/.build-inputs
-inputs=$(cat Cargo.lock Cargo.toml Trunk.toml $(find app api public -type f | sort) | sha256sum | cut -d' ' -f1)
+inputs=$(cat Cargo.lock Cargo.toml Trunk.toml $(find app api gpu public -type f | sort) | sha256sum | cut -d' ' -f1)
 if [[ -f dist/index.html && -f "$stamp" && "$(cat "$stamp")" == "$inputs" ]]; then
   say "web app is up to date"
   exit 0

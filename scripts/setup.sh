@@ -4,7 +4,7 @@
 #
 #   - the wasm32 standard library: `rustup target add` where it works; otherwise Debian's
 #     rustc-web + rust-web-src (build-std route, DESIGN.md decision 1)
-#   - trunk, wasm-bindgen-cli (the exact version app/Cargo.toml pins), binaryen (wasm-opt)
+#   - trunk, wasm-bindgen-cli (the exact version app/Cargo.toml pins); no wasm-opt (see app/index.html)
 #   - for tests: chromium and playwright-core, wrk, PostgreSQL running on 127.0.0.1:5432
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,6 @@ wasm_route=$(wasm_toolchain_route)
 if [[ "$wasm_route" == "debian" ]]; then
   need_pkg rustc-web; need_pkg cargo-web; need_pkg rust-web-src; need_pkg lld
 fi
-command -v wasm-opt >/dev/null || need_pkg binaryen
 if (( want_tests )); then
   need_pkg chromium
   command -v wrk >/dev/null || need_pkg wrk

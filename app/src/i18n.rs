@@ -93,6 +93,8 @@ catalog! {
     RoleViewer => "Viewer",
     RoleEditor => "Editor",
     RoleOwner => "Owner",
+    ColName => "Name",
+    ColAdded => "Added",
     Remove => "Remove",
     Save => "Save",
 

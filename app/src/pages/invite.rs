@@ -12,6 +12,7 @@ use crate::session::{self, use_session};
 
 #[component]
 pub fn AcceptInvite() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
     let session = use_session();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
@@ -32,11 +33,12 @@ pub fn AcceptInvite() -> impl IntoView {
         }
         busy.set(true);
         let token = token();
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match client::post::<_, User>(&format!("/invitations/{token}/accept"), &req).await {
                 Ok(_) => {
                     session::refresh(session).await;
-                    leptos_router::hooks::use_navigate()("/workspaces", Default::default());
+                    navigate("/workspaces", Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -56,7 +58,7 @@ pub fn AcceptInvite() -> impl IntoView {
                         <p>{t(Msg::InviteInto)}" "<strong>{ws}</strong>" "{t(Msg::InviteAs)}" "
                             <strong>{inv.role.map(role_label).unwrap_or_default()}</strong>"."</p>
                     })}
-                    <form on:submit=submit novalidate>
+                    <form on:submit=submit.clone() novalidate>
                         <Field id="invite-name" label=t(Msg::FieldName) value=name autocomplete="name" error=error path="name"/>
                         <Field id="invite-password" label=t(Msg::FieldPassword) value=password kind="password"
                             autocomplete="new-password" hint=t(Msg::PasswordHint) error=error path="password"/>

@@ -69,10 +69,10 @@ pub fn MembersSection(ws: Workspace) -> impl IntoView {
             Some(Ok(list)) => view! {
                 <table class="data">
                     <thead><tr>
-                        <th scope="col">{t(Msg::FieldName)}</th>
+                        <th scope="col">{t(Msg::ColName)}</th>
                         <th scope="col">{t(Msg::FieldEmail)}</th>
                         <th scope="col">{t(Msg::Role)}</th>
-                        <th scope="col">{t(Msg::AuditWhen)}</th>
+                        <th scope="col">{t(Msg::ColAdded)}</th>
                         {is_owner.then(|| view! { <th scope="col"><span class="sr-only">{t(Msg::Remove)}</span></th> })}
                     </tr></thead>
                     <tbody>

@@ -29,6 +29,7 @@ use crate::session::use_session;
 #[component]
 pub fn Home() -> impl IntoView {
     let session = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         let target = match (session.user.get(), session.setup_needed.get()) {
             (Some(Some(_)), _) => "/workspaces",
@@ -36,7 +37,6 @@ pub fn Home() -> impl IntoView {
             (Some(None), Some(false)) => "/signin",
             _ => return,
         };
-        let navigate = leptos_router::hooks::use_navigate();
         navigate(target, Default::default());
     });
     view! { <Loading/> }

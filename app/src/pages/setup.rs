@@ -11,6 +11,7 @@ use crate::session::{self, use_session};
 
 #[component]
 pub fn Setup() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
     let session = use_session();
     let (email, name, password) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -25,11 +26,12 @@ pub fn Setup() -> impl IntoView {
             return;
         }
         busy.set(true);
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match client::post::<_, User>("/setup", &req).await {
                 Ok(_) => {
                     session::refresh(session).await;
-                    leptos_router::hooks::use_navigate()("/workspaces", Default::default());
+                    navigate("/workspaces", Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -43,7 +45,7 @@ pub fn Setup() -> impl IntoView {
                 <p>{t(Msg::SetupDone)}" "<a href="/signin">{t(Msg::SignInButton)}</a></p>
             }>
                 <p>{t(Msg::SetupIntro)}</p>
-                <form on:submit=submit novalidate>
+                <form on:submit=submit.clone() novalidate>
                     <Field id="setup-email" label=t(Msg::FieldEmail) value=email kind="email" autocomplete="email" error=error path="email"/>
                     <Field id="setup-name" label=t(Msg::FieldName) value=name autocomplete="name" error=error path="name"/>
                     <Field id="setup-password" label=t(Msg::FieldPassword) value=password kind="password"

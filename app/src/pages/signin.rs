@@ -11,6 +11,7 @@ use crate::session::{self, use_session};
 
 #[component]
 pub fn SignIn() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
     let session = use_session();
     let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None);
@@ -24,11 +25,12 @@ pub fn SignIn() -> impl IntoView {
             return;
         }
         busy.set(true);
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match client::post::<_, User>("/session", &req).await {
                 Ok(_) => {
                     session::refresh(session).await;
-                    leptos_router::hooks::use_navigate()("/workspaces", Default::default());
+                    navigate("/workspaces", Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }

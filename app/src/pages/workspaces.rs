@@ -10,6 +10,7 @@ use crate::i18n::{Msg, t};
 
 #[component]
 pub fn WorkspaceList() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
     let show_archived = RwSignal::new(false);
     let list = LocalResource::new(move || {
         let archived = show_archived.get();
@@ -27,12 +28,13 @@ pub fn WorkspaceList() -> impl IntoView {
             return;
         }
         busy.set(true);
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match client::post::<_, Workspace>("/workspaces", &req).await {
                 Ok(ws) => {
                     error.set(None);
                     name.set(String::new());
-                    leptos_router::hooks::use_navigate()(&format!("/workspaces/{}", ws.id), Default::default());
+                    navigate(&format!("/workspaces/{}", ws.id), Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }
