@@ -18,7 +18,7 @@ psql -h 127.0.0.1 -U postgres -d postgres -Atc \
   | psql -q -h 127.0.0.1 -U postgres -d postgres >/dev/null || true
 
 say "Rust tests (unit + API on SQLite and PostgreSQL)"
-cargo test --workspace --quiet
+cargo test --quiet  # default members: api, server, gpu, tests (the wasm app is built and tested through Trunk + the browser)
 
 say "browser tests (Chromium + Playwright)"
 export POLYTUNE_DIST="$PWD/dist"

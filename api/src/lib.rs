@@ -8,12 +8,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod jobs;
 pub mod problem;
 pub mod validate;
 pub mod workspaces;
 
 pub use accounts::*;
 pub use audit::*;
+pub use jobs::*;
 pub use problem::{FieldError, Problem, ProblemCode};
 pub use validate::Validate;
 pub use workspaces::*;

@@ -47,6 +47,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the studio: HTTP server, in-process workers (the default).
     Serve,
+    /// Run only a worker: claim jobs from the database given by --database-url, with files
+    /// under --storage (on several machines, point all at the same database and storage).
+    Worker,
     /// Print the effective settings (secrets redacted) and exit.
     Settings,
 }
@@ -119,6 +122,22 @@ pub struct SettingsArgs {
     #[arg(long, env = "POLYTUNE_REQUEST_TIMEOUT_SECS", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_timeout_secs: Option<u64>,
+    /// Folder for stored files (content-addressed blobs) [default: <data_dir>/storage]
+    #[arg(long, env = "POLYTUNE_STORAGE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage: Option<PathBuf>,
+    /// Jobs this process runs at once; 0 runs none (use `polytune worker` elsewhere) [default: number of CPUs]
+    #[arg(long, env = "POLYTUNE_WORKERS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<usize>,
+    /// A job whose worker stops renewing its lease for this long goes to another worker [default: 30]
+    #[arg(long, env = "POLYTUNE_LEASE_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_secs: Option<u64>,
+    /// Largest uploaded file, in bytes [default: 21474836480 = 20 GiB]
+    #[arg(long, env = "POLYTUNE_MAX_UPLOAD_BYTES", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_upload_bytes: Option<u64>,
     /// Largest JSON body accepted, in bytes [default: 1048576]
     #[arg(long, env = "POLYTUNE_MAX_BODY_BYTES", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,6 +174,10 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     pub request_timeout_secs: u64,
     pub max_body_bytes: usize,
+    pub storage: Option<PathBuf>,
+    pub workers: Option<usize>,
+    pub lease_secs: u64,
+    pub max_upload_bytes: u64,
     pub log_format: LogFormat,
 }
 
@@ -176,6 +199,10 @@ impl Default for Settings {
             trust_forwarded_for: false,
             request_timeout_secs: 30,
             max_body_bytes: 1 << 20,
+            storage: None,
+            workers: None,
+            lease_secs: 30,
+            max_upload_bytes: 20 << 30,
             log_format: LogFormat::Pretty,
         }
     }
@@ -208,6 +235,9 @@ impl Settings {
                 settings.database_url = Some(Secret(url));
             }
         }
+        if settings.lease_secs < 2 {
+            anyhow::bail!("lease_secs must be at least 2");
+        }
         if settings.session_idle_secs == 0 || settings.session_max_secs == 0 {
             anyhow::bail!("session_idle_secs and session_max_secs must be greater than 0");
         }
@@ -219,6 +249,10 @@ impl Settings {
             Some(s) => s.expose().to_owned(),
             None => format!("sqlite:{}", self.data_dir.join("polytune.db").display()),
         }
+    }
+
+    pub fn storage_dir(&self) -> PathBuf {
+        self.storage.clone().unwrap_or_else(|| self.data_dir.join("storage"))
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when people reach the studio over https.

@@ -5,7 +5,9 @@ mod config;
 mod db;
 mod error;
 mod http;
+mod jobs;
 mod state;
+mod storage;
 
 use std::net::SocketAddr;
 
@@ -26,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(settings).await,
+        Command::Worker => worker(settings).await,
     }
 }
 
@@ -39,22 +42,60 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-async fn serve(settings: Settings) -> anyhow::Result<()> {
+/// Opens the database and the blob store: what both the studio and a lone worker need.
+async fn job_env(settings: &Settings) -> anyhow::Result<jobs::JobEnv> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     let url = settings.database_url();
     tracing::info!(database = %config::redact_url(&url), "connecting to the database");
     let db = db::Database::connect(&url, settings.db_max_connections).await.context("opening the database")?;
+    let store = storage::BlobStore::open(settings.storage_dir()).context("opening the storage folder")?;
+    Ok(jobs::JobEnv { db, store, registry: jobs::Registry::builtin() })
+}
+
+fn worker_config(settings: &Settings) -> jobs::worker::WorkerConfig {
+    let mut config = jobs::worker::WorkerConfig::sized_to_machine(std::time::Duration::from_secs(settings.lease_secs));
+    if let Some(n) = settings.workers {
+        config.slots = n;
+    }
+    config
+}
+
+async fn worker(settings: Settings) -> anyhow::Result<()> {
+    let env = job_env(&settings).await?;
+    let mut config = worker_config(&settings);
+    config.slots = config.slots.max(1);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let db = env.db.clone();
+    let run = tokio::spawn(jobs::worker::run(env, config, stopped));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    run.await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let env = job_env(&settings).await?;
+    let db = env.db.clone();
+    let config = worker_config(&settings);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let pool = (config.slots > 0).then(|| tokio::spawn(jobs::worker::run(env.clone(), config, stopped)));
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
     let addr = listener.local_addr()?;
-    let state = state::AppState::new(db.clone(), settings);
+    let state = state::AppState::new(env, settings);
     let app = http::router(state);
     tracing::info!("Polytune is ready at http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // Running jobs checkpoint and go back to the queue.
+    let _ = stop.send(true);
+    if let Some(pool) = pool {
+        pool.await?;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -6,11 +6,13 @@ use std::time::Duration;
 use crate::auth::rate_limit::SignInLimiter;
 use crate::config::Settings;
 use crate::db::Database;
+use crate::jobs::JobEnv;
 
 pub struct App {
     pub db: Database,
     pub settings: Settings,
     pub signin_limiter: SignInLimiter,
+    pub jobs: JobEnv,
 }
 
 #[derive(Clone)]
@@ -24,13 +26,14 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Database, settings: Settings) -> Self {
+    pub fn new(jobs: JobEnv, settings: Settings) -> Self {
+        let db = jobs.db.clone();
         let signin_limiter = SignInLimiter::new(
             Duration::from_secs(settings.signin_window_secs),
             settings.signin_max_per_account,
             settings.signin_max_per_address,
         );
-        AppState(Arc::new(App { db, settings, signin_limiter }))
+        AppState(Arc::new(App { db, settings, signin_limiter, jobs }))
     }
 
     pub fn session_cookie_name(&self) -> &'static str {

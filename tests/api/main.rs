@@ -6,6 +6,7 @@ mod util;
 
 mod bad_input;
 mod invitations;
+mod jobs;
 mod members;
 mod openapi;
 mod session;

@@ -12,6 +12,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blobs;
+pub mod jobs;
 pub mod workspaces;
 
 use std::borrow::Cow;
@@ -138,8 +140,14 @@ impl Database {
 
     async fn migrate(&self) -> DbResult<()> {
         let sources: &[(i64, &str, &'static str)] = match self.dialect {
-            Dialect::Sqlite => &[(1, "accounts", include_str!("../../../migrations/sqlite/0001_accounts.sql"))],
-            Dialect::Postgres => &[(1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql"))],
+            Dialect::Sqlite => &[
+                (1, "accounts", include_str!("../../../migrations/sqlite/0001_accounts.sql")),
+                (2, "jobs", include_str!("../../../migrations/sqlite/0002_jobs.sql")),
+            ],
+            Dialect::Postgres => &[
+                (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
+                (2, "jobs", include_str!("../../../migrations/postgres/0002_jobs.sql")),
+            ],
         };
         let migrations = sources
             .iter()

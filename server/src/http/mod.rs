@@ -29,13 +29,17 @@ use crate::state::AppState;
     tags(
         (name = "accounts", description = "Setup, sign-in, invitations"),
         (name = "workspaces", description = "Workspaces, members, tokens, audit log"),
+        (name = "jobs", description = "Uploads, jobs, live events, workers"),
     )
 )]
 struct ApiDoc;
 
 /// The OpenAPI document and the API router, built from the same handler annotations.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::router()).split_for_parts();
+pub fn api(timeout: Duration) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::router().layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
+        .merge(routes::streams())
+        .split_for_parts();
     // The handlers' paths are relative to the prefix the router is nested under; the document
     // names them as clients call them.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths)
@@ -46,7 +50,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api();
+    let (api, openapi) = api(Duration::from_secs(state.settings.request_timeout_secs));
     let openapi_json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
     let api = api
         .route(
@@ -82,10 +86,6 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::new())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    Duration::from_secs(state.settings.request_timeout_secs),
-                ))
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn_with_state(csp, layers::security_headers)),
         )

@@ -1,12 +1,15 @@
 //! Route handlers, one file per resource. Paths here are relative to `/api/v1`.
 
 pub mod audit;
+pub mod blobs;
 pub mod health;
 pub mod invitations;
+pub mod jobs;
 pub mod members;
 pub mod session;
 pub mod setup;
 pub mod tokens;
+pub mod workers;
 pub mod workspaces;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -30,4 +33,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::create))
         .routes(routes!(audit::workspace_log))
         .routes(routes!(audit::global_log))
+        .routes(routes!(jobs::create, jobs::list))
+        .routes(routes!(jobs::show))
+        .routes(routes!(jobs::cancel))
+        .routes(routes!(jobs::retry))
+        .routes(routes!(workers::list))
+}
+
+/// Long-lived requests (uploads, event streams): kept out of the request timeout.
+pub fn streams() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(blobs::upload))
+        .routes(routes!(jobs::job_events))
+        .routes(routes!(jobs::workspace_events))
 }

@@ -1,0 +1,585 @@
+//! The job queue's SQL: enqueue, claim (without double execution), lease renewal, progress and
+//! events, finishing, re-queueing expired leases, cancel and retry; and the workers table.
+//!
+//! Claiming: on PostgreSQL the candidate row is picked `FOR UPDATE SKIP LOCKED`, so concurrent
+//! workers never wait on or take the same row; on SQLite the single `UPDATE … WHERE id = (SELECT …)
+//! AND state = 'queued'` statement runs under SQLite's one-writer lock. Either way the claim is
+//! one short statement: no transaction is held while a job runs. A running job is owned by
+//! `(worker_id, attempt)`: every later write checks both, so a worker that lost its lease can no
+//! longer touch the job.
+
+use polytune_api::{Job, JobEvent, JobState, Worker};
+use sqlx::Row;
+
+use super::{Database, DbResult, Dialect, now_ms, q};
+
+/// What a worker can run: CPU jobs always; GPU jobs only with a GPU.
+#[derive(Debug, Clone, Copy)]
+pub struct Capacity {
+    pub has_gpu: bool,
+    pub memory_mb: i64,
+}
+
+pub struct NewJob<'a> {
+    pub workspace_id: &'a str,
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub priority: i64,
+    pub needs_gpu: bool,
+    pub memory_mb: i64,
+    pub max_attempts: i64,
+    pub created_by: &'a str,
+}
+
+/// A job as a worker holds it after claiming.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    pub workspace_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub attempt: i64,
+    pub checkpoint: Option<String>,
+}
+
+const JOB_COLUMNS: &str = "j.id, j.workspace_id, j.kind, j.payload, j.state, j.priority, j.needs_gpu, j.memory_mb, \
+     u.email AS created_by_email, j.created_at, j.started_at, j.finished_at, j.attempt, j.max_attempts, j.worker_id, \
+     j.heartbeat_at, j.progress, j.phase, j.counters, j.result, j.error, j.cancel_requested, j.checkpoint";
+
+fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
+    let state: String = row.try_get("state").map_err(q("job state"))?;
+    let json = |col: &str| -> DbResult<serde_json::Value> {
+        let s: Option<String> = row.try_get(col).map_err(q("job json"))?;
+        Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null))
+    };
+    Ok(Job {
+        id: row.try_get("id").map_err(q("job id"))?,
+        workspace_id: row.try_get("workspace_id").map_err(q("job ws"))?,
+        kind: row.try_get("kind").map_err(q("job kind"))?,
+        payload: json("payload")?,
+        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        priority: row.try_get("priority").map_err(q("job priority"))?,
+        needs_gpu: row.try_get::<i64, _>("needs_gpu").map_err(q("job gpu"))? != 0,
+        memory_mb: row.try_get("memory_mb").map_err(q("job mem"))?,
+        created_by: row.try_get("created_by_email").map_err(q("job creator"))?,
+        created_at: row.try_get("created_at").map_err(q("job created"))?,
+        started_at: row.try_get("started_at").map_err(q("job started"))?,
+        finished_at: row.try_get("finished_at").map_err(q("job finished"))?,
+        attempt: row.try_get("attempt").map_err(q("job attempt"))?,
+        max_attempts: row.try_get("max_attempts").map_err(q("job max"))?,
+        worker_id: row.try_get("worker_id").map_err(q("job worker"))?,
+        heartbeat_at: row.try_get("heartbeat_at").map_err(q("job heartbeat"))?,
+        progress: row.try_get("progress").map_err(q("job progress"))?,
+        phase: row.try_get("phase").map_err(q("job phase"))?,
+        counters: json("counters")?,
+        result: json("result")?,
+        error: row.try_get("error").map_err(q("job error"))?,
+        cancel_requested: row.try_get::<i64, _>("cancel_requested").map_err(q("job cancel"))? != 0,
+        has_checkpoint: row.try_get::<Option<String>, _>("checkpoint").map_err(q("job checkpoint"))?.is_some(),
+    })
+}
+
+fn event_from_row(row: &sqlx::any::AnyRow) -> DbResult<JobEvent> {
+    let data: String = row.try_get("data").map_err(q("event data"))?;
+    Ok(JobEvent {
+        id: row.try_get("id").map_err(q("event id"))?,
+        job_id: row.try_get("job_id").map_err(q("event job"))?,
+        at: row.try_get("at").map_err(q("event at"))?,
+        kind: row.try_get("kind").map_err(q("event kind"))?,
+        message: row.try_get("message").map_err(q("event message"))?,
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+impl Database {
+    pub async fn enqueue_job(&self, j: NewJob<'_>) -> DbResult<String> {
+        let id = super::new_id();
+        let now = now_ms();
+        let mut tx = self.pool().begin().await.map_err(q("begin enqueue"))?;
+        sqlx::query(
+            "INSERT INTO jobs (id, workspace_id, kind, payload, state, priority, needs_gpu, memory_mb, created_by, created_at, not_before, max_attempts) \
+             VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind(j.workspace_id)
+        .bind(j.kind)
+        .bind(j.payload)
+        .bind(j.priority)
+        .bind(i64::from(j.needs_gpu))
+        .bind(j.memory_mb)
+        .bind(j.created_by)
+        .bind(now)
+        .bind(now)
+        .bind(j.max_attempts)
+        .execute(&mut *tx)
+        .await
+        .map_err(q("insert job"))?;
+        insert_event(&mut tx, &id, j.workspace_id, "state", "queued", &serde_json::json!({"state": "queued"})).await?;
+        tx.commit().await.map_err(q("commit enqueue"))?;
+        Ok(id)
+    }
+
+    /// Takes the next runnable job this worker can run, or `None`.
+    pub async fn claim_job(&self, worker_id: &str, cap: Capacity, lease_ms: i64) -> DbResult<Option<Claimed>> {
+        let now = now_ms();
+        let lock = match self.dialect() {
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+            Dialect::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', worker_id = $1, attempt = attempt + 1, lease_expires_at = $2, heartbeat_at = $3, \
+               started_at = COALESCE(started_at, $3), phase = 'starting' \
+             WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND not_before <= $3 AND (needs_gpu = 0 OR $4 = 1) \
+                         AND memory_mb <= $5 ORDER BY priority DESC, created_at, id LIMIT 1{lock}) \
+               AND state = 'queued' \
+             RETURNING id, workspace_id, kind, payload, attempt, checkpoint"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(worker_id)
+            .bind(now + lease_ms)
+            .bind(now)
+            .bind(i64::from(cap.has_gpu))
+            .bind(cap.memory_mb)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("claim job"))?;
+        let Some(row) = row else { return Ok(None) };
+        let claimed = Claimed {
+            id: row.try_get("id").map_err(q("claimed id"))?,
+            workspace_id: row.try_get("workspace_id").map_err(q("claimed ws"))?,
+            kind: row.try_get("kind").map_err(q("claimed kind"))?,
+            payload: row.try_get("payload").map_err(q("claimed payload"))?,
+            attempt: row.try_get("attempt").map_err(q("claimed attempt"))?,
+            checkpoint: row.try_get("checkpoint").map_err(q("claimed checkpoint"))?,
+        };
+        self.job_event(
+            &claimed.id,
+            &claimed.workspace_id,
+            "state",
+            &format!("running on {worker_id} (attempt {})", claimed.attempt),
+            &serde_json::json!({"state": "running", "worker_id": worker_id, "attempt": claimed.attempt}),
+        )
+        .await?;
+        Ok(Some(claimed))
+    }
+
+    /// Renews the lease. Returns `Ok(None)` when the job is no longer this attempt's (lease lost),
+    /// else whether cancellation was requested.
+    pub async fn renew_lease(
+        &self,
+        job_id: &str,
+        worker_id: &str,
+        attempt: i64,
+        lease_ms: i64,
+    ) -> DbResult<Option<bool>> {
+        let now = now_ms();
+        let row = sqlx::query(
+            "UPDATE jobs SET lease_expires_at = $1, heartbeat_at = $2 \
+             WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING cancel_requested",
+        )
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(job_id)
+        .bind(worker_id)
+        .bind(attempt)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("renew lease"))?;
+        row.map(|r| r.try_get::<i64, _>("cancel_requested").map(|c| c != 0)).transpose().map_err(q("lease row"))
+    }
+
+    /// Records progress (and an event for live viewers). Returns `None` once the attempt lost
+    /// the job, else whether cancellation was requested (so a job notices within one step).
+    pub async fn job_progress(
+        &self,
+        owner: (&str, &str, i64),
+        workspace_id: &str,
+        fraction: f64,
+        phase: &str,
+        counters: &serde_json::Value,
+    ) -> DbResult<Option<bool>> {
+        let (job_id, worker_id, attempt) = owner;
+        let row = sqlx::query(
+            "UPDATE jobs SET progress = $1, phase = $2, counters = $3 \
+             WHERE id = $4 AND worker_id = $5 AND attempt = $6 AND state = 'running' RETURNING cancel_requested",
+        )
+        .bind(fraction)
+        .bind(phase)
+        .bind(counters.to_string())
+        .bind(job_id)
+        .bind(worker_id)
+        .bind(attempt)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("job progress"))?;
+        let Some(row) = row else { return Ok(None) };
+        let cancel = row.try_get::<i64, _>("cancel_requested").map_err(q("progress cancel"))? != 0;
+        let data = serde_json::json!({"fraction": fraction, "phase": phase, "counters": counters});
+        self.job_event(job_id, workspace_id, "progress", phase, &data).await?;
+        Ok(Some(cancel))
+    }
+
+    /// Stores a checkpoint atomically with the progress it corresponds to.
+    pub async fn job_checkpoint(&self, owner: (&str, &str, i64), checkpoint: &str) -> DbResult<bool> {
+        let (job_id, worker_id, attempt) = owner;
+        Ok(sqlx::query(
+            "UPDATE jobs SET checkpoint = $1 WHERE id = $2 AND worker_id = $3 AND attempt = $4 AND state = 'running'",
+        )
+        .bind(checkpoint)
+        .bind(job_id)
+        .bind(worker_id)
+        .bind(attempt)
+        .execute(self.pool())
+        .await
+        .map_err(q("job checkpoint"))?
+        .rows_affected()
+            == 1)
+    }
+
+    pub async fn job_event(
+        &self,
+        job_id: &str,
+        workspace_id: &str,
+        kind: &str,
+        message: &str,
+        data: &serde_json::Value,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO job_events (job_id, workspace_id, at, kind, message, data) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(job_id)
+        .bind(workspace_id)
+        .bind(now_ms())
+        .bind(kind)
+        .bind(message)
+        .bind(data.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(q("job event"))?;
+        Ok(())
+    }
+
+    /// Ends an attempt: succeeded (with result), failed (with error; re-queued with backoff while
+    /// attempts remain and `retryable`), or cancelled. Only the owning attempt can finish a job.
+    pub async fn finish_job(
+        &self,
+        owner: (&str, &str, i64),
+        workspace_id: &str,
+        outcome: Outcome<'_>,
+    ) -> DbResult<bool> {
+        let (job_id, worker_id, attempt) = owner;
+        let now = now_ms();
+        let (sql, state, message, data): (&'static str, &str, String, serde_json::Value) = match outcome {
+            Outcome::Succeeded(_) => (
+                "UPDATE jobs SET state = 'succeeded', finished_at = $1, result = $2, progress = 1, phase = 'done', lease_expires_at = NULL \
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
+                "succeeded",
+                "succeeded".into(),
+                serde_json::json!({"state": "succeeded"}),
+            ),
+            Outcome::Released => (
+                "UPDATE jobs SET state = 'queued', attempt = attempt - 1, not_before = $1, error = $2, worker_id = NULL, \
+                   lease_expires_at = NULL, phase = 'waiting for a worker' \
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
+                "queued",
+                "released by a stopping worker; resumes from its checkpoint".into(),
+                serde_json::json!({"state": "queued"}),
+            ),
+            Outcome::Cancelled => (
+                "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = $2, lease_expires_at = NULL \
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
+                "cancelled",
+                "cancelled".into(),
+                serde_json::json!({"state": "cancelled"}),
+            ),
+            Outcome::Failed(error) => (
+                "UPDATE jobs SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END, \
+                   finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE $1 END, \
+                   not_before = $1 + 1000 * attempt * attempt, error = $2, worker_id = NULL, lease_expires_at = NULL \
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
+                "failed",
+                error.to_owned(),
+                serde_json::json!({"state": "failed", "error": error}),
+            ),
+        };
+        let value = match outcome {
+            Outcome::Succeeded(r) => Some(r.to_owned()),
+            Outcome::Cancelled => Some("cancelled".to_owned()),
+            Outcome::Released => None,
+            Outcome::Failed(e) => Some(e.to_owned()),
+        };
+        let n = sqlx::query(sql)
+            .bind(now)
+            .bind(value)
+            .bind(job_id)
+            .bind(worker_id)
+            .bind(attempt)
+            .execute(self.pool())
+            .await
+            .map_err(q("finish job"))?
+            .rows_affected();
+        if n == 1 {
+            let state_now: String = sqlx::query_scalar("SELECT state FROM jobs WHERE id = $1")
+                .bind(job_id)
+                .fetch_one(self.pool())
+                .await
+                .map_err(q("finished state"))?;
+            let data = if state == "failed" && state_now == "queued" {
+                serde_json::json!({"state": "queued", "error": message, "retrying": true})
+            } else {
+                data
+            };
+            self.job_event(job_id, workspace_id, "state", &message, &data).await?;
+        }
+        Ok(n == 1)
+    }
+
+    /// Re-queues running jobs whose lease expired (their worker died or lost the database), with
+    /// backoff; jobs out of attempts fail with the last error. Returns how many were touched.
+    pub async fn requeue_expired(&self) -> DbResult<u64> {
+        let now = now_ms();
+        let expired: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, workspace_id, attempt, max_attempts FROM jobs WHERE state = 'running' AND lease_expires_at < $1",
+        )
+        .bind(now)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("find expired"))?;
+        let mut touched = 0;
+        for (id, ws, attempt, max) in expired {
+            let (state, msg) = if attempt < max {
+                ("queued", "lease expired: re-queued")
+            } else {
+                ("failed", "lease expired: out of attempts")
+            };
+            let n = sqlx::query(
+                "UPDATE jobs SET state = $1, worker_id = NULL, lease_expires_at = NULL, not_before = $2, \
+                   error = COALESCE(error, $3), finished_at = CASE WHEN $1 = 'failed' THEN $4 ELSE NULL END \
+                 WHERE id = $5 AND state = 'running' AND attempt = $6 AND lease_expires_at < $4",
+            )
+            .bind(state)
+            .bind(now + 500 * attempt)
+            .bind(msg)
+            .bind(now)
+            .bind(&id)
+            .bind(attempt)
+            .execute(self.pool())
+            .await
+            .map_err(q("requeue expired"))?
+            .rows_affected();
+            if n == 1 {
+                touched += 1;
+                self.job_event(&id, &ws, "state", msg, &serde_json::json!({"state": state})).await?;
+            }
+        }
+        Ok(touched)
+    }
+
+    /// Cancels a queued job at once, or asks a running one to stop at its next safe point.
+    pub async fn cancel_job(&self, workspace_id: &str, job_id: &str) -> DbResult<Option<JobState>> {
+        let now = now_ms();
+        let queued = sqlx::query(
+            "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = 'cancelled before it started' \
+             WHERE id = $2 AND workspace_id = $3 AND state = 'queued'",
+        )
+        .bind(now)
+        .bind(job_id)
+        .bind(workspace_id)
+        .execute(self.pool())
+        .await
+        .map_err(q("cancel queued"))?
+        .rows_affected();
+        if queued == 1 {
+            self.job_event(job_id, workspace_id, "state", "cancelled", &serde_json::json!({"state": "cancelled"}))
+                .await?;
+            return Ok(Some(JobState::Cancelled));
+        }
+        let running = sqlx::query(
+            "UPDATE jobs SET cancel_requested = 1 WHERE id = $1 AND workspace_id = $2 AND state = 'running'",
+        )
+        .bind(job_id)
+        .bind(workspace_id)
+        .execute(self.pool())
+        .await
+        .map_err(q("cancel running"))?
+        .rows_affected();
+        if running == 1 {
+            self.job_event(job_id, workspace_id, "log", "cancellation requested", &serde_json::json!({})).await?;
+            return Ok(Some(JobState::Running));
+        }
+        Ok(None)
+    }
+
+    /// Puts a failed or cancelled job back in the queue with fresh attempts (keeping its checkpoint).
+    pub async fn retry_job(&self, workspace_id: &str, job_id: &str) -> DbResult<bool> {
+        let now = now_ms();
+        let n = sqlx::query(
+            "UPDATE jobs SET state = 'queued', not_before = $1, finished_at = NULL, error = NULL, cancel_requested = 0, \
+               max_attempts = attempt + 3 WHERE id = $2 AND workspace_id = $3 AND state IN ('failed', 'cancelled')",
+        )
+        .bind(now)
+        .bind(job_id)
+        .bind(workspace_id)
+        .execute(self.pool())
+        .await
+        .map_err(q("retry job"))?
+        .rows_affected();
+        if n == 1 {
+            self.job_event(job_id, workspace_id, "state", "queued again", &serde_json::json!({"state": "queued"}))
+                .await?;
+        }
+        Ok(n == 1)
+    }
+
+    pub async fn jobs_of(&self, workspace_id: &str, limit: i64) -> DbResult<Vec<Job>> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs j JOIN users u ON u.id = j.created_by WHERE j.workspace_id = $1 \
+             ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(workspace_id)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .map_err(q("list jobs"))?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    pub async fn job(&self, workspace_id: &str, job_id: &str) -> DbResult<Option<Job>> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs j JOIN users u ON u.id = j.created_by WHERE j.workspace_id = $1 AND j.id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(workspace_id)
+            .bind(job_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("get job"))?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    /// Events after `after` (exclusive), oldest first: of one job, or of a whole workspace.
+    pub async fn job_events(
+        &self,
+        workspace_id: &str,
+        job_id: Option<&str>,
+        after: i64,
+        limit: i64,
+    ) -> DbResult<Vec<JobEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, job_id, at, kind, message, data FROM job_events \
+             WHERE workspace_id = $1 AND ($2 IS NULL OR job_id = $2) AND id > $3 ORDER BY id LIMIT $4",
+        )
+        .bind(workspace_id)
+        .bind(job_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("job events"))?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    // ---- workers --------------------------------------------------------------------------
+
+    pub async fn register_worker(
+        &self,
+        id: &str,
+        hostname: &str,
+        capabilities: &serde_json::Value,
+        slots: i64,
+    ) -> DbResult<()> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO workers (id, hostname, pid, capabilities, slots, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(hostname)
+        .bind(i64::from(std::process::id()))
+        .bind(capabilities.to_string())
+        .bind(slots)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(q("register worker"))?;
+        Ok(())
+    }
+
+    pub async fn worker_heartbeat(&self, id: &str, current_jobs: &[String], stopped: bool) -> DbResult<()> {
+        let now = now_ms();
+        sqlx::query("UPDATE workers SET heartbeat_at = $1, current_jobs = $2, stopped_at = $3 WHERE id = $4")
+            .bind(now)
+            .bind(serde_json::to_string(current_jobs).unwrap_or_else(|_| "[]".into()))
+            .bind(stopped.then_some(now))
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(q("worker heartbeat"))?;
+        Ok(())
+    }
+
+    /// Workers seen in the last hour, newest heartbeat first.
+    pub async fn workers(&self) -> DbResult<Vec<Worker>> {
+        let now = now_ms();
+        let rows = sqlx::query(
+            "SELECT id, hostname, pid, capabilities, slots, started_at, heartbeat_at, current_jobs, stopped_at FROM workers \
+             WHERE heartbeat_at > $1 ORDER BY heartbeat_at DESC",
+        )
+        .bind(now - 3_600_000)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list workers"))?;
+        rows.iter()
+            .map(|r| {
+                let caps: String = r.try_get("capabilities").map_err(q("worker caps"))?;
+                let jobs: String = r.try_get("current_jobs").map_err(q("worker jobs"))?;
+                let heartbeat_at: i64 = r.try_get("heartbeat_at").map_err(q("worker hb"))?;
+                Ok(Worker {
+                    id: r.try_get("id").map_err(q("worker id"))?,
+                    hostname: r.try_get("hostname").map_err(q("worker host"))?,
+                    pid: r.try_get("pid").map_err(q("worker pid"))?,
+                    capabilities: serde_json::from_str(&caps).unwrap_or(serde_json::Value::Null),
+                    slots: r.try_get("slots").map_err(q("worker slots"))?,
+                    started_at: r.try_get("started_at").map_err(q("worker started"))?,
+                    heartbeat_at,
+                    heartbeat_age_ms: now - heartbeat_at,
+                    current_jobs: serde_json::from_str(&jobs).unwrap_or_default(),
+                    stopped_at: r.try_get("stopped_at").map_err(q("worker stopped"))?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    Succeeded(&'a str),
+    Failed(&'a str),
+    Cancelled,
+    /// The worker is shutting down: back to the queue, the attempt not counted.
+    Released,
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    job_id: &str,
+    workspace_id: &str,
+    kind: &str,
+    message: &str,
+    data: &serde_json::Value,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO job_events (job_id, workspace_id, at, kind, message, data) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(job_id)
+    .bind(workspace_id)
+    .bind(now_ms())
+    .bind(kind)
+    .bind(message)
+    .bind(data.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(q("insert event"))?;
+    Ok(())
+}

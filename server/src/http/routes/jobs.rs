@@ -1,0 +1,186 @@
+//! Jobs of a workspace: start, list, show, cancel, retry, and follow live (server-sent events).
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use polytune_api::{CreateJob, FieldError, Job, Problem};
+use serde::Deserialize;
+
+use crate::auth::{WorkspaceEditor, WorkspaceViewer};
+use crate::db::jobs::NewJob;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
+
+/// Start a job (editors). The kind must be known and its payload valid for this workspace;
+/// otherwise nothing is queued.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/jobs", tag = "jobs", request_body = CreateJob,
+    params(("workspace_id" = String, Path)),
+    responses((status = 201, body = Job), (status = 422, body = Problem), (status = 403, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<CreateJob>,
+) -> ApiResult<(StatusCode, Json<Job>)> {
+    let kind = state.jobs.registry.get(req.kind.trim()).ok_or_else(|| {
+        ApiError::Validation(vec![FieldError::new(
+            "kind",
+            format!("unknown job kind; known kinds: {}", state.jobs.registry.names().join(", ")),
+        )])
+    })?;
+    let resources = kind.validate(&state.db, &cap.workspace.id, &req.payload).await.map_err(ApiError::Validation)?;
+    let id = state
+        .db
+        .enqueue_job(NewJob {
+            workspace_id: &cap.workspace.id,
+            kind: kind.name(),
+            payload: &req.payload.to_string(),
+            priority: req.priority,
+            needs_gpu: resources.needs_gpu,
+            memory_mb: resources.memory_mb,
+            max_attempts: 3,
+            created_by: &cap.actor.user.id,
+        })
+        .await?;
+    let job = state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(job)))
+}
+
+/// The workspace's jobs, newest first.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs", tag = "jobs",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Job>)))]
+pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Job>>> {
+    Ok(Json(state.db.jobs_of(&cap.workspace.id, 200).await?))
+}
+
+async fn find(state: &AppState, workspace_id: &str, job_id: &str) -> ApiResult<Job> {
+    state.db.job(workspace_id, job_id).await?.ok_or(ApiError::NotFound)
+}
+
+/// One job.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs/{job_id}", tag = "jobs",
+    params(("workspace_id" = String, Path), ("job_id" = String, Path)),
+    responses((status = 200, body = Job), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Job>> {
+    Ok(Json(find(&state, &cap.workspace.id, &ids.1).await?))
+}
+
+/// Cancel a job (editors): a queued one at once, a running one at its next safe point.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/jobs/{job_id}/cancel", tag = "jobs",
+    params(("workspace_id" = String, Path), ("job_id" = String, Path)),
+    responses((status = 200, body = Job), (status = 409, body = Problem)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Job>> {
+    let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    if state.db.cancel_job(&cap.workspace.id, &job.id).await?.is_none() {
+        return Err(ApiError::Conflict(format!("the job is {} and cannot be cancelled", job.state.as_str())));
+    }
+    Ok(Json(find(&state, &cap.workspace.id, &job.id).await?))
+}
+
+/// Run a failed or cancelled job again (editors); it resumes from its last checkpoint.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/jobs/{job_id}/retry", tag = "jobs",
+    params(("workspace_id" = String, Path), ("job_id" = String, Path)),
+    responses((status = 200, body = Job), (status = 409, body = Problem)))]
+pub async fn retry(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Job>> {
+    let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    if !state.db.retry_job(&cap.workspace.id, &job.id).await? {
+        return Err(ApiError::Conflict(format!(
+            "the job is {}; only failed or cancelled jobs can be retried",
+            job.state.as_str()
+        )));
+    }
+    Ok(Json(find(&state, &cap.workspace.id, &job.id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct After {
+    /// Resume after this event id (browsers send `Last-Event-ID` instead when they reconnect).
+    after: Option<i64>,
+}
+
+fn resume_point(headers: &HeaderMap, q: &After) -> i64 {
+    headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).or(q.after).unwrap_or(0)
+}
+
+/// Server-sent events for one job: `state`, `progress` and `log` events, each with its id, so a
+/// reconnecting client resumes without gaps.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs/{job_id}/events", tag = "jobs",
+    params(("workspace_id" = String, Path), ("job_id" = String, Path), After),
+    responses((status = 200, description = "text/event-stream of JobEvent")))]
+pub async fn job_events(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(q): Query<After>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    Ok(event_stream(state, cap.workspace.id, Some(job.id), resume_point(&headers, &q)))
+}
+
+/// Server-sent events for every job of the workspace.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/events", tag = "jobs",
+    params(("workspace_id" = String, Path), After),
+    responses((status = 200, description = "text/event-stream of JobEvent")))]
+pub async fn workspace_events(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    headers: HeaderMap,
+    Query(q): Query<After>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    event_stream(state, cap.workspace.id, None, resume_point(&headers, &q))
+}
+
+/// Polls the event table (the database is the bus: workers may be on other machines) every
+/// 100 ms and forwards new rows in order.
+fn event_stream(
+    state: AppState,
+    workspace_id: String,
+    job_id: Option<String>,
+    after: i64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let init = (state, workspace_id, job_id, after, VecDeque::new());
+    let stream = futures_util::stream::unfold(init, |(state, ws, job, mut after, mut buf)| async move {
+        loop {
+            if let Some(e) = buf.pop_front() {
+                let e: polytune_api::JobEvent = e;
+                let event = Event::default()
+                    .id(e.id.to_string())
+                    .event(e.kind.clone())
+                    .data(serde_json::to_string(&e).unwrap_or_default());
+                return Some((Ok(event), (state, ws, job, after, buf)));
+            }
+            match state.db.job_events(&ws, job.as_deref(), after, 500).await {
+                Ok(events) if !events.is_empty() => {
+                    after = events.last().map(|e| e.id).unwrap_or(after);
+                    buf.extend(events);
+                }
+                Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "event stream: database unavailable");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

@@ -1,0 +1,145 @@
+//! The handle a running job uses to talk to the queue.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::JobEnv;
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Someone asked to cancel; the job stopped at a safe point.
+    #[error("cancelled")]
+    Cancelled,
+    /// The worker is shutting down; the job stopped after a checkpoint and goes back to the queue.
+    #[error("worker stopping")]
+    Released,
+    /// Another attempt owns the job now (this worker's lease expired).
+    #[error("lease lost")]
+    LeaseLost,
+    /// The job failed; the message says why, in words a person can act on.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Shared flags between a running job, its lease keeper and its worker.
+#[derive(Debug, Default)]
+pub struct Flags {
+    pub cancel: AtomicBool,
+    pub lost: AtomicBool,
+    pub stopping: AtomicBool,
+}
+
+pub struct JobContext {
+    pub(crate) env: JobEnv,
+    pub id: String,
+    pub workspace_id: String,
+    pub worker_id: String,
+    pub attempt: i64,
+    pub payload: serde_json::Value,
+    pub(crate) checkpoint: Option<String>,
+    pub(crate) flags: Arc<Flags>,
+    pub(crate) lease: Duration,
+}
+
+impl JobContext {
+    fn owner(&self) -> (&str, &str, i64) {
+        (&self.id, &self.worker_id, self.attempt)
+    }
+
+    pub fn env(&self) -> &JobEnv {
+        &self.env
+    }
+
+    pub fn payload<T: DeserializeOwned>(&self) -> Result<T, JobError> {
+        serde_json::from_value(self.payload.clone()).map_err(|e| JobError::Failed(format!("payload: {e}")))
+    }
+
+    /// The state saved by the last checkpoint of an earlier attempt, if any.
+    pub fn checkpoint<T: DeserializeOwned>(&self) -> Option<T> {
+        self.checkpoint.as_deref().and_then(|s| serde_json::from_str(s).ok())
+    }
+
+    /// Errs when the job must stop now: cancelled or lease lost. Call it at safe points.
+    pub fn check(&self) -> Result<(), JobError> {
+        if self.flags.lost.load(Ordering::SeqCst) {
+            Err(JobError::LeaseLost)
+        } else if self.flags.cancel.load(Ordering::SeqCst) {
+            Err(JobError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether the worker wants the job to stop after its next checkpoint.
+    pub fn stopping(&self) -> bool {
+        self.flags.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Retries a database write while the database is unreachable, for as long as the lease
+    /// could still be ours; a job whose write is refused for ownership has lost its lease.
+    async fn persist<F, Fut>(&self, mut write: F) -> Result<(), JobError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<bool, DbError>>,
+    {
+        let start = Instant::now();
+        loop {
+            match write().await {
+                Ok(true) => return Ok(()),
+                Ok(false) => {
+                    self.flags.lost.store(true, Ordering::SeqCst);
+                    return Err(JobError::LeaseLost);
+                }
+                Err(e) if start.elapsed() < self.lease => {
+                    tracing::warn!(job = %self.id, error = %e, "database write failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(job = %self.id, error = %e, "database unreachable for longer than the lease");
+                    self.flags.lost.store(true, Ordering::SeqCst);
+                    return Err(JobError::LeaseLost);
+                }
+            }
+        }
+    }
+
+    /// Reports progress (0–1), the current phase and counters (e.g. rows, bytes).
+    pub async fn progress(&self, fraction: f64, phase: &str, counters: serde_json::Value) -> Result<(), JobError> {
+        let f = fraction.clamp(0.0, 1.0);
+        let flags = &self.flags;
+        self.persist(|| async {
+            let r = self.env.db.job_progress(self.owner(), &self.workspace_id, f, phase, &counters).await?;
+            if r == Some(true) {
+                flags.cancel.store(true, Ordering::SeqCst);
+            }
+            Ok(r.is_some())
+        })
+        .await?;
+        self.check()
+    }
+
+    /// Saves the state from which a later attempt can resume. After it, the job stops if it was
+    /// cancelled or the worker is shutting down.
+    pub async fn save_checkpoint<T: Serialize>(&self, state: &T) -> Result<(), JobError> {
+        let text = serde_json::to_string(state).map_err(|e| JobError::Failed(format!("checkpoint: {e}")))?;
+        self.persist(|| self.env.db.job_checkpoint(self.owner(), &text)).await?;
+        self.check()?;
+        if self.stopping() {
+            return Err(JobError::Released);
+        }
+        Ok(())
+    }
+
+    /// A line for the job's log.
+    pub async fn log(&self, message: &str) {
+        let data = serde_json::json!({"attempt": self.attempt, "worker_id": self.worker_id});
+        if let Err(e) = self.env.db.job_event(&self.id, &self.workspace_id, "log", message, &data).await {
+            tracing::warn!(job = %self.id, error = %e, "could not write a log line");
+        }
+    }
+}

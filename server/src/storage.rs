@@ -1,0 +1,121 @@
+//! Content-addressed blob storage on the local filesystem (DESIGN.md decision 3).
+//!
+//! A blob is written to `tmp/` while its SHA-256 is computed, fsynced, then renamed to
+//! `blobs/<first two hex>/<sha256>` and the folder fsynced: a crash leaves either nothing or a
+//! complete blob, never half of one. Identical content is stored once. Bodies are streamed: a
+//! blob is never held in memory whole.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Bytes;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("storage I/O at {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("upload is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("upload interrupted: {0}")]
+    Interrupted(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
+    move |source| StorageError::Io { path: path.to_owned(), source }
+}
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+impl BlobStore {
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, StorageError> {
+        let root = root.into();
+        for sub in ["blobs", "tmp"] {
+            let p = root.join(sub);
+            std::fs::create_dir_all(&p).map_err(io(&p))?;
+        }
+        Ok(BlobStore { root })
+    }
+
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        let prefix = sha256.get(..2).unwrap_or("xx");
+        self.root.join("blobs").join(prefix).join(sha256)
+    }
+
+    /// Streams `body` into the store; returns its SHA-256 (hex) and size.
+    pub async fn put<S, E>(&self, mut body: S, limit: u64) -> Result<(String, u64), StorageError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let tmp = self.root.join("tmp").join(uuid::Uuid::now_v7().to_string());
+        let mut file = tokio::fs::File::create(&tmp).await.map_err(io(&tmp))?;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let result: Result<(), StorageError> = async {
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| StorageError::Interrupted(e.to_string()))?;
+                size += chunk.len() as u64;
+                if size > limit {
+                    return Err(StorageError::TooLarge { limit });
+                }
+                hasher.update(&chunk);
+                file.write_all(&chunk).await.map_err(io(&tmp))?;
+            }
+            file.sync_all().await.map_err(io(&tmp))?;
+            Ok(())
+        }
+        .await;
+        drop(file);
+        if let Err(e) = result {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(e);
+        }
+        let sha = hex(&hasher.finalize());
+        let dest = self.path(&sha);
+        let dir = dest.parent().map(Path::to_owned).unwrap_or_else(|| self.root.clone());
+        tokio::fs::create_dir_all(&dir).await.map_err(io(&dir))?;
+        tokio::fs::rename(&tmp, &dest).await.map_err(io(&dest))?;
+        if let Ok(d) = tokio::fs::File::open(&dir).await {
+            let _ = d.sync_all().await;
+        }
+        Ok((sha, size))
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Same content → same name; the temp folder is left empty; over-limit uploads leave nothing.
+    #[tokio::test]
+    async fn content_addressed_and_atomic() {
+        let dir = std::env::temp_dir().join(format!("polytune-store-{}", uuid::Uuid::now_v7()));
+        let store = BlobStore::open(&dir).unwrap();
+        let chunks = || {
+            futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from("hello ")), Ok(Bytes::from("world\n"))])
+        };
+        let (a, n) = store.put(chunks(), 1 << 20).await.unwrap();
+        let (b, _) = store.put(chunks(), 1 << 20).await.unwrap();
+        assert_eq!(a, b);
+        assert_eq!(n, 12);
+        // printf 'hello world\n' | sha256sum
+        assert_eq!(a, "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447");
+        assert_eq!(std::fs::read(store.path(&a)).unwrap(), b"hello world\n");
+        assert!(matches!(store.put(chunks(), 5).await, Err(StorageError::TooLarge { .. })));
+        assert_eq!(std::fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
