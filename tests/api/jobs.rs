@@ -9,40 +9,6 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::util::{Client, TestApp, assert_problem};
 
-pub async fn upload(c: &Client, ws: &str, name: &str, body: Vec<u8>) -> Value {
-    let req = c
-        .request(Method::POST, &format!("/workspaces/{ws}/blobs?name={name}"))
-        .header("content-type", "application/octet-stream")
-        .body(body);
-    let (status, v) = c.raw(req, "upload").await;
-    assert_eq!(status.as_u16(), 201, "{v}");
-    v
-}
-
-pub async fn wait_for(c: &Client, ws: &str, job: &str, states: &[&str], secs: u64) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let j = c.expect(Method::GET, &format!("/workspaces/{ws}/jobs/{job}"), None, 200).await;
-        if states.contains(&j["state"].as_str().unwrap_or("")) {
-            return j;
-        }
-        assert!(Instant::now() < deadline, "job never reached {states:?}: {j}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// 3 MiB + 17 bytes of lines: 4 chunks of 1 MiB.
-pub fn sample_file() -> Vec<u8> {
-    let mut v = Vec::new();
-    let mut i = 0u64;
-    while v.len() < (3 << 20) + 17 {
-        v.extend_from_slice(format!("line {i} — ሰላም สวัสดี\n").as_bytes());
-        i += 1;
-    }
-    v.truncate((3 << 20) + 17);
-    v
-}
-
 db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
     let admin = app.admin().await;
     let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Jobs"})), 201).await["id"]
@@ -89,22 +55,6 @@ db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
     let workers = admin.expect(Method::GET, "/workers", None, 200).await;
     assert!(workers.as_array().unwrap().iter().any(|w| w["capabilities"]["cpus"].as_i64() >= Some(1)), "{workers}");
 });
-
-/// Reads an SSE stream until it has been quiet for a moment; returns the JSON of each event.
-pub async fn sse_events(c: &Client, path: &str, last_event_id: Option<i64>) -> Vec<Value> {
-    let mut req = c.request(Method::GET, path);
-    if let Some(id) = last_event_id {
-        req = req.header("Last-Event-ID", id.to_string());
-    }
-    let mut res = req.send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-    let mut text = String::new();
-    while let Ok(Ok(Some(chunk))) = tokio::time::timeout(Duration::from_millis(700), res.chunk()).await {
-        text.push_str(&String::from_utf8_lossy(&chunk));
-    }
-    text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect()
-}
 
 db_test!(bad_job_requests_queue_nothing, |app: TestApp| async move {
     let admin = app.admin().await;

@@ -91,6 +91,7 @@ impl Builder {
                 child: tokio::sync::Mutex::new(Some(child)),
                 _dir: dir,
                 pg_db,
+                database_url,
             }),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -136,6 +137,7 @@ struct Inner {
     child: tokio::sync::Mutex<Option<tokio::process::Child>>,
     _dir: tempfile::TempDir,
     pg_db: Option<String>,
+    database_url: String,
 }
 
 #[derive(Clone)]
@@ -150,6 +152,32 @@ impl TestApp {
 
     pub fn base(&self) -> &str {
         &self.inner.base
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.inner.database_url
+    }
+
+    /// Starts a `polytune worker` process on this app's database (or `database_url`, e.g. through
+    /// a proxy) and storage.
+    pub fn spawn_worker(&self, database_url: Option<&str>, env: &[(&str, &str)]) -> tokio::process::Child {
+        let n = rand::random::<u32>();
+        let log = std::fs::File::create(self.inner._dir.path().join(format!("worker-{n}.log"))).expect("worker log");
+        let mut cmd = tokio::process::Command::new(server_binary());
+        cmd.arg("worker")
+            .current_dir(self.inner._dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("POLYTUNE_DATA_DIR", self.inner._dir.path().join("data"))
+            .env("POLYTUNE_DATABASE_URL", database_url.unwrap_or(&self.inner.database_url))
+            .env("POLYTUNE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.spawn().expect("start worker")
     }
 
     pub fn log(&self) -> String {
@@ -299,4 +327,56 @@ impl Client {
 pub fn assert_problem(got: &(StatusCode, Value), status: u16, code: &str) {
     assert_eq!(got.0.as_u16(), status, "{}", got.1);
     assert_eq!(got.1["code"], code, "{}", got.1);
+}
+
+// ---- jobs helpers ----------------------------------------------------------------------
+
+pub async fn upload(c: &Client, ws: &str, name: &str, body: Vec<u8>) -> Value {
+    let req = c
+        .request(Method::POST, &format!("/workspaces/{ws}/blobs?name={name}"))
+        .header("content-type", "application/octet-stream")
+        .body(body);
+    let (status, v) = c.raw(req, "upload").await;
+    assert_eq!(status.as_u16(), 201, "{v}");
+    v
+}
+
+pub async fn wait_for(c: &Client, ws: &str, job: &str, states: &[&str], secs: u64) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let j = c.expect(Method::GET, &format!("/workspaces/{ws}/jobs/{job}"), None, 200).await;
+        if states.contains(&j["state"].as_str().unwrap_or("")) {
+            return j;
+        }
+        assert!(Instant::now() < deadline, "job never reached {states:?}: {j}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// 3 MiB + 17 bytes of lines: 4 chunks of 1 MiB.
+pub fn sample_file() -> Vec<u8> {
+    let mut v = Vec::new();
+    let mut i = 0u64;
+    while v.len() < (3 << 20) + 17 {
+        v.extend_from_slice(format!("line {i} — ሰላም สวัสดี\n").as_bytes());
+        i += 1;
+    }
+    v.truncate((3 << 20) + 17);
+    v
+}
+
+/// Reads an SSE stream until it has been quiet for a moment; returns the JSON of each event.
+pub async fn sse_events(c: &Client, path: &str, last_event_id: Option<i64>) -> Vec<Value> {
+    let mut req = c.request(Method::GET, path);
+    if let Some(id) = last_event_id {
+        req = req.header("Last-Event-ID", id.to_string());
+    }
+    let mut res = req.send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut text = String::new();
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout(Duration::from_millis(700), res.chunk()).await {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect()
 }
