@@ -101,3 +101,11 @@ pub fn invalid(errors: Vec<polytune_api::FieldError>) -> ApiFailure {
         errors,
     })
 }
+
+/// Sends a file as the raw request body (streamed by the browser).
+pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> ApiResult<T> {
+    let req = Request::post(&url(path))
+        .header("content-type", "application/octet-stream")
+        .body(wasm_bindgen::JsValue::from(file.clone()));
+    send(req).await
+}

@@ -65,6 +65,25 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
     await page.getByRole("cell", { name: "workspace_created" }).waitFor();
   });
 
+  await t.test("check a file: upload, watch the job live, see the result", async () => {
+    await page.getByRole("link", { name: "Datasets", exact: true }).click();
+    const lines = Array.from({ length: 20000 }, (_, i) => `line ${i} ምሳሌ ตัวอย่าง`).join("\n") + "\n";
+    await page.locator("#check-file").setInputFiles({ name: "lines.txt", mimeType: "text/plain", buffer: Buffer.from(lines) });
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]+$/);
+    await page.getByText("Succeeded").first().waitFor({ timeout: 30_000 });
+    await page.getByText('"rows": 20000').waitFor();
+    await page.getByText("chunk 1 done").waitFor();
+    await page.getByText("Live").waitFor();
+    await shot(page, "05a-job-done");
+    await page.getByRole("link", { name: "← Jobs" }).click();
+    await page.getByRole("cell", { name: "blob_stats" }).waitFor();
+    await page.getByText("100%").first().waitFor();
+    await page.getByRole("link", { name: "Workers" }).click();
+    await page.getByRole("cell", { name: /cpu · \d+ CPUs/ }).waitFor();
+    await shot(page, "05b-workers");
+  });
+
   await t.test("invite a viewer by one-time link", async () => {
     await page.getByRole("link", { name: "People" }).click();
     await page.getByLabel("Their email").fill("miren@example.org");
@@ -103,6 +122,7 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
     // Keyboard only: sign out, sign back in with Tab and Enter.
     await p.getByRole("button", { name: "Sign out", exact: true }).click();
     await p.waitForURL("**/signin");
+    await p.locator("#signin-email").waitFor();
     await p.keyboard.press("Tab");
     assert.equal(await p.evaluate(() => document.activeElement?.textContent), "Skip to content");
     await p.locator("#signin-email").focus();

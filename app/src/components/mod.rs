@@ -1,5 +1,6 @@
 //! Pieces used across pages.
 
+pub mod jobs;
 pub mod theme;
 
 use leptos::prelude::*;
@@ -30,6 +31,7 @@ pub fn Header() -> impl IntoView {
                     <Show when=move || signed_in().is_some_and(|u| u.is_admin)>
                         <A href="/admin">{t(Msg::NavAdmin)}</A>
                     </Show>
+                    <A href="/workers">{t(Msg::NavWorkers)}</A>
                     <A href="/api">{t(Msg::NavApi)}</A>
                 </Show>
             </nav>

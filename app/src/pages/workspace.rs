@@ -7,18 +7,20 @@ use leptos_router::hooks::use_params_map;
 use polytune_api::{ApiToken, CreateApiToken, Role, UpdateDescription, UpdateWorkspace, Validate, Workspace};
 
 use super::audit::AuditTable;
+use super::jobs::{CheckFile, JobsSection};
 use super::members::MembersSection;
 use crate::client::{self, invalid};
 use crate::components::{ErrorBox, Loading, RequireSignIn, RoleSelect, role_label};
 use crate::i18n::{Msg, t};
 
-const SECTIONS: [(&str, Msg); 9] = [
+const SECTIONS: [(&str, Msg); 10] = [
     ("overview", Msg::SectionOverview),
     ("datasets", Msg::SectionDatasets),
     ("mixtures", Msg::SectionMixtures),
     ("runs", Msg::SectionRuns),
     ("evaluations", Msg::SectionEvaluations),
     ("chat", Msg::SectionChat),
+    ("jobs", Msg::SectionJobs),
     ("members", Msg::SectionMembers),
     ("audit", Msg::SectionAudit),
     ("settings", Msg::SectionSettings),
@@ -70,7 +72,15 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
     let link = |s: &str| format!("/workspaces/{}/{s}", ws.id);
     match section {
         "overview" => view! { <Overview ws=ws on_change=on_change/> }.into_any(),
-        "datasets" => empty(Msg::EmptyDatasets, Msg::EmptyDatasetsAction, None),
+        "datasets" => {
+            let can_edit = ws.role >= Role::Editor && !ws.archived;
+            view! {
+                {empty(Msg::EmptyDatasets, Msg::EmptyDatasetsAction, None)}
+                {can_edit.then(|| view! { <CheckFile ws=ws.clone()/> })}
+            }
+            .into_any()
+        }
+        "jobs" => view! { <JobsSection ws=ws/> }.into_any(),
         "mixtures" => empty(Msg::EmptyMixtures, Msg::EmptyMixturesAction, Some(link("datasets"))),
         "runs" => empty(Msg::EmptyRuns, Msg::EmptyRunsAction, Some(link("mixtures"))),
         "evaluations" => empty(Msg::EmptyEvaluations, Msg::EmptyEvaluationsAction, Some(link("runs"))),

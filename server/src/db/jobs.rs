@@ -480,6 +480,15 @@ impl Database {
         rows.iter().map(event_from_row).collect()
     }
 
+    pub async fn last_job_event_id(&self, workspace_id: &str) -> DbResult<i64> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM job_events WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch_one(self.pool())
+            .await
+            .map_err(q("last event id"))?;
+        Ok(id.unwrap_or(0))
+    }
+
     // ---- workers --------------------------------------------------------------------------
 
     pub async fn register_worker(

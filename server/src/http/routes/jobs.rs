@@ -113,7 +113,8 @@ pub async fn retry(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct After {
-    /// Resume after this event id (browsers send `Last-Event-ID` instead when they reconnect).
+    /// Resume after this event id (browsers send `Last-Event-ID` instead when they reconnect);
+    /// a negative value starts from now, without history.
     after: Option<i64>,
 }
 
@@ -160,6 +161,9 @@ fn event_stream(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let init = (state, workspace_id, job_id, after, VecDeque::new());
     let stream = futures_util::stream::unfold(init, |(state, ws, job, mut after, mut buf)| async move {
+        if after < 0 {
+            after = state.db.last_job_event_id(&ws).await.unwrap_or(0);
+        }
         loop {
             if let Some(e) = buf.pop_front() {
                 let e: polytune_api::JobEvent = e;

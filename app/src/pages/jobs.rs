@@ -1,0 +1,278 @@
+//! The Jobs section, one job's page, the Workers page, and "check a file" (upload + job).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use polytune_api::{Blob, CreateJob, Job, JobEvent, JobState, Role, Worker, Workspace};
+
+use crate::client::{self, ApiFailure};
+use crate::components::jobs::{JobProgress, StateBadge, format_bytes, subscribe};
+use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
+use crate::i18n::{Msg, t};
+
+/// The list of a workspace's jobs, refreshed live from the workspace event stream.
+#[component]
+pub fn JobsSection(ws: Workspace) -> impl IntoView {
+    let id = StoredValue::new(ws.id.clone());
+    let tick = RwSignal::new(0u32);
+    let jobs = LocalResource::new(move || {
+        tick.track();
+        async move { client::get::<Vec<Job>>(&format!("/workspaces/{}/jobs", id.get_value())).await }
+    });
+    let connected = RwSignal::new(false);
+    // Refetch when anything happens (state or progress of any job), at most twice a second.
+    subscribe(
+        format!("/api/v1/workspaces/{}/events?after=-1", ws.id),
+        move |e| {
+            if e.kind != "log" {
+                tick.update(|t| *t += 1)
+            }
+        },
+        connected,
+    );
+    view! {
+        <p class="muted">{t(Msg::JobsIntro)}</p>
+        {move || match jobs.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t(Msg::JobsEmpty)}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <table class="data jobs">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::JobKind)}</th>
+                        <th scope="col">{t(Msg::JobState)}</th>
+                        <th scope="col">{t(Msg::JobProgress)}</th>
+                        <th scope="col">{t(Msg::JobPhase)}</th>
+                        <th scope="col">{t(Msg::JobBy)}</th>
+                        <th scope="col">{t(Msg::JobStarted)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|j| {
+                            let href = format!("/workspaces/{}/jobs/{}", j.workspace_id, j.id);
+                            let kind = j.kind.clone();
+                            view! {
+                            <tr>
+                                <td><A href=href>{kind}</A></td>
+                                <td><StateBadge state=j.state/></td>
+                                <td><JobProgress job=j.clone()/></td>
+                                <td>{j.phase.clone()}</td>
+                                <td>{j.created_by.clone()}</td>
+                                <td>{j.started_at.map(format_time).unwrap_or_default()}</td>
+                            </tr>
+                        }}).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+    }
+}
+
+/// `/workspaces/:id/jobs/:job_id`: one job, live.
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let params = use_params_map();
+    let ws_id = params.read_untracked().get("id").unwrap_or_default();
+    let job_id = params.read_untracked().get("job_id").unwrap_or_default();
+    let path = format!("/workspaces/{ws_id}/jobs/{job_id}");
+    let job = RwSignal::new(None::<Result<Job, ApiFailure>>);
+    let role = RwSignal::new(Role::Viewer);
+    let log = RwSignal::new(Vec::<JobEvent>::new());
+    let connected = RwSignal::new(false);
+    let error = RwSignal::new(None);
+    let reload = {
+        let path = path.clone();
+        move || {
+            let path = path.clone();
+            leptos::task::spawn_local(async move { job.set(Some(client::get::<Job>(&path).await)) });
+        }
+    };
+    reload();
+    {
+        let ws_id = ws_id.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(w) = client::get::<Workspace>(&format!("/workspaces/{ws_id}")).await {
+                role.set(w.role);
+            }
+        });
+    }
+    let reload_on_state = reload.clone();
+    subscribe(
+        format!("/api/v1{path}/events"),
+        move |e| match e.kind.as_str() {
+            "progress" => job.update(|j| {
+                if let Some(Ok(j)) = j {
+                    j.progress = e.data["fraction"].as_f64().unwrap_or(j.progress);
+                    j.phase = e.message.clone();
+                    j.counters = e.data["counters"].clone();
+                }
+            }),
+            "state" => {
+                log.update(|l| l.push(e));
+                reload_on_state();
+            }
+            _ => log.update(|l| l.push(e)),
+        },
+        connected,
+    );
+    let act = move |action: &'static str| {
+        let path = format!("{path}/{action}");
+        let reload = reload.clone();
+        leptos::task::spawn_local(async move {
+            match client::post::<_, Job>(&path, &serde_json::json!({})).await {
+                Ok(_) => {
+                    error.set(None);
+                    reload();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let act2 = act.clone();
+    view! {
+        <RequireSignIn/>
+        {move || match job.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(_)) => view! { <super::NotFound/> }.into_any(),
+            Some(Ok(j)) => {
+                let can_edit = role.get() >= Role::Editor;
+                let speed = j.counters["bytes_per_sec"].as_f64().map(|b| format!("{}/s", format_bytes(b)));
+                let act = act.clone();
+                let act2 = act2.clone();
+                view! {
+                    <section class="job">
+                        <p><A href=format!("/workspaces/{}/jobs", j.workspace_id)>"← "{t(Msg::SectionJobs)}</A></p>
+                        <h1>{j.kind.clone()}" "<StateBadge state=j.state/></h1>
+                        <JobProgress job=j.clone()/>
+                        <dl class="facts">
+                            <dt>{t(Msg::JobPhase)}</dt><dd>{j.phase.clone()}</dd>
+                            <dt>{t(Msg::JobThroughput)}</dt><dd>{speed.unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{t(Msg::JobBy)}</dt><dd>{j.created_by.clone()}</dd>
+                            <dt>{t(Msg::JobStarted)}</dt><dd>{j.started_at.map(format_time).unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{t(Msg::JobFinished)}</dt><dd>{j.finished_at.map(format_time).unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{t(Msg::JobWorker)}</dt><dd>{j.worker_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{t(Msg::JobAttempt)}</dt><dd>{format!("{} / {}", j.attempt, j.max_attempts)}</dd>
+                        </dl>
+                        {j.error.clone().filter(|_| j.state == JobState::Failed).map(|e| view! {
+                            <div class="error" role="alert"><p><strong>{t(Msg::JobError)}": "</strong>{e}</p></div>
+                        })}
+                        {(j.state == JobState::Succeeded).then(|| view! {
+                            <h2>{t(Msg::JobResult)}</h2>
+                            <pre class="result">{serde_json::to_string_pretty(&j.result).unwrap_or_default()}</pre>
+                        })}
+                        <div class="actions">
+                            {(can_edit && !j.state.is_finished()).then(|| view! {
+                                <button class="danger" on:click=move |_| act("cancel")>{t(Msg::JobCancel)}</button>
+                            })}
+                            {(can_edit && matches!(j.state, JobState::Failed | JobState::Cancelled)).then(|| view! {
+                                <button class="primary" on:click=move |_| act2("retry")>{t(Msg::JobRetry)}</button>
+                            })}
+                        </div>
+                        <ErrorBox error=error.read_only()/>
+                    </section>
+                }.into_any()
+            }
+        }}
+        <h2>{t(Msg::JobLog)}" "<span class="muted live" role="status">{move || if connected.get() { t(Msg::JobLive) } else { t(Msg::JobReconnecting) }}</span></h2>
+        <ol class="log" aria-live="polite">
+            {move || log.get().into_iter().map(|e| view! {
+                <li><time>{format_time(e.at)}</time>" "<span class=format!("kind-{}", e.kind)>{e.message}</span></li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// "Check a file": upload it, start `blob_stats`, go to the job.
+#[component]
+pub fn CheckFile(ws: Workspace) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None);
+    let navigate = leptos_router::hooks::use_navigate();
+    let input = NodeRef::<leptos::html::Input>::new();
+    let ws_id = StoredValue::new(ws.id.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(file) = input.get().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let ws = ws_id.get_value();
+            let name = js_sys::encode_uri_component(&file.name());
+            let res = client::upload::<Blob>(&format!("/workspaces/{ws}/blobs?name={name}"), &file).await;
+            let res = match res {
+                Ok(blob) => {
+                    let req = CreateJob {
+                        kind: "blob_stats".into(),
+                        payload: serde_json::json!({"blob": blob.sha256}),
+                        priority: 0,
+                    };
+                    client::post::<_, Job>(&format!("/workspaces/{ws}/jobs"), &req).await
+                }
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match res {
+                Ok(job) => navigate(&format!("/workspaces/{ws}/jobs/{}", job.id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="card check-file" on:submit=submit>
+            <h2>{t(Msg::CheckFileTitle)}</h2>
+            <p class="muted">{t(Msg::CheckFileIntro)}</p>
+            <label for="check-file" class="sr-only">{t(Msg::CheckFileTitle)}</label>
+            <input id="check-file" type="file" node_ref=input/>
+            <button type="submit" class="primary" disabled=busy>
+                {move || if busy.get() { t(Msg::Uploading) } else { t(Msg::CheckFileButton) }}
+            </button>
+            <ErrorBox error=error.read_only()/>
+        </form>
+    }
+}
+
+/// `/workers`: who serves the queue.
+#[component]
+pub fn Workers() -> impl IntoView {
+    let workers = LocalResource::new(|| async { client::get::<Vec<Worker>>("/workers").await });
+    view! {
+        <RequireSignIn/>
+        <section>
+            <h1>{t(Msg::NavWorkers)}</h1>
+            <p class="muted">{t(Msg::WorkersIntro)}</p>
+            {move || match workers.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t(Msg::WorkersEmpty)}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="data workers">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::JobWorker)}</th>
+                            <th scope="col">{t(Msg::WorkerDevice)}</th>
+                            <th scope="col">{t(Msg::WorkerSlots)}</th>
+                            <th scope="col">{t(Msg::WorkerHeartbeat)}</th>
+                            <th scope="col">{t(Msg::WorkerJobs)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|w| {
+                                let caps = &w.capabilities;
+                                let gpus: Vec<String> = caps["gpus"].as_array().cloned().unwrap_or_default().iter()
+                                    .map(|g| format!("{} ({} MB)", g["name"].as_str().unwrap_or("GPU"), g["memory_mb"])).collect();
+                                let device = format!("{} · {} CPUs · {} MB{}", caps["device"].as_str().unwrap_or("cpu"),
+                                    caps["cpus"], caps["memory_mb"], if gpus.is_empty() { String::new() } else { format!(" · {}", gpus.join(", ")) });
+                                view! {
+                                    <tr>
+                                        <td>{w.id.clone()}</td>
+                                        <td>{device}</td>
+                                        <td>{w.slots}</td>
+                                        <td>{format!("{:.0} {}", w.heartbeat_age_ms as f64 / 1000.0, t(Msg::SecondsAgo))}</td>
+                                        <td>{w.current_jobs.len()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
