@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::util::{Client, TestApp, assert_problem};
+use crate::util::{TestApp, assert_problem, sample_file, sse_events, upload, wait_for};
 
 db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
     let admin = app.admin().await;

@@ -114,7 +114,16 @@ impl Database {
         .execute(&mut *tx)
         .await
         .map_err(q("insert job"))?;
-        insert_event(&mut tx, &id, j.workspace_id, "state", "queued", &serde_json::json!({"state": "queued"})).await?;
+        insert_event(
+            &mut tx,
+            self.dialect(),
+            &id,
+            j.workspace_id,
+            "state",
+            "queued",
+            &serde_json::json!({"state": "queued"}),
+        )
+        .await?;
         tx.commit().await.map_err(q("commit enqueue"))?;
         Ok(id)
     }
@@ -236,6 +245,10 @@ impl Database {
             == 1)
     }
 
+    /// Appends to the event stream. Readers follow the stream by id (`id > last seen`), so ids
+    /// must become visible in order: on PostgreSQL concurrent inserts could commit out of id order
+    /// and a reader could skip one, so inserts take a transaction-scoped advisory lock (held for
+    /// the few hundred microseconds of the insert). SQLite has one writer anyway.
     pub async fn job_event(
         &self,
         job_id: &str,
@@ -244,18 +257,9 @@ impl Database {
         message: &str,
         data: &serde_json::Value,
     ) -> DbResult<()> {
-        sqlx::query(
-            "INSERT INTO job_events (job_id, workspace_id, at, kind, message, data) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(job_id)
-        .bind(workspace_id)
-        .bind(now_ms())
-        .bind(kind)
-        .bind(message)
-        .bind(data.to_string())
-        .execute(self.pool())
-        .await
-        .map_err(q("job event"))?;
+        let mut tx = self.pool().begin().await.map_err(q("begin event"))?;
+        insert_event(&mut tx, self.dialect(), job_id, workspace_id, kind, message, data).await?;
+        tx.commit().await.map_err(q("commit event"))?;
         Ok(())
     }
 
@@ -570,14 +574,25 @@ pub enum Outcome<'a> {
     Released,
 }
 
+/// Lock key serializing event inserts on PostgreSQL (see [`Database::job_event`]).
+const EVENT_ORDER_LOCK: i64 = 0x706f_6c79_7475_6e65;
+
 async fn insert_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    dialect: Dialect,
     job_id: &str,
     workspace_id: &str,
     kind: &str,
     message: &str,
     data: &serde_json::Value,
 ) -> DbResult<()> {
+    if dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(EVENT_ORDER_LOCK)
+            .execute(&mut **tx)
+            .await
+            .map_err(q("event order lock"))?;
+    }
     sqlx::query(
         "INSERT INTO job_events (job_id, workspace_id, at, kind, message, data) VALUES ($1, $2, $3, $4, $5, $6)",
     )
