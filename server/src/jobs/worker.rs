@@ -82,6 +82,8 @@ pub async fn run(env: JobEnv, config: WorkerConfig, mut shutdown: watch::Receive
     }
     tracing::info!(worker = %id, slots = config.slots, "worker started");
     let mut running: JoinSet<String> = JoinSet::new();
+    // A finished job frees a slot: look for the next one at once instead of at the next poll.
+    let slot_freed = Arc::new(tokio::sync::Notify::new());
     let mut current: Vec<(String, Arc<Flags>)> = Vec::new();
     let mut last_housekeeping = std::time::Instant::now() - Duration::from_secs(10);
     loop {
@@ -112,7 +114,13 @@ pub async fn run(env: JobEnv, config: WorkerConfig, mut shutdown: watch::Receive
                     claimed_any = true;
                     let flags = Arc::new(Flags::default());
                     current.push((job.id.clone(), flags.clone()));
-                    running.spawn(run_one(env.clone(), id.clone(), job, flags, config.lease));
+                    let freed = slot_freed.clone();
+                    let run = run_one(env.clone(), id.clone(), job, flags, config.lease);
+                    running.spawn(async move {
+                        let job_id = run.await;
+                        freed.notify_one();
+                        job_id
+                    });
                 }
                 Ok(None) => {}
                 Err(e) => {
@@ -123,8 +131,12 @@ pub async fn run(env: JobEnv, config: WorkerConfig, mut shutdown: watch::Receive
                 }
             }
         }
-        if !claimed_any && wait_or_stop(&mut shutdown, config.poll).await {
-            break;
+        if !claimed_any {
+            let full = current.len() >= config.slots;
+            tokio::select! {
+                _ = slot_freed.notified(), if full => {}
+                stop = wait_or_stop(&mut shutdown, if full { config.lease } else { config.poll }) => if stop { break },
+            }
         }
     }
     tracing::info!(worker = %id, running = current.len(), "worker stopping: asking jobs to checkpoint");
