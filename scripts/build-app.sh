@@ -16,6 +16,12 @@ fi
 # the native build's cache.
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/wasm"
 route=$(wasm_toolchain_route)
+# Trunk runs cargo with --offline (Trunk.toml): download what the app needs first.
+cargo fetch --quiet --target wasm32-unknown-unknown
+if [[ "$route" == "debian" ]]; then
+  # -Zbuild-std compiles std from source, with its own dependencies (dlmalloc, …).
+  /usr/bin/cargo fetch --quiet --manifest-path /usr/lib/rustlib/src/rust/library/Cargo.toml
+fi
 say "building the web app with Trunk ($route toolchain)"
 if [[ "$route" == "debian" ]]; then
   # Debian's rustc-web 1.96 ships the std sources but no prebuilt wasm32 std: build it.
