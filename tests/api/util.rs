@@ -154,6 +154,11 @@ impl TestApp {
         &self.inner.base
     }
 
+    /// The server's data folder (its blob store is `storage/` inside).
+    pub fn data_dir(&self) -> PathBuf {
+        self.inner._dir.path().join("data")
+    }
+
     pub fn database_url(&self) -> &str {
         &self.inner.database_url
     }

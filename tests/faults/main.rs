@@ -8,6 +8,7 @@ mod util;
 
 mod concurrency;
 mod kill_worker;
+mod lifecycle;
 mod outage;
 
 /// One fault test at a time: they measure timing-sensitive things (leases) on 2 cores.
