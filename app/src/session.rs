@@ -1,9 +1,10 @@
 //! Who is signed in, shared by every page through context.
 
 use leptos::prelude::*;
-use polytune_api::{SetupStatus, User};
+use polytune_api::{SetupStatus, User, Validate};
+use serde::Serialize;
 
-use crate::client;
+use crate::client::{self, ApiFailure, invalid};
 
 #[derive(Debug, Clone, Copy)]
 pub struct SessionState {
@@ -33,4 +34,32 @@ pub async fn refresh(state: SessionState) {
 
 pub fn use_session() -> SessionState {
     expect_context::<SessionState>()
+}
+
+/// The submit action of the forms that end signed in (setup, sign-in, accepting an invitation):
+/// check `req` with the shared rules, post it, then refresh the session and open the workspaces.
+pub fn enter<R: Validate + Serialize + 'static>(
+    state: SessionState,
+    path: String,
+    req: R,
+    error: RwSignal<Option<ApiFailure>>,
+    busy: RwSignal<bool>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    let errors = req.validate();
+    if !errors.is_empty() {
+        error.set(Some(invalid(errors)));
+        return;
+    }
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        match client::post::<_, User>(&path, &req).await {
+            Ok(_) => {
+                refresh(state).await;
+                navigate("/workspaces", Default::default());
+            }
+            Err(e) => error.set(Some(e)),
+        }
+        busy.set(false);
+    });
 }

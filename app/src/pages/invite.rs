@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use polytune_api::{AcceptInvitation, Invitation, User, Validate};
+use polytune_api::{AcceptInvitation, Invitation};
 
 use super::Field;
-use crate::client::{self, invalid};
+use crate::client;
 use crate::components::{ErrorBox, Loading, role_label};
 use crate::i18n::{Msg, t};
 use crate::session::{self, use_session};
@@ -25,25 +25,14 @@ pub fn AcceptInvite() -> impl IntoView {
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = AcceptInvitation { name: name.get(), password: password.get() };
-        let errors = req.validate();
-        if !errors.is_empty() {
-            error.set(Some(invalid(errors)));
-            return;
-        }
-        busy.set(true);
-        let token = token();
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match client::post::<_, User>(&format!("/invitations/{token}/accept"), &req).await {
-                Ok(_) => {
-                    session::refresh(session).await;
-                    navigate("/workspaces", Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        session::enter(
+            session,
+            format!("/invitations/{}/accept", token()),
+            AcceptInvitation { name: name.get(), password: password.get() },
+            error,
+            busy,
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow card">

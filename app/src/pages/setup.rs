@@ -1,10 +1,9 @@
 //! First run: create the first administrator.
 
 use leptos::prelude::*;
-use polytune_api::{SetupRequest, User, Validate};
+use polytune_api::SetupRequest;
 
 use super::Field;
-use crate::client::{self, invalid};
 use crate::components::ErrorBox;
 use crate::i18n::{Msg, t};
 use crate::session::{self, use_session};
@@ -19,24 +18,14 @@ pub fn Setup() -> impl IntoView {
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = SetupRequest { email: email.get(), name: name.get(), password: password.get() };
-        let errors = req.validate();
-        if !errors.is_empty() {
-            error.set(Some(invalid(errors)));
-            return;
-        }
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match client::post::<_, User>("/setup", &req).await {
-                Ok(_) => {
-                    session::refresh(session).await;
-                    navigate("/workspaces", Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        session::enter(
+            session,
+            "/setup".into(),
+            SetupRequest { email: email.get(), name: name.get(), password: password.get() },
+            error,
+            busy,
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow card">
