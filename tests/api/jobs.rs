@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::util::{TestApp, assert_problem, sample_file, sse_events, upload, wait_for};
+use crate::util::{TestApp, assert_problem, sample_file, sse_events, start_slow_job, upload, wait_for};
 
 db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
     let admin = app.admin().await;
@@ -102,21 +102,7 @@ db_test!(bad_job_requests_queue_nothing, |app: TestApp| async move {
 
 db_test!(cancel_running_and_retry, |app: TestApp| async move {
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "C"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let sha = upload(&admin, &ws, "big.txt", sample_file()).await["sha256"].as_str().unwrap().to_owned();
-    let payload = json!({"blob": sha, "chunk_bytes": 65536, "throttle_ms": 100});
-    let job = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": payload})),
-            201,
-        )
-        .await;
-    let id = job["id"].as_str().unwrap().to_owned();
+    let (ws, sha, id) = start_slow_job(&admin, 100).await;
     let running = wait_for(&admin, &ws, &id, &["running"], 10).await;
     assert_eq!(running["state"], "running");
     tokio::time::sleep(Duration::from_millis(400)).await;

@@ -2,6 +2,8 @@
 //! database — a fresh SQLite file, and again a fresh PostgreSQL database — and talks to it over
 //! HTTP like any client. Files mirror the routes.
 
+// Fault-test helpers (workers, data folder) are unused here.
+#[allow(dead_code)]
 mod util;
 
 mod bad_input;

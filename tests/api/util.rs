@@ -385,3 +385,24 @@ pub async fn sse_events(c: &Client, path: &str, last_event_id: Option<i64>) -> V
     }
     text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect()
 }
+
+/// The same multi-step job the job and fault tests watch: a new workspace, the 3 MiB sample file,
+/// and a `blob_stats` job over it in 64 KiB chunks (49 steps), `throttle_ms` apart.
+/// Returns (workspace id, blob sha256, job id).
+pub async fn start_slow_job(admin: &Client, throttle_ms: u64) -> (String, String, String) {
+    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Slow job"})), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sha = upload(admin, &ws, "sample.txt", sample_file()).await["sha256"].as_str().unwrap().to_owned();
+    let payload = json!({"blob": sha, "chunk_bytes": 65536, "throttle_ms": throttle_ms});
+    let job = admin
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/jobs"),
+            Some(json!({"kind": "blob_stats", "payload": payload})),
+            201,
+        )
+        .await;
+    (ws, sha, job["id"].as_str().unwrap().to_owned())
+}

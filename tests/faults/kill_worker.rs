@@ -8,27 +8,13 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::util::{Db, TestApp, sample_file, sse_events, upload, wait_for};
+use crate::util::{Db, TestApp, sse_events, start_slow_job, wait_for};
 
 async fn killed_worker_resumes(db: Db) {
     let _serial = crate::SERIAL.lock().await;
     let app = TestApp::builder(db).env("POLYTUNE_WORKERS", "0").start().await;
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "K"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let sha = upload(&admin, &ws, "f.txt", sample_file()).await["sha256"].as_str().unwrap().to_owned();
-    let payload = json!({"blob": sha, "chunk_bytes": 65536, "throttle_ms": 60});
-    let job = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": payload})),
-            201,
-        )
-        .await;
-    let id = job["id"].as_str().unwrap().to_owned();
+    let (ws, sha, id) = start_slow_job(&admin, 60).await;
 
     let worker_env = [("POLYTUNE_LEASE_SECS", "2"), ("POLYTUNE_WORKERS", "1")];
     let mut first = app.spawn_worker(None, &worker_env);

@@ -6,30 +6,14 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::util::{Db, TestApp, sample_file, sse_events, upload, wait_for};
+use crate::util::{Db, TestApp, sse_events, start_slow_job, upload, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_worker_shutdown_releases_after_a_checkpoint() {
     let _serial = crate::SERIAL.lock().await;
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_WORKERS", "0").start().await;
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "G"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let sha = upload(&admin, &ws, "f.txt", sample_file()).await["sha256"].as_str().unwrap().to_owned();
-    let payload = json!({"blob": sha, "chunk_bytes": 65536, "throttle_ms": 60});
-    let id = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": payload})),
-            201,
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (ws, _, id) = start_slow_job(&admin, 60).await;
     let mut worker = app.spawn_worker(None, &[("POLYTUNE_WORKERS", "1")]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while admin.expect(Method::GET, &format!("/workspaces/{ws}/jobs/{id}"), None, 200).await["counters"]["chunks"]
