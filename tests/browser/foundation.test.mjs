@@ -135,6 +135,29 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
     await guest.close();
   });
 
+  await t.test("owner renames, archives, restores, and changes a member's role", async () => {
+    await page.getByRole("link", { name: "Workspaces", exact: true }).click();
+    await page.getByRole("link", { name: "Euskara instructions" }).click();
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByLabel("Rename").fill("Euskara — instructions");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("heading", { name: "Euskara — instructions" }).waitFor();
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByRole("button", { name: "Archive workspace" }).click();
+    await page.getByText("This workspace is archived").waitFor();
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByRole("button", { name: "Restore workspace" }).click();
+    await page.getByRole("button", { name: "Archive workspace" }).waitFor();
+    assert.equal(await page.getByText("This workspace is archived").count(), 0);
+    // Members: the viewer becomes an editor through the role menu.
+    await page.getByRole("link", { name: "Members", exact: true }).click();
+    await page.getByLabel("Role miren@example.org").selectOption("editor");
+    await page.getByRole("link", { name: "Audit log", exact: true }).click();
+    await page.getByRole("cell", { name: "member_role_changed" }).waitFor();
+    await page.getByRole("cell", { name: "viewer → editor" }).waitFor();
+    await shot(page, "07-audit-after-role-change");
+  });
+
   await t.test("dark theme and the API page", async () => {
     const before = await page.evaluate(() => document.documentElement.dataset.theme);
     await page.getByRole("button", { name: "Switch light/dark theme" }).click();
@@ -142,7 +165,7 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
     assert.notEqual(now, before);
     await page.getByRole("link", { name: "API" }).click();
     await page.getByRole("cell", { name: "/api/v1/workspaces/{workspace_id}/members" }).first().waitFor();
-    await shot(page, "07-api-dark");
+    await shot(page, "08-api-dark");
   });
 
   assert.deepEqual(consoleErrors.filter((e) => !e.includes("401")), [], "no console errors");
