@@ -7,7 +7,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::util::{TestApp, assert_problem, sample_file, sse_events, start_slow_job, upload, wait_for};
+use crate::util::{
+    TestApp, assert_problem, reference_result, resumed_at, sample_file, sse_events, start_slow_job, upload, wait_for,
+};
 
 db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
     let admin = app.admin().await;
@@ -123,19 +125,8 @@ db_test!(cancel_running_and_retry, |app: TestApp| async move {
     admin.expect(Method::POST, &format!("/workspaces/{ws}/jobs/{id}/retry"), None, 200).await;
     let done = wait_for(&admin, &ws, &id, &["succeeded", "failed"], 60).await;
     assert_eq!(done["state"], "succeeded", "{done}");
-    let fresh = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": {"blob": sha, "chunk_bytes": 65536}})),
-            201,
-        )
-        .await;
-    let fresh = wait_for(&admin, &ws, fresh["id"].as_str().unwrap(), &["succeeded", "failed"], 60).await;
-    assert_eq!(done["result"], fresh["result"]);
+    let fresh = reference_result(&admin, &ws, &sha, 60).await;
+    assert_eq!(done["result"], fresh);
     let events = sse_events(&admin, &format!("/workspaces/{ws}/jobs/{id}/events"), None).await;
-    assert!(
-        events.iter().any(|e| e["message"].as_str().unwrap_or("").starts_with("resuming at chunk")),
-        "the retry resumed"
-    );
+    assert!(!resumed_at(&events).is_empty(), "the retry resumed");
 });

@@ -406,3 +406,27 @@ pub async fn start_slow_job(admin: &Client, throttle_ms: u64) -> (String, String
         .await;
     (ws, sha, job["id"].as_str().unwrap().to_owned())
 }
+
+/// The result of an uninterrupted `blob_stats` run over `sha` in 64 KiB chunks: what an
+/// interrupted, resumed run must equal.
+pub async fn reference_result(admin: &Client, ws: &str, sha: &str, secs: u64) -> Value {
+    let job = admin
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/jobs"),
+            Some(json!({"kind": "blob_stats", "payload": {"blob": sha, "chunk_bytes": 65536}})),
+            201,
+        )
+        .await;
+    let done = wait_for(admin, ws, job["id"].as_str().unwrap(), &["succeeded", "failed"], secs).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    done["result"].clone()
+}
+
+/// The chunk numbers from which attempts resumed ("resuming at chunk N …" log lines).
+pub fn resumed_at(events: &[Value]) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| e["message"].as_str()?.strip_prefix("resuming at chunk ")?.split(' ').next()?.parse().ok())
+        .collect()
+}

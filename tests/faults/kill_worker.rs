@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::json;
 
-use crate::util::{Db, TestApp, sse_events, start_slow_job, wait_for};
+use crate::util::{Db, TestApp, reference_result, resumed_at, sse_events, start_slow_job, wait_for};
 
 async fn killed_worker_resumes(db: Db) {
     let _serial = crate::SERIAL.lock().await;
@@ -39,24 +38,14 @@ async fn killed_worker_resumes(db: Db) {
     assert!(killed_at.elapsed() >= Duration::from_secs(2), "not before the lease expired");
 
     // The same file, uninterrupted, by the second worker.
-    let clean = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": {"blob": sha, "chunk_bytes": 65536}})),
-            201,
-        )
-        .await;
-    let clean = wait_for(&admin, &ws, clean["id"].as_str().unwrap(), &["succeeded", "failed"], 60).await;
-    assert_eq!(done["result"], clean["result"]);
+    let clean = reference_result(&admin, &ws, &sha, 60).await;
+    assert_eq!(done["result"], clean);
 
     let events = sse_events(&admin, &format!("/workspaces/{ws}/jobs/{id}/events"), None).await;
-    let resumed_at: u64 = events
-        .iter()
-        .find_map(|e| e["message"].as_str()?.strip_prefix("resuming at chunk ")?.split(' ').next()?.parse().ok())
-        .expect("the second attempt resumed from a checkpoint");
+    let resumed_chunk: u64 =
+        resumed_at(&events).first().copied().expect("the second attempt resumed from a checkpoint");
     // Progress for chunk 16 was seen; its checkpoint may not have been written before the kill.
-    assert!(resumed_at >= 15, "resumed at chunk {resumed_at}");
+    assert!(resumed_chunk >= 15, "resumed at chunk {resumed_chunk}");
     let mut runs: HashMap<u64, Vec<i64>> = HashMap::new();
     for e in &events {
         if let Some(n) =
@@ -68,9 +57,9 @@ async fn killed_worker_resumes(db: Db) {
     let total = done["result"]["chunks"].as_u64().unwrap();
     for chunk in 1..=total {
         let attempts = runs.get(&chunk).unwrap_or_else(|| panic!("chunk {chunk} was never processed"));
-        if chunk <= resumed_at {
+        if chunk <= resumed_chunk {
             assert_eq!(attempts, &vec![1], "chunk {chunk} (before the checkpoint) ran once, by the first attempt");
-        } else if chunk == resumed_at + 1 {
+        } else if chunk == resumed_chunk + 1 {
             // The chunk in flight when the worker died may have been done once before the kill.
             assert!(attempts.last() == Some(&2) && attempts.len() <= 2, "chunk {chunk}: {attempts:?}");
         } else {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::util::{Db, TestApp, sse_events, start_slow_job, upload, wait_for};
+use crate::util::{Db, TestApp, resumed_at, sse_events, start_slow_job, upload, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_worker_shutdown_releases_after_a_checkpoint() {
@@ -41,10 +41,7 @@ async fn graceful_worker_shutdown_releases_after_a_checkpoint() {
     assert_eq!(done["state"], "succeeded");
     assert_eq!(done["attempt"], 1);
     let events = sse_events(&admin, &format!("/workspaces/{ws}/jobs/{id}/events"), None).await;
-    let resumed: u64 = events
-        .iter()
-        .find_map(|e| e["message"].as_str()?.strip_prefix("resuming at chunk ")?.split(' ').next()?.parse().ok())
-        .expect("resumed");
+    let resumed: u64 = resumed_at(&events).first().copied().expect("resumed");
     assert!(resumed >= 5, "resumed at {resumed}");
     next.start_kill().ok();
     app.stop().await;

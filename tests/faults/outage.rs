@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::util::{Db, TestApp, sample_file, sse_events, upload, wait_for};
+use crate::util::{Db, TestApp, reference_result, resumed_at, sample_file, sse_events, upload, wait_for};
 
 /// Forwards to PostgreSQL; while `blocked`, drops every connection and refuses new ones.
 async fn proxy(blocked: Arc<AtomicBool>) -> u16 {
@@ -80,29 +80,18 @@ async fn workers_survive_a_database_outage() {
     tokio::time::sleep(Duration::from_secs(5)).await; // longer than the 3 s lease
     blocked.store(false, Ordering::SeqCst);
 
-    let clean = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": {"blob": sha, "chunk_bytes": 65536}})),
-            201,
-        )
-        .await;
-    let clean = wait_for(&admin, &ws, clean["id"].as_str().unwrap(), &["succeeded", "failed"], 90).await;
+    let clean = reference_result(&admin, &ws, &sha, 90).await;
     for id in &ids {
         let done = wait_for(&admin, &ws, id, &["succeeded", "failed"], 90).await;
         assert_eq!(done["state"], "succeeded", "{done}");
-        assert_eq!(done["result"], clean["result"], "same result as an uninterrupted run");
+        assert_eq!(done["result"], clean, "same result as an uninterrupted run");
         let events = sse_events(&admin, &format!("/workspaces/{ws}/jobs/{id}/events"), None).await;
         let finished = events.iter().filter(|e| e["data"]["state"] == "succeeded").count();
         assert_eq!(finished, 1, "finished exactly once");
     }
     // Progress made before the outage was kept: the first job resumed at or after where it was.
     let events = sse_events(&admin, &format!("/workspaces/{ws}/jobs/{}/events", ids[0]), None).await;
-    let resumed: Vec<u64> = events
-        .iter()
-        .filter_map(|e| e["message"].as_str()?.strip_prefix("resuming at chunk ")?.split(' ').next()?.parse().ok())
-        .collect();
+    let resumed: Vec<u64> = resumed_at(&events);
     let chunks_before = before["counters"]["chunks"].as_u64().unwrap_or(0);
     assert!(
         resumed.iter().all(|r| *r + 1 >= chunks_before),

@@ -264,7 +264,8 @@ impl Database {
     }
 
     /// Ends an attempt: succeeded (with result), failed (with error; re-queued with backoff while
-    /// attempts remain and `retryable`), or cancelled. Only the owning attempt can finish a job.
+    /// attempts remain), cancelled, or released by a stopping worker. Only the owning attempt can
+    /// finish a job; returns whether it did.
     pub async fn finish_job(
         &self,
         owner: (&str, &str, i64),
@@ -272,70 +273,56 @@ impl Database {
         outcome: Outcome<'_>,
     ) -> DbResult<bool> {
         let (job_id, worker_id, attempt) = owner;
-        let now = now_ms();
-        let (sql, state, message, data): (&'static str, &str, String, serde_json::Value) = match outcome {
-            Outcome::Succeeded(_) => (
-                "UPDATE jobs SET state = 'succeeded', finished_at = $1, result = $2, progress = 1, phase = 'done', lease_expires_at = NULL \
-                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
+        // $1 now, $2 the outcome's text (result or error); the owner check and RETURNING are shared.
+        let (sql, value, message): (&'static str, Option<&str>, &str) = match outcome {
+            Outcome::Succeeded(result) => (
+                "UPDATE jobs SET state = 'succeeded', finished_at = $1, result = $2, progress = 1, phase = 'done', \
+                   lease_expires_at = NULL \
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
+                Some(result),
                 "succeeded",
-                "succeeded".into(),
-                serde_json::json!({"state": "succeeded"}),
             ),
             Outcome::Released => (
                 "UPDATE jobs SET state = 'queued', attempt = attempt - 1, not_before = $1, error = $2, worker_id = NULL, \
                    lease_expires_at = NULL, phase = 'waiting for a worker' \
-                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
-                "queued",
-                "released by a stopping worker; resumes from its checkpoint".into(),
-                serde_json::json!({"state": "queued"}),
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
+                None,
+                "released by a stopping worker; resumes from its checkpoint",
             ),
             Outcome::Cancelled => (
                 "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = $2, lease_expires_at = NULL \
-                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
+                Some("cancelled"),
                 "cancelled",
-                "cancelled".into(),
-                serde_json::json!({"state": "cancelled"}),
             ),
             Outcome::Failed(error) => (
                 "UPDATE jobs SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END, \
                    finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE $1 END, \
                    not_before = $1 + 1000 * attempt * attempt, error = $2, worker_id = NULL, lease_expires_at = NULL \
-                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running'",
-                "failed",
-                error.to_owned(),
-                serde_json::json!({"state": "failed", "error": error}),
+                 WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
+                Some(error),
+                error,
             ),
         };
-        let value = match outcome {
-            Outcome::Succeeded(r) => Some(r.to_owned()),
-            Outcome::Cancelled => Some("cancelled".to_owned()),
-            Outcome::Released => None,
-            Outcome::Failed(e) => Some(e.to_owned()),
-        };
-        let n = sqlx::query(sql)
-            .bind(now)
+        let state: Option<String> = sqlx::query_scalar(sql)
+            .bind(now_ms())
             .bind(value)
             .bind(job_id)
             .bind(worker_id)
             .bind(attempt)
-            .execute(self.pool())
+            .fetch_optional(self.pool())
             .await
-            .map_err(q("finish job"))?
-            .rows_affected();
-        if n == 1 {
-            let state_now: String = sqlx::query_scalar("SELECT state FROM jobs WHERE id = $1")
-                .bind(job_id)
-                .fetch_one(self.pool())
-                .await
-                .map_err(q("finished state"))?;
-            let data = if state == "failed" && state_now == "queued" {
-                serde_json::json!({"state": "queued", "error": message, "retrying": true})
-            } else {
-                data
-            };
-            self.job_event(job_id, workspace_id, "state", &message, &data).await?;
-        }
-        Ok(n == 1)
+            .map_err(q("finish job"))?;
+        let Some(state) = state else { return Ok(false) };
+        let data = match outcome {
+            Outcome::Failed(error) if state == "queued" => {
+                serde_json::json!({"state": state, "error": error, "retrying": true})
+            }
+            Outcome::Failed(error) => serde_json::json!({"state": state, "error": error}),
+            _ => serde_json::json!({"state": state}),
+        };
+        self.job_event(job_id, workspace_id, "state", message, &data).await?;
+        Ok(true)
     }
 
     /// Re-queues running jobs whose lease expired (their worker died or lost the database), with
