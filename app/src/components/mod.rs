@@ -9,7 +9,7 @@ use polytune_api::Role;
 
 use crate::client::{self, ApiFailure};
 use crate::i18n::{Msg, t};
-use crate::session::{self, use_session};
+use crate::session::use_session;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -18,7 +18,8 @@ pub fn Header() -> impl IntoView {
     let sign_out = move |everywhere: bool| {
         leptos::task::spawn_local(async move {
             let _ = client::delete(if everywhere { "/sessions" } else { "/session" }).await;
-            session::refresh(session).await;
+            // One navigation, a full page load that starts signed out. (Refreshing the session
+            // first made `RequireSignIn` navigate too, and the two raced.)
             let _ = window().location().set_href("/signin");
         });
     };
