@@ -8,13 +8,16 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod datasets;
 pub mod jobs;
+pub mod lang;
 pub mod problem;
 pub mod validate;
 pub mod workspaces;
 
 pub use accounts::*;
 pub use audit::*;
+pub use datasets::*;
 pub use jobs::*;
 pub use problem::{FieldError, Problem, ProblemCode};
 pub use validate::Validate;

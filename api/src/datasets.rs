@@ -1,0 +1,638 @@
+//! Datasets: the canonical example, import formats and mappings, versions, profiles.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+use crate::validate::{self, Validate};
+
+/// Who speaks a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TurnRole {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Turn {
+    pub role: TurnRole,
+    pub text: String,
+}
+
+/// The one canonical record every format becomes: a conversation with an id, a source and metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub id: String,
+    /// Where it came from: file name and line or row.
+    pub source: String,
+    /// Declared language of the example (from the file or the import), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    pub turns: Vec<Turn>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub meta: BTreeMap<String, serde_json::Value>,
+}
+
+impl Example {
+    /// The text the person asks: system and user turns.
+    pub fn prompt_text(&self) -> String {
+        join(self.turns.iter().filter(|t| t.role != TurnRole::Assistant))
+    }
+
+    /// The text the model should answer: assistant turns.
+    pub fn response_text(&self) -> String {
+        join(self.turns.iter().filter(|t| t.role == TurnRole::Assistant))
+    }
+
+    /// The first user turn (what language ID calls the instruction).
+    pub fn instruction_text(&self) -> String {
+        join(self.turns.iter().filter(|t| t.role == TurnRole::User))
+    }
+
+    pub fn chars(&self) -> usize {
+        self.turns.iter().map(|t| t.text.chars().count()).sum()
+    }
+}
+
+fn join<'a>(turns: impl Iterator<Item = &'a Turn>) -> String {
+    let mut s = String::new();
+    for t in turns {
+        if !s.is_empty() {
+            s.push('\n');
+        }
+        s.push_str(&t.text);
+    }
+    s
+}
+
+/// The container the records come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    Jsonl,
+    JsonArray,
+    Csv,
+    Tsv,
+    Parquet,
+}
+
+impl FileFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            FileFormat::Jsonl => "JSON lines",
+            FileFormat::JsonArray => "JSON array",
+            FileFormat::Csv => "CSV",
+            FileFormat::Tsv => "TSV",
+            FileFormat::Parquet => "Parquet",
+        }
+    }
+}
+
+/// How one raw record becomes an [`Example`]. Paths name fields: `instruction`, `instances.0.input`,
+/// or for files without a header the column number (`1`, `2`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Mapping {
+    /// One exchange from separate fields: Alpaca (instruction/input/output), prompt/completion,
+    /// question/answer tables.
+    Fields {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        system: Option<String>,
+        instruction: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+    },
+    /// A list of messages: OpenAI (role/content), ShareGPT (from/value).
+    Messages {
+        messages: String,
+        role_key: String,
+        text_key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+    },
+    /// A list of user turns, answers optional in a parallel list: MT-Bench questions.
+    Turns {
+        turns: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answers: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+    },
+}
+
+impl Mapping {
+    /// The paths this mapping reads, with what each is for.
+    pub fn paths(&self) -> Vec<(&'static str, &str)> {
+        let mut v: Vec<(&'static str, &str)> = Vec::new();
+        match self {
+            Mapping::Fields { system, instruction, input, output, id, language } => {
+                v.push(("instruction", instruction));
+                for (what, p) in [("system", system), ("input", input), ("output", output), ("id", id), ("language", language)] {
+                    if let Some(p) = p {
+                        v.push((what, p));
+                    }
+                }
+            }
+            Mapping::Messages { messages, role_key, text_key, id, language } => {
+                v.extend([("messages", messages.as_str()), ("role key", role_key), ("text key", text_key)]);
+                for (what, p) in [("id", id), ("language", language)] {
+                    if let Some(p) = p {
+                        v.push((what, p));
+                    }
+                }
+            }
+            Mapping::Turns { turns, answers, id, language } => {
+                v.push(("turns", turns));
+                for (what, p) in [("answers", answers), ("id", id), ("language", language)] {
+                    if let Some(p) = p {
+                        v.push((what, p));
+                    }
+                }
+            }
+        }
+        v
+    }
+}
+
+/// How to read a file: container, mapping, and options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportSpec {
+    pub format: FileFormat,
+    /// CSV/TSV: the first row names the columns.
+    #[serde(default)]
+    pub has_header: bool,
+    pub mapping: Mapping,
+    /// The language of every example, when the file is in one language (any code or English name);
+    /// otherwise it is detected per example.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+impl Validate for ImportSpec {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        for (what, path) in self.mapping.paths() {
+            if path.trim().is_empty() {
+                errors.push(FieldError::new("spec.mapping", format!("the {what} field is empty")));
+            } else if path.len() > 200 {
+                errors.push(FieldError::new("spec.mapping", format!("the {what} field is longer than 200 characters")));
+            }
+        }
+        if let Some(l) = &self.language {
+            if crate::lang::parse(l).is_none() {
+                errors.push(FieldError::new(
+                    "spec.language",
+                    format!("“{l}” is not a language the studio knows (use a code like de, deu or deu_Latn)"),
+                ));
+            }
+        }
+        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet) && self.has_header
+        {
+            errors.push(FieldError::new("spec.has_header", "only CSV and TSV files have a header row"));
+        }
+        errors
+    }
+}
+
+/// Ask what a stored file looks like.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InspectRequest {
+    pub blob: String,
+    /// Try this reading instead of the detected one (after the person corrected the mapping).
+    #[serde(default)]
+    pub spec: Option<ImportSpec>,
+}
+
+/// What a file looks like: the detected (or given) reading, its fields and the first rows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Inspection {
+    pub spec: ImportSpec,
+    /// A short plain description of what was detected ("ShareGPT conversations in JSON lines").
+    pub detected: String,
+    /// Field paths seen in the first records, for the mapping selectors.
+    pub fields: Vec<String>,
+    /// The first records as read, and as they become examples (or why they cannot).
+    pub rows: Vec<PreviewRow>,
+    /// Records were read from the start of the file only; this says how many bytes that covered.
+    pub bytes_read: u64,
+    pub file_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewRow {
+    pub location: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub raw: serde_json::Value,
+    pub example: Option<Example>,
+    pub error: Option<String>,
+}
+
+/// What to do with records that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OnError {
+    /// Stop and ask the person (the default): nothing is imported.
+    #[default]
+    Ask,
+    /// Leave bad records out (they are listed in the import report).
+    Skip,
+}
+
+/// Import a stored file as a new dataset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateDataset {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub blob: String,
+    pub spec: ImportSpec,
+    #[serde(default)]
+    pub on_error: OnError,
+}
+
+impl Validate for CreateDataset {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        validate::name("name", &self.name, &mut errors);
+        if self.description.chars().count() > 2000 {
+            errors.push(FieldError::new("description", "must be at most 2000 characters"));
+        }
+        errors.extend(self.spec.validate());
+        errors
+    }
+}
+
+/// Where a dataset is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetState {
+    Importing,
+    /// Some records could not be read: skip them, or cancel.
+    NeedsDecision,
+    Ready,
+    Failed,
+}
+
+/// A record that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordIssue {
+    /// "line 5123", "row 17", "element 4".
+    pub location: String,
+    pub message: String,
+}
+
+/// What an import found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub records: u64,
+    pub imported: u64,
+    pub bad: u64,
+    /// The first bad records (at most 100).
+    pub issues: Vec<RecordIssue>,
+    /// An error that stopped reading the file altogether (truncated Parquet, a zip archive…).
+    pub fatal: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dataset {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub description: String,
+    pub state: DatasetState,
+    pub file_name: String,
+    pub spec: ImportSpec,
+    pub report: Option<ImportReport>,
+    /// The job importing it now (or last).
+    pub import_job_id: Option<String>,
+    pub created_at: String,
+    pub versions: Vec<DatasetVersion>,
+}
+
+/// An immutable set of examples. Version 1 is the import; later ones are derived from a parent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DatasetVersion {
+    pub id: String,
+    pub dataset_id: String,
+    pub number: i64,
+    pub parent_id: Option<String>,
+    /// The exact operation that made it (import spec, or the filter).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub operation: serde_json::Value,
+    pub blob: String,
+    pub examples: i64,
+    pub bytes: i64,
+    pub created_at: String,
+    pub profile: Option<ProfileInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileState {
+    Running,
+    Ready,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileInfo {
+    pub id: String,
+    pub state: ProfileState,
+    pub job_id: String,
+    pub tokenizer: Option<String>,
+}
+
+/// Start a profile of a version, optionally with a tokenizer.json stored in the workspace.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateProfile {
+    #[serde(default)]
+    pub tokenizer: Option<String>,
+}
+
+/// A quality problem of one example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// There is no answer at all.
+    NoAnswer,
+    /// The answer is empty or only spaces.
+    EmptyAnswer,
+    /// The answer stops mid-sentence.
+    TruncatedAnswer,
+    /// The answer repeats the same phrases over and over.
+    RepeatedNgrams,
+    /// The answer copies the instruction.
+    CopiesInstruction,
+    /// Text in a script its language is not written in.
+    WrongScript,
+    /// Asked in one language, answered in another.
+    LanguageMismatch,
+}
+
+impl Flag {
+    pub const ALL: [Flag; 7] = [
+        Flag::NoAnswer,
+        Flag::EmptyAnswer,
+        Flag::TruncatedAnswer,
+        Flag::RepeatedNgrams,
+        Flag::CopiesInstruction,
+        Flag::WrongScript,
+        Flag::LanguageMismatch,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Flag::NoAnswer => "no_answer",
+            Flag::EmptyAnswer => "empty_answer",
+            Flag::TruncatedAnswer => "truncated_answer",
+            Flag::RepeatedNgrams => "repeated_ngrams",
+            Flag::CopiesInstruction => "copies_instruction",
+            Flag::WrongScript => "wrong_script",
+            Flag::LanguageMismatch => "language_mismatch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::NoAnswer => "no answer",
+            Flag::EmptyAnswer => "empty answer",
+            Flag::TruncatedAnswer => "answer may be cut off",
+            Flag::RepeatedNgrams => "repeats itself",
+            Flag::CopiesInstruction => "answer copies the instruction",
+            Flag::WrongScript => "wrong script",
+            Flag::LanguageMismatch => "asked and answered in different languages",
+        }
+    }
+}
+
+/// What the profile knows about one example (stored one line per example, in order).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Annotation {
+    /// Language and script of the instruction (user turns) and of the response.
+    pub li: Option<String>,
+    pub si: Option<String>,
+    pub lr: Option<String>,
+    pub sr: Option<String>,
+    /// Characters of the instruction and of the response.
+    pub ci: u32,
+    pub cr: u32,
+    /// Tokens of the whole example (0 without a tokenizer).
+    pub t: u32,
+    pub f: Vec<Flag>,
+}
+
+/// Per-language aggregates (keyed by the instruction's language).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LanguageStats {
+    pub language: String,
+    pub examples: u64,
+    pub turns: u64,
+    pub chars: u64,
+    pub words: u64,
+    pub tokens: u64,
+    /// Tokens that are raw bytes (`<0xE0>` or a piece of a UTF-8 character).
+    pub byte_tokens: u64,
+    /// Tokens per word, tokens per character, share of byte tokens (null without a tokenizer).
+    pub tokens_per_word: Option<f64>,
+    pub tokens_per_char: Option<f64>,
+    pub byte_fallback_rate: Option<f64>,
+    /// Examples whose response is in another language, by that language.
+    pub response_languages: BTreeMap<String, u64>,
+    pub scripts: BTreeMap<String, u64>,
+    pub flags: BTreeMap<String, u64>,
+    /// Counts per length bin of the instruction and of the response (see [`Profile::length_bins`]).
+    pub instruction_lengths: Vec<u64>,
+    pub response_lengths: Vec<u64>,
+}
+
+/// The result of profiling a version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    pub examples: u64,
+    pub turns: u64,
+    pub tokens: u64,
+    pub chars: u64,
+    /// Lower edges of the length bins, in characters.
+    pub length_bins: Vec<u64>,
+    pub languages: Vec<LanguageStats>,
+    pub flags: BTreeMap<String, u64>,
+    /// Examples in a group of exact / near duplicates (counting every member).
+    pub exact_duplicates: u64,
+    pub near_duplicates: u64,
+    /// Groups of duplicates, by example index (the first 200 groups of each kind).
+    pub exact_groups: Vec<Vec<u64>>,
+    pub near_groups: Vec<Vec<u64>>,
+    pub tokenizer: Option<String>,
+    pub seconds: f64,
+}
+
+/// Which duplicates a filter means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DupFilter {
+    Exact,
+    Near,
+    Any,
+}
+
+/// One page of examples matching a search.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamplePage {
+    pub total: u64,
+    pub matched: u64,
+    pub offset: u64,
+    pub items: Vec<ExampleItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExampleItem {
+    pub index: u64,
+    pub example: Example,
+    pub annotation: Option<Annotation>,
+    /// Other members of its duplicate group, if any (indices).
+    pub duplicates: Vec<u64>,
+}
+
+/// How duplicates are resolved when deriving a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Dedup {
+    #[default]
+    None,
+    /// Keep the first of each group of exact or near duplicates.
+    KeepFirst,
+    /// Keep the longest of each group.
+    KeepLongest,
+}
+
+/// The filter that derives a new version from a profiled one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeriveSpec {
+    /// Keep only these instruction languages (empty: all).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub min_chars: Option<u32>,
+    #[serde(default)]
+    pub max_chars: Option<u32>,
+    /// Leave out examples with any of these flags.
+    #[serde(default)]
+    pub exclude_flags: Vec<Flag>,
+    #[serde(default)]
+    pub dedup: Dedup,
+}
+
+impl Validate for DeriveSpec {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        for (i, l) in self.languages.iter().enumerate() {
+            if crate::lang::parse(l).is_none() {
+                errors.push(FieldError::new(format!("languages[{i}]"), format!("“{l}” is not a language code")));
+            }
+        }
+        if let (Some(a), Some(b)) = (self.min_chars, self.max_chars) {
+            if a > b {
+                errors.push(FieldError::new("max_chars", "must be at least the minimum length"));
+            }
+        }
+        if self.languages.is_empty()
+            && self.min_chars.is_none()
+            && self.max_chars.is_none()
+            && self.exclude_flags.is_empty()
+            && self.dedup == Dedup::None
+        {
+            errors.push(FieldError::new("", "choose at least one filter: the new version would equal its parent"));
+        }
+        errors
+    }
+}
+
+/// Start a resumable upload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUpload {
+    pub name: String,
+    pub size: u64,
+}
+
+/// A resumable upload: send bytes from `offset` on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Upload {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub offset: u64,
+    /// Set once every byte arrived and the file is stored.
+    pub blob: Option<String>,
+}
+
+/// Administrators: copy the data files of a folder on the server into a workspace.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ServerImport {
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerImportResult {
+    pub files: Vec<crate::Blob>,
+    /// Files that were left out, and why.
+    pub skipped: Vec<RecordIssue>,
+}
