@@ -84,6 +84,8 @@ pub enum FileFormat {
     Csv,
     Tsv,
     Parquet,
+    /// Plain text, one record per line (`{"text": …}`): prompts, or one side of a parallel corpus.
+    Lines,
 }
 
 impl FileFormat {
@@ -94,6 +96,7 @@ impl FileFormat {
             FileFormat::Csv => "CSV",
             FileFormat::Tsv => "TSV",
             FileFormat::Parquet => "Parquet",
+            FileFormat::Lines => "text lines",
         }
     }
 }
@@ -209,7 +212,7 @@ impl Validate for ImportSpec {
                 ));
             }
         }
-        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet) && self.has_header
+        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet | FileFormat::Lines) && self.has_header
         {
             errors.push(FieldError::new("spec.has_header", "only CSV and TSV files have a header row"));
         }
@@ -339,7 +342,7 @@ pub struct Dataset {
     pub report: Option<ImportReport>,
     /// The job importing it now (or last).
     pub import_job_id: Option<String>,
-    pub created_at: String,
+    pub created_at: i64,
     pub versions: Vec<DatasetVersion>,
 }
 
@@ -357,7 +360,7 @@ pub struct DatasetVersion {
     pub blob: String,
     pub examples: i64,
     pub bytes: i64,
-    pub created_at: String,
+    pub created_at: i64,
     pub profile: Option<ProfileInfo>,
 }
 
@@ -635,4 +638,37 @@ pub struct ServerImportResult {
     pub files: Vec<crate::Blob>,
     /// Files that were left out, and why.
     pub skipped: Vec<RecordIssue>,
+}
+
+impl Validate for CreateUpload {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        validate::name("name", &self.name, &mut errors);
+        if self.size == 0 {
+            errors.push(FieldError::new("size", "the file is empty"));
+        }
+        errors
+    }
+}
+
+impl Validate for InspectRequest {
+    fn validate(&self) -> Vec<FieldError> {
+        self.spec.as_ref().map(Validate::validate).unwrap_or_default()
+    }
+}
+
+impl Validate for CreateProfile {
+    fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
+impl Validate for ServerImport {
+    fn validate(&self) -> Vec<FieldError> {
+        if self.path.trim().is_empty() {
+            vec![FieldError::new("path", "name a folder on the server")]
+        } else {
+            Vec::new()
+        }
+    }
 }

@@ -138,6 +138,11 @@ pub struct SettingsArgs {
     #[arg(long, env = "POLYTUNE_MAX_UPLOAD_BYTES", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_upload_bytes: Option<u64>,
+    /// A folder on this server that administrators may import data files from (may be repeated;
+    /// none by default, which turns server imports off)
+    #[arg(long = "import-dir", env = "POLYTUNE_IMPORT_DIRS", value_delimiter = ',', global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_dirs: Option<Vec<PathBuf>>,
     /// Largest JSON body accepted, in bytes [default: 1048576]
     #[arg(long, env = "POLYTUNE_MAX_BODY_BYTES", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -178,6 +183,7 @@ pub struct Settings {
     pub workers: Option<usize>,
     pub lease_secs: u64,
     pub max_upload_bytes: u64,
+    pub import_dirs: Vec<PathBuf>,
     pub log_format: LogFormat,
 }
 
@@ -203,6 +209,7 @@ impl Default for Settings {
             workers: None,
             lease_secs: 30,
             max_upload_bytes: 20 << 30,
+            import_dirs: Vec::new(),
             log_format: LogFormat::Pretty,
         }
     }

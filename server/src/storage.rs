@@ -34,7 +34,7 @@ pub struct BlobStore {
 impl BlobStore {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, StorageError> {
         let root = root.into();
-        for sub in ["blobs", "tmp"] {
+        for sub in ["blobs", "tmp", "uploads"] {
             let p = root.join(sub);
             std::fs::create_dir_all(&p).map_err(io(&p))?;
         }
@@ -84,6 +84,100 @@ impl BlobStore {
             let _ = d.sync_all().await;
         }
         Ok((sha, size))
+    }
+}
+
+impl BlobStore {
+    /// A blob written from blocking code (a job): hashed as it is written, stored by [`BlobWriter::finish`].
+    pub fn writer(&self) -> Result<BlobWriter, StorageError> {
+        let tmp = self.root.join("tmp").join(uuid::Uuid::now_v7().to_string());
+        let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+        Ok(BlobWriter { store: self.clone(), tmp, file: std::io::BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), size: 0 })
+    }
+
+    /// Where the bytes of a resumable upload collect until they are complete.
+    pub fn upload_path(&self, id: &str) -> PathBuf {
+        self.root.join("uploads").join(id)
+    }
+
+    /// A temp file path for work in progress (removed by the caller).
+    pub fn temp_path(&self) -> PathBuf {
+        self.root.join("tmp").join(uuid::Uuid::now_v7().to_string())
+    }
+
+    /// Moves a finished file into the store under its SHA-256 (hashing it first).
+    pub fn adopt(&self, path: &Path) -> Result<(String, u64), StorageError> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(io(path))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut size = 0u64;
+        loop {
+            let n = f.read(&mut buf).map_err(io(path))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            size += n as u64;
+        }
+        f.sync_all().map_err(io(path))?;
+        let sha = hex(&hasher.finalize());
+        self.place(path, &sha)?;
+        Ok((sha, size))
+    }
+
+    fn place(&self, tmp: &Path, sha: &str) -> Result<(), StorageError> {
+        let dest = self.path(sha);
+        let dir = dest.parent().map(Path::to_owned).unwrap_or_else(|| self.root.clone());
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        std::fs::rename(tmp, &dest).map_err(io(&dest))?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+/// See [`BlobStore::writer`]. Dropped without `finish`, it leaves nothing behind.
+pub struct BlobWriter {
+    store: BlobStore,
+    tmp: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl std::io::Write for BlobWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl BlobWriter {
+    /// fsyncs, renames into place, and returns (SHA-256, size).
+    pub fn finish(mut self) -> Result<(String, u64), StorageError> {
+        use std::io::Write as _;
+        self.file.flush().map_err(io(&self.tmp))?;
+        self.file.get_ref().sync_all().map_err(io(&self.tmp))?;
+        let sha = hex(&std::mem::take(&mut self.hasher).finalize());
+        self.store.place(&self.tmp, &sha)?;
+        self.tmp = PathBuf::new();
+        Ok((sha, self.size))
+    }
+}
+
+impl Drop for BlobWriter {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 mod util;
 
 mod bad_input;
+mod datasets;
 mod invitations;
 mod jobs;
 mod members;

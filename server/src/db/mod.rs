@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod blobs;
+pub mod datasets;
 pub mod jobs;
 pub mod workspaces;
 
@@ -40,6 +41,8 @@ pub enum DbError {
     Unavailable(String),
     #[error("database error in {op}: {source}")]
     Query { op: &'static str, source: sqlx::Error },
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -143,10 +146,12 @@ impl Database {
             Dialect::Sqlite => &[
                 (1, "accounts", include_str!("../../../migrations/sqlite/0001_accounts.sql")),
                 (2, "jobs", include_str!("../../../migrations/sqlite/0002_jobs.sql")),
+                (3, "datasets", include_str!("../../../migrations/sqlite/0003_datasets.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
                 (2, "jobs", include_str!("../../../migrations/postgres/0002_jobs.sql")),
+                (3, "datasets", include_str!("../../../migrations/postgres/0003_datasets.sql")),
             ],
         };
         let migrations = sources

@@ -7,6 +7,7 @@
 
 mod blob_stats;
 mod context;
+pub mod datasets;
 pub mod worker;
 
 use std::collections::HashMap;
@@ -52,7 +53,12 @@ pub struct Registry {
 
 impl Registry {
     pub fn builtin() -> Self {
-        let list: Vec<Arc<dyn JobKind>> = vec![Arc::new(blob_stats::BlobStats)];
+        let list: Vec<Arc<dyn JobKind>> = vec![
+            Arc::new(blob_stats::BlobStats),
+            Arc::new(datasets::ImportDataset),
+            Arc::new(datasets::ProfileDataset),
+            Arc::new(datasets::DeriveDataset),
+        ];
         Registry { kinds: Arc::new(list.into_iter().map(|k| (k.name(), k)).collect()) }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod blobs;
+pub mod datasets;
 pub mod health;
 pub mod invitations;
 pub mod jobs;
@@ -38,12 +39,26 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
         .routes(routes!(workers::list))
+        .routes(routes!(datasets::create_upload))
+        .routes(routes!(datasets::upload_status))
+        .routes(routes!(datasets::server_import))
+        .routes(routes!(datasets::inspect))
+        .routes(routes!(datasets::create, datasets::list))
+        .routes(routes!(datasets::show, datasets::delete))
+        .routes(routes!(datasets::skip_bad_records))
+        .routes(routes!(datasets::create_profile))
+        .routes(routes!(datasets::profile))
+        .routes(routes!(datasets::examples))
+        .routes(routes!(datasets::example))
+        .routes(routes!(datasets::derive))
 }
 
 /// Long-lived requests (uploads, event streams): kept out of the request timeout.
 pub fn streams() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(blobs::upload))
+        .routes(routes!(datasets::upload_chunk))
+        .routes(routes!(datasets::export))
         .routes(routes!(jobs::job_events))
         .routes(routes!(jobs::workspace_events))
 }

@@ -1,0 +1,425 @@
+//! Datasets, their immutable versions, profiles and per-language aggregates; resumable uploads.
+
+use polytune_api::{
+    Dataset, DatasetState, DatasetVersion, ImportReport, ImportSpec, LanguageStats, ProfileInfo, ProfileState,
+};
+
+use super::{Database, DbResult, new_id, now_ms, q};
+
+type DatasetRow = (String, String, String, String, String, String, String, Option<String>, Option<String>, i64);
+type VersionRow = (String, String, i64, Option<String>, String, String, i64, i64, i64);
+type ProfileRow = (String, String, String, String, Option<String>);
+
+const DATASET_COLS: &str =
+    "id, workspace_id, name, description, state, file_name, spec, report, import_job_id, created_at";
+const VERSION_COLS: &str = "id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_at";
+
+fn state_name(s: DatasetState) -> &'static str {
+    match s {
+        DatasetState::Importing => "importing",
+        DatasetState::NeedsDecision => "needs_decision",
+        DatasetState::Ready => "ready",
+        DatasetState::Failed => "failed",
+    }
+}
+
+fn parse_state(s: &str) -> DatasetState {
+    match s {
+        "needs_decision" => DatasetState::NeedsDecision,
+        "ready" => DatasetState::Ready,
+        "failed" => DatasetState::Failed,
+        _ => DatasetState::Importing,
+    }
+}
+
+fn profile_info(r: ProfileRow) -> ProfileInfo {
+    let (id, _version, job_id, state, tokenizer) = r;
+    let state = match state.as_str() {
+        "ready" => ProfileState::Ready,
+        "failed" => ProfileState::Failed,
+        _ => ProfileState::Running,
+    };
+    ProfileInfo { id, state, job_id, tokenizer }
+}
+
+/// A stored profile: its summary and where its per-example data lives.
+pub struct StoredProfile {
+    pub info: ProfileInfo,
+    pub summary: Option<String>,
+    pub annotations: Option<String>,
+    pub groups: Option<String>,
+}
+
+pub struct NewVersion<'a> {
+    pub dataset_id: &'a str,
+    pub parent_id: Option<&'a str>,
+    pub operation: &'a serde_json::Value,
+    pub blob: &'a str,
+    pub examples: i64,
+    pub bytes: i64,
+    pub created_by: &'a str,
+}
+
+impl Database {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_dataset(
+        &self,
+        workspace_id: &str,
+        name: &str,
+        description: &str,
+        file_name: &str,
+        source_blob: &str,
+        spec: &ImportSpec,
+        user_id: &str,
+    ) -> DbResult<String> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO datasets (id, workspace_id, name, description, state, file_name, source_blob, spec, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, 'importing', $5, $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(workspace_id)
+        .bind(name)
+        .bind(description)
+        .bind(file_name)
+        .bind(source_blob)
+        .bind(serde_json::to_string(spec).unwrap_or_default())
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await
+        .map_err(q("insert dataset"))?;
+        Ok(id)
+    }
+
+    pub async fn set_dataset_import(
+        &self,
+        id: &str,
+        state: DatasetState,
+        report: Option<&ImportReport>,
+        job_id: Option<&str>,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE datasets SET state = $1, report = COALESCE($2, report), import_job_id = COALESCE($3, import_job_id) WHERE id = $4",
+        )
+        .bind(state_name(state))
+        .bind(report.map(|r| serde_json::to_string(r).unwrap_or_default()))
+        .bind(job_id)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(q("update dataset"))?;
+        Ok(())
+    }
+
+    /// The source file, its name and the spec of a dataset (what an import job reads).
+    pub async fn dataset_source(&self, id: &str) -> DbResult<Option<(String, String, String, String)>> {
+        sqlx::query_as("SELECT source_blob, file_name, spec, created_by FROM datasets WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("dataset source"))
+    }
+
+    pub async fn delete_dataset(&self, workspace_id: &str, id: &str) -> DbResult<bool> {
+        let r = sqlx::query("DELETE FROM datasets WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace_id)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(q("delete dataset"))?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Records a finished import: version 1 and the state change, in one transaction, so a
+    /// half-imported dataset is never visible.
+    pub async fn finish_import(&self, v: NewVersion<'_>, report: &ImportReport) -> DbResult<String> {
+        let mut tx = self.pool().begin().await.map_err(q("begin finish import"))?;
+        let id = insert_version(&mut tx, &v, 1).await?;
+        sqlx::query("UPDATE datasets SET state = 'ready', report = $1 WHERE id = $2")
+            .bind(serde_json::to_string(report).unwrap_or_default())
+            .bind(v.dataset_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(q("finish import"))?;
+        tx.commit().await.map_err(q("commit finish import"))?;
+        Ok(id)
+    }
+
+    /// Adds a derived version with the next number.
+    pub async fn add_version(&self, v: NewVersion<'_>) -> DbResult<String> {
+        let mut tx = self.pool().begin().await.map_err(q("begin add version"))?;
+        let (next,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM dataset_versions WHERE dataset_id = $1")
+                .bind(v.dataset_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(q("next version"))?;
+        let id = insert_version(&mut tx, &v, next).await?;
+        tx.commit().await.map_err(q("commit add version"))?;
+        Ok(id)
+    }
+
+    pub async fn datasets_of(&self, workspace_id: &str) -> DbResult<Vec<Dataset>> {
+        let rows: Vec<DatasetRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DATASET_COLS} FROM datasets WHERE workspace_id = $1 ORDER BY created_at DESC"
+        )))
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list datasets"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.dataset_from(r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn dataset(&self, workspace_id: &str, id: &str) -> DbResult<Option<Dataset>> {
+        let row: Option<DatasetRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {DATASET_COLS} FROM datasets WHERE workspace_id = $1 AND id = $2"
+        )))
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("get dataset"))?;
+        match row {
+            Some(r) => Ok(Some(self.dataset_from(r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn dataset_from(&self, r: DatasetRow) -> DbResult<Dataset> {
+        let (id, workspace_id, name, description, state, file_name, spec, report, import_job_id, created_at) = r;
+        let rows: Vec<VersionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLS} FROM dataset_versions WHERE dataset_id = $1 ORDER BY number"
+        )))
+        .bind(&id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list versions"))?;
+        let mut versions = Vec::with_capacity(rows.len());
+        for v in rows {
+            versions.push(self.version_from(v).await?);
+        }
+        Ok(Dataset {
+            id,
+            workspace_id,
+            name,
+            description,
+            state: parse_state(&state),
+            file_name,
+            spec: serde_json::from_str(&spec).map_err(|e| super::DbError::Corrupt(format!("dataset spec: {e}")))?,
+            report: report.and_then(|r| serde_json::from_str(&r).ok()),
+            import_job_id,
+            created_at,
+            versions,
+        })
+    }
+
+    async fn version_from(&self, v: VersionRow) -> DbResult<DatasetVersion> {
+        let (id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_at) = v;
+        let profile = self.latest_profile(&id).await?.map(|p| p.info);
+        Ok(DatasetVersion {
+            id,
+            dataset_id,
+            number,
+            parent_id,
+            operation: serde_json::from_str(&operation).unwrap_or(serde_json::Value::Null),
+            blob,
+            examples,
+            bytes,
+            created_at,
+            profile,
+        })
+    }
+
+    /// A version, if it belongs to a dataset of `workspace_id`.
+    pub async fn version(&self, workspace_id: &str, version_id: &str) -> DbResult<Option<DatasetVersion>> {
+        let row: Option<VersionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id \
+             WHERE d.workspace_id = $1 AND v.id = $2",
+            VERSION_COLS.split(", ").map(|c| format!("v.{c}")).collect::<Vec<_>>().join(", ")
+        )))
+        .bind(workspace_id)
+        .bind(version_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("get version"))?;
+        match row {
+            Some(v) => Ok(Some(self.version_from(v).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn insert_profile_with_id(
+        &self,
+        id: &str,
+        version_id: &str,
+        job_id: &str,
+        tokenizer: Option<&str>,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO dataset_profiles (id, version_id, job_id, state, tokenizer, created_at) VALUES ($1, $2, $3, 'running', $4, $5)",
+        )
+        .bind(id)
+        .bind(version_id)
+        .bind(job_id)
+        .bind(tokenizer)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await
+        .map_err(q("insert profile"))?;
+        Ok(())
+    }
+
+    /// Stores a finished profile and its per-language aggregates in one transaction.
+    pub async fn finish_profile(
+        &self,
+        profile_id: &str,
+        summary: &str,
+        annotations: &str,
+        groups: &str,
+        languages: &[LanguageStats],
+    ) -> DbResult<()> {
+        let mut tx = self.pool().begin().await.map_err(q("begin finish profile"))?;
+        sqlx::query("DELETE FROM dataset_language_stats WHERE profile_id = $1")
+            .bind(profile_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(q("clear language stats"))?;
+        for l in languages {
+            sqlx::query(
+                "INSERT INTO dataset_language_stats (profile_id, language, examples, turns, chars, words, tokens, byte_tokens) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(profile_id)
+            .bind(&l.language)
+            .bind(l.examples as i64)
+            .bind(l.turns as i64)
+            .bind(l.chars as i64)
+            .bind(l.words as i64)
+            .bind(l.tokens as i64)
+            .bind(l.byte_tokens as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(q("insert language stats"))?;
+        }
+        sqlx::query(
+            "UPDATE dataset_profiles SET state = 'ready', summary = $1, annotations = $2, groups = $3 WHERE id = $4",
+        )
+        .bind(summary)
+        .bind(annotations)
+        .bind(groups)
+        .bind(profile_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(q("finish profile"))?;
+        tx.commit().await.map_err(q("commit finish profile"))?;
+        Ok(())
+    }
+
+    pub async fn fail_profile(&self, profile_id: &str) -> DbResult<()> {
+        sqlx::query("UPDATE dataset_profiles SET state = 'failed' WHERE id = $1 AND state = 'running'")
+            .bind(profile_id)
+            .execute(self.pool())
+            .await
+            .map_err(q("fail profile"))?;
+        Ok(())
+    }
+
+    /// The newest profile of a version (the newest ready one when `ready_only`).
+    pub async fn latest_profile(&self, version_id: &str) -> DbResult<Option<StoredProfile>> {
+        self.profile_where(version_id, false).await
+    }
+
+    pub async fn ready_profile(&self, version_id: &str) -> DbResult<Option<StoredProfile>> {
+        self.profile_where(version_id, true).await
+    }
+
+    async fn profile_where(&self, version_id: &str, ready_only: bool) -> DbResult<Option<StoredProfile>> {
+        let sql = if ready_only {
+            "SELECT id, version_id, job_id, state, tokenizer, summary, annotations, groups FROM dataset_profiles \
+             WHERE version_id = $1 AND state = 'ready' ORDER BY created_at DESC, id DESC LIMIT 1"
+        } else {
+            "SELECT id, version_id, job_id, state, tokenizer, summary, annotations, groups FROM dataset_profiles \
+             WHERE version_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1"
+        };
+        type Row = (String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = sqlx::query_as(sql)
+            .bind(version_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("get profile"))?;
+        Ok(row.map(|(id, v, job, state, tok, summary, annotations, groups)| StoredProfile {
+            info: profile_info((id, v, job, state, tok)),
+            summary,
+            annotations,
+            groups,
+        }))
+    }
+
+    pub async fn insert_upload(&self, workspace_id: &str, name: &str, size: i64, user_id: &str) -> DbResult<String> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO uploads (id, workspace_id, name, size, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(workspace_id)
+        .bind(name)
+        .bind(size)
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await
+        .map_err(q("insert upload"))?;
+        Ok(id)
+    }
+
+    /// (name, size, blob) of an upload of this workspace.
+    pub async fn upload(&self, workspace_id: &str, id: &str) -> DbResult<Option<(String, i64, Option<String>)>> {
+        sqlx::query_as("SELECT name, size, blob FROM uploads WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("get upload"))
+    }
+
+    pub async fn complete_upload(&self, id: &str, blob: &str) -> DbResult<()> {
+        sqlx::query("UPDATE uploads SET blob = $1 WHERE id = $2")
+            .bind(blob)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(q("complete upload"))?;
+        Ok(())
+    }
+}
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    v: &NewVersion<'_>,
+    number: i64,
+) -> DbResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO dataset_versions (id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(v.dataset_id)
+    .bind(number)
+    .bind(v.parent_id)
+    .bind(v.operation.to_string())
+    .bind(v.blob)
+    .bind(v.examples)
+    .bind(v.bytes)
+    .bind(v.created_by)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await
+    .map_err(q("insert version"))?;
+    Ok(id)
+}

@@ -1,0 +1,683 @@
+//! Datasets: resumable uploads, format inspection, imports, versions, profiles, browsing,
+//! derived versions and export.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use polytune_api::{
+    Annotation, CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter,
+    ExampleItem, ExamplePage, FieldError, Flag, InspectRequest, Inspection, Job, OnError, Problem, Profile,
+    ProfileInfo, RecordIssue, ServerImport, ServerImportResult, Upload, lang,
+};
+use polytune_data::profile::DuplicateGroups;
+use polytune_data::{import, read};
+use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
+
+use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
+use crate::db::jobs::NewJob;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::ApiJson;
+use crate::jobs::datasets::enqueue_profile;
+use crate::state::AppState;
+use crate::storage::is_sha256;
+
+fn invalid(path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(path, message)])
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))
+}
+
+// ---- uploads --------------------------------------------------------------------------------
+
+/// Start a resumable upload: say the file's name and size, then send its bytes with PATCH.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/uploads", tag = "datasets",
+    params(("workspace_id" = String, Path)), request_body = CreateUpload,
+    responses((status = 201, body = Upload), (status = 413, body = Problem)))]
+pub async fn create_upload(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<CreateUpload>,
+) -> ApiResult<(StatusCode, Json<Upload>)> {
+    if req.size > state.settings.max_upload_bytes {
+        return Err(invalid(
+            "size",
+            format!("the file is larger than this server accepts ({} bytes at most)", state.settings.max_upload_bytes),
+        ));
+    }
+    let id = state.db.insert_upload(&cap.workspace.id, req.name.trim(), req.size as i64, &cap.actor.user.id).await?;
+    let path = state.jobs.store.upload_path(&id);
+    tokio::fs::File::create(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let upload = Upload { id, name: req.name.trim().into(), size: req.size, offset: 0, blob: None };
+    Ok((StatusCode::CREATED, Json(upload)))
+}
+
+async fn upload_state(state: &AppState, workspace_id: &str, id: &str) -> ApiResult<Upload> {
+    let (name, size, blob) = state.db.upload(workspace_id, id).await?.ok_or(ApiError::NotFound)?;
+    let offset = match &blob {
+        Some(_) => size as u64,
+        None => tokio::fs::metadata(state.jobs.store.upload_path(id)).await.map(|m| m.len()).unwrap_or(0),
+    };
+    Ok(Upload { id: id.into(), name, size: size as u64, offset, blob })
+}
+
+/// Where an upload stands: send the rest from `offset`.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/uploads/{upload_id}", tag = "datasets",
+    params(("workspace_id" = String, Path), ("upload_id" = String, Path)), responses((status = 200, body = Upload)))]
+pub async fn upload_status(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Upload>> {
+    let id = ids.1;
+    Ok(Json(upload_state(&state, &cap.workspace.id, &id).await?))
+}
+
+/// Send bytes of an upload starting at the `Upload-Offset` header (which must equal the stored
+/// offset). The last chunk stores the file and answers with its SHA-256 in `blob`.
+#[utoipa::path(patch, path = "/workspaces/{workspace_id}/uploads/{upload_id}", tag = "datasets",
+    params(("workspace_id" = String, Path), ("upload_id" = String, Path),
+        ("Upload-Offset" = u64, Header, description = "where these bytes start")),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses((status = 200, body = Upload), (status = 409, body = Problem)))]
+pub async fn upload_chunk(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Json<Upload>> {
+    let id = ids.1;
+    let current = upload_state(&state, &cap.workspace.id, &id).await?;
+    if current.blob.is_some() {
+        return Ok(Json(current));
+    }
+    let offset: u64 = headers
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| invalid("Upload-Offset", "send the header Upload-Offset with the byte position of this chunk"))?;
+    if offset != current.offset {
+        return Err(ApiError::Conflict(format!(
+            "the server has {} bytes of this upload; send from there (you sent from {offset})",
+            current.offset
+        )));
+    }
+    let path = state.jobs.store.upload_path(&id);
+    let mut file = tokio::fs::OpenOptions::new().append(true).open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let mut written = offset;
+    let mut stream = body.into_data_stream();
+    let mut broken = None;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => {
+                if written + bytes.len() as u64 > current.size {
+                    broken = Some(ApiError::PayloadTooLarge);
+                    break;
+                }
+                file.write_all(&bytes).await.map_err(|e| ApiError::Internal(e.into()))?;
+                written += bytes.len() as u64;
+            }
+            // A dropped connection keeps what arrived: the client resumes from the new offset.
+            Err(e) => {
+                broken = Some(ApiError::Malformed { detail: format!("the upload was interrupted: {e}"), path: None });
+                break;
+            }
+        }
+    }
+    file.sync_all().await.map_err(|e| ApiError::Internal(e.into()))?;
+    drop(file);
+    if let Some(e) = broken {
+        if matches!(e, ApiError::PayloadTooLarge) {
+            // Keep only the bytes up to the declared size boundary that were accepted.
+            let f = std::fs::OpenOptions::new().write(true).open(&path).map_err(|e| ApiError::Internal(e.into()))?;
+            f.set_len(written).map_err(|e| ApiError::Internal(e.into()))?;
+        }
+        return Err(e);
+    }
+    if written == current.size {
+        let store = state.jobs.store.clone();
+        let p = path.clone();
+        let (sha, bytes) = blocking(move || store.adopt(&p)).await?.map_err(|e| ApiError::Internal(e.into()))?;
+        state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &current.name, &cap.actor.user.id).await?;
+        state.db.complete_upload(&id, &sha).await?;
+        return Ok(Json(Upload { blob: Some(sha), offset: bytes, ..current }));
+    }
+    Ok(Json(Upload { offset: written, ..current }))
+}
+
+/// Administrators: copy the data files of a folder on the server (one of the configured import
+/// folders) into this workspace's storage.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/server-imports", tag = "datasets",
+    params(("workspace_id" = String, Path)), request_body = ServerImport,
+    responses((status = 201, body = ServerImportResult)))]
+pub async fn server_import(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    _admin: Admin,
+    ApiJson(req): ApiJson<ServerImport>,
+) -> ApiResult<(StatusCode, Json<ServerImportResult>)> {
+    if state.settings.import_dirs.is_empty() {
+        return Err(ApiError::Conflict(
+            "server imports are off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
+        ));
+    }
+    let wanted = std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open this folder: {e}")))?;
+    let allowed = state
+        .settings
+        .import_dirs
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .any(|root| wanted.starts_with(&root));
+    if !allowed {
+        return Err(invalid("path", "this folder is not inside a folder the server allows imports from"));
+    }
+    let files = blocking(move || data_files(&wanted)).await?.map_err(|e| invalid("path", e))?;
+    let mut result = ServerImportResult { files: Vec::new(), skipped: Vec::new() };
+    for (path, name) in files {
+        let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+        if size == 0 {
+            result.skipped.push(RecordIssue { location: name, message: "the file is empty".into() });
+            continue;
+        }
+        if size > state.settings.max_upload_bytes {
+            result.skipped.push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
+            continue;
+        }
+        let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
+        let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
+        let (sha, bytes) =
+            state.jobs.store.put(stream, state.settings.max_upload_bytes).await.map_err(|e| ApiError::Internal(e.into()))?;
+        result.files.push(state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &name, &cap.actor.user.id).await?);
+    }
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+/// Data files under `root` (recursively, at most 2,000), named relative to it.
+fn data_files(root: &std::path::Path) -> Result<Vec<(PathBuf, String)>, String> {
+    const EXTS: &[&str] = &[".jsonl", ".json", ".csv", ".tsv", ".parquet", ".txt", ".gz"];
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if EXTS.iter().any(|x| path.to_string_lossy().to_ascii_lowercase().ends_with(x)) {
+                let base = root.parent().unwrap_or(root);
+                let name = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().to_string();
+                out.push((path, name));
+                if out.len() >= 2000 {
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+// ---- datasets -------------------------------------------------------------------------------
+
+async fn stored_blob(state: &AppState, workspace_id: &str, sha: &str) -> ApiResult<(PathBuf, String)> {
+    if !is_sha256(sha) {
+        return Err(invalid("blob", "must be the SHA-256 of an uploaded file (64 lowercase hex digits)"));
+    }
+    let blob = state
+        .db
+        .blob(workspace_id, sha)
+        .await?
+        .ok_or_else(|| invalid("blob", "no file with this SHA-256 was uploaded to this workspace"))?;
+    Ok((state.jobs.store.path(sha), blob.name))
+}
+
+/// Detect a stored file's format and show how its first records become examples (or try a
+/// corrected reading, `spec`).
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/datasets/inspect", tag = "datasets",
+    params(("workspace_id" = String, Path)), request_body = InspectRequest,
+    responses((status = 200, body = Inspection), (status = 422, body = Problem)))]
+pub async fn inspect(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    ApiJson(req): ApiJson<InspectRequest>,
+) -> ApiResult<Json<Inspection>> {
+    let (path, name) = stored_blob(&state, &cap.workspace.id, &req.blob).await?;
+    let inspection = blocking(move || import::inspect(&path, &name, req.spec, read::Limits::default()))
+        .await?
+        .map_err(|e| invalid("blob", e))?;
+    Ok(Json(inspection))
+}
+
+async fn queue_import(state: &AppState, workspace_id: &str, dataset_id: &str, on_error: OnError, user: &str) -> ApiResult<()> {
+    let payload = serde_json::json!({"dataset_id": dataset_id, "on_error": on_error});
+    let job_id = state
+        .db
+        .enqueue_job(NewJob {
+            workspace_id,
+            kind: "import_dataset",
+            payload: &payload.to_string(),
+            priority: 0,
+            needs_gpu: false,
+            memory_mb: 0,
+            max_attempts: 3,
+            created_by: user,
+        })
+        .await?;
+    state.db.set_dataset_import(dataset_id, DatasetState::Importing, None, Some(&job_id)).await?;
+    Ok(())
+}
+
+/// Import a stored file as a new dataset (a job). Records that cannot be read stop the import
+/// for a decision unless `on_error` is `skip`.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/datasets", tag = "datasets",
+    params(("workspace_id" = String, Path)), request_body = CreateDataset,
+    responses((status = 202, body = Dataset), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<CreateDataset>,
+) -> ApiResult<(StatusCode, Json<Dataset>)> {
+    let (_, file_name) = stored_blob(&state, &cap.workspace.id, &req.blob).await?;
+    let id = state
+        .db
+        .insert_dataset(&cap.workspace.id, req.name.trim(), req.description.trim(), &file_name, &req.blob, &req.spec, &cap.actor.user.id)
+        .await?;
+    queue_import(&state, &cap.workspace.id, &id, req.on_error, &cap.actor.user.id).await?;
+    let dataset = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::ACCEPTED, Json(dataset)))
+}
+
+/// The workspace's datasets with their versions, newest first.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/datasets", tag = "datasets",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Dataset>)))]
+pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Dataset>>> {
+    Ok(Json(state.db.datasets_of(&cap.workspace.id).await?))
+}
+
+/// One dataset.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/datasets/{dataset_id}", tag = "datasets",
+    params(("workspace_id" = String, Path), ("dataset_id" = String, Path)), responses((status = 200, body = Dataset)))]
+pub async fn show(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Dataset>> {
+    let id = ids.1;
+    Ok(Json(state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Delete a dataset, or cancel an import waiting for a decision.
+#[utoipa::path(delete, path = "/workspaces/{workspace_id}/datasets/{dataset_id}", tag = "datasets",
+    params(("workspace_id" = String, Path), ("dataset_id" = String, Path)), responses((status = 204)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let id = ids.1;
+    let d = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    if let (DatasetState::Importing, Some(job)) = (d.state, &d.import_job_id) {
+        let _ = state.db.cancel_job(&cap.workspace.id, job).await?;
+    }
+    state.db.delete_dataset(&cap.workspace.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// After an import stopped on bad records: import again, leaving them out.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/datasets/{dataset_id}/skip-bad-records", tag = "datasets",
+    params(("workspace_id" = String, Path), ("dataset_id" = String, Path)),
+    responses((status = 202, body = Dataset), (status = 409, body = Problem)))]
+pub async fn skip_bad_records(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<(StatusCode, Json<Dataset>)> {
+    let id = ids.1;
+    let d = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    if d.state != DatasetState::NeedsDecision {
+        return Err(ApiError::Conflict("this import is not waiting for a decision".into()));
+    }
+    queue_import(&state, &cap.workspace.id, &id, OnError::Skip, &cap.actor.user.id).await?;
+    Ok((StatusCode::ACCEPTED, Json(state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
+}
+
+// ---- versions -------------------------------------------------------------------------------
+
+/// Profile a version again, e.g. with a tokenizer.json stored in the workspace (its SHA-256).
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/versions/{version_id}/profiles", tag = "datasets",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path)), request_body = CreateProfile,
+    responses((status = 202, body = ProfileInfo)))]
+pub async fn create_profile(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+    ApiJson(req): ApiJson<CreateProfile>,
+) -> ApiResult<(StatusCode, Json<ProfileInfo>)> {
+    let version_id = ids.1;
+    state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(t) = &req.tokenizer {
+        let (path, _) = stored_blob(&state, &cap.workspace.id, t).await.map_err(|_| {
+            invalid("tokenizer", "must be the SHA-256 of a tokenizer.json uploaded to this workspace")
+        })?;
+        blocking(move || polytune_data::profile::TokenCounter::from_file(&path).map(|_| ()))
+            .await?
+            .map_err(|e| invalid("tokenizer", e))?;
+    }
+    let (profile_id, job_id) =
+        enqueue_profile(&state.db, &cap.workspace.id, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ProfileInfo { id: profile_id, state: polytune_api::ProfileState::Running, job_id, tokenizer: req.tokenizer }),
+    ))
+}
+
+/// The newest finished profile of a version.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/profile", tag = "datasets",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path)),
+    responses((status = 200, body = Profile), (status = 404, body = Problem)))]
+pub async fn profile(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let version_id = ids.1;
+    state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
+    let p = state.db.ready_profile(&version_id).await?.ok_or(ApiError::NotFound)?;
+    let summary = p.summary.ok_or(ApiError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], summary).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleQuery {
+    /// Words to find in any turn (case-insensitive).
+    #[serde(default)]
+    q: Option<String>,
+    /// Instruction language (any code or English name).
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    min_chars: Option<u32>,
+    #[serde(default)]
+    max_chars: Option<u32>,
+    /// A quality flag, e.g. `empty_answer`.
+    #[serde(default)]
+    flag: Option<String>,
+    /// Only duplicates: `exact`, `near` or `any`.
+    #[serde(default)]
+    duplicates: Option<DupFilter>,
+    #[serde(default)]
+    offset: Option<u64>,
+    #[serde(default)]
+    limit: Option<u64>,
+}
+
+struct Browse {
+    examples: PathBuf,
+    annotations: Option<PathBuf>,
+    groups: DuplicateGroups,
+}
+
+async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) -> ApiResult<Browse> {
+    let v = state.db.version(workspace_id, version_id).await?.ok_or(ApiError::NotFound)?;
+    let profile = state.db.ready_profile(version_id).await?;
+    let store = &state.jobs.store;
+    let (annotations, groups) = match profile {
+        Some(p) => {
+            let groups = match &p.groups {
+                Some(g) => {
+                    let path = store.path(g);
+                    blocking(move || {
+                        std::fs::File::open(&path)
+                            .ok()
+                            .and_then(|f| serde_json::from_reader(std::io::BufReader::new(f)).ok())
+                            .unwrap_or_default()
+                    })
+                    .await?
+                }
+                None => DuplicateGroups::default(),
+            };
+            (p.annotations.map(|a| store.path(&a)), groups)
+        }
+        None => (None, DuplicateGroups::default()),
+    };
+    Ok(Browse { examples: store.path(&v.blob), annotations, groups })
+}
+
+/// Search and filter a version's examples (streamed from storage; filters on language, length,
+/// flags and duplicates need a finished profile).
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/examples", tag = "datasets",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path), ExampleQuery),
+    responses((status = 200, body = ExamplePage)))]
+pub async fn examples(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    Query(query): Query<ExampleQuery>,
+) -> ApiResult<Json<ExamplePage>> {
+    let version_id = ids.1;
+    let flag = match query.flag.as_deref().filter(|f| !f.is_empty()) {
+        Some(f) => Some(Flag::parse(f).ok_or_else(|| {
+            invalid("flag", format!("unknown flag; known flags: {}", Flag::ALL.map(|f| f.key()).join(", ")))
+        })?),
+        None => None,
+    };
+    let language = match query.language.as_deref().filter(|l| !l.is_empty()) {
+        Some(l) if l == "und" => Some("und".to_string()),
+        Some(l) => Some(lang::parse(l).ok_or_else(|| invalid("language", format!("“{l}” is not a language code")))?.0),
+        None => None,
+    };
+    let limit = query.limit.unwrap_or(25).clamp(1, 200);
+    let offset = query.offset.unwrap_or(0);
+    let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
+    let needs_profile = language.is_some() || flag.is_some() || query.duplicates.is_some() || query.min_chars.is_some() || query.max_chars.is_some();
+    if needs_profile && src.annotations.is_none() {
+        return Err(ApiError::Conflict("filters by language, length, flag or duplicates need a finished profile".into()));
+    }
+    let page = blocking(move || -> Result<ExamplePage, String> {
+        let dup_index = src.groups.index();
+        let mut anns = match &src.annotations {
+            Some(p) => Some(std::io::BufReader::new(std::fs::File::open(p).map_err(|e| e.to_string())?).lines()),
+            None => None,
+        };
+        let mut page = ExamplePage { total: 0, matched: 0, offset, items: Vec::new() };
+        let file = std::fs::File::open(&src.examples).map_err(|e| e.to_string())?;
+        import::read_examples(std::io::BufReader::with_capacity(1 << 20, file), |i, e| {
+            page.total += 1;
+            let ann: Option<Annotation> =
+                anns.as_mut().and_then(|a| a.next()).and_then(|l| l.ok()).and_then(|l| serde_json::from_str(&l).ok());
+            if let Some(a) = &ann {
+                let code = a.li.as_deref().map(|l| l.split('-').next().unwrap_or(l)).unwrap_or("und");
+                if language.as_deref().is_some_and(|l| l.split('-').next() != Some(code)) {
+                    return ControlFlow::Continue(());
+                }
+                let chars = a.ci + a.cr;
+                if query.min_chars.is_some_and(|m| chars < m) || query.max_chars.is_some_and(|m| chars > m) {
+                    return ControlFlow::Continue(());
+                }
+                if flag.is_some_and(|f| !a.f.contains(&f)) {
+                    return ControlFlow::Continue(());
+                }
+            }
+            let groups = dup_index.get(&i).copied().unwrap_or((None, None));
+            let in_dup = match query.duplicates {
+                None => true,
+                Some(DupFilter::Exact) => groups.0.is_some(),
+                Some(DupFilter::Near) => groups.1.is_some(),
+                Some(DupFilter::Any) => groups.0.is_some() || groups.1.is_some(),
+            };
+            if !in_dup {
+                return ControlFlow::Continue(());
+            }
+            if let Some(n) = &needle {
+                if !e.turns.iter().any(|t| t.text.to_lowercase().contains(n.as_str())) && !e.id.to_lowercase().contains(n.as_str()) {
+                    return ControlFlow::Continue(());
+                }
+            }
+            if page.matched >= offset && (page.items.len() as u64) < limit {
+                page.items.push(ExampleItem { index: i, example: e, annotation: ann, duplicates: members(&src.groups, groups, i) });
+            }
+            page.matched += 1;
+            ControlFlow::Continue(())
+        })?;
+        Ok(page)
+    })
+    .await?
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
+    Ok(Json(page))
+}
+
+fn members(groups: &DuplicateGroups, at: (Option<usize>, Option<usize>), me: u64) -> Vec<u64> {
+    let mut out: Vec<u64> = at
+        .0
+        .map(|g| groups.exact[g].clone())
+        .into_iter()
+        .chain(at.1.map(|g| groups.near[g].clone()))
+        .flatten()
+        .filter(|i| *i != me)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// One example by its index, with its annotation and the other members of its duplicate groups.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/examples/{index}", tag = "datasets",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path), ("index" = u64, Path)),
+    responses((status = 200, body = ExampleItem), (status = 404, body = Problem)))]
+pub async fn example(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String, u64)>,
+) -> ApiResult<Json<ExampleItem>> {
+    let (version_id, index) = (ids.1, ids.2);
+    let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
+    let item = blocking(move || -> Result<Option<ExampleItem>, String> {
+        let ann = match &src.annotations {
+            Some(p) => std::io::BufReader::new(std::fs::File::open(p).map_err(|e| e.to_string())?)
+                .lines()
+                .nth(index as usize)
+                .and_then(|l| l.ok())
+                .and_then(|l| serde_json::from_str(&l).ok()),
+            None => None,
+        };
+        let mut found = None;
+        let file = std::fs::File::open(&src.examples).map_err(|e| e.to_string())?;
+        import::read_examples(std::io::BufReader::new(file), |i, e| {
+            if i == index {
+                found = Some(e);
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        })?;
+        let at = src.groups.index().get(&index).copied().unwrap_or((None, None));
+        Ok(found.map(|example| ExampleItem { index, example, annotation: ann, duplicates: members(&src.groups, at, index) }))
+    })
+    .await?
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
+    Ok(Json(item.ok_or(ApiError::NotFound)?))
+}
+
+/// Derive a new version by filters (a job); it records its parent and the exact filter.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/versions/{version_id}/derive", tag = "datasets",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path)), request_body = DeriveSpec,
+    responses((status = 202, body = Job), (status = 422, body = Problem)))]
+pub async fn derive(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+    ApiJson(spec): ApiJson<DeriveSpec>,
+) -> ApiResult<(StatusCode, Json<Job>)> {
+    let version_id = ids.1;
+    let payload = serde_json::json!({"version_id": version_id, "spec": spec, "user_id": cap.actor.user.id});
+    let kind = state.jobs.registry.get("derive_dataset").ok_or(ApiError::NotFound)?;
+    kind.validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
+    let id = state
+        .db
+        .enqueue_job(NewJob {
+            workspace_id: &cap.workspace.id,
+            kind: "derive_dataset",
+            payload: &payload.to_string(),
+            priority: 0,
+            needs_gpu: false,
+            memory_mb: 0,
+            max_attempts: 3,
+            created_by: &cap.actor.user.id,
+        })
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `jsonl` (default) or `parquet`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Download a version as JSON lines (the canonical examples) or Parquet.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/export", tag = "datasets",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path), ExportQuery),
+    responses((status = 200, content_type = "application/octet-stream")))]
+pub async fn export(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let version_id = ids.1;
+    let v = state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
+    let d = state.db.dataset(&cap.workspace.id, &v.dataset_id).await?.ok_or(ApiError::NotFound)?;
+    let base: String = d.name.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let source = state.jobs.store.path(&v.blob);
+    let (path, name, mime) = match q.format.as_deref().unwrap_or("jsonl") {
+        "jsonl" => (source, format!("{base}-v{}.jsonl", v.number), "application/jsonl"),
+        "parquet" => {
+            let out = state.jobs.store.temp_path();
+            let o = out.clone();
+            blocking(move || -> Result<(), String> {
+                let input = std::io::BufReader::new(std::fs::File::open(&source).map_err(|e| e.to_string())?);
+                let file = std::fs::File::create(&o).map_err(|e| e.to_string())?;
+                polytune_data::export::to_parquet(input, file).map(|_| ())
+            })
+            .await?
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("export: {e}")))?;
+            (out, format!("{base}-v{}.parquet", v.number), "application/vnd.apache.parquet")
+        }
+        other => return Err(invalid("format", format!("“{other}” is not an export format; use jsonl or parquet"))),
+    };
+    let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    if path.starts_with(state.jobs.store.temp_path().parent().unwrap_or(&path)) {
+        // The open handle keeps the data readable; the name goes now.
+        let _ = tokio::fs::remove_file(&path).await;
+    }
+    let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20));
+    let headers: HashMap<_, _> = [
+        (header::CONTENT_TYPE, mime.to_string()),
+        (header::CONTENT_LENGTH, len.to_string()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+    ]
+    .into_iter()
+    .collect();
+    let mut resp = body.into_response();
+    for (k, v) in headers {
+        if let Ok(v) = v.parse() {
+            resp.headers_mut().insert(k, v);
+        }
+    }
+    Ok(resp)
+}
