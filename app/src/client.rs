@@ -109,3 +109,76 @@ pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Ap
         .body(wasm_bindgen::JsValue::from(file.clone()));
     send(req).await
 }
+
+/// Bytes per request of a resumable upload: small enough to lose little on a dropped connection,
+/// large enough that a multi-GB file is a few hundred requests.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Uploads a file in chunks that survive a dropped connection (and a reloaded page: the upload's
+/// id is kept in local storage until it completes). `progress(sent, total)` follows every chunk.
+pub async fn upload_resumable(
+    ws: &str,
+    file: &web_sys::File,
+    progress: impl Fn(f64, f64),
+) -> ApiResult<polytune_api::Upload> {
+    use polytune_api::{CreateUpload, Upload};
+    let size = file.size();
+    let key = format!("polytune-upload:{ws}:{}:{size}:{}", file.name(), file.last_modified());
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    let remembered = storage.as_ref().and_then(|s| s.get_item(&key).ok().flatten());
+    let mut up: Upload = match remembered {
+        Some(id) => match get::<Upload>(&format!("/workspaces/{ws}/uploads/{id}")).await {
+            Ok(u) => u,
+            Err(_) => post(&format!("/workspaces/{ws}/uploads"), &CreateUpload { name: file.name(), size: size as u64 }).await?,
+        },
+        None => post(&format!("/workspaces/{ws}/uploads"), &CreateUpload { name: file.name(), size: size as u64 }).await?,
+    };
+    if let Some(s) = &storage {
+        let _ = s.set_item(&key, &up.id);
+    }
+    let mut failures = 0u32;
+    while up.blob.is_none() {
+        progress(up.offset as f64, size);
+        let start = up.offset as f64;
+        let end = (start + CHUNK).min(size);
+        let slice = file.slice_with_f64_and_f64(start, end).map_err(|_| ApiFailure::Network("cannot read the file".into()))?;
+        let req = Request::patch(&url(&format!("/workspaces/{ws}/uploads/{}", up.id)))
+            .header("upload-offset", &up.offset.to_string())
+            .header("content-type", "application/offset+octet-stream")
+            .body(wasm_bindgen::JsValue::from(slice));
+        match send::<Upload>(req).await {
+            Ok(next) => {
+                failures = 0;
+                up = next;
+            }
+            // Dropped connection or a stale offset: ask where the server is, then go on from there.
+            Err(e) => {
+                let retryable = matches!(&e, ApiFailure::Network(_))
+                    || matches!(&e, ApiFailure::Problem(p) if p.status == 409 || p.status >= 500);
+                failures += 1;
+                if !retryable || failures > 8 {
+                    return Err(e);
+                }
+                gloo_timers_sleep(500 * (1 << failures.min(5))).await;
+                if let Ok(u) = get::<Upload>(&format!("/workspaces/{ws}/uploads/{}", up.id)).await {
+                    up = u;
+                }
+            }
+        }
+    }
+    progress(size, size);
+    if let Some(s) = &storage {
+        let _ = s.remove_item(&key);
+    }
+    Ok(up)
+}
+
+/// Waits `ms` milliseconds (a browser timer).
+pub async fn gloo_timers_sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -68,6 +68,7 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
   await t.test("check a file: upload, watch the job live, see the result", async () => {
     await page.getByRole("link", { name: "Datasets", exact: true }).click();
     const lines = Array.from({ length: 20000 }, (_, i) => `line ${i} ምሳሌ ตัวอย่าง`).join("\n") + "\n";
+    await page.getByText("Check a raw file").click();
     await page.locator("#check-file").setInputFiles({ name: "lines.txt", mimeType: "text/plain", buffer: Buffer.from(lines) });
     await page.getByRole("button", { name: "Upload and check" }).click();
     await page.waitForURL(/\/jobs\/[0-9a-f-]+$/);

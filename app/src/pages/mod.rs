@@ -3,6 +3,7 @@
 mod admin;
 mod api_docs;
 mod audit;
+mod datasets;
 mod invite;
 mod jobs;
 mod members;
@@ -13,6 +14,7 @@ mod workspaces;
 
 pub use admin::Admin;
 pub use api_docs::ApiDocs;
+pub use datasets::DatasetPage;
 pub use invite::AcceptInvite;
 pub use jobs::{JobPage, Workers};
 pub use setup::Setup;

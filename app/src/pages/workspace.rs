@@ -72,14 +72,11 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
     let link = |s: &str| format!("/workspaces/{}/{s}", ws.id);
     match section {
         "overview" => view! { <Overview ws=ws on_change=on_change/> }.into_any(),
-        "datasets" => {
-            let can_edit = ws.role >= Role::Editor && !ws.archived;
-            view! {
-                {empty(Msg::EmptyDatasets, Msg::EmptyDatasetsAction, None)}
-                {can_edit.then(|| view! { <CheckFile ws=ws.clone()/> })}
-            }
-            .into_any()
+        "datasets" => view! {
+            <super::datasets::DatasetsSection ws=ws.clone()/>
+            {(ws.role >= Role::Editor && !ws.archived).then(|| view! { <details class="check-file-box"><summary>"Check a raw file (size, lines, checksum)"</summary><CheckFile ws=ws.clone()/></details> })}
         }
+        .into_any(),
         "jobs" => view! { <JobsSection ws=ws/> }.into_any(),
         "mixtures" => empty(Msg::EmptyMixtures, Msg::EmptyMixturesAction, Some(link("datasets"))),
         "runs" => empty(Msg::EmptyRuns, Msg::EmptyRunsAction, Some(link("mixtures"))),

@@ -1,0 +1,196 @@
+//! Near-duplicate detection: MinHash signatures over character 5-grams, banded for LSH.
+//!
+//! Character shingles work for every script (word shingles fail for Chinese, Japanese, Thai).
+//! 64 hash functions in 8 bands of 8 rows: two texts become candidates when one band agrees,
+//! which happens with probability 1 − (1 − J⁸)⁸ for Jaccard similarity J — 99% at J = 0.9,
+//! 77% at J = 0.8, 3% at J = 0.5. Only the 8 band keys are kept per example (64 bytes), and
+//! groups are found by sorting each band's keys, so memory is a small constant per example.
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+pub const BANDS: usize = 8;
+pub const ROWS: usize = 8;
+const SHINGLE: usize = 5;
+
+/// Lower-cased, whitespace collapsed: what "the same text" means for duplicates.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The hash that finds exact duplicates (after normalizing).
+pub fn exact_key(normalized: &str) -> u64 {
+    xxh3_64(normalized.as_bytes())
+}
+
+/// Odd multipliers and offsets of the 64 hash functions, fixed so keys are stable across runs.
+fn params() -> &'static [(u64, u64); BANDS * ROWS] {
+    static P: std::sync::OnceLock<[(u64, u64); BANDS * ROWS]> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let mut p = [(0u64, 0u64); BANDS * ROWS];
+        for (i, slot) in p.iter_mut().enumerate() {
+            *slot = (xxh3_64_with_seed(b"a", i as u64) | 1, xxh3_64_with_seed(b"b", i as u64));
+        }
+        p
+    })
+}
+
+/// The signature of a normalized text.
+pub fn signature(normalized: &str) -> [u64; BANDS * ROWS] {
+    let mut mins = [u64::MAX; BANDS * ROWS];
+    let p = params();
+    let mut feed = |h: u64| {
+        for (m, (a, b)) in mins.iter_mut().zip(p.iter()) {
+            let v = a.wrapping_mul(h).wrapping_add(*b);
+            if v < *m {
+                *m = v;
+            }
+        }
+    };
+    let idx: Vec<usize> = normalized.char_indices().map(|(i, _)| i).chain([normalized.len()]).collect();
+    let chars = idx.len() - 1;
+    if chars <= SHINGLE {
+        feed(xxh3_64(normalized.as_bytes()));
+    } else {
+        for w in 0..=(chars - SHINGLE) {
+            feed(xxh3_64(&normalized.as_bytes()[idx[w]..idx[w + SHINGLE]]));
+        }
+    }
+    mins
+}
+
+/// The LSH band keys of a signature.
+pub fn bands(sig: &[u64; BANDS * ROWS]) -> [u64; BANDS] {
+    let mut out = [0u64; BANDS];
+    for (b, chunk) in sig.chunks(ROWS).enumerate() {
+        let mut bytes = [0u8; ROWS * 8];
+        for (i, v) in chunk.iter().enumerate() {
+            bytes[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        out[b] = xxh3_64_with_seed(&bytes, b as u64);
+    }
+    out
+}
+
+/// Estimated Jaccard similarity of two signatures.
+pub fn similarity(a: &[u64; BANDS * ROWS], b: &[u64; BANDS * ROWS]) -> f64 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / (BANDS * ROWS) as f64
+}
+
+/// Union-find over example indices.
+pub struct Groups {
+    parent: Vec<u32>,
+}
+
+impl Groups {
+    pub fn new(n: usize) -> Self {
+        Groups { parent: (0..n as u32).collect() }
+    }
+
+    pub fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+
+    pub fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller index stays the root, so a group is named by its first member.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi as usize] = lo;
+        }
+    }
+
+    /// Links every run of equal keys in `(key, index)` pairs (sorted here).
+    pub fn link_equal(&mut self, pairs: &mut [(u64, u32)]) {
+        pairs.sort_unstable();
+        for w in pairs.windows(2) {
+            if w[0].0 == w[1].0 {
+                self.union(w[0].1, w[1].1);
+            }
+        }
+    }
+
+    /// Groups with more than one member, each sorted, ordered by their first member.
+    pub fn multi(mut self) -> Vec<Vec<u64>> {
+        let n = self.parent.len();
+        let mut by_root: std::collections::HashMap<u32, Vec<u64>> = std::collections::HashMap::new();
+        let mut sizes = vec![0u32; n];
+        for i in 0..n as u32 {
+            let r = self.find(i);
+            sizes[r as usize] += 1;
+        }
+        for i in 0..n as u32 {
+            let r = self.find(i);
+            if sizes[r as usize] > 1 {
+                by_root.entry(r).or_default().push(i as u64);
+            }
+        }
+        let mut groups: Vec<Vec<u64>> = by_root.into_values().collect();
+        groups.sort_by_key(|g| g[0]);
+        groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(s: &str) -> [u64; 64] {
+        signature(&normalize(s))
+    }
+
+    #[test]
+    fn similar_texts_share_bands_and_different_ones_do_not() {
+        let a = "The quick brown fox jumps over the lazy dog near the river bank every single morning.";
+        let b = "The quick brown fox jumps over the lazy dog near the river bank every single evening.";
+        let c = "Photosynthesis converts light energy into chemical energy stored in glucose molecules.";
+        let (sa, sb, sc) = (sig(a), sig(b), sig(c));
+        assert!(similarity(&sa, &sb) > 0.7, "{}", similarity(&sa, &sb));
+        assert!(similarity(&sa, &sc) < 0.2);
+        let shared = |x: &[u64; 64], y: &[u64; 64]| bands(x).iter().zip(bands(y)).filter(|(p, q)| **p == *q).count();
+        assert!(shared(&sa, &sb) >= 1);
+        assert_eq!(shared(&sa, &sc), 0);
+        // Case and spacing do not matter; signatures are stable.
+        assert_eq!(sig("Hello   World"), sig("hello world"));
+        assert_eq!(exact_key(&normalize("A  b")), exact_key(&normalize("a b")));
+    }
+
+    #[test]
+    fn groups_link_transitively_and_are_named_by_their_first_member() {
+        let mut g = Groups::new(6);
+        let mut pairs = vec![(7, 4), (9, 1), (7, 2), (9, 5), (3, 0), (1, 3)];
+        g.link_equal(&mut pairs);
+        g.union(2, 5);
+        assert_eq!(g.multi(), vec![vec![1, 2, 4, 5]]);
+    }
+
+    /// The candidate rate follows the banding formula on random sets of known overlap.
+    #[test]
+    fn candidate_rate_matches_theory() {
+        let mut hits = 0;
+        let trials = 300;
+        for t in 0..trials {
+            // Two sets of 100 distinct "words" sharing 90: Jaccard 90/110 ≈ 0.82.
+            let words: Vec<String> = (0..110).map(|i| format!("w{t}x{i}q")).collect();
+            let a = words[..100].join(" ");
+            let b = words[10..].join(" ");
+            let (sa, sb) = (signature(&a), signature(&b));
+            if bands(&sa).iter().zip(bands(&sb)).any(|(p, q)| *p == q) {
+                hits += 1;
+            }
+        }
+        // Shingle overlap is a little below word overlap; expect well over half to be candidates.
+        assert!(hits > trials / 2, "{hits}/{trials}");
+    }
+}

@@ -1,0 +1,508 @@
+//! Reading stored files record by record, streamed: JSON lines, JSON arrays, CSV/TSV, Parquet,
+//! each optionally gzip-compressed (except Parquet). Every record arrives with its location
+//! ("line 5123", "row 17", "element 4"); a record that cannot be read arrives as an error naming
+//! that location, and reading goes on with the next one where the format allows it.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use polytune_api::FileFormat;
+use serde_json::Value;
+
+/// Limits that protect the server from hostile or broken files.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A single line (JSON lines) or record (CSV) longer than this is reported, not read.
+    pub max_record_bytes: usize,
+    /// A gzip file may not expand to more than this…
+    pub max_decompressed_bytes: u64,
+    /// …nor to more than this many times its own size (after the first 64 MiB).
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_record_bytes: 64 << 20, max_decompressed_bytes: 64 << 30, max_ratio: 200 }
+    }
+}
+
+/// A record as read, before mapping: an object (JSON, named CSV columns) or anything JSON can hold.
+pub type Sink<'a> = dyn FnMut(String, Result<Value, String>) -> ControlFlow<()> + 'a;
+
+/// What the first bytes of a file say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    Plain,
+    Gzip,
+    Parquet,
+}
+
+/// Looks at the first bytes: refuses what cannot be data (zip archives, UTF-16) with a plain reason.
+pub fn sniff(head: &[u8]) -> Result<Container, String> {
+    if head.starts_with(b"PAR1") {
+        return Ok(Container::Parquet);
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Container::Gzip);
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err("this is a zip archive; unpack it and upload the files inside (or compress them with gzip)".into());
+    }
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Err("the file is UTF-16 encoded; save it as UTF-8 and upload it again".into());
+    }
+    Ok(Container::Plain)
+}
+
+/// Opens a stored file for reading text, decompressing gzip within the limits.
+pub fn open_text(path: &Path, limits: Limits) -> Result<Box<dyn BufRead + Send>, String> {
+    open_text_counted(path, limits, None)
+}
+
+/// Counts the bytes read from the stored file (before decompression): progress for long reads.
+struct Counting<R> {
+    inner: R,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+fn open_text_counted(path: &Path, limits: Limits, counter: Option<Arc<AtomicU64>>) -> Result<Box<dyn BufRead + Send>, String> {
+    let mut file = File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = [0u8; 4];
+    let n = read_up_to(&mut file, &mut head).map_err(|e| format!("the file cannot be read: {e}"))?;
+    let container = sniff(&head[..n])?;
+    let file = Counting { inner: File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?, counter };
+    match container {
+        Container::Parquet => Err("this is a Parquet file, not text".into()),
+        Container::Plain => Ok(Box::new(BufReader::with_capacity(1 << 20, file))),
+        Container::Gzip => {
+            let cap = limits.max_decompressed_bytes.min(size.saturating_mul(limits.max_ratio).max(64 << 20));
+            let gz = flate2::read::MultiGzDecoder::new(BufReader::new(file));
+            Ok(Box::new(BufReader::with_capacity(1 << 20, Capped { inner: gz, left: cap, cap })))
+        }
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// Fails reading once more than `cap` bytes came out: a gzip bomb stops here.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(std::io::Error::other(format!(
+                "the compressed file expands to more than {} bytes; that looks like a zip bomb, so it was not read",
+                self.cap
+            )));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads every record of `path` in `format`, calling `sink` for each. Returns `Err` for a problem
+/// that stops reading the file (it is not data, it is cut off in a way that loses the rest…).
+pub fn read_records(
+    path: &Path,
+    format: FileFormat,
+    has_header: bool,
+    limits: Limits,
+    sink: &mut Sink<'_>,
+) -> Result<(), String> {
+    read_records_counted(path, format, has_header, limits, None, sink)
+}
+
+/// [`read_records`], adding the bytes read from the file to `counter` as it goes.
+pub fn read_records_counted(
+    path: &Path,
+    format: FileFormat,
+    has_header: bool,
+    limits: Limits,
+    counter: Option<Arc<AtomicU64>>,
+    sink: &mut Sink<'_>,
+) -> Result<(), String> {
+    let open = |c| open_text_counted(path, limits, c);
+    match format {
+        FileFormat::Parquet => read_parquet(path, counter, sink),
+        FileFormat::Jsonl => read_jsonl(open(counter)?, limits, sink),
+        FileFormat::JsonArray => read_json_array(open(counter)?, sink),
+        FileFormat::Csv => read_csv(open(counter)?, b',', has_header, limits, sink),
+        FileFormat::Tsv => read_csv(open(counter)?, b'\t', has_header, limits, sink),
+        FileFormat::Lines => read_lines(open(counter)?, limits, sink),
+    }
+}
+
+/// JSON lines: one value per line; blank lines are allowed. A bad line is reported and skipped.
+pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<(), String> {
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        buf.clear();
+        line_no += 1;
+        let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes).map_err(|e| {
+            format!("line {line_no}: reading stopped: {e}")
+        })?;
+        if n == 0 {
+            return Ok(());
+        }
+        let loc = format!("line {line_no}");
+        if overlong {
+            if sink(loc, Err(format!("the line is longer than {} bytes", limits.max_record_bytes))).is_break() {
+                return Ok(());
+            }
+            continue;
+        }
+        let ended = buf.last() == Some(&b'\n');
+        let mut bytes = &buf[..];
+        if line_no == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let msg = format!(
+                    "the text is not valid UTF-8 at byte {} of the line (the file may mix encodings; save it as UTF-8)",
+                    e.valid_up_to() + 1
+                );
+                if sink(loc, Err(msg)).is_break() {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let result = serde_json::from_str::<Value>(text).map_err(|e| {
+            if !ended && e.is_eof() {
+                "the line ends early: the file looks cut off here".to_string()
+            } else {
+                format!("invalid JSON at column {}: {}", e.column(), strip_position(&e.to_string()))
+            }
+        });
+        if sink(loc, result).is_break() {
+            return Ok(());
+        }
+    }
+}
+
+/// Plain text: every non-blank line is a record `{"text": line}`.
+pub fn read_lines(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<(), String> {
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        buf.clear();
+        line_no += 1;
+        let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes)
+            .map_err(|e| format!("line {line_no}: reading stopped: {e}"))?;
+        if n == 0 {
+            return Ok(());
+        }
+        let loc = format!("line {line_no}");
+        let bytes = if line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
+        let result = if overlong {
+            Err(format!("the line is longer than {} bytes", limits.max_record_bytes))
+        } else {
+            match std::str::from_utf8(bytes) {
+                Ok(t) if t.trim().is_empty() => continue,
+                Ok(t) => Ok(serde_json::json!({"text": t.trim_end_matches(['\n', '\r'])})),
+                Err(e) => Err(format!("the text is not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1)),
+            }
+        };
+        if sink(loc, result).is_break() {
+            return Ok(());
+        }
+    }
+}
+
+/// serde_json's messages end with " at line 1 column 18"; we say the position ourselves.
+fn strip_position(msg: &str) -> &str {
+    msg.rfind(" at line ").map_or(msg, |i| &msg[..i])
+}
+
+/// Reads one line (with its `\n`) into `buf`, but never more than `max` bytes of it: the rest of an
+/// overlong line is consumed and dropped. Returns (bytes consumed, overlong).
+fn read_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut overlong = false;
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            return Ok((consumed, overlong));
+        }
+        let (chunk, done) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let len = chunk.len();
+        if !overlong {
+            if buf.len() + len > max {
+                overlong = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        input.consume(len);
+        consumed += len;
+        if done {
+            return Ok((consumed, overlong));
+        }
+    }
+}
+
+/// A JSON array of records, streamed element by element. A syntax error stops reading (the
+/// elements after it cannot be found reliably); the elements before it are kept.
+pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<(), String> {
+    use serde::de::{Deserializer as _, SeqAccess, Visitor};
+
+    struct Each<'s, 'a> {
+        sink: &'s mut Sink<'a>,
+    }
+    impl<'de> Visitor<'de> for Each<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON array of records")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0u64;
+            while let Some(v) = seq.next_element::<Value>()? {
+                i += 1;
+                if (self.sink)(format!("element {i}"), Ok(v)).is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut input = input;
+    // A UTF-8 byte-order mark is not JSON; step over it.
+    if input.fill_buf().map(|b| b.starts_with(b"\xEF\xBB\xBF")).unwrap_or(false) {
+        input.consume(3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(input);
+    de.deserialize_seq(Each { sink }).map_err(|e| {
+        if e.is_eof() {
+            format!("the file ends early at line {}: it looks cut off", e.line())
+        } else {
+            format!("line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string()))
+        }
+    })
+}
+
+/// CSV/TSV: quoted fields may span lines. With a header, records are objects keyed by column
+/// name; without, by column number (`"1"`, `"2"`, …). Every record must have as many columns
+/// as the first.
+pub fn read_csv(
+    input: impl BufRead,
+    delimiter: u8,
+    has_header: bool,
+    limits: Limits,
+    sink: &mut Sink<'_>,
+) -> Result<(), String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .quoting(delimiter == b',')
+        .from_reader(input);
+    let mut names: Option<Vec<String>> = None;
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0u64;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(format!("line {line}: the file cannot be read further: {e}"));
+            }
+        }
+        row += 1;
+        let line = record.position().map(|p| p.line()).unwrap_or(row);
+        let loc = format!("row {row} (line {line})");
+        let mut fields = Vec::with_capacity(record.len());
+        let mut bad = None;
+        for (i, f) in record.iter().enumerate() {
+            let f = if row == 1 && i == 0 { f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f) } else { f };
+            match std::str::from_utf8(f) {
+                Ok(s) => fields.push(s.to_string()),
+                Err(e) => {
+                    bad = Some(format!(
+                        "column {} is not valid UTF-8 at byte {} (the file may mix encodings; save it as UTF-8)",
+                        i + 1,
+                        e.valid_up_to() + 1
+                    ));
+                    break;
+                }
+            }
+        }
+        if record.as_slice().len() > limits.max_record_bytes {
+            bad = Some(format!("the record is longer than {} bytes", limits.max_record_bytes));
+        }
+        if row == 1 && has_header {
+            if let Some(b) = bad {
+                return Err(format!("{loc}: the header cannot be read: {b}"));
+            }
+            names = Some(fields);
+            continue;
+        }
+        let names = names.get_or_insert_with(|| (1..=fields.len()).map(|i| i.to_string()).collect());
+        let result = match bad {
+            Some(b) => Err(b),
+            None if fields.len() != names.len() => {
+                Err(format!("{} columns, but the {} has {}", fields.len(), if has_header { "header" } else { "first row" }, names.len()))
+            }
+            None => Ok(Value::Object(names.iter().cloned().zip(fields.into_iter().map(Value::String)).collect())),
+        };
+        if sink(loc, result).is_break() {
+            return Ok(());
+        }
+    }
+}
+
+/// Parquet, row by row (nested lists and structs become JSON arrays and objects).
+pub fn read_parquet(path: &Path, counter: Option<Arc<AtomicU64>>, sink: &mut Sink<'_>) -> Result<(), String> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let file = File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let reader = SerializedFileReader::new(file).map_err(|e| parquet_error(&e.to_string()))?;
+    let rows = reader.metadata().file_metadata().num_rows().max(1) as u64;
+    let mut row = 0u64;
+    for r in reader.get_row_iter(None).map_err(|e| parquet_error(&e.to_string()))? {
+        row += 1;
+        if let Some(c) = &counter {
+            // Rows stand in for bytes: the share of rows read, in bytes of the file.
+            c.store(size.saturating_mul(row) / rows, Ordering::Relaxed);
+        }
+        let r = r.map_err(|e| format!("row {row}: {}", parquet_error(&e.to_string())))?;
+        if sink(format!("row {row}"), Ok(r.to_json_value())).is_break() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn parquet_error(msg: &str) -> String {
+    if msg.contains("zstd") || msg.contains("brotli") || msg.contains("ZSTD") || msg.contains("BROTLI") {
+        format!("the Parquet file uses a compression the studio does not read ({msg}); save it with snappy, gzip or lz4")
+    } else {
+        format!("the file is not a readable Parquet file (it may be cut off): {msg}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(f: impl FnOnce(&mut Sink<'_>) -> Result<(), String>) -> (Vec<(String, Result<Value, String>)>, Result<(), String>) {
+        let mut out = Vec::new();
+        let r = f(&mut |loc, v| {
+            out.push((loc, v));
+            ControlFlow::Continue(())
+        });
+        (out, r)
+    }
+
+    #[test]
+    fn jsonl_reports_bad_lines_and_goes_on() {
+        let text = b"{\"a\":1}\n\n{\"a\":2,}\n\xff\xfe\n{\"a\":3}\n{\"a\":";
+        let (out, r) = collect(|s| read_jsonl(&text[..], Limits::default(), s));
+        assert!(r.is_ok());
+        let locs: Vec<_> = out.iter().map(|(l, v)| (l.as_str(), v.is_ok())).collect();
+        assert_eq!(locs, [("line 1", true), ("line 3", false), ("line 4", false), ("line 5", true), ("line 6", false)]);
+        assert!(out[1].1.as_ref().unwrap_err().contains("invalid JSON at column 8"), "{:?}", out[1].1);
+        assert!(out[2].1.as_ref().unwrap_err().contains("not valid UTF-8"));
+        assert!(out[4].1.as_ref().unwrap_err().contains("cut off"));
+    }
+
+    #[test]
+    fn overlong_lines_are_reported_not_held() {
+        let mut text = b"{\"a\":1}\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 5000));
+        text.extend(b"\n{\"a\":2}\n");
+        let limits = Limits { max_record_bytes: 1000, ..Limits::default() };
+        let (out, _) = collect(|s| read_jsonl(&text[..], limits, s));
+        assert_eq!(out.len(), 3);
+        assert!(out[1].1.as_ref().unwrap_err().contains("longer than 1000 bytes"));
+        assert_eq!(out[2].1.as_ref().unwrap()["a"], 2);
+    }
+
+    #[test]
+    fn json_array_streams_and_stops_at_syntax_errors() {
+        let (out, r) = collect(|s| read_json_array(&b"[{\"a\":1},\n{\"a\":2} {\"a\":3}]"[..], s));
+        assert_eq!(out.len(), 2);
+        assert!(r.unwrap_err().starts_with("line 2, column"));
+        let (out, r) = collect(|s| read_json_array(&b"[{\"a\":1},{\"a\""[..], s));
+        assert_eq!(out.len(), 1);
+        assert!(r.unwrap_err().contains("cut off"));
+    }
+
+    #[test]
+    fn csv_with_and_without_header() {
+        let (out, r) = collect(|s| read_csv(&b"q,a\n\"x, y\",1\n\"multi\nline\",2\nonly\n"[..], b',', true, Limits::default(), s));
+        assert!(r.is_ok());
+        assert_eq!(out[0].1.as_ref().unwrap()["q"], "x, y");
+        assert_eq!(out[1].1.as_ref().unwrap()["q"], "multi\nline");
+        assert_eq!(out[2].0, "row 4 (line 5)");
+        assert!(out[2].1.as_ref().unwrap_err().contains("1 columns, but the header has 2"));
+        let (out, _) = collect(|s| read_csv(&b"What is 2+2?\t4\n"[..], b'\t', false, Limits::default(), s));
+        assert_eq!(out[0].1.as_ref().unwrap()["2"], "4");
+    }
+
+    #[test]
+    fn refuses_archives_and_utf16() {
+        assert!(sniff(b"PK\x03\x04").unwrap_err().contains("zip archive"));
+        assert!(sniff(&[0xff, 0xfe, b'{', 0]).unwrap_err().contains("UTF-16"));
+        assert_eq!(sniff(b"PAR1"), Ok(Container::Parquet));
+        assert_eq!(sniff(b"{\"a"), Ok(Container::Plain));
+    }
+
+    #[test]
+    fn gzip_bombs_stop() {
+        use std::io::Write;
+        let dir = std::env::temp_dir().join(format!("polytune-bomb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bomb.jsonl.gz");
+        let mut gz = flate2::write::GzEncoder::new(File::create(&path).unwrap(), flate2::Compression::best());
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..80 {
+            gz.write_all(&zeros).unwrap();
+        }
+        gz.finish().unwrap();
+        let limits = Limits { max_ratio: 100, ..Limits::default() };
+        let (_, r) = collect(|s| read_records(&path, FileFormat::Jsonl, false, limits, s));
+        assert!(r.unwrap_err().contains("zip bomb"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
