@@ -80,6 +80,8 @@ fn main() {
         Some("tokenizer") => {
             use tokenizers::models::bpe::{BPE, BpeTrainerBuilder};
             use tokenizers::pre_tokenizers::byte_level::ByteLevel;
+            use tokenizers::normalizers::NormalizerWrapper;
+            use tokenizers::processors::PostProcessorWrapper;
             use tokenizers::{AddedToken, TokenizerBuilder};
             // A byte-level BPE with 16k merges trained on the first 20k examples' text.
             let tmp = std::env::temp_dir().join("polytune-bench-train.txt");
@@ -95,10 +97,10 @@ fn main() {
             let mut trainer = BpeTrainerBuilder::new()
                 .vocab_size(16_000)
                 .show_progress(false)
-                .initial_alphabet(ByteLevel::alphabet())
+                .initial_alphabet(ByteLevel::alphabet().into_iter().collect())
                 .special_tokens(vec![AddedToken::from("<|endoftext|>", true)])
                 .build();
-            let mut tok = TokenizerBuilder::new()
+            let mut tok = TokenizerBuilder::<BPE, NormalizerWrapper, ByteLevel, PostProcessorWrapper, ByteLevel>::new()
                 .with_model(BPE::default())
                 .with_pre_tokenizer(Some(ByteLevel::default()))
                 .with_decoder(Some(ByteLevel::default()))
@@ -129,13 +131,13 @@ fn main() {
             println!("raw encode_batch: {} examples, {tokens} tokens, {s:.2} s, {:.0} examples/s, {:.1} MB/s", texts.len(), texts.len() as f64 / s, bytes as f64 / s / 1e6);
         }
         Some("profile") => {
-            let counter = profile::TokenCounter::from_file(Path::new(&args[2])).unwrap();
+            let counter = profile::TokenCounter::from_file(Path::new(&args[2])).ok();
             let size = std::fs::metadata(&args[1]).unwrap().len();
             let t = Instant::now();
             let mut sink = std::io::sink();
             let done = profile::profile(
                 BufReader::with_capacity(1 << 20, std::fs::File::open(&args[1]).unwrap()),
-                Some(&counter),
+                counter.as_ref(),
                 Some("bench".into()),
                 &mut sink,
                 &mut |_, _| ControlFlow::Continue(()),

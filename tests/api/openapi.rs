@@ -16,6 +16,13 @@ db_test!(openapi_lists_the_contract, |app: TestApp| async move {
         ("/api/v1/workspaces/{workspace_id}/members", "get"),
         ("/api/v1/workspaces/{workspace_id}/members", "post"),
         ("/api/v1/invitations", "post"),
+        ("/api/v1/workspaces/{workspace_id}/uploads", "post"),
+        ("/api/v1/workspaces/{workspace_id}/uploads/{upload_id}", "patch"),
+        ("/api/v1/workspaces/{workspace_id}/datasets/inspect", "post"),
+        ("/api/v1/workspaces/{workspace_id}/datasets", "post"),
+        ("/api/v1/workspaces/{workspace_id}/versions/{version_id}/examples", "get"),
+        ("/api/v1/workspaces/{workspace_id}/versions/{version_id}/derive", "post"),
+        ("/api/v1/workspaces/{workspace_id}/versions/{version_id}/export", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -24,6 +31,7 @@ db_test!(openapi_lists_the_contract, |app: TestApp| async move {
         );
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["schemas"]["Example"].is_object());
     let health = reqwest::get(format!("{}/healthz", app.base())).await.unwrap();
     assert_eq!(health.status(), 200);
 });
