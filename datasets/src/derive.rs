@@ -28,8 +28,9 @@ fn annotations(input: impl BufRead) -> impl Iterator<Item = Result<Annotation, S
 
 /// Why `a` does not pass the filters, if it does not.
 fn reason(a: &Annotation, spec: &DeriveSpec, langs: &[String]) -> Option<String> {
+    // Languages compare by their base code (`zho` matches `zho-Hant`), as browsing does.
     if !langs.is_empty() {
-        let code = a.li.as_deref().map(|l| lang::parse(l).map(|t| t.0).unwrap_or_else(|| l.to_string()));
+        let code = a.li.as_deref().map(|l| l.split('-').next().unwrap_or(l).to_string());
         if !code.is_some_and(|c| langs.contains(&c)) {
             return Some("language".into());
         }
@@ -54,7 +55,7 @@ pub fn derive(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64) -> ControlFlow<()>,
 ) -> Result<DeriveReport, String> {
-    let langs: Vec<String> = spec.languages.iter().filter_map(|l| lang::parse(l)).map(|t| t.0).collect();
+    let langs: Vec<String> = spec.languages.iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
     // Pass 1 (annotations only): which group members survive the filters, and who keeps each group.
     let mut drop_as_dup: Vec<bool> = Vec::new();
     if spec.dedup != Dedup::None {

@@ -268,6 +268,12 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
     c.expect(Method::DELETE, &format!("/workspaces/{ws}/datasets/{oid}"), None, 204).await;
     assert_problem(&c.get(&format!("/workspaces/{ws}/datasets/{oid}")).await, 404, "not_found");
 
+    // Dataset jobs are started by their own routes only: a payload naming any dataset is refused.
+    let got = c
+        .call(Method::POST, &format!("/workspaces/{ws}/jobs"), Some(json!({"kind": "import_dataset", "payload": {"dataset_id": id}})))
+        .await;
+    assert_problem(&got, 422, "validation_failed");
+
     // Files that are not data are refused at inspection, with the reason.
     for (name, bytes, want) in [
         ("empty.jsonl", b"   \n".to_vec(), "empty"),

@@ -113,8 +113,9 @@ impl Database {
     }
 
     /// The source file, its name and the spec of a dataset (what an import job reads).
-    pub async fn dataset_source(&self, id: &str) -> DbResult<Option<(String, String, String, String)>> {
-        sqlx::query_as("SELECT source_blob, file_name, spec, created_by FROM datasets WHERE id = $1")
+    pub async fn dataset_source(&self, workspace_id: &str, id: &str) -> DbResult<Option<(String, String, String, String)>> {
+        sqlx::query_as("SELECT source_blob, file_name, spec, created_by FROM datasets WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace_id)
             .bind(id)
             .fetch_optional(self.pool())
             .await

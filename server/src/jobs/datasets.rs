@@ -59,6 +59,15 @@ impl<'a> Reporter<'a> {
     }
 }
 
+/// Runs blocking work on this worker thread; a panic (a bug, or a library choking on a hostile
+/// file) becomes a failed job instead of a lost worker slot.
+fn blocking<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err("the file could not be processed (the reader stopped unexpectedly)".into()))
+    })
+}
+
 /// Queues a profile of `version_id` and records it (state `running`).
 pub async fn enqueue_profile(
     db: &Database,
@@ -103,10 +112,14 @@ impl JobKind for ImportDataset {
         "import_dataset"
     }
 
+    fn public(&self) -> bool {
+        false
+    }
+
     async fn validate(&self, db: &Database, _ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
         let p: ImportPayload =
             serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
-        match db.dataset_source(&p.dataset_id).await {
+        match db.dataset_source(_ws, &p.dataset_id).await {
             Ok(Some(_)) => Ok(Resources::default()),
             _ => Err(vec![FieldError::new("payload.dataset_id", "no such dataset")]),
         }
@@ -114,16 +127,32 @@ impl JobKind for ImportDataset {
 
     async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError> {
         let p: ImportPayload = ctx.payload()?;
+        let result = self.import(ctx, &p).await;
+        // A cancelled or failed import must not stay "importing" (a released one is retried).
+        let last_attempt = ctx.attempt >= 3;
+        if matches!(&result, Err(JobError::Cancelled)) || (matches!(&result, Err(JobError::Failed(_))) && last_attempt) {
+            let _ = ctx.env().db.set_dataset_import(&p.dataset_id, DatasetState::Failed, None, None).await;
+        }
+        result
+    }
+}
+
+impl ImportDataset {
+    async fn import(&self, ctx: &JobContext, p: &ImportPayload) -> Result<serde_json::Value, JobError> {
         let env = ctx.env();
-        let (blob, file_name, spec, created_by) =
-            env.db.dataset_source(&p.dataset_id).await.map_err(db_failed)?.ok_or_else(|| failed("the dataset was deleted"))?;
+        let (blob, file_name, spec, created_by) = env
+            .db
+            .dataset_source(&ctx.workspace_id, &p.dataset_id)
+            .await
+            .map_err(db_failed)?
+            .ok_or_else(|| failed("the dataset was deleted"))?;
         let spec: polytune_api::ImportSpec = serde_json::from_str(&spec).map_err(failed)?;
         let path = env.store.path(&blob);
         let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0).max(1);
         let mut out = env.store.writer().map_err(failed)?;
         let counter = Arc::new(AtomicU64::new(0));
         let mut reporter = Reporter::new(ctx);
-        let report = tokio::task::block_in_place(|| {
+        let report = blocking(|| {
             import::import_counted(&path, &file_name, &spec, p.on_error, read::Limits::default(), Some(counter.clone()), &mut out, &mut |records| {
                 let bytes = counter.load(Ordering::Relaxed);
                 reporter.report(bytes as f64 / total as f64, "reading", serde_json::json!({"records": records, "bytes": bytes, "total_bytes": total}))
@@ -189,6 +218,10 @@ impl JobKind for ProfileDataset {
         "profile_dataset"
     }
 
+    fn public(&self) -> bool {
+        false
+    }
+
     async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
         let p: ProfilePayload =
             serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
@@ -201,7 +234,7 @@ impl JobKind for ProfileDataset {
     async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError> {
         let p: ProfilePayload = ctx.payload()?;
         let result = self.profile(ctx, &p).await;
-        if let Err(JobError::Failed(_)) = &result {
+        if let Err(JobError::Failed(_) | JobError::Cancelled) = &result {
             let _ = ctx.env().db.fail_profile(&p.profile_id).await;
         }
         result
@@ -220,7 +253,7 @@ impl ProfileDataset {
         let counter = match &p.tokenizer {
             Some(sha) if is_sha256(sha) => {
                 let path = env.store.path(sha);
-                Some(tokio::task::block_in_place(|| profile::TokenCounter::from_file(&path)).map_err(failed)?)
+                Some(blocking(|| profile::TokenCounter::from_file(&path)).map_err(failed)?)
             }
             Some(_) => return Err(failed("the tokenizer must be named by the SHA-256 of a stored tokenizer.json")),
             None => None,
@@ -238,7 +271,7 @@ impl ProfileDataset {
         let total = version.bytes.max(1) as f64;
         let mut reporter = Reporter::new(ctx);
         let started = Instant::now();
-        let result = tokio::task::block_in_place(|| {
+        let result = blocking(|| {
             profile::profile(BufReader::with_capacity(1 << 20, file), counter.as_ref(), tokenizer_name, &mut annotations, &mut |examples, bytes| {
                 let secs = started.elapsed().as_secs_f64().max(1e-3);
                 reporter.report(
@@ -286,6 +319,10 @@ impl JobKind for DeriveDataset {
         "derive_dataset"
     }
 
+    fn public(&self) -> bool {
+        false
+    }
+
     async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
         let p: DerivePayload =
             serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
@@ -324,7 +361,7 @@ impl JobKind for DeriveDataset {
         let mut reporter = Reporter::new(ctx);
         let total = version.examples.max(1) as f64;
         let (examples, ann1, ann2) = (open(&version.blob)?, open(&ann)?, open(&ann)?);
-        let result = tokio::task::block_in_place(|| {
+        let result = blocking(|| {
             derive::derive(examples, ann1, ann2, &groups, &p.spec, &mut out, &mut |n| {
                 reporter.report(n as f64 / total, "filtering", serde_json::json!({"examples": n}))
             })

@@ -32,6 +32,13 @@ pub trait JobKind: Send + Sync + 'static {
     /// The name clients use, e.g. `blob_stats`.
     fn name(&self) -> &'static str;
 
+    /// Whether clients may start it through `POST /jobs` with a payload of their own. Kinds whose
+    /// payload names records of the studio (datasets, profiles) are started by their own routes,
+    /// which build the payload from checked ids.
+    fn public(&self) -> bool {
+        true
+    }
+
     /// Checks a payload for `workspace_id` (errors carry JSON paths under `payload`) and says what
     /// the job will need.
     async fn validate(
@@ -66,8 +73,13 @@ impl Registry {
         self.kinds.get(name).cloned()
     }
 
+    /// The kinds clients may start through `POST /jobs`.
+    pub fn public(&self, name: &str) -> Option<Arc<dyn JobKind>> {
+        self.get(name).filter(|k| k.public())
+    }
+
     pub fn names(&self) -> Vec<&'static str> {
-        let mut v: Vec<_> = self.kinds.keys().copied().collect();
+        let mut v: Vec<_> = self.kinds.iter().filter(|(_, k)| k.public()).map(|(n, _)| *n).collect();
         v.sort();
         v
     }

@@ -98,6 +98,10 @@ pub async fn upload_chunk(
     body: Body,
 ) -> ApiResult<Json<Upload>> {
     let id = ids.1;
+    // One writer per upload at a time (two tabs resuming the same file must not interleave).
+    let Some(_writing) = UploadLock::take(&id) else {
+        return Err(ApiError::Conflict("another request is sending bytes of this upload; ask where it stands and go on".into()));
+    };
     let current = upload_state(&state, &cap.workspace.id, &id).await?;
     if current.blob.is_some() {
         return Ok(Json(current));
@@ -156,6 +160,25 @@ pub async fn upload_chunk(
     Ok(Json(Upload { offset: written, ..current }))
 }
 
+/// Marks an upload as being written by one request; released on drop.
+struct UploadLock(String);
+
+static WRITING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+impl UploadLock {
+    fn take(id: &str) -> Option<UploadLock> {
+        let mut set = WRITING.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(id.to_string()).then(|| UploadLock(id.to_string()))
+    }
+}
+
+impl Drop for UploadLock {
+    fn drop(&mut self) {
+        WRITING.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+    }
+}
+
 /// Administrators: copy the data files of a folder on the server (one of the configured import
 /// folders) into this workspace's storage.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/server-imports", tag = "datasets",
@@ -212,7 +235,12 @@ fn data_files(root: &std::path::Path) -> Result<Vec<(PathBuf, String)>, String> 
         let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            // Links are not followed: they could lead out of the allowed folder.
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            if meta.file_type().is_symlink() {
+                continue;
+            }
+            if meta.is_dir() {
                 stack.push(path);
             } else if EXTS.iter().any(|x| path.to_string_lossy().to_ascii_lowercase().ends_with(x)) {
                 let base = root.parent().unwrap_or(root);
@@ -641,7 +669,7 @@ pub async fn export(
     let version_id = ids.1;
     let v = state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
     let d = state.db.dataset(&cap.workspace.id, &v.dataset_id).await?.ok_or(ApiError::NotFound)?;
-    let base: String = d.name.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let base: String = d.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     let source = state.jobs.store.path(&v.blob);
     let (path, name, mime) = match q.format.as_deref().unwrap_or("jsonl") {
         "jsonl" => (source, format!("{base}-v{}.jsonl", v.number), "application/jsonl"),

@@ -28,7 +28,7 @@ pub async fn create(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<CreateJob>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let kind = state.jobs.registry.get(req.kind.trim()).ok_or_else(|| {
+    let kind = state.jobs.registry.public(req.kind.trim()).ok_or_else(|| {
         ApiError::Validation(vec![FieldError::new(
             "kind",
             format!("unknown job kind; known kinds: {}", state.jobs.registry.names().join(", ")),

@@ -41,14 +41,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(workers::list))
         .routes(routes!(datasets::create_upload))
         .routes(routes!(datasets::upload_status))
-        .routes(routes!(datasets::server_import))
         .routes(routes!(datasets::inspect))
         .routes(routes!(datasets::create, datasets::list))
         .routes(routes!(datasets::show, datasets::delete))
         .routes(routes!(datasets::skip_bad_records))
         .routes(routes!(datasets::create_profile))
         .routes(routes!(datasets::profile))
-        .routes(routes!(datasets::examples))
         .routes(routes!(datasets::example))
         .routes(routes!(datasets::derive))
 }
@@ -59,6 +57,8 @@ pub fn streams() -> OpenApiRouter<AppState> {
         .routes(routes!(blobs::upload))
         .routes(routes!(datasets::upload_chunk))
         .routes(routes!(datasets::export))
+        .routes(routes!(datasets::examples))
+        .routes(routes!(datasets::server_import))
         .routes(routes!(jobs::job_events))
         .routes(routes!(jobs::workspace_events))
 }
