@@ -234,7 +234,8 @@ pub fn parse(input: &str) -> Option<LangTag> {
         // Regions: only Chinese ones say something about the script.
         Some("cn" | "sg") if l.code == "zho" => Some("Hans".to_string()),
         Some("tw" | "hk" | "mo") if l.code == "zho" => Some("Hant".to_string()),
-        Some(r) if r.len() == 2 || r.len() == 3 => None,
+        // Other regions (ISO 3166 letters, UN M.49 digits) say nothing about the script.
+        Some(r) if (r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic())) || (r.len() == 3 && r.chars().all(|c| c.is_ascii_digit())) => None,
         Some(_) => return None,
     };
     // The usual script is implied; only a different one is written out.
@@ -268,6 +269,7 @@ mod tests {
             ("gujarati", "guj"),
             ("srp_Latn", "srp-Latn"),
             ("pt-BR", "por"),
+            ("es-419", "spa"),
             (" EN ", "eng"),
         ];
         for (input, want) in cases {
