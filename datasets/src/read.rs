@@ -397,7 +397,12 @@ pub fn read_parquet(path: &Path, counter: Option<Arc<AtomicU64>>, sink: &mut Sin
     let file = File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader = SerializedFileReader::new(file).map_err(|e| parquet_error(&e.to_string()))?;
-    let rows = reader.metadata().file_metadata().num_rows().max(1) as u64;
+    let meta = reader.metadata().file_metadata();
+    // Decimals are turned into text digit by digit; a hostile precision would take forever.
+    if let Some(c) = meta.schema_descr().columns().iter().find(|c| c.type_precision() > 76 || c.type_scale() > 76) {
+        return Err(format!("column `{}` declares a decimal of precision {}, more than the studio reads (76)", c.path(), c.type_precision()));
+    }
+    let rows = meta.num_rows().max(1) as u64;
     let mut row = 0u64;
     for r in reader.get_row_iter(None).map_err(|e| parquet_error(&e.to_string()))? {
         row += 1;
