@@ -39,6 +39,8 @@ CREATE TABLE dataset_versions (
     bytes       BIGINT NOT NULL,
     created_by  TEXT NOT NULL REFERENCES users(id),
     created_at  BIGINT NOT NULL,
+    -- The job that made it: a job run again after it committed finds its version instead of making a second one.
+    job_id      TEXT UNIQUE,
     UNIQUE (dataset_id, number)
 );
 

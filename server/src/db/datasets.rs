@@ -58,6 +58,7 @@ pub struct NewVersion<'a> {
     pub examples: i64,
     pub bytes: i64,
     pub created_by: &'a str,
+    pub job_id: &'a str,
 }
 
 impl Database {
@@ -254,6 +255,24 @@ impl Database {
         }
     }
 
+    /// The version a job made, if it already committed one.
+    pub async fn version_of_job(&self, job_id: &str) -> DbResult<Option<(String, i64)>> {
+        sqlx::query_as("SELECT id, examples FROM dataset_versions WHERE job_id = $1")
+            .bind(job_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("version of job"))
+    }
+
+    pub async fn dataset_version_creator(&self, version_id: &str) -> DbResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT created_by FROM dataset_versions WHERE id = $1")
+            .bind(version_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("version creator"))?;
+        Ok(row.map(|r| r.0))
+    }
+
     pub async fn insert_profile_with_id(
         &self,
         id: &str,
@@ -406,8 +425,8 @@ async fn insert_version(
 ) -> DbResult<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO dataset_versions (id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO dataset_versions (id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_by, created_at, job_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(v.dataset_id)
@@ -419,6 +438,7 @@ async fn insert_version(
     .bind(v.bytes)
     .bind(v.created_by)
     .bind(now_ms())
+    .bind(v.job_id)
     .execute(&mut **tx)
     .await
     .map_err(q("insert version"))?;

@@ -94,6 +94,16 @@ pub async fn enqueue_profile(
     Ok((profile_id, job_id))
 }
 
+/// A job run again after its version committed: queue the profile the first run may not have queued.
+async fn ensure_profiled(ctx: &JobContext, version_id: &str) -> Result<(), JobError> {
+    let db = &ctx.env().db;
+    if db.latest_profile(version_id).await.map_err(db_failed)?.is_none() {
+        let user = db.dataset_version_creator(version_id).await.map_err(db_failed)?.ok_or_else(|| failed("the version is gone"))?;
+        enqueue_profile(db, &ctx.workspace_id, version_id, None, &user).await.map_err(db_failed)?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 
 pub struct ImportDataset;
@@ -140,6 +150,10 @@ impl JobKind for ImportDataset {
 impl ImportDataset {
     async fn import(&self, ctx: &JobContext, p: &ImportPayload) -> Result<serde_json::Value, JobError> {
         let env = ctx.env();
+        if let Some((version_id, examples)) = env.db.version_of_job(&ctx.id).await.map_err(db_failed)? {
+            ensure_profiled(ctx, &version_id).await?;
+            return Ok(serde_json::json!({"version_id": version_id, "examples": examples, "already_done": true}));
+        }
         let (blob, file_name, spec, created_by) = env
             .db
             .dataset_source(&ctx.workspace_id, &p.dataset_id)
@@ -187,6 +201,7 @@ impl ImportDataset {
                     examples: report.imported as i64,
                     bytes: bytes as i64,
                     created_by: &created_by,
+                    job_id: &ctx.id,
                 },
                 &report,
             )
@@ -341,6 +356,10 @@ impl JobKind for DeriveDataset {
     async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError> {
         let p: DerivePayload = ctx.payload()?;
         let env = ctx.env();
+        if let Some((version_id, kept)) = env.db.version_of_job(&ctx.id).await.map_err(db_failed)? {
+            ensure_profiled(ctx, &version_id).await?;
+            return Ok(serde_json::json!({"version_id": version_id, "kept": kept, "already_done": true}));
+        }
         let version = env
             .db
             .version(&ctx.workspace_id, &p.version_id)
@@ -385,6 +404,7 @@ impl JobKind for DeriveDataset {
                 examples: report.kept as i64,
                 bytes: bytes as i64,
                 created_by: &p.user_id,
+                job_id: &ctx.id,
             })
             .await
             .map_err(db_failed)?;
