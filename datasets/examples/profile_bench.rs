@@ -10,7 +10,7 @@
 //! Danish seed tasks: every language there), instruction and answer from aligned lines, cycling
 //! with a counter so the text is not one long run of exact duplicates.
 
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Instant;
@@ -154,7 +154,6 @@ fn main() {
                 p.examples, p.tokens, p.languages.len(), p.exact_duplicates, p.near_duplicates,
                 p.examples as f64 / s, size as f64 / s / 1e6, hwm.parse::<u64>().unwrap_or(0) / 1024
             );
-            let _ = BufRead::lines(&b""[..]);
         }
         _ => eprintln!("usage: see the top of datasets/examples/profile_bench.rs"),
     }

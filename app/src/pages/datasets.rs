@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::lang::{LangTag, parse as parse_lang};
 use polytune_api::{
-    CreateDataset, CreateProfile, Dataset, DatasetState, DatasetVersion, Dedup, DeriveSpec, DupFilter, Example,
+    CreateDataset, CreateProfile, Dataset, DatasetState, DatasetVersion, Dedup, DeriveSpec, Example,
     ExampleItem, ExamplePage, FileFormat, Flag, ImportSpec, InspectRequest, Inspection, Job, JobState, Mapping,
     OnError, Profile, ProfileState, Role, TurnRole, Validate, Workspace,
 };
@@ -1103,7 +1103,6 @@ fn Derive(ws: String, version: DatasetVersion, can_edit: bool, on_done: impl Fn(
             }
         });
     };
-    let _ = DupFilter::Any;
     view! {
         {(!ready).then(|| view! { <p class="notice">"Filters need a finished profile of this version."</p> })}
         {(can_edit && ready).then(|| view! {

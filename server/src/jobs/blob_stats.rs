@@ -56,8 +56,7 @@ impl JobKind for BlobStats {
         workspace_id: &str,
         payload: &serde_json::Value,
     ) -> Result<Resources, Vec<FieldError>> {
-        let p: Payload =
-            serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
+        let p: Payload = super::parse_payload(payload)?;
         let mut errors = Vec::new();
         if !is_sha256(&p.blob) {
             errors.push(FieldError::new(

@@ -68,6 +68,23 @@ fn blocking<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     })
 }
 
+/// Queues one of the dataset job kinds (payloads built by the studio from checked ids).
+pub async fn enqueue(db: &Database, workspace_id: &str, kind: &str, payload: &serde_json::Value, user_id: &str) -> Result<String, DbError> {
+    db.enqueue_job(NewJob {
+        workspace_id,
+        kind,
+        payload: &payload.to_string(),
+        priority: 0,
+        needs_gpu: false,
+        memory_mb: 0,
+        max_attempts: MAX_ATTEMPTS,
+        created_by: user_id,
+    })
+    .await
+}
+
+const MAX_ATTEMPTS: i64 = 3;
+
 /// Queues a profile of `version_id` and records it (state `running`).
 pub async fn enqueue_profile(
     db: &Database,
@@ -78,18 +95,7 @@ pub async fn enqueue_profile(
 ) -> Result<(String, String), DbError> {
     let profile_id = crate::db::new_id();
     let payload = serde_json::json!({"profile_id": profile_id, "version_id": version_id, "tokenizer": tokenizer});
-    let job_id = db
-        .enqueue_job(NewJob {
-            workspace_id,
-            kind: "profile_dataset",
-            payload: &payload.to_string(),
-            priority: 0,
-            needs_gpu: false,
-            memory_mb: 0,
-            max_attempts: 3,
-            created_by: user_id,
-        })
-        .await?;
+    let job_id = enqueue(db, workspace_id, "profile_dataset", &payload, user_id).await?;
     db.insert_profile_with_id(&profile_id, version_id, &job_id, tokenizer).await?;
     Ok((profile_id, job_id))
 }
@@ -126,10 +132,9 @@ impl JobKind for ImportDataset {
         false
     }
 
-    async fn validate(&self, db: &Database, _ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
-        let p: ImportPayload =
-            serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
-        match db.dataset_source(_ws, &p.dataset_id).await {
+    async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
+        let p: ImportPayload = super::parse_payload(payload)?;
+        match db.dataset_source(ws, &p.dataset_id).await {
             Ok(Some(_)) => Ok(Resources::default()),
             _ => Err(vec![FieldError::new("payload.dataset_id", "no such dataset")]),
         }
@@ -139,7 +144,7 @@ impl JobKind for ImportDataset {
         let p: ImportPayload = ctx.payload()?;
         let result = self.import(ctx, &p).await;
         // A cancelled or failed import must not stay "importing" (a released one is retried).
-        let last_attempt = ctx.attempt >= 3;
+        let last_attempt = ctx.attempt >= MAX_ATTEMPTS;
         if matches!(&result, Err(JobError::Cancelled)) || (matches!(&result, Err(JobError::Failed(_))) && last_attempt) {
             let _ = ctx.env().db.set_dataset_import(&p.dataset_id, DatasetState::Failed, None, None).await;
         }
@@ -238,8 +243,7 @@ impl JobKind for ProfileDataset {
     }
 
     async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
-        let p: ProfilePayload =
-            serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
+        let p: ProfilePayload = super::parse_payload(payload)?;
         if !matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) {
             return Err(vec![FieldError::new("payload.version_id", "no such dataset version in this workspace")]);
         }
@@ -339,8 +343,7 @@ impl JobKind for DeriveDataset {
     }
 
     async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
-        let p: DerivePayload =
-            serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])?;
+        let p: DerivePayload = super::parse_payload(payload)?;
         let mut errors: Vec<FieldError> =
             p.spec.validate().into_iter().map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message)).collect();
         match db.ready_profile(&p.version_id).await {

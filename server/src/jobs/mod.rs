@@ -52,6 +52,11 @@ pub trait JobKind: Send + Sync + 'static {
     async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError>;
 }
 
+/// Reads a job payload for [`JobKind::validate`], naming what is wrong under `payload`.
+pub fn parse_payload<T: serde::de::DeserializeOwned>(payload: &serde_json::Value) -> Result<T, Vec<FieldError>> {
+    serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])
+}
+
 /// The job kinds this build knows, by name.
 #[derive(Clone)]
 pub struct Registry {

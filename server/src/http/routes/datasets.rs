@@ -23,7 +23,6 @@ use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
-use crate::db::jobs::NewJob;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::jobs::datasets::enqueue_profile;
@@ -289,19 +288,7 @@ pub async fn inspect(
 
 async fn queue_import(state: &AppState, workspace_id: &str, dataset_id: &str, on_error: OnError, user: &str) -> ApiResult<()> {
     let payload = serde_json::json!({"dataset_id": dataset_id, "on_error": on_error});
-    let job_id = state
-        .db
-        .enqueue_job(NewJob {
-            workspace_id,
-            kind: "import_dataset",
-            payload: &payload.to_string(),
-            priority: 0,
-            needs_gpu: false,
-            memory_mb: 0,
-            max_attempts: 3,
-            created_by: user,
-        })
-        .await?;
+    let job_id = crate::jobs::datasets::enqueue(&state.db, workspace_id, "import_dataset", &payload, user).await?;
     state.db.set_dataset_import(dataset_id, DatasetState::Importing, None, Some(&job_id)).await?;
     Ok(())
 }
@@ -632,19 +619,7 @@ pub async fn derive(
     let payload = serde_json::json!({"version_id": version_id, "spec": spec, "user_id": cap.actor.user.id});
     let kind = state.jobs.registry.get("derive_dataset").ok_or(ApiError::NotFound)?;
     kind.validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
-    let id = state
-        .db
-        .enqueue_job(NewJob {
-            workspace_id: &cap.workspace.id,
-            kind: "derive_dataset",
-            payload: &payload.to_string(),
-            priority: 0,
-            needs_gpu: false,
-            memory_mb: 0,
-            max_attempts: 3,
-            created_by: &cap.actor.user.id,
-        })
-        .await?;
+    let id = crate::jobs::datasets::enqueue(&state.db, &cap.workspace.id, "derive_dataset", &payload, &cap.actor.user.id).await?;
     Ok((StatusCode::ACCEPTED, Json(state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
 }
 
@@ -671,25 +646,29 @@ pub async fn export(
     let d = state.db.dataset(&cap.workspace.id, &v.dataset_id).await?.ok_or(ApiError::NotFound)?;
     let base: String = d.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     let source = state.jobs.store.path(&v.blob);
-    let (path, name, mime) = match q.format.as_deref().unwrap_or("jsonl") {
-        "jsonl" => (source, format!("{base}-v{}.jsonl", v.number), "application/jsonl"),
+    let (path, name, mime, temporary) = match q.format.as_deref().unwrap_or("jsonl") {
+        "jsonl" => (source, format!("{base}-v{}.jsonl", v.number), "application/jsonl", false),
         "parquet" => {
             let out = state.jobs.store.temp_path();
             let o = out.clone();
             blocking(move || -> Result<(), String> {
                 let input = std::io::BufReader::new(std::fs::File::open(&source).map_err(|e| e.to_string())?);
                 let file = std::fs::File::create(&o).map_err(|e| e.to_string())?;
-                polytune_data::export::to_parquet(input, file).map(|_| ())
+                let written = polytune_data::export::to_parquet(input, file).map(|_| ());
+                if written.is_err() {
+                    let _ = std::fs::remove_file(&o);
+                }
+                written
             })
             .await?
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("export: {e}")))?;
-            (out, format!("{base}-v{}.parquet", v.number), "application/vnd.apache.parquet")
+            (out, format!("{base}-v{}.parquet", v.number), "application/vnd.apache.parquet", true)
         }
         other => return Err(invalid("format", format!("“{other}” is not an export format; use jsonl or parquet"))),
     };
     let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
     let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
-    if path.starts_with(state.jobs.store.temp_path().parent().unwrap_or(&path)) {
+    if temporary {
         // The open handle keeps the data readable; the name goes now.
         let _ = tokio::fs::remove_file(&path).await;
     }
