@@ -12,6 +12,7 @@ pub mod datasets;
 pub mod jobs;
 pub mod lang;
 pub mod problem;
+pub mod training;
 pub mod validate;
 pub mod workspaces;
 
@@ -20,6 +21,7 @@ pub use audit::*;
 pub use datasets::*;
 pub use jobs::*;
 pub use problem::{FieldError, Problem, ProblemCode};
+pub use training::*;
 pub use validate::Validate;
 pub use workspaces::*;
 

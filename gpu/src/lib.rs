@@ -1,7 +1,25 @@
-//! The model engine. For now only the part every later path shares: reading a Llama-family
-//! `config.json`. Loading weights, the candle trainer (native only) and the WGSL kernels (wasm and
-//! native) arrive with the engine issue; this crate already builds for both targets.
+//! The model engine: Llama-family decoders (llama, mistral, qwen2) for training, evaluation and
+//! generation.
+//!
+//! Shared with the browser preview (builds for wasm32): `config`, `template`, `tokenizer`,
+//! `sampler`. Native only: the candle model, trainer, checkpoints, model files and export.
+//! The `cuda` feature switches the trainer to candle's CUDA backend.
 
 pub mod config;
+pub mod sampler;
+pub mod template;
+pub mod tokenizer;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod data;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod export;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod files;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
 
 pub use config::{ConfigError, ModelConfig};
+pub use polytune_api::LORA_TARGETS;
