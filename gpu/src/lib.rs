@@ -23,3 +23,7 @@ pub mod train;
 
 pub use config::{ConfigError, ModelConfig};
 pub use polytune_api::LORA_TARGETS;
+
+/// candle, re-exported so that users of the engine name the same version.
+#[cfg(not(target_arch = "wasm32"))]
+pub use candle_core as candle;

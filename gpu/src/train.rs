@@ -607,3 +607,28 @@ pub fn load_checkpoint_state(path: &Path) -> Result<TrainState, TrainError> {
     let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
     serde_json::from_str(&text).map_err(|e| io(&p, e))
 }
+
+/// A run described in one file (`polytune train --config run.toml`): paths, then `[training]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunFile {
+    pub model: PathBuf,
+    pub train: PathBuf,
+    #[serde(default)]
+    pub validation: Option<PathBuf>,
+    pub output: PathBuf,
+    #[serde(default)]
+    pub training: TrainSpec,
+}
+
+impl RunFile {
+    /// Paths are taken relative to the folder of the file that names them.
+    pub fn paths(&self, base: &Path) -> RunPaths {
+        RunPaths {
+            model: base.join(&self.model),
+            train: base.join(&self.train),
+            validation: self.validation.as_ref().map(|v| base.join(v)),
+            output: base.join(&self.output),
+        }
+    }
+}

@@ -52,6 +52,18 @@ pub enum Command {
     Worker,
     /// Print the effective settings (secrets redacted) and exit.
     Settings,
+    /// Make a tiny random model, or import a GGUF file as a Hugging Face directory.
+    Model {
+        #[command(subcommand)]
+        command: crate::cli::ModelCommand,
+    },
+    /// Train without a server: `polytune train --config run.toml` (see README); an output folder
+    /// that holds checkpoints of the same run is resumed. Ctrl-C saves a checkpoint and stops.
+    Train,
+    /// Answer a prompt with a model directory, optionally with a run's checkpoint applied.
+    Generate(crate::cli::GenerateArgs),
+    /// Export a run's checkpoint: merged weights, or the LoRA adapter alone (`--adapter`).
+    Export(crate::cli::ExportArgs),
 }
 
 /// Every setting. Each can also be set in the config file (same name, snake_case) or as

@@ -1,6 +1,7 @@
 //! `polytune`: the studio server.
 
 mod auth;
+mod cli;
 mod config;
 mod db;
 mod error;
@@ -20,6 +21,17 @@ use crate::config::{Cli, Command, LogFormat, Settings};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // The engine's commands need no studio settings (for `train`, --config names the run file).
+    match cli.command {
+        Some(Command::Model { command }) => return cli::model(command),
+        Some(Command::Train) => {
+            let run = cli.settings.config.context("polytune train needs --config run.toml")?;
+            return cli::train(&run).await;
+        }
+        Some(Command::Generate(args)) => return cli::generate(&args),
+        Some(Command::Export(args)) => return cli::export(&args),
+        _ => {}
+    }
     let settings = Settings::load(&cli.settings)?;
     init_logging(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
@@ -29,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => serve(settings).await,
         Command::Worker => worker(settings).await,
+        Command::Model { .. } | Command::Train | Command::Generate(_) | Command::Export(_) => unreachable!("handled above"),
     }
 }
 
@@ -102,7 +115,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

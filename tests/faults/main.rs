@@ -7,6 +7,7 @@
 mod util;
 
 mod concurrency;
+mod kill_trainer;
 mod kill_worker;
 mod lifecycle;
 mod outage;
