@@ -41,6 +41,17 @@ impl BlobStore {
         Ok(BlobStore { root })
     }
 
+    /// A folder for a training run's checkpoints (beside the blobs, so every worker sharing this
+    /// storage finds them).
+    pub fn run_dir(&self, run_id: &str) -> PathBuf {
+        self.root.join("runs").join(run_id)
+    }
+
+    /// A folder for a model the studio made or imported.
+    pub fn model_dir(&self, model_id: &str) -> PathBuf {
+        self.root.join("models").join(model_id)
+    }
+
     pub fn path(&self, sha256: &str) -> PathBuf {
         let prefix = sha256.get(..2).unwrap_or("xx");
         self.root.join("blobs").join(prefix).join(sha256)

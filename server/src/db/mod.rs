@@ -15,6 +15,7 @@ pub mod audit;
 pub mod blobs;
 pub mod datasets;
 pub mod jobs;
+pub mod models;
 pub mod workspaces;
 
 use std::borrow::Cow;
@@ -147,11 +148,13 @@ impl Database {
                 (1, "accounts", include_str!("../../../migrations/sqlite/0001_accounts.sql")),
                 (2, "jobs", include_str!("../../../migrations/sqlite/0002_jobs.sql")),
                 (3, "datasets", include_str!("../../../migrations/sqlite/0003_datasets.sql")),
+                (4, "models", include_str!("../../../migrations/sqlite/0004_models.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
                 (2, "jobs", include_str!("../../../migrations/postgres/0002_jobs.sql")),
                 (3, "datasets", include_str!("../../../migrations/postgres/0003_datasets.sql")),
+                (4, "models", include_str!("../../../migrations/postgres/0004_models.sql")),
             ],
         };
         let migrations = sources

@@ -30,6 +30,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Setup, sign-in, invitations"),
         (name = "workspaces", description = "Workspaces, members, tokens, audit log"),
         (name = "jobs", description = "Uploads, jobs, live events, workers"),
+        (name = "models", description = "Models, generation, training runs"),
     )
 )]
 struct ApiDoc;

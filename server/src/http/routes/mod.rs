@@ -7,6 +7,7 @@ pub mod health;
 pub mod invitations;
 pub mod jobs;
 pub mod members;
+pub mod models;
 pub mod session;
 pub mod setup;
 pub mod tokens;
@@ -59,6 +60,12 @@ pub fn streams() -> OpenApiRouter<AppState> {
         .routes(routes!(datasets::export))
         .routes(routes!(datasets::examples))
         .routes(routes!(datasets::server_import))
+        .routes(routes!(models::list, models::register))
+        .routes(routes!(models::create_tiny))
+        .routes(routes!(models::show))
+        .routes(routes!(models::generate))
+        .routes(routes!(models::runs, models::create_run))
+        .routes(routes!(models::run))
         .routes(routes!(jobs::job_events))
         .routes(routes!(jobs::workspace_events))
 }

@@ -1,0 +1,326 @@
+//! Base models registered in a workspace, training runs, and generation requests.
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::FieldError;
+use crate::training::{TrainSpec, TuneMethod};
+use crate::validate::{self, Validate};
+
+/// What a model's config.json and tokenizer say, as the model page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModelInfo {
+    pub architecture: String,
+    pub parameters: u64,
+    pub hidden_size: usize,
+    pub intermediate_size: usize,
+    pub layers: usize,
+    pub attention_heads: usize,
+    pub kv_heads: usize,
+    pub head_dim: usize,
+    pub vocab_size: usize,
+    pub context_length: usize,
+    pub tied_embeddings: bool,
+    pub rope_theta: f64,
+    pub chat_template: String,
+    /// True when the model brought no template and ChatML/Llama 3 stands in.
+    pub template_is_fallback: bool,
+    /// The template applied to a short example conversation.
+    pub template_preview: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Model {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    /// `directory`, `gguf` or `tiny`.
+    pub source: String,
+    /// Where it came from (a server path, or the tiny model's settings).
+    pub origin: String,
+    pub info: ModelInfo,
+    pub created_at: i64,
+}
+
+/// Register a model found on the server: a Hugging Face directory or a GGUF file inside a folder
+/// the server allows imports from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterModel {
+    pub name: String,
+    pub path: String,
+}
+
+impl Validate for RegisterModel {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        validate::name("name", &self.name, &mut errors);
+        if self.path.trim().is_empty() {
+            errors.push(FieldError::new("path", "give the model's folder or .gguf file on the server"));
+        }
+        errors
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TinySize {
+    /// 2 layers of 64: trains in seconds on a CPU.
+    Micro,
+    /// 4 layers of 128.
+    Small,
+}
+
+/// Make a tiny random llama with a BPE tokenizer trained on a dataset version's text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateTinyModel {
+    pub name: String,
+    pub dataset_version_id: String,
+    pub size: TinySize,
+    #[serde(default = "default_vocab")]
+    pub vocab_size: usize,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_vocab() -> usize {
+    1024
+}
+
+impl Validate for CreateTinyModel {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        validate::name("name", &self.name, &mut errors);
+        if !(300..=65_536).contains(&self.vocab_size) {
+            errors.push(FieldError::new("vocab_size", "must be between 300 and 65536"));
+        }
+        if self.dataset_version_id.trim().is_empty() {
+            errors.push(FieldError::new("dataset_version_id", "choose the dataset whose text trains the tokenizer"));
+        }
+        errors
+    }
+}
+
+/// Memory a model needs, in bytes, for one use at a given batch and sequence length.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemoryEstimate {
+    pub weights: u64,
+    /// KV cache (inference) or saved activations (training).
+    pub activations: u64,
+    /// Gradients and AdamW moments of what is trained.
+    pub optimizer: u64,
+    pub total: u64,
+}
+
+/// Rough memory needs: weights in `weight_bytes` per parameter (2 for bf16, 4 for f32); for
+/// training, fp32 gradients and two fp32 moments per trained parameter, activations kept for the
+/// backward pass (eager attention keeps each layer's `seq × seq` scores) and the logits.
+pub fn estimate_memory(
+    info: &ModelInfo,
+    batch: usize,
+    seq_len: usize,
+    training: Option<(TuneMethod, u64)>,
+    weight_bytes: u64,
+) -> MemoryEstimate {
+    let (b, t) = (batch as u64, seq_len as u64);
+    let (d, i, l) = (info.hidden_size as u64, info.intermediate_size as u64, info.layers as u64);
+    let kv = (info.kv_heads * info.head_dim) as u64;
+    let mut weights = info.parameters * weight_bytes;
+    let (activations, optimizer) = match training {
+        None => (2 * l * kv * b * t * weight_bytes + b * info.vocab_size as u64 * 4, 0),
+        Some((method, lora_params)) => {
+            let per_token_layer = (12 * d + 2 * kv + 3 * i) * weight_bytes + info.attention_heads as u64 * t * 4 * 2;
+            let logits = b * t * info.vocab_size as u64 * 4 * 3;
+            let acts = l * b * t * per_token_layer + logits;
+            match method {
+                TuneMethod::Lora => (acts, lora_params * (4 + 4 + 8)),
+                TuneMethod::Full => {
+                    // fp32 master weights besides the compute copy when it is bf16.
+                    if weight_bytes < 4 {
+                        weights += info.parameters * 4;
+                    }
+                    (acts, info.parameters * (4 + 8))
+                }
+            }
+        }
+    };
+    MemoryEstimate { weights, activations, optimizer, total: weights + activations + optimizer }
+}
+
+/// Start a training run on a dataset version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateRun {
+    pub name: String,
+    pub model_id: String,
+    pub dataset_version_id: String,
+    #[serde(default)]
+    pub spec: TrainSpec,
+}
+
+impl Validate for CreateRun {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        validate::name("name", &self.name, &mut errors);
+        for e in self.spec.validate() {
+            errors.push(FieldError::new(format!("spec.{}", e.path), e.message));
+        }
+        errors
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Run {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub model_id: String,
+    pub dataset_version_id: String,
+    pub spec: TrainSpec,
+    pub job_id: String,
+    pub created_at: i64,
+}
+
+/// One reported step of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunPoint {
+    pub step: i64,
+    /// `step` (loss, learning rate, grad norm, tokens/s, …) or `eval` (loss per language).
+    pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Checkpoint {
+    pub step: i64,
+    pub validation_loss: Option<f64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunDetail {
+    pub run: Run,
+    pub points: Vec<RunPoint>,
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+}
+
+/// Generate the assistant's next answer with a model, or with one of a run's checkpoints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    pub messages: Vec<ChatMessage>,
+    /// A run of this model; its newest checkpoint (or `checkpoint_step`) is applied.
+    #[serde(default)]
+    pub run_id: Option<String>,
+    #[serde(default)]
+    pub checkpoint_step: Option<i64>,
+    #[serde(default)]
+    pub temperature: f32,
+    #[serde(default)]
+    pub top_k: usize,
+    #[serde(default = "one")]
+    pub top_p: f32,
+    #[serde(default = "one")]
+    pub repetition_penalty: f32,
+    #[serde(default = "default_max_new")]
+    pub max_new_tokens: usize,
+    #[serde(default)]
+    pub stop: Vec<String>,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn one() -> f32 {
+    1.0
+}
+fn default_max_new() -> usize {
+    128
+}
+
+impl Validate for GenerateRequest {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.messages.is_empty() {
+            errors.push(FieldError::new("messages", "write a message first"));
+        }
+        for (i, m) in self.messages.iter().enumerate() {
+            if !matches!(m.role.as_str(), "system" | "user" | "assistant") {
+                errors.push(FieldError::new(format!("messages[{i}].role"), "must be system, user or assistant"));
+            }
+        }
+        if !(0.0..=10.0).contains(&self.temperature) {
+            errors.push(FieldError::new("temperature", "must be between 0 and 10"));
+        }
+        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
+            errors.push(FieldError::new("top_p", "must be above 0 and at most 1"));
+        }
+        if !(self.repetition_penalty > 0.0 && self.repetition_penalty.is_finite()) {
+            errors.push(FieldError::new("repetition_penalty", "must be positive"));
+        }
+        if !(1..=4096).contains(&self.max_new_tokens) {
+            errors.push(FieldError::new("max_new_tokens", "must be between 1 and 4096"));
+        }
+        errors
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GenerateResponse {
+    pub text: String,
+    pub tokens: usize,
+    pub finish_reason: String,
+    pub seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_grows_with_what_is_trained() {
+        let info = ModelInfo {
+            architecture: "llama".into(),
+            parameters: 134_515_008,
+            hidden_size: 576,
+            intermediate_size: 1536,
+            layers: 30,
+            attention_heads: 9,
+            kv_heads: 3,
+            head_dim: 64,
+            vocab_size: 49152,
+            context_length: 8192,
+            tied_embeddings: true,
+            rope_theta: 1e5,
+            chat_template: String::new(),
+            template_is_fallback: false,
+            template_preview: String::new(),
+        };
+        let inf = estimate_memory(&info, 1, 1024, None, 2);
+        let lora = estimate_memory(&info, 8, 1024, Some((TuneMethod::Lora, 4_884_480)), 2);
+        let full = estimate_memory(&info, 8, 1024, Some((TuneMethod::Full, 0)), 2);
+        assert_eq!(inf.weights, 2 * 134_515_008);
+        assert!(inf.total < lora.total && lora.total < full.total);
+        assert_eq!(full.optimizer, 134_515_008 * 12);
+    }
+}

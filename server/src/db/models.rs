@@ -1,0 +1,239 @@
+//! Registered models, training runs, their reported points and checkpoints.
+
+use polytune_api::{Checkpoint, Model, ModelInfo, Run, RunPoint, TrainSpec};
+
+use super::{Database, DbResult, now_ms, q};
+
+type ModelRow = (String, String, String, String, String, String, i64);
+type RunRow = (String, String, String, String, String, String, String, i64);
+
+const MODEL_COLS: &str = "id, workspace_id, name, source, origin, info, created_at";
+const RUN_COLS: &str = "id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_at";
+
+fn model_from(r: ModelRow) -> Model {
+    let (id, workspace_id, name, source, origin, info, created_at) = r;
+    let info: ModelInfo = serde_json::from_str(&info).unwrap_or_else(|_| ModelInfo {
+        architecture: "unreadable".into(),
+        parameters: 0,
+        hidden_size: 0,
+        intermediate_size: 0,
+        layers: 0,
+        attention_heads: 0,
+        kv_heads: 0,
+        head_dim: 0,
+        vocab_size: 0,
+        context_length: 0,
+        tied_embeddings: false,
+        rope_theta: 0.0,
+        chat_template: String::new(),
+        template_is_fallback: true,
+        template_preview: String::new(),
+    });
+    Model { id, workspace_id, name, source, origin, info, created_at }
+}
+
+fn run_from(r: RunRow) -> Run {
+    let (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_at) = r;
+    let spec: TrainSpec = serde_json::from_str(&spec).unwrap_or_default();
+    Run { id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_at }
+}
+
+pub struct NewModel<'a> {
+    pub id: &'a str,
+    pub workspace_id: &'a str,
+    pub name: &'a str,
+    pub source: &'a str,
+    pub origin: &'a str,
+    pub path: &'a str,
+    pub info: &'a ModelInfo,
+    pub user_id: &'a str,
+}
+
+impl Database {
+    pub async fn insert_model(&self, m: NewModel<'_>) -> DbResult<Model> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO models (id, workspace_id, name, source, origin, path, info, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(m.id)
+        .bind(m.workspace_id)
+        .bind(m.name)
+        .bind(m.source)
+        .bind(m.origin)
+        .bind(m.path)
+        .bind(serde_json::to_string(m.info).unwrap_or_default())
+        .bind(m.user_id)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(q("insert model"))?;
+        Ok(Model {
+            id: m.id.into(),
+            workspace_id: m.workspace_id.into(),
+            name: m.name.into(),
+            source: m.source.into(),
+            origin: m.origin.into(),
+            info: m.info.clone(),
+            created_at: now,
+        })
+    }
+
+    pub async fn models(&self, workspace_id: &str) -> DbResult<Vec<Model>> {
+        let rows: Vec<ModelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {MODEL_COLS} FROM models WHERE workspace_id = $1 ORDER BY created_at DESC"
+        )))
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list models"))?;
+        Ok(rows.into_iter().map(model_from).collect())
+    }
+
+    /// The model and the folder its files are in.
+    pub async fn model(&self, workspace_id: &str, id: &str) -> DbResult<Option<(Model, String)>> {
+        let row: Option<(String, String, String, String, String, String, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MODEL_COLS}, path FROM models WHERE workspace_id = $1 AND id = $2"
+            )))
+            .bind(workspace_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("get model"))?;
+        Ok(row.map(|(a, b, c, d, e, f, g, path)| (model_from((a, b, c, d, e, f, g)), path)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_run(
+        &self,
+        id: &str,
+        workspace_id: &str,
+        name: &str,
+        model_id: &str,
+        dataset_version_id: &str,
+        spec: &TrainSpec,
+        job_id: &str,
+        user_id: &str,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO runs (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(workspace_id)
+        .bind(name)
+        .bind(model_id)
+        .bind(dataset_version_id)
+        .bind(serde_json::to_string(spec).unwrap_or_default())
+        .bind(job_id)
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await
+        .map_err(q("insert run"))?;
+        Ok(())
+    }
+
+    pub async fn runs(&self, workspace_id: &str) -> DbResult<Vec<Run>> {
+        let rows: Vec<RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLS} FROM runs WHERE workspace_id = $1 ORDER BY created_at DESC"
+        )))
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list runs"))?;
+        Ok(rows.into_iter().map(run_from).collect())
+    }
+
+    pub async fn run(&self, workspace_id: &str, id: &str) -> DbResult<Option<Run>> {
+        let row: Option<RunRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {RUN_COLS} FROM runs WHERE workspace_id = $1 AND id = $2")))
+                .bind(workspace_id)
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(q("get run"))?;
+        Ok(row.map(run_from))
+    }
+
+    /// Records a step or a validation; a step reported again after a resume replaces the old row.
+    pub async fn put_run_point(&self, run_id: &str, step: i64, kind: &str, data: &serde_json::Value) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO run_points (run_id, step, kind, data) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (run_id, kind, step) DO UPDATE SET data = excluded.data",
+        )
+        .bind(run_id)
+        .bind(step)
+        .bind(kind)
+        .bind(data.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(q("record run point"))?;
+        Ok(())
+    }
+
+    pub async fn run_points(&self, run_id: &str) -> DbResult<Vec<RunPoint>> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT step, kind, data FROM run_points WHERE run_id = $1 ORDER BY step, kind")
+                .bind(run_id)
+                .fetch_all(self.pool())
+                .await
+                .map_err(q("list run points"))?;
+        Ok(rows
+            .into_iter()
+            .map(|(step, kind, data)| RunPoint { step, kind, data: serde_json::from_str(&data).unwrap_or_default() })
+            .collect())
+    }
+
+    /// Records a checkpoint written to disk, and forgets those the keep policy removed.
+    pub async fn put_checkpoint(&self, run_id: &str, step: i64, path: &str, validation_loss: Option<f64>, removed: &[i64]) -> DbResult<()> {
+        let mut tx = self.pool().begin().await.map_err(q("begin"))?;
+        sqlx::query(
+            "INSERT INTO run_checkpoints (run_id, step, path, validation_loss, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, validation_loss = excluded.validation_loss",
+        )
+        .bind(run_id)
+        .bind(step)
+        .bind(path)
+        .bind(validation_loss)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(q("record checkpoint"))?;
+        for s in removed {
+            sqlx::query("DELETE FROM run_checkpoints WHERE run_id = $1 AND step = $2")
+                .bind(run_id)
+                .bind(s)
+                .execute(&mut *tx)
+                .await
+                .map_err(q("forget checkpoint"))?;
+        }
+        tx.commit().await.map_err(q("commit"))?;
+        Ok(())
+    }
+
+    /// Checkpoints of a run, oldest first, with their folders.
+    pub async fn checkpoints(&self, run_id: &str) -> DbResult<Vec<(Checkpoint, String)>> {
+        let rows: Vec<(i64, Option<f64>, i64, String)> = sqlx::query_as(
+            "SELECT step, validation_loss, created_at, path FROM run_checkpoints WHERE run_id = $1 ORDER BY step",
+        )
+        .bind(run_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list checkpoints"))?;
+        Ok(rows.into_iter().map(|(step, validation_loss, created_at, path)| (Checkpoint { step, validation_loss, created_at }, path)).collect())
+    }
+}
+
+impl Database {
+    pub async fn set_run_job(&self, run_id: &str, job_id: &str) -> DbResult<()> {
+        sqlx::query("UPDATE runs SET job_id = $1 WHERE id = $2")
+            .bind(job_id)
+            .bind(run_id)
+            .execute(self.pool())
+            .await
+            .map_err(q("set run job"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,299 @@
+//! Models (register from the server, or make a tiny one), generation, and training runs.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use polytune_api::{
+    CreateRun, CreateTinyModel, Example, FieldError, GenerateRequest, GenerateResponse, Model, ModelInfo, Problem,
+    RegisterModel, Run, RunDetail, TinySize,
+};
+use polytune_gpu::files::{InitSpec, ModelDir, import_gguf, init_tiny};
+use polytune_gpu::template::Message;
+
+use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
+use crate::db::models::NewModel;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
+
+fn invalid(path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(path, message)])
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))
+}
+
+/// What the model page shows, read from a model directory.
+pub fn model_info(dir: &ModelDir) -> ModelInfo {
+    let c = &dir.config;
+    let t = &dir.tokenizer.template;
+    let sample = [Message::new("user", "Hvad er hovedstaden i Frankrig?"), Message::new("assistant", "Paris.")];
+    let template_preview = t.render(&sample, false).unwrap_or_else(|e| format!("(the template fails: {e})"));
+    ModelInfo {
+        architecture: c.model_type.clone(),
+        parameters: c.parameter_count(),
+        hidden_size: c.hidden_size,
+        intermediate_size: c.intermediate_size,
+        layers: c.num_hidden_layers,
+        attention_heads: c.num_attention_heads,
+        kv_heads: c.kv_heads(),
+        head_dim: c.head_dim(),
+        vocab_size: c.vocab_size,
+        context_length: c.max_position_embeddings,
+        tied_embeddings: c.tie_word_embeddings,
+        rope_theta: c.rope_theta,
+        chat_template: t.source.clone(),
+        template_is_fallback: t.is_fallback,
+        template_preview,
+    }
+}
+
+/// The models of a workspace, newest first.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/models", tag = "models",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = [Model])))]
+pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Model>>> {
+    Ok(Json(state.db.models(&cap.workspace.id).await?))
+}
+
+/// Administrators: register a Hugging Face model directory or a GGUF file (dequantized into the
+/// studio's storage) found inside a folder the server allows imports from.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/models", tag = "models",
+    params(("workspace_id" = String, Path)), request_body = RegisterModel,
+    responses((status = 201, body = Model), (status = 422, body = Problem)))]
+pub async fn register(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    _admin: Admin,
+    ApiJson(req): ApiJson<RegisterModel>,
+) -> ApiResult<(StatusCode, Json<Model>)> {
+    if state.settings.import_dirs.is_empty() {
+        return Err(ApiError::Conflict(
+            "registering models from the server is off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
+        ));
+    }
+    let wanted = std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open it: {e}")))?;
+    let allowed = state.settings.import_dirs.iter().filter_map(|d| std::fs::canonicalize(d).ok()).any(|root| wanted.starts_with(&root));
+    if !allowed {
+        return Err(invalid("path", "this is not inside a folder the server allows imports from"));
+    }
+    let id = crate::db::new_id();
+    let is_gguf = wanted.extension().is_some_and(|x| x.eq_ignore_ascii_case("gguf"));
+    let target = state.jobs.store.model_dir(&id);
+    let (source, dir_path) = if is_gguf { ("gguf", target.clone()) } else { ("directory", wanted.clone()) };
+    let from = wanted.clone();
+    let opened = blocking(move || -> Result<ModelDir, String> {
+        if is_gguf {
+            import_gguf(&from, &target).map_err(|e| e.to_string())?;
+        }
+        let dir = ModelDir::open(&dir_path).map_err(|e| e.to_string())?;
+        dir.weight_files().map_err(|e| e.to_string())?;
+        Ok(dir)
+    })
+    .await?;
+    let dir = match opened {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(state.jobs.store.model_dir(&id));
+            return Err(invalid("path", e));
+        }
+    };
+    let info = model_info(&dir);
+    let path = dir.path.to_string_lossy().to_string();
+    let origin = wanted.to_string_lossy().to_string();
+    let model = state
+        .db
+        .insert_model(NewModel {
+            id: &id,
+            workspace_id: &cap.workspace.id,
+            name: req.name.trim(),
+            source,
+            origin: &origin,
+            path: &path,
+            info: &info,
+            user_id: &cap.actor.user.id,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(model)))
+}
+
+/// Text of a dataset version's conversations, for training a tokenizer (at most 50,000 turns).
+fn version_texts(path: PathBuf) -> Result<Vec<String>, String> {
+    let file = std::fs::File::open(&path).map_err(|e| format!("the dataset's file cannot be read: {e}"))?;
+    let mut out = Vec::new();
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        if let Ok(ex) = serde_json::from_str::<Example>(&line) {
+            out.extend(ex.turns.into_iter().map(|t| t.text));
+        }
+        if out.len() >= 50_000 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Make a tiny random llama for experiments, with a tokenizer trained on a dataset version.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/models/tiny", tag = "models",
+    params(("workspace_id" = String, Path)), request_body = CreateTinyModel,
+    responses((status = 201, body = Model), (status = 422, body = Problem)))]
+pub async fn create_tiny(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<CreateTinyModel>,
+) -> ApiResult<(StatusCode, Json<Model>)> {
+    let version = state
+        .db
+        .version(&cap.workspace.id, &req.dataset_version_id)
+        .await?
+        .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
+    let id = crate::db::new_id();
+    let out = state.jobs.store.model_dir(&id);
+    let blob = state.jobs.store.path(&version.blob);
+    let spec = match req.size {
+        TinySize::Micro => InitSpec { vocab_size: req.vocab_size, seed: req.seed, ..InitSpec::default() },
+        TinySize::Small => InitSpec {
+            hidden_size: 128,
+            intermediate_size: 352,
+            num_hidden_layers: 4,
+            num_attention_heads: 4,
+            num_key_value_heads: 2,
+            vocab_size: req.vocab_size,
+            seed: req.seed,
+            ..InitSpec::default()
+        },
+    };
+    let origin = serde_json::to_string(&spec).unwrap_or_default();
+    let target = out.clone();
+    let made = blocking(move || -> Result<ModelDir, String> {
+        let texts = version_texts(blob)?;
+        if texts.is_empty() {
+            return Err("this dataset version has no text".into());
+        }
+        init_tiny(&target, &spec, &texts).map_err(|e| e.to_string())?;
+        ModelDir::open(&target).map_err(|e| e.to_string())
+    })
+    .await?;
+    let dir = made.map_err(|e| invalid("dataset_version_id", e))?;
+    let info = model_info(&dir);
+    let model = state
+        .db
+        .insert_model(NewModel {
+            id: &id,
+            workspace_id: &cap.workspace.id,
+            name: req.name.trim(),
+            source: "tiny",
+            origin: &origin,
+            path: &out.to_string_lossy(),
+            info: &info,
+            user_id: &cap.actor.user.id,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(model)))
+}
+
+/// One model.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/models/{model_id}", tag = "models",
+    params(("workspace_id" = String, Path), ("model_id" = String, Path)), responses((status = 200, body = Model)))]
+pub async fn show(State(state): State<AppState>, cap: WorkspaceViewer, Path(ids): Path<(String, String)>) -> ApiResult<Json<Model>> {
+    Ok(Json(state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?.0))
+}
+
+/// Answer a conversation with the model, or with a run's checkpoint of it.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/models/{model_id}/generate", tag = "models",
+    params(("workspace_id" = String, Path), ("model_id" = String, Path)), request_body = GenerateRequest,
+    responses((status = 200, body = GenerateResponse), (status = 422, body = Problem)))]
+pub async fn generate(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    ApiJson(req): ApiJson<GenerateRequest>,
+) -> ApiResult<Json<GenerateResponse>> {
+    let (_, path) = state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    let checkpoint = match &req.run_id {
+        None => None,
+        Some(run_id) => {
+            let run = state.db.run(&cap.workspace.id, run_id).await?.ok_or_else(|| invalid("run_id", "no such run"))?;
+            if run.model_id != ids.1 {
+                return Err(invalid("run_id", "this run tuned another model"));
+            }
+            let all = state.db.checkpoints(run_id).await?;
+            let chosen = match req.checkpoint_step {
+                Some(s) => all.into_iter().find(|(c, _)| c.step == s),
+                None => all.into_iter().last(),
+            };
+            Some(PathBuf::from(chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1))
+        }
+    };
+    let params = polytune_gpu::sampler::SamplingParams {
+        temperature: req.temperature,
+        top_k: req.top_k,
+        top_p: req.top_p,
+        repetition_penalty: req.repetition_penalty,
+        max_new_tokens: req.max_new_tokens,
+        stop: req.stop.clone(),
+        seed: req.seed,
+    };
+    let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
+    let result = blocking(move || -> Result<GenerateResponse, String> {
+        let started = std::time::Instant::now();
+        let (dir, model) =
+            polytune_gpu::export::open_for_generation(std::path::Path::new(&path), checkpoint.as_deref()).map_err(|e| e.to_string())?;
+        let out = polytune_gpu::export::chat(&model, &dir.tokenizer, &messages, &params, &mut |_| {}).map_err(|e| e.to_string())?;
+        Ok(GenerateResponse { text: out.text, tokens: out.tokens, finish_reason: out.finish_reason, seconds: started.elapsed().as_secs_f64() })
+    })
+    .await?;
+    Ok(Json(result.map_err(|e| invalid("messages", e))?))
+}
+
+/// The training runs of a workspace, newest first.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/runs", tag = "models",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = [Run])))]
+pub async fn runs(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Run>>> {
+    Ok(Json(state.db.runs(&cap.workspace.id).await?))
+}
+
+/// Start a training run: the model tuned on a dataset version with the given settings.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/runs", tag = "models",
+    params(("workspace_id" = String, Path)), request_body = CreateRun,
+    responses((status = 202, body = Run), (status = 422, body = Problem)))]
+pub async fn create_run(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<CreateRun>,
+) -> ApiResult<(StatusCode, Json<Run>)> {
+    let (model, _) =
+        state.db.model(&cap.workspace.id, &req.model_id).await?.ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
+    state
+        .db
+        .version(&cap.workspace.id, &req.dataset_version_id)
+        .await?
+        .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
+    if req.spec.seq_len > model.info.context_length {
+        return Err(invalid("spec.seq_len", format!("the model reads at most {} tokens", model.info.context_length)));
+    }
+    let id = crate::db::new_id();
+    // The run row first, then its job: a job never points at a missing run.
+    let job_id = crate::db::new_id();
+    state
+        .db
+        .insert_run(&id, &cap.workspace.id, req.name.trim(), &req.model_id, &req.dataset_version_id, &req.spec, &job_id, &cap.actor.user.id)
+        .await?;
+    let queued = crate::jobs::train::enqueue(&state.db, &cap.workspace.id, &id, &cap.actor.user.id).await?;
+    state.db.set_run_job(&id, &queued).await?;
+    let run = state.db.run(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::ACCEPTED, Json(run)))
+}
+
+/// A run with every reported step and validation, and its checkpoints.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/runs/{run_id}", tag = "models",
+    params(("workspace_id" = String, Path), ("run_id" = String, Path)), responses((status = 200, body = RunDetail)))]
+pub async fn run(State(state): State<AppState>, cap: WorkspaceViewer, Path(ids): Path<(String, String)>) -> ApiResult<Json<RunDetail>> {
+    let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    let points = state.db.run_points(&run.id).await?;
+    let checkpoints = state.db.checkpoints(&run.id).await?.into_iter().map(|(c, _)| c).collect();
+    Ok(Json(RunDetail { run, points, checkpoints }))
+}
