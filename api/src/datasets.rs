@@ -151,7 +151,9 @@ impl Mapping {
         match self {
             Mapping::Fields { system, instruction, input, output, id, language } => {
                 v.push(("instruction", instruction));
-                for (what, p) in [("system", system), ("input", input), ("output", output), ("id", id), ("language", language)] {
+                for (what, p) in
+                    [("system", system), ("input", input), ("output", output), ("id", id), ("language", language)]
+                {
                     if let Some(p) = p {
                         v.push((what, p));
                     }
@@ -212,7 +214,8 @@ impl Validate for ImportSpec {
                 ));
             }
         }
-        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet | FileFormat::Lines) && self.has_header
+        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet | FileFormat::Lines)
+            && self.has_header
         {
             errors.push(FieldError::new("spec.has_header", "only CSV and TSV files have a header row"));
         }

@@ -221,9 +221,7 @@ pub fn parse(input: &str) -> Option<LangTag> {
         Some((a, b)) => (a, Some(b)),
         None => (s.as_str(), None),
     };
-    let l = LANGUAGES
-        .iter()
-        .find(|l| l.code == lang || l.iso1 == Some(lang) || l.aliases.contains(&lang))?;
+    let l = LANGUAGES.iter().find(|l| l.code == lang || l.iso1 == Some(lang) || l.aliases.contains(&lang))?;
     let script = match rest {
         None => None,
         Some(r) if r.len() == 4 && r.chars().all(|c| c.is_ascii_alphabetic()) => {
@@ -235,7 +233,12 @@ pub fn parse(input: &str) -> Option<LangTag> {
         Some("cn" | "sg") if l.code == "zho" => Some("Hans".to_string()),
         Some("tw" | "hk" | "mo") if l.code == "zho" => Some("Hant".to_string()),
         // Other regions (ISO 3166 letters, UN M.49 digits) say nothing about the script.
-        Some(r) if (r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic())) || (r.len() == 3 && r.chars().all(|c| c.is_ascii_digit())) => None,
+        Some(r)
+            if (r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()))
+                || (r.len() == 3 && r.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            None
+        }
         Some(_) => return None,
     };
     // The usual script is implied; only a different one is written out.

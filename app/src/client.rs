@@ -129,9 +129,14 @@ pub async fn upload_resumable(
     let mut up: Upload = match remembered {
         Some(id) => match get::<Upload>(&format!("/workspaces/{ws}/uploads/{id}")).await {
             Ok(u) => u,
-            Err(_) => post(&format!("/workspaces/{ws}/uploads"), &CreateUpload { name: file.name(), size: size as u64 }).await?,
+            Err(_) => {
+                post(&format!("/workspaces/{ws}/uploads"), &CreateUpload { name: file.name(), size: size as u64 })
+                    .await?
+            }
         },
-        None => post(&format!("/workspaces/{ws}/uploads"), &CreateUpload { name: file.name(), size: size as u64 }).await?,
+        None => {
+            post(&format!("/workspaces/{ws}/uploads"), &CreateUpload { name: file.name(), size: size as u64 }).await?
+        }
     };
     if let Some(s) = &storage {
         let _ = s.set_item(&key, &up.id);
@@ -141,7 +146,8 @@ pub async fn upload_resumable(
         progress(up.offset as f64, size);
         let start = up.offset as f64;
         let end = (start + CHUNK).min(size);
-        let slice = file.slice_with_f64_and_f64(start, end).map_err(|_| ApiFailure::Network("cannot read the file".into()))?;
+        let slice =
+            file.slice_with_f64_and_f64(start, end).map_err(|_| ApiFailure::Network("cannot read the file".into()))?;
         let req = Request::patch(&url(&format!("/workspaces/{ws}/uploads/{}", up.id)))
             .header("upload-offset", &up.offset.to_string())
             .header("content-type", "application/offset+octet-stream")

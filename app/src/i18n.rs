@@ -61,6 +61,7 @@ catalog! {
 
     SectionOverview => "Overview",
     SectionDatasets => "Datasets",
+    SectionModels => "Models",
     SectionMixtures => "Mixtures",
     SectionRuns => "Runs",
     SectionEvaluations => "Evaluations",

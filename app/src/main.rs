@@ -38,6 +38,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/workspaces/:id/:section") view=pages::WorkspacePage/>
                     <Route path=path!("/workspaces/:id/jobs/:job_id") view=pages::JobPage/>
                     <Route path=path!("/workspaces/:id/datasets/:dataset_id") view=pages::DatasetPage/>
+                    <Route path=path!("/workspaces/:id/models/:model_id") view=pages::ModelPage/>
                     <Route path=path!("/workers") view=pages::Workers/>
                     <Route path=path!("/admin") view=pages::Admin/>
                     <Route path=path!("/api") view=pages::ApiDocs/>

@@ -50,7 +50,9 @@ fn main() {
             text.lines().skip(1).filter_map(|line| line.splitn(3, '\t').nth(2).map(str::to_string)).collect();
         let what = sentences
             .iter()
-            .filter(|s| polytune_data::langid::identify(s).is_some_and(|(c, _)| c.split('-').next() == Some(want.as_str())))
+            .filter(|s| {
+                polytune_data::langid::identify(s).is_some_and(|(c, _)| c.split('-').next() == Some(want.as_str()))
+            })
             .count();
         let which = sentences.iter().filter(|s| whichlang_code(whichlang::detect_language(s)) == want).count();
         let n = sentences.len();
@@ -61,7 +63,13 @@ fn main() {
             100.0 * what as f64 / n as f64,
             supported(polytune_data::langid::supported(&want)),
             100.0 * which as f64 / n as f64,
-            supported(["ara", "zho", "deu", "eng", "fra", "hin", "ita", "jpn", "kor", "nld", "por", "rus", "spa", "swe", "tur", "vie"].contains(&want.as_str())),
+            supported(
+                [
+                    "ara", "zho", "deu", "eng", "fra", "hin", "ita", "jpn", "kor", "nld", "por", "rus", "spa", "swe",
+                    "tur", "vie"
+                ]
+                .contains(&want.as_str())
+            ),
         );
         ok_what += what;
         ok_which += which;
@@ -69,7 +77,11 @@ fn main() {
         rows.push((l.clone(), what, which, n));
         all_text.extend(sentences);
     }
-    println!("| **all 24** | {total} | **{:.1}%** | **{:.1}%** |", 100.0 * ok_what as f64 / total as f64, 100.0 * ok_which as f64 / total as f64);
+    println!(
+        "| **all 24** | {total} | **{:.1}%** | **{:.1}%** |",
+        100.0 * ok_what as f64 / total as f64,
+        100.0 * ok_which as f64 / total as f64
+    );
     let bytes: usize = all_text.iter().map(|s| s.len()).sum();
     // Speed: five passes over every sentence, best of three.
     let time = |f: &dyn Fn(&str) -> bool| {
@@ -93,6 +105,11 @@ fn main() {
     println!("| | sentences/s | MB/s |");
     println!("|---|---:|---:|");
     for (name, t) in [("whatlang (first {} chars)", tw), ("whichlang", tc)] {
-        println!("| {} | {:.0} | {:.1} |", name.replace("{}", &polytune_data::langid::MAX_CHARS.to_string()), total as f64 / t, bytes as f64 / t / 1e6);
+        println!(
+            "| {} | {:.0} | {:.1} |",
+            name.replace("{}", &polytune_data::langid::MAX_CHARS.to_string()),
+            total as f64 / t,
+            bytes as f64 / t / 1e6
+        );
     }
 }

@@ -19,7 +19,9 @@ use polytune_api::{Example, Turn, TurnRole};
 use polytune_data::{import, profile};
 
 fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).map(|t| t.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()).unwrap_or_default()
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect())
+        .unwrap_or_default()
 }
 
 fn pool(root: &Path) -> Vec<(String, String)> {
@@ -67,7 +69,10 @@ fn main() {
                     source: "bench".into(),
                     language: None,
                     turns: vec![
-                        Turn { role: TurnRole::User, text: if round == 0 { q.clone() } else { format!("{q} ({round})") } },
+                        Turn {
+                            role: TurnRole::User,
+                            text: if round == 0 { q.clone() } else { format!("{q} ({round})") },
+                        },
                         Turn { role: TurnRole::Assistant, text: a.clone() },
                     ],
                     meta: Default::default(),
@@ -79,8 +84,8 @@ fn main() {
         }
         Some("tokenizer") => {
             use tokenizers::models::bpe::{BPE, BpeTrainerBuilder};
-            use tokenizers::pre_tokenizers::byte_level::ByteLevel;
             use tokenizers::normalizers::NormalizerWrapper;
+            use tokenizers::pre_tokenizers::byte_level::ByteLevel;
             use tokenizers::processors::PostProcessorWrapper;
             use tokenizers::{AddedToken, TokenizerBuilder};
             // A byte-level BPE with 16k merges trained on the first 20k examples' text.
@@ -128,7 +133,12 @@ fn main() {
                 tokens += enc.iter().map(|e| e.len()).sum::<usize>();
             }
             let s = t.elapsed().as_secs_f64();
-            println!("raw encode_batch: {} examples, {tokens} tokens, {s:.2} s, {:.0} examples/s, {:.1} MB/s", texts.len(), texts.len() as f64 / s, bytes as f64 / s / 1e6);
+            println!(
+                "raw encode_batch: {} examples, {tokens} tokens, {s:.2} s, {:.0} examples/s, {:.1} MB/s",
+                texts.len(),
+                texts.len() as f64 / s,
+                bytes as f64 / s / 1e6
+            );
         }
         Some("profile") => {
             let counter = profile::TokenCounter::from_file(Path::new(&args[2])).ok();
@@ -147,12 +157,22 @@ fn main() {
             let p = done.profile;
             let hwm = std::fs::read_to_string("/proc/self/status")
                 .ok()
-                .and_then(|st| st.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+                .and_then(|st| {
+                    st.lines()
+                        .find(|l| l.starts_with("VmHWM"))
+                        .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+                })
                 .unwrap_or_default();
             println!(
                 "profile: {} examples, {} tokens, {} languages, {} exact + {} near duplicates, {s:.2} s, {:.0} examples/s, {:.1} MB/s (file), peak RSS {} MB",
-                p.examples, p.tokens, p.languages.len(), p.exact_duplicates, p.near_duplicates,
-                p.examples as f64 / s, size as f64 / s / 1e6, hwm.parse::<u64>().unwrap_or(0) / 1024
+                p.examples,
+                p.tokens,
+                p.languages.len(),
+                p.exact_duplicates,
+                p.near_duplicates,
+                p.examples as f64 / s,
+                size as f64 / s / 1e6,
+                hwm.parse::<u64>().unwrap_or(0) / 1024
             );
         }
         _ => eprintln!("usage: see the top of datasets/examples/profile_bench.rs"),

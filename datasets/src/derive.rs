@@ -55,7 +55,8 @@ pub fn derive(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64) -> ControlFlow<()>,
 ) -> Result<DeriveReport, String> {
-    let langs: Vec<String> = spec.languages.iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
+    let langs: Vec<String> =
+        spec.languages.iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
     // Pass 1 (annotations only): which group members survive the filters, and who keeps each group.
     let mut drop_as_dup: Vec<bool> = Vec::new();
     if spec.dedup != Dedup::None {
@@ -111,7 +112,9 @@ pub fn derive(
             Some(r) => *report.dropped.entry(r).or_default() += 1,
             None => {
                 report.kept += 1;
-                out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).map_err(|e| format!("writing failed: {e}"))?;
+                out.write_all(line.as_bytes())
+                    .and_then(|_| out.write_all(b"\n"))
+                    .map_err(|e| format!("writing failed: {e}"))?;
             }
         }
         if report.examples % 4096 == 0 && progress(report.examples).is_break() {

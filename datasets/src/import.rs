@@ -129,7 +129,13 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
         .into_iter()
         .map(|(location, r)| match r {
             Ok(v) => {
-                let e = mapping::to_example(&v, &spec.mapping, format!("{file_name}: {location}"), location.clone(), spec.language.as_deref());
+                let e = mapping::to_example(
+                    &v,
+                    &spec.mapping,
+                    format!("{file_name}: {location}"),
+                    location.clone(),
+                    spec.language.as_deref(),
+                );
                 let (example, error) = match e {
                     Ok(e) => (Some(e), None),
                     Err(m) => (None, Some(m)),
@@ -145,10 +151,7 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
 /// A language named by the file or its folder, as public datasets do: `mgsm_de.tsv`,
 /// `val.sw.jsonl`, `sib200/deu_Latn/dev.tsv`, `ntrex128/fra.txt`.
 pub fn language_from_name(file_name: &str) -> Option<String> {
-    let parts: Vec<&str> = file_name
-        .split(['/', '\\', '.', '_', '-', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = file_name.split(['/', '\\', '.', '_', '-', ' ']).filter(|p| !p.is_empty()).collect();
     // A FLORES code spans two parts (deu, Latn); try pairs first, then single parts, right to left.
     for w in parts.windows(2).rev() {
         if w[1].len() == 4 && w[1].chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
@@ -157,7 +160,8 @@ pub fn language_from_name(file_name: &str) -> Option<String> {
             }
         }
     }
-    const NOT_LANGUAGES: &[&str] = &["jsonl", "json", "tsv", "csv", "txt", "gz", "parquet", "val", "dev", "train", "test"];
+    const NOT_LANGUAGES: &[&str] =
+        &["jsonl", "json", "tsv", "csv", "txt", "gz", "parquet", "val", "dev", "train", "test"];
     // Two-letter codes only where they stand last (`mgsm_de`): elsewhere they are too often words (`my_data`).
     parts
         .iter()
@@ -200,7 +204,13 @@ pub fn import_counted(
     let result = read::read_records_counted(path, spec.format, spec.has_header, limits, counter, &mut |loc, r| {
         report.records += 1;
         let example = r.and_then(|v| {
-            mapping::to_example(&v, &spec.mapping, format!("{file_name}: {loc}"), format!("{file_name}:{loc}"), spec.language.as_deref())
+            mapping::to_example(
+                &v,
+                &spec.mapping,
+                format!("{file_name}: {loc}"),
+                format!("{file_name}:{loc}"),
+                spec.language.as_deref(),
+            )
         });
         match example {
             Ok(e) => {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use polytune_api::{Example, Mapping, TurnRole, Turn, lang};
+use polytune_api::{Example, Mapping, Turn, TurnRole, lang};
 use serde_json::Value;
 
 /// Looks up a dotted path (`instances.0.input`); a key that itself contains dots is found too.
@@ -41,9 +41,9 @@ fn text(record: &Value, path: &str, what: &str) -> Result<Option<String>, String
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok(Some(v.to_string())),
         // OpenAI content parts: [{"type": "text", "text": "…"}]
-        Some(Value::Array(parts)) if parts.iter().all(|p| p.get("text").is_some_and(Value::is_string)) => Ok(Some(
-            parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join(""),
-        )),
+        Some(Value::Array(parts)) if parts.iter().all(|p| p.get("text").is_some_and(Value::is_string)) => {
+            Ok(Some(parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join("")))
+        }
         Some(v) => Err(format!("the {what} field `{path}` is {}, expected text", kind(v))),
     }
 }
@@ -335,7 +335,11 @@ mod tests {
     #[test]
     fn every_common_format_is_recognized_and_mapped() {
         let cases = [
-            (json!({"instruction": "Sum", "input": "1 2", "output": "3"}), "Alpaca", vec![TurnRole::User, TurnRole::Assistant]),
+            (
+                json!({"instruction": "Sum", "input": "1 2", "output": "3"}),
+                "Alpaca",
+                vec![TurnRole::User, TurnRole::Assistant],
+            ),
             (
                 json!({"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}]}),
                 "ShareGPT",
@@ -347,8 +351,16 @@ mod tests {
                 "OpenAI",
                 vec![TurnRole::System, TurnRole::User, TurnRole::Assistant],
             ),
-            (json!({"prompt": "2+2", "completion": "4"}), "prompt / completion", vec![TurnRole::User, TurnRole::Assistant]),
-            (json!({"question_id": 81, "category": "writing", "turns": ["a", "b"]}), "MT-Bench", vec![TurnRole::User, TurnRole::User]),
+            (
+                json!({"prompt": "2+2", "completion": "4"}),
+                "prompt / completion",
+                vec![TurnRole::User, TurnRole::Assistant],
+            ),
+            (
+                json!({"question_id": 81, "category": "writing", "turns": ["a", "b"]}),
+                "MT-Bench",
+                vec![TurnRole::User, TurnRole::User],
+            ),
             (
                 json!({"id": "seed_task_0", "instruction": "Skriv", "instances": [{"input": "", "output": "Hej"}]}),
                 "Self-Instruct",
@@ -364,10 +376,19 @@ mod tests {
             assert_eq!(e.language.as_deref(), Some("deu"));
         }
         let (m, _) = guess(&json!({"instruction": "Sum", "input": "1 2", "output": "3"}));
-        let e = to_example(&json!({"instruction": "Sum", "input": "1 2", "output": "3"}), &m, "s".into(), "x".into(), None).unwrap();
+        let e =
+            to_example(&json!({"instruction": "Sum", "input": "1 2", "output": "3"}), &m, "s".into(), "x".into(), None)
+                .unwrap();
         assert_eq!(e.turns[0].text, "Sum\n\n1 2");
         let (m, _) = guess(&json!({"question_id": 81, "category": "writing", "turns": ["a"]}));
-        let e = to_example(&json!({"question_id": 81, "category": "writing", "turns": ["a"]}), &m, "s".into(), "x".into(), None).unwrap();
+        let e = to_example(
+            &json!({"question_id": 81, "category": "writing", "turns": ["a"]}),
+            &m,
+            "s".into(),
+            "x".into(),
+            None,
+        )
+        .unwrap();
         assert_eq!(e.id, "81");
         assert_eq!(e.meta["category"], "writing");
     }
@@ -383,18 +404,34 @@ mod tests {
             language: None,
         };
         let err = |r: Value| to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err();
-        assert_eq!(err(json!({"instruction": ["a"], "output": "b"})), "the instruction field `instruction` is a list, expected text");
+        assert_eq!(
+            err(json!({"instruction": ["a"], "output": "b"})),
+            "the instruction field `instruction` is a list, expected text"
+        );
         assert_eq!(err(json!({"output": "b"})), "there is no instruction field `instruction`");
         assert_eq!(err(json!({"instruction": "a"})), "there is no output field `output`");
         assert_eq!(err(json!([1, 2])), "the record is a list, expected an object with fields");
-        let m = Mapping::Messages { messages: "messages".into(), role_key: "role".into(), text_key: "content".into(), id: None, language: None };
+        let m = Mapping::Messages {
+            messages: "messages".into(),
+            role_key: "role".into(),
+            text_key: "content".into(),
+            id: None,
+            language: None,
+        };
         let r = json!({"messages": [{"role": "tool", "content": "x"}]});
         assert!(to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err().contains("role “tool”"));
     }
 
     #[test]
     fn a_records_own_language_wins_and_unknown_ones_are_kept() {
-        let m = Mapping::Fields { system: None, instruction: "q".into(), input: None, output: None, id: None, language: Some("lang".into()) };
+        let m = Mapping::Fields {
+            system: None,
+            instruction: "q".into(),
+            input: None,
+            output: None,
+            id: None,
+            language: Some("lang".into()),
+        };
         let e = to_example(&json!({"q": "x", "lang": "fr"}), &m, "s".into(), "x".into(), Some("de")).unwrap();
         assert_eq!(e.language.as_deref(), Some("fra"));
         let e = to_example(&json!({"q": "x", "lang": "elvish"}), &m, "s".into(), "x".into(), Some("de")).unwrap();

@@ -8,7 +8,6 @@
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-
 pub const BANDS: usize = 8;
 pub const ROWS: usize = 8;
 const SHINGLE: usize = 5;

@@ -69,7 +69,8 @@ impl TokenCounter {
         match self.tokenizer.encode_fast(text, false) {
             Ok(enc) => {
                 let ids = enc.get_ids();
-                let bytes = ids.iter().filter(|id| self.byte_token.get(**id as usize).copied().unwrap_or(false)).count();
+                let bytes =
+                    ids.iter().filter(|id| self.byte_token.get(**id as usize).copied().unwrap_or(false)).count();
                 (ids.len() as u32, bytes as u32)
             }
             Err(_) => (0, 0),
@@ -142,12 +143,25 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>) -> Analysis {
         si: si.map(str::to_string),
         lr,
         sr: sr.map(str::to_string),
-        ci: e.turns.iter().filter(|t| t.role != polytune_api::TurnRole::Assistant).map(|t| t.text.chars().count() as u32).sum(),
+        ci: e
+            .turns
+            .iter()
+            .filter(|t| t.role != polytune_api::TurnRole::Assistant)
+            .map(|t| t.text.chars().count() as u32)
+            .sum(),
         cr: response.chars().count() as u32,
         t,
         f,
     };
-    Analysis { key: li.unwrap_or_else(|| "und".into()), ann, turns: e.turns.len() as u64, words, byte_tokens: byte_tokens as u64, exact, bands }
+    Analysis {
+        key: li.unwrap_or_else(|| "und".into()),
+        ann,
+        turns: e.turns.len() as u64,
+        words,
+        byte_tokens: byte_tokens as u64,
+        exact,
+        bands,
+    }
 }
 
 /// Profiles canonical JSON lines from `input`, writing one [`Annotation`] line per example to
@@ -186,8 +200,8 @@ pub fn profile(
             .par_iter()
             .enumerate()
             .map(|(i, l)| {
-                let e: Example = serde_json::from_str(l)
-                    .map_err(|err| format!("example {} is damaged: {err}", base + i as u64))?;
+                let e: Example =
+                    serde_json::from_str(l).map_err(|err| format!("example {} is damaged: {err}", base + i as u64))?;
                 Ok(analyze(&e, tokens))
             })
             .collect();
@@ -248,11 +262,8 @@ pub fn profile(
         g.link_equal(&mut pairs);
     }
     drop(bands);
-    let near_groups: Vec<Vec<u64>> = g
-        .multi()
-        .into_iter()
-        .filter(|grp| grp.iter().any(|i| exact[*i as usize] != exact[grp[0] as usize]))
-        .collect();
+    let near_groups: Vec<Vec<u64>> =
+        g.multi().into_iter().filter(|grp| grp.iter().any(|i| exact[*i as usize] != exact[grp[0] as usize])).collect();
     p.exact_duplicates = exact_groups.iter().map(|g| g.len() as u64).sum();
     p.near_duplicates = near_groups.iter().map(|g| g.len() as u64).sum();
     p.exact_groups = exact_groups.iter().take(LISTED_GROUPS).cloned().collect();

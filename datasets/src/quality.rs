@@ -15,7 +15,8 @@ pub struct Seen<'a> {
 
 pub fn flags(e: &Example, seen: &Seen<'_>) -> Vec<Flag> {
     let mut out = Vec::new();
-    let answers: Vec<&str> = e.turns.iter().filter(|t| t.role == TurnRole::Assistant).map(|t| t.text.as_str()).collect();
+    let answers: Vec<&str> =
+        e.turns.iter().filter(|t| t.role == TurnRole::Assistant).map(|t| t.text.as_str()).collect();
     if answers.is_empty() {
         out.push(Flag::NoAnswer);
     } else if answers.iter().all(|a| a.trim().is_empty()) {
@@ -39,7 +40,10 @@ pub fn flags(e: &Example, seen: &Seen<'_>) -> Vec<Flag> {
     // Wrong script: the declared language is not written in the script the text is in.
     if let Some(declared) = e.language.as_deref() {
         let code = declared.split('-').next().unwrap_or(declared);
-        let wrong = [seen.instruction_script, seen.response_script].into_iter().flatten().any(|s| !langid::script_fits(code, s));
+        let wrong = [seen.instruction_script, seen.response_script]
+            .into_iter()
+            .flatten()
+            .any(|s| !langid::script_fits(code, s));
         if wrong {
             out.push(Flag::WrongScript);
         }
@@ -97,7 +101,8 @@ mod tests {
         Example { id: "1".into(), source: "t".into(), language: lang.map(Into::into), turns, meta: Default::default() }
     }
 
-    const NONE: Seen<'static> = Seen { instruction_lang: None, response_lang: None, instruction_script: None, response_script: None };
+    const NONE: Seen<'static> =
+        Seen { instruction_lang: None, response_lang: None, instruction_script: None, response_script: None };
 
     #[test]
     fn each_flag_fires_on_its_case_and_not_on_a_good_example() {

@@ -79,7 +79,11 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn open_text_counted(path: &Path, limits: Limits, counter: Option<Arc<AtomicU64>>) -> Result<Box<dyn BufRead + Send>, String> {
+fn open_text_counted(
+    path: &Path,
+    limits: Limits,
+    counter: Option<Arc<AtomicU64>>,
+) -> Result<Box<dyn BufRead + Send>, String> {
     let mut file = File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut head = [0u8; 4];
@@ -168,9 +172,8 @@ pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) 
     loop {
         buf.clear();
         line_no += 1;
-        let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes).map_err(|e| {
-            format!("line {line_no}: reading stopped: {e}")
-        })?;
+        let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes)
+            .map_err(|e| format!("line {line_no}: reading stopped: {e}"))?;
         if n == 0 {
             return Ok(());
         }
@@ -380,9 +383,12 @@ pub fn read_csv(
         let names = names.get_or_insert_with(|| (1..=fields.len()).map(|i| i.to_string()).collect());
         let result = match bad {
             Some(b) => Err(b),
-            None if fields.len() != names.len() => {
-                Err(format!("{} columns, but the {} has {}", fields.len(), if has_header { "header" } else { "first row" }, names.len()))
-            }
+            None if fields.len() != names.len() => Err(format!(
+                "{} columns, but the {} has {}",
+                fields.len(),
+                if has_header { "header" } else { "first row" },
+                names.len()
+            )),
             None => Ok(Value::Object(names.iter().cloned().zip(fields.into_iter().map(Value::String)).collect())),
         };
         if sink(loc, result).is_break() {
@@ -400,7 +406,11 @@ pub fn read_parquet(path: &Path, counter: Option<Arc<AtomicU64>>, sink: &mut Sin
     let meta = reader.metadata().file_metadata();
     // Decimals are turned into text digit by digit; a hostile precision would take forever.
     if let Some(c) = meta.schema_descr().columns().iter().find(|c| c.type_precision() > 76 || c.type_scale() > 76) {
-        return Err(format!("column `{}` declares a decimal of precision {}, more than the studio reads (76)", c.path(), c.type_precision()));
+        return Err(format!(
+            "column `{}` declares a decimal of precision {}, more than the studio reads (76)",
+            c.path(),
+            c.type_precision()
+        ));
     }
     let rows = meta.num_rows().max(1) as u64;
     let mut row = 0u64;
@@ -420,7 +430,9 @@ pub fn read_parquet(path: &Path, counter: Option<Arc<AtomicU64>>, sink: &mut Sin
 
 fn parquet_error(msg: &str) -> String {
     if msg.contains("zstd") || msg.contains("brotli") || msg.contains("ZSTD") || msg.contains("BROTLI") {
-        format!("the Parquet file uses a compression the studio does not read ({msg}); save it with snappy, gzip or lz4")
+        format!(
+            "the Parquet file uses a compression the studio does not read ({msg}); save it with snappy, gzip or lz4"
+        )
     } else {
         format!("the file is not a readable Parquet file (it may be cut off): {msg}")
     }
@@ -430,7 +442,9 @@ fn parquet_error(msg: &str) -> String {
 mod tests {
     use super::*;
 
-    fn collect(f: impl FnOnce(&mut Sink<'_>) -> Result<(), String>) -> (Vec<(String, Result<Value, String>)>, Result<(), String>) {
+    fn collect(
+        f: impl FnOnce(&mut Sink<'_>) -> Result<(), String>,
+    ) -> (Vec<(String, Result<Value, String>)>, Result<(), String>) {
         let mut out = Vec::new();
         let r = f(&mut |loc, v| {
             out.push((loc, v));
@@ -475,7 +489,8 @@ mod tests {
 
     #[test]
     fn csv_with_and_without_header() {
-        let (out, r) = collect(|s| read_csv(&b"q,a\n\"x, y\",1\n\"multi\nline\",2\nonly\n"[..], b',', true, Limits::default(), s));
+        let (out, r) =
+            collect(|s| read_csv(&b"q,a\n\"x, y\",1\n\"multi\nline\",2\nonly\n"[..], b',', true, Limits::default(), s));
         assert!(r.is_ok());
         assert_eq!(out[0].1.as_ref().unwrap()["q"], "x, y");
         assert_eq!(out[1].1.as_ref().unwrap()["q"], "multi\nline");

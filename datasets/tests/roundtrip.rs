@@ -19,16 +19,11 @@ fn scratch(name: &str) -> PathBuf {
 fn import_all(path: &Path, name: &str) -> Vec<Example> {
     let inspection = import::inspect(path, name, None, read::Limits::default()).expect("inspect");
     let mut out = Vec::new();
-    let report = import::import(
-        path,
-        name,
-        &inspection.spec,
-        OnError::Ask,
-        read::Limits::default(),
-        &mut out,
-        &mut |_| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    let report =
+        import::import(path, name, &inspection.spec, OnError::Ask, read::Limits::default(), &mut out, &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
     assert_eq!(report.bad, 0, "{:?}", report.issues);
     assert_eq!(report.fatal, None);
     let mut examples = Vec::new();
@@ -125,7 +120,16 @@ fn one_bad_line_among_many() {
     drop(f);
     let inspection = import::inspect(&path, "big.jsonl", None, read::Limits::default()).unwrap();
     let mut sink = std::io::sink();
-    let report = import::import(&path, "big.jsonl", &inspection.spec, OnError::Skip, read::Limits::default(), &mut sink, &mut |_| ControlFlow::Continue(())).unwrap();
+    let report = import::import(
+        &path,
+        "big.jsonl",
+        &inspection.spec,
+        OnError::Skip,
+        read::Limits::default(),
+        &mut sink,
+        &mut |_| ControlFlow::Continue(()),
+    )
+    .unwrap();
     assert_eq!((report.records, report.imported, report.bad), (100_000, 99_999, 1));
     assert_eq!(report.issues[0].location, "line 61234");
     assert!(report.issues[0].message.contains("invalid JSON"), "{}", report.issues[0].message);

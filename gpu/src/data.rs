@@ -62,12 +62,13 @@ pub fn load_jsonl(path: &Path, tok: &ChatTokenizer, all_tokens: bool, seq_len: u
         if line.trim().is_empty() {
             continue;
         }
-        let ex: Example =
-            serde_json::from_str(&line).map_err(|e| format!("{} line {}: not an example: {e}", path.display(), i + 1))?;
+        let ex: Example = serde_json::from_str(&line)
+            .map_err(|e| format!("{} line {}: not an example: {e}", path.display(), i + 1))?;
         let enc = tok
             .encode_conversation(&messages(&ex), all_tokens)
             .map_err(|e| format!("{} line {}: {e}", path.display(), i + 1))?;
-        let mut t = TokenizedExample { language: ex.language.unwrap_or_else(|| "und".into()), ids: enc.ids, train: enc.train };
+        let mut t =
+            TokenizedExample { language: ex.language.unwrap_or_else(|| "und".into()), ids: enc.ids, train: enc.train };
         if t.ids.len() > seq_len {
             t.ids.truncate(seq_len);
             t.train.truncate(seq_len);
@@ -125,7 +126,8 @@ pub fn epoch_plan(
     seed: u64,
     epoch: usize,
 ) -> Vec<Rows> {
-    let order = SplitMix64(seed.wrapping_add((epoch as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407))).permutation(lengths.len());
+    let order = SplitMix64(seed.wrapping_add((epoch as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407)))
+        .permutation(lengths.len());
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut fill = usize::MAX;
     for i in order {

@@ -27,9 +27,7 @@ pub fn load_with_checkpoint(dir: &ModelDir, checkpoint: Option<&Path>, device: &
         }
     };
     for (name, var) in &vars {
-        let t = tensors
-            .get(name)
-            .ok_or_else(|| TrainError::Input(format!("{} has no tensor {name}", ck.display())))?;
+        let t = tensors.get(name).ok_or_else(|| TrainError::Input(format!("{} has no tensor {name}", ck.display())))?;
         var.set(t)?;
     }
     Ok(model)
@@ -69,7 +67,9 @@ pub fn export_merged(base: &ModelDir, model: &Llama, out: &Path) -> Result<(), T
 pub fn export_adapter(base: &ModelDir, checkpoint: &Path, base_name: &str, out: &Path) -> Result<(), TrainError> {
     let state = load_checkpoint_state(checkpoint)?;
     if state.spec.method != TuneMethod::Lora {
-        return Err(TrainError::Input("this run tuned every weight: export merged weights instead of an adapter".into()));
+        return Err(TrainError::Input(
+            "this run tuned every weight: export merged weights instead of an adapter".into(),
+        ));
     }
     std::fs::create_dir_all(out).map_err(|e| TrainError::Input(format!("{}: {e}", out.display())))?;
     let tensors = load_checkpoint_tensors(checkpoint, &Device::Cpu)?;
@@ -99,7 +99,10 @@ pub fn export_adapter(base: &ModelDir, checkpoint: &Path, base_name: &str, out: 
         "alpha_pattern": {},
         "revision": null,
     });
-    write_durably(&out.join("adapter_config.json"), serde_json::to_string_pretty(&config).unwrap_or_default().as_bytes())?;
+    write_durably(
+        &out.join("adapter_config.json"),
+        serde_json::to_string_pretty(&config).unwrap_or_default().as_bytes(),
+    )?;
     copy_tokenizer_files(&base.path, out)?;
     Ok(())
 }
@@ -126,7 +129,10 @@ pub fn generate(
     }
     let max_ctx = model.cfg.max_position_embeddings;
     if prompt.len() >= max_ctx {
-        return Err(TrainError::Input(format!("the prompt has {} tokens; the model's context is {max_ctx}", prompt.len())));
+        return Err(TrainError::Input(format!(
+            "the prompt has {} tokens; the model's context is {max_ctx}",
+            prompt.len()
+        )));
     }
     let device = &model.device;
     let mut cache = KvCache::default();

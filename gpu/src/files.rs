@@ -123,8 +123,8 @@ pub fn save_safetensors(path: &Path, tensors: &[(String, Tensor)]) -> Result<(),
         owned.push((n.clone(), t.contiguous()?));
     }
     let metadata = Some(HashMap::from([("format".to_string(), "pt".to_string())]));
-    let bytes = safetensors::serialize(owned.iter().map(|(n, t)| (n.as_str(), t)), metadata)
-        .map_err(|e| file_err(path, e))?;
+    let bytes =
+        safetensors::serialize(owned.iter().map(|(n, t)| (n.as_str(), t)), metadata).map_err(|e| file_err(path, e))?;
     write_durably(path, &bytes)
 }
 
@@ -136,7 +136,10 @@ pub fn sync_dir(path: &Path) -> Result<(), ModelFileError> {
 // ---------------------------------------------------------------------------------------------
 // GGUF
 
-fn gguf_value<'a>(c: &'a candle_core::quantized::gguf_file::Content, key: &str) -> Option<&'a candle_core::quantized::gguf_file::Value> {
+fn gguf_value<'a>(
+    c: &'a candle_core::quantized::gguf_file::Content,
+    key: &str,
+) -> Option<&'a candle_core::quantized::gguf_file::Value> {
     c.metadata.get(key)
 }
 
@@ -252,7 +255,10 @@ pub fn import_gguf(gguf: &Path, out: &Path) -> Result<ModelConfig, ModelFileErro
         "chat_template": s("tokenizer.chat_template"),
         "model_max_length": config.max_position_embeddings,
     });
-    write_durably(&out.join("tokenizer_config.json"), serde_json::to_string_pretty(&tok_config).unwrap_or_default().as_bytes())?;
+    write_durably(
+        &out.join("tokenizer_config.json"),
+        serde_json::to_string_pretty(&tok_config).unwrap_or_default().as_bytes(),
+    )?;
     write_durably(&out.join("config.json"), serde_json::to_string_pretty(&config).unwrap_or_default().as_bytes())?;
     Ok(config)
 }
@@ -367,7 +373,10 @@ pub fn init_tiny(out: &Path, spec: &InitSpec, texts: &[String]) -> Result<ModelC
         "chat_template": CHATML,
         "model_max_length": spec.max_position_embeddings,
     });
-    write_durably(&out.join("tokenizer_config.json"), serde_json::to_string_pretty(&tok_config).unwrap_or_default().as_bytes())?;
+    write_durably(
+        &out.join("tokenizer_config.json"),
+        serde_json::to_string_pretty(&tok_config).unwrap_or_default().as_bytes(),
+    )?;
     let config = ModelConfig::from_json(
         &json!({
             "architectures": [if spec.model_type == "qwen2" { "Qwen2ForCausalLM" } else { "LlamaForCausalLM" }],

@@ -181,7 +181,8 @@ pub fn inv_freq(cfg: &ModelConfig) -> Vec<f64> {
 }
 
 fn take(weights: &mut HashMap<String, Tensor>, name: &str, shape: &[usize]) -> Result<Tensor> {
-    let t = weights.remove(name).ok_or_else(|| candle_core::Error::Msg(format!("the weights have no tensor {name}")))?;
+    let t =
+        weights.remove(name).ok_or_else(|| candle_core::Error::Msg(format!("the weights have no tensor {name}")))?;
     if t.dims() != shape {
         candle_core::bail!("tensor {name} has shape {:?}, but config.json implies {:?}", t.dims(), shape);
     }
@@ -363,7 +364,8 @@ impl Llama {
                 c.layers = vec![None; self.layers.len()];
             }
         }
-        let mut x = cast(&self.embed_tokens, dt)?.index_select(&ids.flatten_all()?, 0)?.reshape((b, t, cfg.hidden_size))?;
+        let mut x =
+            cast(&self.embed_tokens, dt)?.index_select(&ids.flatten_all()?, 0)?.reshape((b, t, cfg.hidden_size))?;
         let cos = self.cos.index_select(positions, 0)?.reshape((b, 1, t, hd))?.to_dtype(dt)?;
         let sin = self.sin.index_select(positions, 0)?.reshape((b, 1, t, hd))?.to_dtype(dt)?;
         let causal;

@@ -77,7 +77,10 @@ impl ChatTemplate {
 
     /// The whole conversation and, for each assistant turn, the byte range of the text the model
     /// must produce (its answer and the end-of-turn marker the template puts after it).
-    pub fn render_with_spans(&self, messages: &[Message]) -> Result<(String, Vec<std::ops::Range<usize>>), TemplateError> {
+    pub fn render_with_spans(
+        &self,
+        messages: &[Message],
+    ) -> Result<(String, Vec<std::ops::Range<usize>>), TemplateError> {
         let full = self.render(messages, false)?;
         let mut spans = Vec::new();
         for (i, m) in messages.iter().enumerate() {

@@ -99,9 +99,15 @@ impl Observer for () {}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Finished { checkpoint: PathBuf, steps: usize },
+    Finished {
+        checkpoint: PathBuf,
+        steps: usize,
+    },
     /// Stopped on request after saving a checkpoint.
-    Stopped { checkpoint: PathBuf, step: usize },
+    Stopped {
+        checkpoint: PathBuf,
+        step: usize,
+    },
 }
 
 /// What `state.json` of a checkpoint records.
@@ -167,7 +173,14 @@ impl AdamW {
     }
 
     /// One update with step number `t` (1-based, for bias correction).
-    pub fn step(&mut self, vars: &[(String, Var)], grads: &[Tensor], lr: f64, t: usize, spec: &TrainSpec) -> candle_core::Result<()> {
+    pub fn step(
+        &mut self,
+        vars: &[(String, Var)],
+        grads: &[Tensor],
+        lr: f64,
+        t: usize,
+        spec: &TrainSpec,
+    ) -> candle_core::Result<()> {
         let (b1, b2) = spec.adam_betas;
         let c1 = 1.0 - b1.powi(t as i32);
         let c2 = 1.0 - b2.powi(t as i32);
@@ -231,7 +244,10 @@ impl Trainer {
         let dir = ModelDir::open(&paths.model)?;
         if let Some(w) = dir.config.sliding_window {
             if spec.seq_len > w {
-                return Err(TrainError::Input(format!("seq_len {} is longer than the model's sliding window {w}", spec.seq_len)));
+                return Err(TrainError::Input(format!(
+                    "seq_len {} is longer than the model's sliding window {w}",
+                    spec.seq_len
+                )));
             }
         }
         if spec.seq_len > dir.config.max_position_embeddings {
@@ -243,7 +259,9 @@ impl Trainer {
         let all = spec.loss_on == LossOn::All;
         let loaded = load_jsonl(&paths.train, &dir.tokenizer, all, spec.seq_len).map_err(TrainError::Input)?;
         let (train, validation) = match &paths.validation {
-            Some(v) => (loaded.examples, load_jsonl(v, &dir.tokenizer, all, spec.seq_len).map_err(TrainError::Input)?.examples),
+            Some(v) => {
+                (loaded.examples, load_jsonl(v, &dir.tokenizer, all, spec.seq_len).map_err(TrainError::Input)?.examples)
+            }
             None => stratified_split(loaded.examples, spec.validation_fraction, spec.seed),
         };
         if train.is_empty() {
@@ -262,13 +280,21 @@ impl Trainer {
         let mut rng = SplitMix64(spec.seed);
         let vars = match spec.method {
             TuneMethod::Full => model.make_trainable()?,
-            TuneMethod::Lora => model.add_lora(spec.lora.rank, spec.lora.alpha, spec.lora.dropout, &spec.lora.targets, &mut rng)?,
+            TuneMethod::Lora => {
+                model.add_lora(spec.lora.rank, spec.lora.alpha, spec.lora.dropout, &spec.lora.targets, &mut rng)?
+            }
         };
         let opt = AdamW::new(&vars)?;
-        let pad_id = dir.tokenizer.tokenizer.token_to_id("<|endoftext|>").or(dir.tokenizer.stop_ids.first().copied()).unwrap_or(0);
+        let pad_id = dir
+            .tokenizer
+            .tokenizer
+            .token_to_id("<|endoftext|>")
+            .or(dir.tokenizer.stop_ids.first().copied())
+            .unwrap_or(0);
         let lengths: Vec<usize> = train.iter().map(|e| e.ids.len()).collect();
-        let batches_per_epoch: Vec<usize> =
-            (0..spec.epochs).map(|e| epoch_plan(&lengths, spec.seq_len, spec.batch_size, spec.packing, spec.seed, e).len()).collect();
+        let batches_per_epoch: Vec<usize> = (0..spec.epochs)
+            .map(|e| epoch_plan(&lengths, spec.seq_len, spec.batch_size, spec.packing, spec.seed, e).len())
+            .collect();
         let steps: usize = batches_per_epoch.iter().map(|b| b.div_ceil(spec.grad_accum)).sum();
         let total_steps = spec.max_steps.map_or(steps, |m| m.min(steps)).max(1);
         let trainable: usize = vars.iter().map(|(_, v)| v.elem_count()).sum();
@@ -386,7 +412,8 @@ impl Trainer {
 
     /// One optimizer step over the given micro-batches; returns (mean loss, grad norm, tokens).
     pub fn train_step(&mut self, micro: &[Rows], lr: f64) -> Result<(f64, f64, usize), TrainError> {
-        let batches: Vec<Batch> = micro.iter().map(|r| self.batch(&self.train, r)).collect::<candle_core::Result<_>>()?;
+        let batches: Vec<Batch> =
+            micro.iter().map(|r| self.batch(&self.train, r)).collect::<candle_core::Result<_>>()?;
         let n: usize = batches.iter().map(|b| b.target_count).sum();
         let mut grads: Vec<Option<Tensor>> = vec![None; self.vars.len()];
         let mut loss_sum = 0.0;
@@ -444,7 +471,8 @@ impl Trainer {
             let batch = self.batch(&self.validation, &rows)?;
             let mut pass = Pass { dtype: self.dtype, dropout_rng: None };
             let logits = self.model.forward(&batch.ids, &batch.positions, Some(&batch.mask), None, &mut pass)?.detach();
-            let logp = candle_nn::ops::log_softmax(&logits.reshape(((), self.model.cfg.vocab_size))?, candle_core::D::Minus1)?;
+            let logp =
+                candle_nn::ops::log_softmax(&logits.reshape(((), self.model.cfg.vocab_size))?, candle_core::D::Minus1)?;
             let picked: Vec<f32> = logp.gather(&batch.targets.unsqueeze(1)?, 1)?.squeeze(1)?.to_vec1()?;
             let weights: Vec<f32> = batch.weights.to_vec1()?;
             for ((p, w), l) in picked.iter().zip(&weights).zip(&batch.languages) {
@@ -463,7 +491,11 @@ impl Trainer {
                 count += n;
             }
         }
-        Ok(EvalMetrics { step: self.state.step, loss_by_language: by, loss: if count > 0 { total / count as f64 } else { f64::NAN } })
+        Ok(EvalMetrics {
+            step: self.state.step,
+            loss_by_language: by,
+            loss: if count > 0 { total / count as f64 } else { f64::NAN },
+        })
     }
 
     /// Writes a checkpoint of the current state atomically and applies the keep policy.
@@ -474,7 +506,8 @@ impl Trainer {
         let tmp = dir.join(format!(".tmp-{name}"));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
-        let weights: Vec<(String, Tensor)> = self.vars.iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
+        let weights: Vec<(String, Tensor)> =
+            self.vars.iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
         save_safetensors(&tmp.join("trainable.safetensors"), &weights)?;
         let mut moments = Vec::new();
         for (i, (n, _)) in self.vars.iter().enumerate() {
@@ -490,7 +523,12 @@ impl Trainer {
         std::fs::rename(&tmp, &final_path).map_err(|e| io(&final_path, e))?;
         sync_dir(&dir)?;
         let removed = self.apply_keep_policy()?;
-        Ok(CheckpointInfo { step: self.state.step, path: final_path, validation_loss: self.state.validation_loss, removed })
+        Ok(CheckpointInfo {
+            step: self.state.step,
+            path: final_path,
+            validation_loss: self.state.validation_loss,
+            removed,
+        })
     }
 
     fn apply_keep_policy(&self) -> Result<Vec<PathBuf>, TrainError> {
@@ -525,7 +563,8 @@ impl Trainer {
         let mut plan = self.plan(self.state.epoch);
         let started = Instant::now();
         let first_step = self.state.step;
-        let mut last_saved = self.resumed_from.map(|s| (s, list_checkpoints(&self.output).pop().map(|c| c.1).unwrap_or_default()));
+        let mut last_saved =
+            self.resumed_from.map(|s| (s, list_checkpoints(&self.output).pop().map(|c| c.1).unwrap_or_default()));
         if self.state.step == 0 && self.spec.eval_every > 0 && !self.validation.is_empty() {
             let e = self.evaluate()?;
             observer.eval(&e);
@@ -596,7 +635,10 @@ fn memory_in_use(_device: &Device) -> u64 {
 }
 
 /// Reads a checkpoint's trainable tensors.
-pub fn load_checkpoint_tensors(path: &Path, device: &Device) -> Result<std::collections::HashMap<String, Tensor>, TrainError> {
+pub fn load_checkpoint_tensors(
+    path: &Path,
+    device: &Device,
+) -> Result<std::collections::HashMap<String, Tensor>, TrainError> {
     let p = path.join("trainable.safetensors");
     let bytes = std::fs::read(&p).map_err(|e| io(&p, e))?;
     candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| io(&p, e))

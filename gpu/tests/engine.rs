@@ -22,12 +22,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor, Var};
-use polytune_api::{Example, LossOn, TrainSpec, Turn, TurnRole, TuneMethod};
+use polytune_api::{Example, LossOn, TrainSpec, TuneMethod, Turn, TurnRole};
 use polytune_gpu::data::{TokenizedExample, make_batch};
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
 use polytune_gpu::model::{Llama, Pass, weighted_nll};
 use polytune_gpu::sampler::{SamplingParams, SplitMix64};
-use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, list_checkpoints};
+use polytune_gpu::train::{
+    CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, list_checkpoints,
+};
 use polytune_gpu::{ModelConfig, export};
 
 fn fixture(name: &str) -> (ModelConfig, HashMap<String, Tensor>, HashMap<String, Tensor>) {
@@ -61,8 +63,12 @@ fn logits_equal_transformers() {
         let mut pass = Pass { dtype: DType::F32, dropout_rng: None };
         let logits = model.forward(&ids, &positions(b, t), None, None, &mut pass).unwrap();
         let diff = max_abs_diff(&logits, &reference["logits"]);
-        let scale = reference["logits"].abs().unwrap().flatten_all().unwrap().max(0).unwrap().to_scalar::<f32>().unwrap();
-        assert!(diff < 1e-4 * scale.max(1.0), "{name}: logits differ from transformers by {diff} (largest logit {scale})");
+        let scale =
+            reference["logits"].abs().unwrap().flatten_all().unwrap().max(0).unwrap().to_scalar::<f32>().unwrap();
+        assert!(
+            diff < 1e-4 * scale.max(1.0),
+            "{name}: logits differ from transformers by {diff} (largest logit {scale})"
+        );
     }
 }
 
@@ -90,7 +96,11 @@ fn fixture_loss_parts(ids: &Tensor) -> (Tensor, Tensor, usize) {
         }
     }
     let n = weights.iter().filter(|w| **w > 0.0).count();
-    (Tensor::from_vec(targets, b * t, &Device::Cpu).unwrap(), Tensor::from_vec(weights, b * t, &Device::Cpu).unwrap(), n)
+    (
+        Tensor::from_vec(targets, b * t, &Device::Cpu).unwrap(),
+        Tensor::from_vec(weights, b * t, &Device::Cpu).unwrap(),
+        n,
+    )
 }
 
 fn lora_loss(model: &Llama, ids: &Tensor, dtype: DType) -> Tensor {
@@ -99,7 +109,8 @@ fn lora_loss(model: &Llama, ids: &Tensor, dtype: DType) -> Tensor {
     let mut pass = Pass { dtype, dropout_rng: None };
     let logits = model.forward(ids, &positions(b, t), None, None, &mut pass).unwrap();
     let v = model.cfg.vocab_size;
-    let sum = weighted_nll(&logits.reshape((b * t, v)).unwrap(), &targets, &weights.to_dtype(DType::F32).unwrap()).unwrap();
+    let sum =
+        weighted_nll(&logits.reshape((b * t, v)).unwrap(), &targets, &weights.to_dtype(DType::F32).unwrap()).unwrap();
     (sum / n as f64).unwrap()
 }
 
@@ -121,7 +132,10 @@ fn lora_gradients_equal_peft() {
             let want = &reference[&format!("grad.{n}")];
             let scale = want.abs().unwrap().flatten_all().unwrap().max(0).unwrap().to_scalar::<f32>().unwrap();
             let diff = max_abs_diff(g, want);
-            assert!(scale > 0.0 && diff < 2e-4 * scale, "{name} {n}: gradient differs from peft by {diff} (largest {scale})");
+            assert!(
+                scale > 0.0 && diff < 2e-4 * scale,
+                "{name} {n}: gradient differs from peft by {diff} (largest {scale})"
+            );
         }
     }
 }
@@ -137,7 +151,8 @@ fn lora_gradients_equal_finite_differences() {
     let mut rng = SplitMix64(5);
     let mut checked = 0;
     for (name, var) in vars.iter().filter(|(n, _)| n.contains("layers.0.") || n.contains("down_proj")) {
-        let g: Vec<f32> = grads.get(var.as_tensor()).unwrap().flatten_all().unwrap().to_dtype(DType::F32).unwrap().to_vec1().unwrap();
+        let g: Vec<f32> =
+            grads.get(var.as_tensor()).unwrap().flatten_all().unwrap().to_dtype(DType::F32).unwrap().to_vec1().unwrap();
         let original: Vec<f32> = var.as_tensor().flatten_all().unwrap().to_vec1().unwrap();
         for _ in 0..3 {
             let i = (rng.next_u64() % original.len() as u64) as usize;
@@ -336,8 +351,13 @@ fn only_answer_tokens_count_unless_asked() {
                 t.iter().zip(&prompt_positions).map(|(t, p)| if *p { (t + 7) % 100 } else { *t }).collect();
             b.targets = Tensor::from_vec(scrambled, t.len(), &Device::Cpu).unwrap();
         }
-        let logits = model.forward(&b.ids, &b.positions, Some(&b.mask), None, &mut Pass { dtype: DType::F32, dropout_rng: None }).unwrap();
-        weighted_nll(&logits.reshape(((), model.cfg.vocab_size)).unwrap(), &b.targets, &b.weights).unwrap().to_scalar().unwrap()
+        let logits = model
+            .forward(&b.ids, &b.positions, Some(&b.mask), None, &mut Pass { dtype: DType::F32, dropout_rng: None })
+            .unwrap();
+        weighted_nll(&logits.reshape(((), model.cfg.vocab_size)).unwrap(), &b.targets, &b.weights)
+            .unwrap()
+            .to_scalar()
+            .unwrap()
     };
     assert_eq!(loss_with(std::slice::from_ref(&ex), false), loss_with(std::slice::from_ref(&ex), true));
     let all = TokenizedExample { train: vec![true; ex.ids.len()], ..ex };
@@ -353,8 +373,13 @@ fn packed_rows_give_the_loss_of_separate_examples() {
     let examples = &loaded.examples[..6];
     let sum = |rows: Vec<Vec<usize>>| -> f64 {
         let b = make_batch(examples, &rows, 0, &|_| 0, &Device::Cpu).unwrap();
-        let logits = model.forward(&b.ids, &b.positions, Some(&b.mask), None, &mut Pass { dtype: DType::F32, dropout_rng: None }).unwrap();
-        weighted_nll(&logits.reshape(((), model.cfg.vocab_size)).unwrap(), &b.targets, &b.weights).unwrap().to_scalar::<f32>().unwrap() as f64
+        let logits = model
+            .forward(&b.ids, &b.positions, Some(&b.mask), None, &mut Pass { dtype: DType::F32, dropout_rng: None })
+            .unwrap();
+        weighted_nll(&logits.reshape(((), model.cfg.vocab_size)).unwrap(), &b.targets, &b.weights)
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap() as f64
     };
     let packed = sum(vec![vec![0, 1, 2], vec![3, 4, 5]]);
     let separate: f64 = (0..6).map(|i| sum(vec![vec![i]])).sum();
@@ -385,9 +410,14 @@ fn a_stopped_run_resumes_exactly() {
         let mut joined = losses(&first);
         joined.extend(losses(&second));
         assert_eq!(joined, losses(&straight), "{method:?}: the resumed curve differs");
-        let (Outcome::Finished { checkpoint: ca, .. }, Outcome::Finished { checkpoint: cb, .. }) = (a, b) else { panic!() };
+        let (Outcome::Finished { checkpoint: ca, .. }, Outcome::Finished { checkpoint: cb, .. }) = (a, b) else {
+            panic!()
+        };
         for f in ["trainable.safetensors", "optimizer.safetensors"] {
-            assert!(std::fs::read(ca.join(f)).unwrap() == std::fs::read(cb.join(f)).unwrap(), "{method:?}: {f} differs");
+            assert!(
+                std::fs::read(ca.join(f)).unwrap() == std::fs::read(cb.join(f)).unwrap(),
+                "{method:?}: {f} differs"
+            );
         }
     }
     // Other settings in the same folder are refused instead of mixed in.
@@ -410,7 +440,9 @@ fn exports_load_back_and_generation_is_repeatable() {
     export::export_merged(&dir, &tuned, &merged_dir).unwrap();
     let merged = ModelDir::open(&merged_dir).unwrap().load_model(&Device::Cpu, DType::F32).unwrap();
     let ids = Tensor::new(&[[5u32, 9, 40, 77, 3, 12]], &Device::Cpu).unwrap();
-    let logits = |m: &Llama| m.forward(&ids, &positions(1, 6), None, None, &mut Pass { dtype: DType::F32, dropout_rng: None }).unwrap();
+    let logits = |m: &Llama| {
+        m.forward(&ids, &positions(1, 6), None, None, &mut Pass { dtype: DType::F32, dropout_rng: None }).unwrap()
+    };
     assert!(max_abs_diff(&logits(&tuned), &logits(&merged)) < 1e-4);
     let base = dir.load_model(&Device::Cpu, DType::F32).unwrap();
     assert!(max_abs_diff(&logits(&tuned), &logits(&base)) > 1e-4, "training changed nothing");
@@ -418,7 +450,8 @@ fn exports_load_back_and_generation_is_repeatable() {
     // The adapter alone, PEFT's layout.
     let adapter_dir = s.root.join("adapter");
     export::export_adapter(&dir, &checkpoint, "tiny", &adapter_dir).unwrap();
-    let cfg: serde_json::Value = serde_json::from_slice(&std::fs::read(adapter_dir.join("adapter_config.json")).unwrap()).unwrap();
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(adapter_dir.join("adapter_config.json")).unwrap()).unwrap();
     assert_eq!(cfg["peft_type"], "LORA");
     assert_eq!(cfg["r"], 16);
     let adapter = candle_core::safetensors::load(adapter_dir.join("adapter_model.safetensors"), &Device::Cpu).unwrap();
@@ -437,14 +470,21 @@ fn exports_load_back_and_generation_is_repeatable() {
     let prompt = dir.tokenizer.encode_prompt(&msgs).unwrap();
     let n = prompt.len();
     let full = tuned
-        .forward(&Tensor::from_vec(prompt.clone(), (1, n), &Device::Cpu).unwrap(), &positions(1, n), None, None, &mut Pass { dtype: DType::F32, dropout_rng: None })
+        .forward(
+            &Tensor::from_vec(prompt.clone(), (1, n), &Device::Cpu).unwrap(),
+            &positions(1, n),
+            None,
+            None,
+            &mut Pass { dtype: DType::F32, dropout_rng: None },
+        )
         .unwrap();
     let argmax = |t: &Tensor| t.flatten_all().unwrap().argmax(0).unwrap().to_scalar::<u32>().unwrap();
     let first_token = argmax(&full.narrow(1, n - 1, 1).unwrap());
     let first_text = dir.tokenizer.decode(&[first_token]).unwrap();
     assert!(g1.text.starts_with(&first_text) || dir.tokenizer.stop_ids.contains(&first_token));
     let sampled = |seed| {
-        let p = SamplingParams { temperature: 1.0, top_p: 0.9, top_k: 50, seed, max_new_tokens: 12, ..Default::default() };
+        let p =
+            SamplingParams { temperature: 1.0, top_p: 0.9, top_k: 50, seed, max_new_tokens: 12, ..Default::default() };
         export::chat(&tuned, &dir.tokenizer, &msgs, &p, &mut |_| {}).unwrap().text
     };
     assert_eq!(sampled(1), sampled(1));
@@ -466,9 +506,15 @@ fn bad_inputs_are_named() {
     p.train = bad_line;
     let err = Trainer::prepare(&p, &spec(), &Device::Cpu).err().unwrap().to_string();
     assert!(err.contains("line 2"), "{err}");
-    let err = Trainer::prepare(&paths(&s, "bad2"), &TrainSpec { seq_len: 100_000, ..spec() }, &Device::Cpu).err().unwrap().to_string();
+    let err = Trainer::prepare(&paths(&s, "bad2"), &TrainSpec { seq_len: 100_000, ..spec() }, &Device::Cpu)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("context"), "{err}");
-    let err = Trainer::prepare(&paths(&s, "bad3"), &TrainSpec { batch_size: 0, ..spec() }, &Device::Cpu).err().unwrap().to_string();
+    let err = Trainer::prepare(&paths(&s, "bad3"), &TrainSpec { batch_size: 0, ..spec() }, &Device::Cpu)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("batch_size"), "{err}");
     let mut p = paths(&s, "bad4");
     p.model = s.root.join("nowhere");

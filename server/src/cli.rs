@@ -102,7 +102,9 @@ fn collect_text(paths: &[PathBuf], out: &mut Vec<String>) -> anyhow::Result<()> 
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .collect();
             entries.sort();
-            let wanted = |e: &Path| e.is_dir() || e.extension().is_some_and(|x| ["txt", "jsonl", "tsv", "csv"].iter().any(|w| x == *w));
+            let wanted = |e: &Path| {
+                e.is_dir() || e.extension().is_some_and(|x| ["txt", "jsonl", "tsv", "csv"].iter().any(|w| x == *w))
+            };
             let entries: Vec<PathBuf> = entries.into_iter().filter(|e| wanted(e)).collect();
             collect_text(&entries, out)?;
         } else {
@@ -115,7 +117,19 @@ fn collect_text(paths: &[PathBuf], out: &mut Vec<String>) -> anyhow::Result<()> 
 
 pub fn model(command: ModelCommand) -> anyhow::Result<()> {
     match command {
-        ModelCommand::Init { out, text, hidden_size, intermediate_size, layers, heads, kv_heads, vocab_size, context, arch, seed } => {
+        ModelCommand::Init {
+            out,
+            text,
+            hidden_size,
+            intermediate_size,
+            layers,
+            heads,
+            kv_heads,
+            vocab_size,
+            context,
+            arch,
+            seed,
+        } => {
             let mut texts = Vec::new();
             collect_text(&text, &mut texts)?;
             if texts.is_empty() {
@@ -243,7 +257,12 @@ pub fn generate(a: &GenerateArgs) -> anyhow::Result<()> {
     })?;
     println!();
     let secs = started.elapsed().as_secs_f64();
-    eprintln!("{} tokens in {secs:.1} s ({:.1} tokens/s), finished by {}", out.tokens, out.tokens as f64 / secs, out.finish_reason);
+    eprintln!(
+        "{} tokens in {secs:.1} s ({:.1} tokens/s), finished by {}",
+        out.tokens,
+        out.tokens as f64 / secs,
+        out.finish_reason
+    );
     Ok(())
 }
 

@@ -41,7 +41,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => serve(settings).await,
         Command::Worker => worker(settings).await,
-        Command::Model { .. } | Command::Train | Command::Generate(_) | Command::Export(_) => unreachable!("handled above"),
+        Command::Model { .. } | Command::Train | Command::Generate(_) | Command::Export(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 

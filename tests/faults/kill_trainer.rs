@@ -89,7 +89,12 @@ fn killed_training_resumes_to_identical_weights() {
     assert_eq!(straight_losses.len(), 16);
 
     // Kill -9 right after the checkpoint of step 8 is announced (mid-run: steps 9.. are running).
-    let mut child = polytune(dir).args(["train", "--config", "killed.toml"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = polytune(dir)
+        .args(["train", "--config", "killed.toml"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut before = String::new();
     for l in BufReader::new(child.stdout.take().unwrap()).lines() {
         let l = l.unwrap();
@@ -126,7 +131,17 @@ fn killed_training_resumes_to_identical_weights() {
 
     // The finished run answers through `polytune generate` and exports as merged weights.
     let generated = polytune(dir)
-        .args(["generate", "--model", "tiny", "--checkpoint", "killed/checkpoints/step-00000016", "--prompt", "Translate into German: Hello", "--max-new-tokens", "8"])
+        .args([
+            "generate",
+            "--model",
+            "tiny",
+            "--checkpoint",
+            "killed/checkpoints/step-00000016",
+            "--prompt",
+            "Translate into German: Hello",
+            "--max-new-tokens",
+            "8",
+        ])
         .output()
         .unwrap();
     assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));

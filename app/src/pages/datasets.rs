@@ -7,9 +7,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::lang::{LangTag, parse as parse_lang};
 use polytune_api::{
-    CreateDataset, CreateProfile, Dataset, DatasetState, DatasetVersion, Dedup, DeriveSpec, Example,
-    ExampleItem, ExamplePage, FileFormat, Flag, ImportSpec, InspectRequest, Inspection, Job, JobState, Mapping,
-    OnError, Profile, ProfileState, Role, TurnRole, Validate, Workspace,
+    CreateDataset, CreateProfile, Dataset, DatasetState, DatasetVersion, Dedup, DeriveSpec, Example, ExampleItem,
+    ExamplePage, FileFormat, Flag, ImportSpec, InspectRequest, Inspection, Job, JobState, Mapping, OnError, Profile,
+    ProfileState, Role, TurnRole, Validate, Workspace,
 };
 
 use crate::client::{self, ApiFailure};
@@ -281,7 +281,12 @@ impl MappingForm {
                 id: opt(self.id),
                 language: opt(self.language),
             },
-            "turns" => Mapping::Turns { turns: self.a.get(), answers: opt(self.b), id: opt(self.id), language: opt(self.language) },
+            "turns" => Mapping::Turns {
+                turns: self.a.get(),
+                answers: opt(self.b),
+                id: opt(self.id),
+                language: opt(self.language),
+            },
             _ => Mapping::Fields {
                 system: opt(self.d),
                 instruction: self.a.get(),
@@ -317,7 +322,11 @@ fn parse_format(s: &str) -> FileFormat {
 }
 
 #[component]
-fn IncomingCard(item: Incoming, ws_id: String, on_imported: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn IncomingCard(
+    item: Incoming,
+    ws_id: String,
+    on_imported: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let ws_id = StoredValue::new(ws_id);
     let inspection = RwSignal::new(None::<Inspection>);
     let error = RwSignal::new(None::<ApiFailure>);
@@ -334,7 +343,9 @@ fn IncomingCard(item: Incoming, ws_id: String, on_imported: impl Fn(String) + Co
         busy.set(true);
         leptos::task::spawn_local(async move {
             let req = InspectRequest { blob: b, spec };
-            let res = client::post::<_, Inspection>(&format!("/workspaces/{}/datasets/inspect", ws_id.get_value()), &req).await;
+            let res =
+                client::post::<_, Inspection>(&format!("/workspaces/{}/datasets/inspect", ws_id.get_value()), &req)
+                    .await;
             busy.set(false);
             match res {
                 Ok(i) => {
@@ -372,7 +383,13 @@ fn IncomingCard(item: Incoming, ws_id: String, on_imported: impl Fn(String) + Co
     let import = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(b) = blob.get_untracked() else { return };
-        let req = CreateDataset { name: name.get(), description: String::new(), blob: b, spec: spec(), on_error: OnError::Ask };
+        let req = CreateDataset {
+            name: name.get(),
+            description: String::new(),
+            blob: b,
+            spec: spec(),
+            on_error: OnError::Ask,
+        };
         let errors = req.validate();
         if !errors.is_empty() {
             error.set(Some(client::invalid(errors)));
@@ -604,7 +621,10 @@ fn operation_text(v: &DatasetVersion, all: &[DatasetVersion]) -> String {
             parts.push(format!("≤ {m} chars"));
         }
         if !spec.exclude_flags.is_empty() {
-            parts.push(format!("without {}", spec.exclude_flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")));
+            parts.push(format!(
+                "without {}",
+                spec.exclude_flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")
+            ));
         }
         match spec.dedup {
             Dedup::KeepFirst => parts.push("duplicates: keep first".into()),
@@ -703,13 +723,21 @@ fn ProfileProgress(ws: String, job_id: String, on_finish: impl Fn() + Copy + Sen
 }
 
 #[component]
-fn ProfileView(ws: String, version: DatasetVersion, can_edit: bool, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ProfileView(
+    ws: String,
+    version: DatasetVersion,
+    can_edit: bool,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let ws = StoredValue::new(ws);
     let vid = StoredValue::new(version.id.clone());
     let tick = RwSignal::new(0u32);
     let profile = LocalResource::new(move || {
         tick.track();
-        async move { client::get::<Profile>(&format!("/workspaces/{}/versions/{}/profile", ws.get_value(), vid.get_value())).await }
+        async move {
+            client::get::<Profile>(&format!("/workspaces/{}/versions/{}/profile", ws.get_value(), vid.get_value()))
+                .await
+        }
     });
     let running = version.profile.as_ref().filter(|p| p.state == ProfileState::Running).map(|p| p.job_id.clone());
     let finished = move || {
@@ -856,7 +884,8 @@ fn LengthHistogram(bins: Vec<u64>, stats: polytune_api::LanguageStats) -> impl I
         .min(n);
     let max = stats.instruction_lengths.iter().chain(&stats.response_lengths).copied().max().unwrap_or(1).max(1) as f64;
     let bw = 600.0 / last as f64;
-    let label = |i: usize| if i == 0 { "0".to_string() } else { bins.get(i).map(|b| b.to_string()).unwrap_or_default() };
+    let label =
+        |i: usize| if i == 0 { "0".to_string() } else { bins.get(i).map(|b| b.to_string()).unwrap_or_default() };
     view! {
         <h2>{format!("Lengths in {} (characters)", lang_name(&stats.language))}</h2>
         <p class="legend"><span class="swatch instr"></span>" instruction "<span class="swatch resp"></span>" response"</p>
@@ -926,7 +955,11 @@ fn Duplicates(ws: String, version: String, p: Profile) -> impl IntoView {
 
 /// Profile again with a tokenizer.json (uploaded here) for token counts and fertility.
 #[component]
-fn TokenizerProfile(ws: String, version: String, on_started: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn TokenizerProfile(
+    ws: String,
+    version: String,
+    on_started: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let error = RwSignal::new(None);
     let busy = RwSignal::new(false);
@@ -940,7 +973,11 @@ fn TokenizerProfile(ws: String, version: String, on_started: impl Fn() + Copy + 
             let res = match client::upload_resumable(&ws.get_value(), &file, |_, _| {}).await {
                 Ok(up) => {
                     let req = CreateProfile { tokenizer: up.blob };
-                    client::post::<_, serde_json::Value>(&format!("/workspaces/{}/versions/{}/profiles", ws.get_value(), version.get_value()), &req).await
+                    client::post::<_, serde_json::Value>(
+                        &format!("/workspaces/{}/versions/{}/profiles", ws.get_value(), version.get_value()),
+                        &req,
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
             };
@@ -980,15 +1017,26 @@ fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
         let query = applied.get();
         let off = offset.get();
         async move {
-            client::get::<ExamplePage>(&format!("/workspaces/{}/versions/{}/examples?offset={off}&limit=20{query}", ws.get_value(), vid.get_value())).await
+            client::get::<ExamplePage>(&format!(
+                "/workspaces/{}/versions/{}/examples?offset={off}&limit=20{query}",
+                ws.get_value(),
+                vid.get_value()
+            ))
+            .await
         }
     });
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let enc = |s: String| js_sys::encode_uri_component(s.trim()).as_string().unwrap_or_default();
         let mut query = String::new();
-        for (k, v) in [("q", q.get()), ("language", language.get()), ("flag", flag.get()), ("duplicates", dups.get()),
-            ("min_chars", min_chars.get()), ("max_chars", max_chars.get())] {
+        for (k, v) in [
+            ("q", q.get()),
+            ("language", language.get()),
+            ("flag", flag.get()),
+            ("duplicates", dups.get()),
+            ("min_chars", min_chars.get()),
+            ("max_chars", max_chars.get()),
+        ] {
             if !v.trim().is_empty() {
                 query.push_str(&format!("&{k}={}", enc(v)));
             }
@@ -1062,7 +1110,12 @@ fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
 }
 
 #[component]
-fn Derive(ws: String, version: DatasetVersion, can_edit: bool, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Derive(
+    ws: String,
+    version: DatasetVersion,
+    can_edit: bool,
+    on_done: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let languages = RwSignal::new(String::new());
     let min_chars = RwSignal::new(String::new());
     let max_chars = RwSignal::new(String::new());
@@ -1077,7 +1130,13 @@ fn Derive(ws: String, version: DatasetVersion, can_edit: bool, on_done: impl Fn(
         ev.prevent_default();
         let num = |s: String| s.trim().parse::<u32>().ok();
         let spec = DeriveSpec {
-            languages: languages.get().split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            languages: languages
+                .get()
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             min_chars: num(min_chars.get()),
             max_chars: num(max_chars.get()),
             exclude_flags: flags.get(),
@@ -1094,7 +1153,8 @@ fn Derive(ws: String, version: DatasetVersion, can_edit: bool, on_done: impl Fn(
         }
         let vid = vid.clone();
         leptos::task::spawn_local(async move {
-            match client::post::<_, Job>(&format!("/workspaces/{}/versions/{vid}/derive", ws.get_value()), &spec).await {
+            match client::post::<_, Job>(&format!("/workspaces/{}/versions/{vid}/derive", ws.get_value()), &spec).await
+            {
                 Ok(j) => {
                     error.set(None);
                     job.set(Some(j));

@@ -13,9 +13,10 @@ use crate::client::{self, invalid};
 use crate::components::{ErrorBox, Loading, RequireSignIn, RoleSelect, role_label};
 use crate::i18n::{Msg, t};
 
-const SECTIONS: [(&str, Msg); 10] = [
+const SECTIONS: [(&str, Msg); 11] = [
     ("overview", Msg::SectionOverview),
     ("datasets", Msg::SectionDatasets),
+    ("models", Msg::SectionModels),
     ("mixtures", Msg::SectionMixtures),
     ("runs", Msg::SectionRuns),
     ("evaluations", Msg::SectionEvaluations),
@@ -77,6 +78,7 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
             {(ws.role >= Role::Editor && !ws.archived).then(|| view! { <details class="check-file-box"><summary>"Check a raw file (size, lines, checksum)"</summary><CheckFile ws=ws.clone()/></details> })}
         }
         .into_any(),
+        "models" => view! { <super::models::ModelsSection ws=ws/> }.into_any(),
         "jobs" => view! { <JobsSection ws=ws/> }.into_any(),
         "mixtures" => empty(Msg::EmptyMixtures, Msg::EmptyMixturesAction, Some(link("datasets"))),
         "runs" => empty(Msg::EmptyRuns, Msg::EmptyRunsAction, Some(link("mixtures"))),

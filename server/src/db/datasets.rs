@@ -114,13 +114,19 @@ impl Database {
     }
 
     /// The source file, its name and the spec of a dataset (what an import job reads).
-    pub async fn dataset_source(&self, workspace_id: &str, id: &str) -> DbResult<Option<(String, String, String, String)>> {
-        sqlx::query_as("SELECT source_blob, file_name, spec, created_by FROM datasets WHERE workspace_id = $1 AND id = $2")
-            .bind(workspace_id)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(q("dataset source"))
+    pub async fn dataset_source(
+        &self,
+        workspace_id: &str,
+        id: &str,
+    ) -> DbResult<Option<(String, String, String, String)>> {
+        sqlx::query_as(
+            "SELECT source_blob, file_name, spec, created_by FROM datasets WHERE workspace_id = $1 AND id = $2",
+        )
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("dataset source"))
     }
 
     pub async fn delete_dataset(&self, workspace_id: &str, id: &str) -> DbResult<bool> {
@@ -367,11 +373,8 @@ impl Database {
              WHERE version_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1"
         };
         type Row = (String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>);
-        let row: Option<Row> = sqlx::query_as(sql)
-            .bind(version_id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(q("get profile"))?;
+        let row: Option<Row> =
+            sqlx::query_as(sql).bind(version_id).fetch_optional(self.pool()).await.map_err(q("get profile"))?;
         Ok(row.map(|(id, v, job, state, tok, summary, annotations, groups)| StoredProfile {
             info: profile_info((id, v, job, state, tok)),
             summary,

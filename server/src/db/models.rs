@@ -92,15 +92,14 @@ impl Database {
 
     /// The model and the folder its files are in.
     pub async fn model(&self, workspace_id: &str, id: &str) -> DbResult<Option<(Model, String)>> {
-        let row: Option<(String, String, String, String, String, String, i64, String)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {MODEL_COLS}, path FROM models WHERE workspace_id = $1 AND id = $2"
-            )))
-            .bind(workspace_id)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(q("get model"))?;
+        let row: Option<(String, String, String, String, String, String, i64, String)> = sqlx::query_as(
+            sqlx::AssertSqlSafe(format!("SELECT {MODEL_COLS}, path FROM models WHERE workspace_id = $1 AND id = $2")),
+        )
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("get model"))?;
         Ok(row.map(|(a, b, c, d, e, f, g, path)| (model_from((a, b, c, d, e, f, g)), path)))
     }
 
@@ -147,13 +146,14 @@ impl Database {
     }
 
     pub async fn run(&self, workspace_id: &str, id: &str) -> DbResult<Option<Run>> {
-        let row: Option<RunRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {RUN_COLS} FROM runs WHERE workspace_id = $1 AND id = $2")))
-                .bind(workspace_id)
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(q("get run"))?;
+        let row: Option<RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {RUN_COLS} FROM runs WHERE workspace_id = $1 AND id = $2"
+        )))
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("get run"))?;
         Ok(row.map(run_from))
     }
 
@@ -187,7 +187,14 @@ impl Database {
     }
 
     /// Records a checkpoint written to disk, and forgets those the keep policy removed.
-    pub async fn put_checkpoint(&self, run_id: &str, step: i64, path: &str, validation_loss: Option<f64>, removed: &[i64]) -> DbResult<()> {
+    pub async fn put_checkpoint(
+        &self,
+        run_id: &str,
+        step: i64,
+        path: &str,
+        validation_loss: Option<f64>,
+        removed: &[i64],
+    ) -> DbResult<()> {
         let mut tx = self.pool().begin().await.map_err(q("begin"))?;
         sqlx::query(
             "INSERT INTO run_checkpoints (run_id, step, path, validation_loss, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -222,7 +229,10 @@ impl Database {
         .fetch_all(self.pool())
         .await
         .map_err(q("list checkpoints"))?;
-        Ok(rows.into_iter().map(|(step, validation_loss, created_at, path)| (Checkpoint { step, validation_loss, created_at }, path)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(step, validation_loss, created_at, path)| (Checkpoint { step, validation_loss, created_at }, path))
+            .collect())
     }
 }
 

@@ -69,7 +69,13 @@ fn blocking<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 }
 
 /// Queues one of the dataset job kinds (payloads built by the studio from checked ids).
-pub async fn enqueue(db: &Database, workspace_id: &str, kind: &str, payload: &serde_json::Value, user_id: &str) -> Result<String, DbError> {
+pub async fn enqueue(
+    db: &Database,
+    workspace_id: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+    user_id: &str,
+) -> Result<String, DbError> {
     db.enqueue_job(NewJob {
         workspace_id,
         kind,
@@ -104,7 +110,11 @@ pub async fn enqueue_profile(
 async fn ensure_profiled(ctx: &JobContext, version_id: &str) -> Result<(), JobError> {
     let db = &ctx.env().db;
     if db.latest_profile(version_id).await.map_err(db_failed)?.is_none() {
-        let user = db.dataset_version_creator(version_id).await.map_err(db_failed)?.ok_or_else(|| failed("the version is gone"))?;
+        let user = db
+            .dataset_version_creator(version_id)
+            .await
+            .map_err(db_failed)?
+            .ok_or_else(|| failed("the version is gone"))?;
         enqueue_profile(db, &ctx.workspace_id, version_id, None, &user).await.map_err(db_failed)?;
     }
     Ok(())
@@ -132,7 +142,12 @@ impl JobKind for ImportDataset {
         false
     }
 
-    async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
+    async fn validate(
+        &self,
+        db: &Database,
+        ws: &str,
+        payload: &serde_json::Value,
+    ) -> Result<Resources, Vec<FieldError>> {
         let p: ImportPayload = super::parse_payload(payload)?;
         match db.dataset_source(ws, &p.dataset_id).await {
             Ok(Some(_)) => Ok(Resources::default()),
@@ -145,7 +160,8 @@ impl JobKind for ImportDataset {
         let result = self.import(ctx, &p).await;
         // A cancelled or failed import must not stay "importing" (a released one is retried).
         let last_attempt = ctx.attempt >= MAX_ATTEMPTS;
-        if matches!(&result, Err(JobError::Cancelled)) || (matches!(&result, Err(JobError::Failed(_))) && last_attempt) {
+        if matches!(&result, Err(JobError::Cancelled)) || (matches!(&result, Err(JobError::Failed(_))) && last_attempt)
+        {
             let _ = ctx.env().db.set_dataset_import(&p.dataset_id, DatasetState::Failed, None, None).await;
         }
         result
@@ -172,10 +188,23 @@ impl ImportDataset {
         let counter = Arc::new(AtomicU64::new(0));
         let mut reporter = Reporter::new(ctx);
         let report = blocking(|| {
-            import::import_counted(&path, &file_name, &spec, p.on_error, read::Limits::default(), Some(counter.clone()), &mut out, &mut |records| {
-                let bytes = counter.load(Ordering::Relaxed);
-                reporter.report(bytes as f64 / total as f64, "reading", serde_json::json!({"records": records, "bytes": bytes, "total_bytes": total}))
-            })
+            import::import_counted(
+                &path,
+                &file_name,
+                &spec,
+                p.on_error,
+                read::Limits::default(),
+                Some(counter.clone()),
+                &mut out,
+                &mut |records| {
+                    let bytes = counter.load(Ordering::Relaxed);
+                    reporter.report(
+                        bytes as f64 / total as f64,
+                        "reading",
+                        serde_json::json!({"records": records, "bytes": bytes, "total_bytes": total}),
+                    )
+                },
+            )
         });
         if let Some(stop) = reporter.stop.take() {
             return Err(stop);
@@ -183,14 +212,27 @@ impl ImportDataset {
         let report = report.map_err(failed)?;
         let problems = report.bad > 0 || report.fatal.is_some();
         if report.imported == 0 {
-            env.db.set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None).await.map_err(db_failed)?;
-            let why = report.fatal.clone().or_else(|| report.issues.first().map(|i| format!("{}: {}", i.location, i.message)));
-            return Err(failed(format!("nothing could be imported: {}", why.unwrap_or_else(|| "the file has no records".into()))));
+            env.db
+                .set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None)
+                .await
+                .map_err(db_failed)?;
+            let why = report
+                .fatal
+                .clone()
+                .or_else(|| report.issues.first().map(|i| format!("{}: {}", i.location, i.message)));
+            return Err(failed(format!(
+                "nothing could be imported: {}",
+                why.unwrap_or_else(|| "the file has no records".into())
+            )));
         }
         if problems && p.on_error == OnError::Ask {
             drop(out);
-            env.db.set_dataset_import(&p.dataset_id, DatasetState::NeedsDecision, Some(&report), None).await.map_err(db_failed)?;
-            ctx.log(&format!("{} of {} records cannot be read; waiting for a decision", report.bad, report.records)).await;
+            env.db
+                .set_dataset_import(&p.dataset_id, DatasetState::NeedsDecision, Some(&report), None)
+                .await
+                .map_err(db_failed)?;
+            ctx.log(&format!("{} of {} records cannot be read; waiting for a decision", report.bad, report.records))
+                .await;
             return Ok(serde_json::json!({"needs_decision": true, "report": report}));
         }
         let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
@@ -242,7 +284,12 @@ impl JobKind for ProfileDataset {
         false
     }
 
-    async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
+    async fn validate(
+        &self,
+        db: &Database,
+        ws: &str,
+        payload: &serde_json::Value,
+    ) -> Result<Resources, Vec<FieldError>> {
         let p: ProfilePayload = super::parse_payload(payload)?;
         if !matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) {
             return Err(vec![FieldError::new("payload.version_id", "no such dataset version in this workspace")]);
@@ -291,15 +338,21 @@ impl ProfileDataset {
         let mut reporter = Reporter::new(ctx);
         let started = Instant::now();
         let result = blocking(|| {
-            profile::profile(BufReader::with_capacity(1 << 20, file), counter.as_ref(), tokenizer_name, &mut annotations, &mut |examples, bytes| {
-                let secs = started.elapsed().as_secs_f64().max(1e-3);
-                reporter.report(
-                    bytes as f64 / total,
-                    "profiling",
-                    serde_json::json!({"examples": examples, "total_examples": version.examples, "bytes": bytes,
+            profile::profile(
+                BufReader::with_capacity(1 << 20, file),
+                counter.as_ref(),
+                tokenizer_name,
+                &mut annotations,
+                &mut |examples, bytes| {
+                    let secs = started.elapsed().as_secs_f64().max(1e-3);
+                    reporter.report(
+                        bytes as f64 / total,
+                        "profiling",
+                        serde_json::json!({"examples": examples, "total_examples": version.examples, "bytes": bytes,
                         "examples_per_sec": (examples as f64 / secs).round()}),
-                )
-            })
+                    )
+                },
+            )
         });
         if let Some(stop) = reporter.stop.take() {
             return Err(stop);
@@ -342,10 +395,19 @@ impl JobKind for DeriveDataset {
         false
     }
 
-    async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
+    async fn validate(
+        &self,
+        db: &Database,
+        ws: &str,
+        payload: &serde_json::Value,
+    ) -> Result<Resources, Vec<FieldError>> {
         let p: DerivePayload = super::parse_payload(payload)?;
-        let mut errors: Vec<FieldError> =
-            p.spec.validate().into_iter().map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message)).collect();
+        let mut errors: Vec<FieldError> = p
+            .spec
+            .validate()
+            .into_iter()
+            .map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message))
+            .collect();
         match db.ready_profile(&p.version_id).await {
             Ok(Some(_)) if matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) => {}
             _ => errors.push(FieldError::new(
@@ -369,7 +431,12 @@ impl JobKind for DeriveDataset {
             .await
             .map_err(db_failed)?
             .ok_or_else(|| failed("the dataset version was deleted"))?;
-        let stored = env.db.ready_profile(&p.version_id).await.map_err(db_failed)?.ok_or_else(|| failed("the version has no finished profile"))?;
+        let stored = env
+            .db
+            .ready_profile(&p.version_id)
+            .await
+            .map_err(db_failed)?
+            .ok_or_else(|| failed("the version has no finished profile"))?;
         let (Some(ann), Some(groups)) = (stored.annotations, stored.groups) else {
             return Err(failed("the profile is incomplete"));
         };
@@ -415,6 +482,8 @@ impl JobKind for DeriveDataset {
             enqueue_profile(&env.db, &ctx.workspace_id, &version_id, stored.info.tokenizer.as_deref(), &p.user_id)
                 .await
                 .map_err(db_failed)?;
-        Ok(serde_json::json!({"version_id": version_id, "kept": report.kept, "dropped": report.dropped, "profile_id": profile_id}))
+        Ok(
+            serde_json::json!({"version_id": version_id, "kept": report.kept, "dropped": report.dropped, "profile_id": profile_id}),
+        )
     }
 }

@@ -54,7 +54,11 @@ impl Observer for Recorder<'_> {
         if self.last_progress.elapsed() >= Duration::from_millis(500) || m.step == m.total_steps {
             self.last_progress = Instant::now();
             let counters = json!({"step": m.step, "total_steps": m.total_steps, "loss": m.loss, "tokens_per_second": m.tokens_per_second, "eta_seconds": m.eta_seconds});
-            if let Err(e) = self.handle.block_on(self.ctx.progress(m.step as f64 / m.total_steps.max(1) as f64, "training", counters)) {
+            if let Err(e) = self.handle.block_on(self.ctx.progress(
+                m.step as f64 / m.total_steps.max(1) as f64,
+                "training",
+                counters,
+            )) {
                 self.stop.get_or_insert(e);
             }
         }
@@ -67,13 +71,16 @@ impl Observer for Recorder<'_> {
     }
 
     fn checkpoint(&mut self, c: &CheckpointInfo) {
-        let removed: Vec<i64> = c
-            .removed
-            .iter()
-            .filter_map(|p| p.file_name()?.to_str()?.strip_prefix("step-")?.parse().ok())
-            .collect();
+        let removed: Vec<i64> =
+            c.removed.iter().filter_map(|p| p.file_name()?.to_str()?.strip_prefix("step-")?.parse().ok()).collect();
         let path = c.path.to_string_lossy().to_string();
-        let r = self.handle.block_on(self.ctx.env().db.put_checkpoint(&self.run_id, c.step as i64, &path, c.validation_loss, &removed));
+        let r = self.handle.block_on(self.ctx.env().db.put_checkpoint(
+            &self.run_id,
+            c.step as i64,
+            &path,
+            c.validation_loss,
+            &removed,
+        ));
         self.db("a checkpoint", r);
     }
 
@@ -88,7 +95,12 @@ impl Observer for Recorder<'_> {
 }
 
 /// Queues the training job of a run (the route has checked model, dataset version and settings).
-pub async fn enqueue(db: &Database, workspace_id: &str, run_id: &str, user_id: &str) -> Result<String, crate::db::DbError> {
+pub async fn enqueue(
+    db: &Database,
+    workspace_id: &str,
+    run_id: &str,
+    user_id: &str,
+) -> Result<String, crate::db::DbError> {
     db.enqueue_job(crate::db::jobs::NewJob {
         workspace_id,
         kind: "train",
@@ -112,7 +124,12 @@ impl JobKind for Train {
         false
     }
 
-    async fn validate(&self, db: &Database, ws: &str, payload: &serde_json::Value) -> Result<Resources, Vec<FieldError>> {
+    async fn validate(
+        &self,
+        db: &Database,
+        ws: &str,
+        payload: &serde_json::Value,
+    ) -> Result<Resources, Vec<FieldError>> {
         let p: TrainPayload = super::parse_payload(payload)?;
         if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
             return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
@@ -124,7 +141,12 @@ impl JobKind for Train {
         let p: TrainPayload = ctx.payload()?;
         let env = ctx.env();
         let failed = |e: String| JobError::Failed(e);
-        let run = env.db.run(&ctx.workspace_id, &p.run_id).await.map_err(|e| failed(e.to_string()))?.ok_or_else(|| failed("the run was deleted".into()))?;
+        let run = env
+            .db
+            .run(&ctx.workspace_id, &p.run_id)
+            .await
+            .map_err(|e| failed(e.to_string()))?
+            .ok_or_else(|| failed("the run was deleted".into()))?;
         let (_, model_path) = env
             .db
             .model(&ctx.workspace_id, &run.model_id)

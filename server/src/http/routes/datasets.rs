@@ -13,9 +13,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use polytune_api::{
-    Annotation, CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter,
-    ExampleItem, ExamplePage, FieldError, Flag, InspectRequest, Inspection, Job, OnError, Problem, Profile,
-    ProfileInfo, RecordIssue, ServerImport, ServerImportResult, Upload, lang,
+    Annotation, CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter, ExampleItem,
+    ExamplePage, FieldError, Flag, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo,
+    RecordIssue, ServerImport, ServerImportResult, Upload, lang,
 };
 use polytune_data::profile::DuplicateGroups;
 use polytune_data::{import, read};
@@ -99,17 +99,18 @@ pub async fn upload_chunk(
     let id = ids.1;
     // One writer per upload at a time (two tabs resuming the same file must not interleave).
     let Some(_writing) = UploadLock::take(&id) else {
-        return Err(ApiError::Conflict("another request is sending bytes of this upload; ask where it stands and go on".into()));
+        return Err(ApiError::Conflict(
+            "another request is sending bytes of this upload; ask where it stands and go on".into(),
+        ));
     };
     let current = upload_state(&state, &cap.workspace.id, &id).await?;
     if current.blob.is_some() {
         return Ok(Json(current));
     }
-    let offset: u64 = headers
-        .get("upload-offset")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| invalid("Upload-Offset", "send the header Upload-Offset with the byte position of this chunk"))?;
+    let offset: u64 =
+        headers.get("upload-offset").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).ok_or_else(|| {
+            invalid("Upload-Offset", "send the header Upload-Offset with the byte position of this chunk")
+        })?;
     if offset != current.offset {
         return Err(ApiError::Conflict(format!(
             "the server has {} bytes of this upload; send from there (you sent from {offset})",
@@ -117,7 +118,8 @@ pub async fn upload_chunk(
         )));
     }
     let path = state.jobs.store.upload_path(&id);
-    let mut file = tokio::fs::OpenOptions::new().append(true).open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let mut file =
+        tokio::fs::OpenOptions::new().append(true).open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
     let mut written = offset;
     let mut stream = body.into_data_stream();
     let mut broken = None;
@@ -194,7 +196,8 @@ pub async fn server_import(
             "server imports are off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
         ));
     }
-    let wanted = std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open this folder: {e}")))?;
+    let wanted =
+        std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open this folder: {e}")))?;
     let allowed = state
         .settings
         .import_dirs
@@ -213,14 +216,22 @@ pub async fn server_import(
             continue;
         }
         if size > state.settings.max_upload_bytes {
-            result.skipped.push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
+            result
+                .skipped
+                .push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
             continue;
         }
         let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
-        let (sha, bytes) =
-            state.jobs.store.put(stream, state.settings.max_upload_bytes).await.map_err(|e| ApiError::Internal(e.into()))?;
-        result.files.push(state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &name, &cap.actor.user.id).await?);
+        let (sha, bytes) = state
+            .jobs
+            .store
+            .put(stream, state.settings.max_upload_bytes)
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        result
+            .files
+            .push(state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &name, &cap.actor.user.id).await?);
     }
     Ok((StatusCode::CREATED, Json(result)))
 }
@@ -286,7 +297,13 @@ pub async fn inspect(
     Ok(Json(inspection))
 }
 
-async fn queue_import(state: &AppState, workspace_id: &str, dataset_id: &str, on_error: OnError, user: &str) -> ApiResult<()> {
+async fn queue_import(
+    state: &AppState,
+    workspace_id: &str,
+    dataset_id: &str,
+    on_error: OnError,
+    user: &str,
+) -> ApiResult<()> {
     let payload = serde_json::json!({"dataset_id": dataset_id, "on_error": on_error});
     let job_id = crate::jobs::datasets::enqueue(&state.db, workspace_id, "import_dataset", &payload, user).await?;
     state.db.set_dataset_import(dataset_id, DatasetState::Importing, None, Some(&job_id)).await?;
@@ -306,7 +323,15 @@ pub async fn create(
     let (_, file_name) = stored_blob(&state, &cap.workspace.id, &req.blob).await?;
     let id = state
         .db
-        .insert_dataset(&cap.workspace.id, req.name.trim(), req.description.trim(), &file_name, &req.blob, &req.spec, &cap.actor.user.id)
+        .insert_dataset(
+            &cap.workspace.id,
+            req.name.trim(),
+            req.description.trim(),
+            &file_name,
+            &req.blob,
+            &req.spec,
+            &cap.actor.user.id,
+        )
         .await?;
     queue_import(&state, &cap.workspace.id, &id, req.on_error, &cap.actor.user.id).await?;
     let dataset = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
@@ -382,18 +407,24 @@ pub async fn create_profile(
     let version_id = ids.1;
     state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
     if let Some(t) = &req.tokenizer {
-        let (path, _) = stored_blob(&state, &cap.workspace.id, t).await.map_err(|_| {
-            invalid("tokenizer", "must be the SHA-256 of a tokenizer.json uploaded to this workspace")
-        })?;
+        let (path, _) = stored_blob(&state, &cap.workspace.id, t)
+            .await
+            .map_err(|_| invalid("tokenizer", "must be the SHA-256 of a tokenizer.json uploaded to this workspace"))?;
         blocking(move || polytune_data::profile::TokenCounter::from_file(&path).map(|_| ()))
             .await?
             .map_err(|e| invalid("tokenizer", e))?;
     }
     let (profile_id, job_id) =
-        enqueue_profile(&state.db, &cap.workspace.id, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id).await?;
+        enqueue_profile(&state.db, &cap.workspace.id, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id)
+            .await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(ProfileInfo { id: profile_id, state: polytune_api::ProfileState::Running, job_id, tokenizer: req.tokenizer }),
+        Json(ProfileInfo {
+            id: profile_id,
+            state: polytune_api::ProfileState::Running,
+            job_id,
+            tokenizer: req.tokenizer,
+        }),
     ))
 }
 
@@ -497,9 +528,15 @@ pub async fn examples(
     let offset = query.offset.unwrap_or(0);
     let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
     let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
-    let needs_profile = language.is_some() || flag.is_some() || query.duplicates.is_some() || query.min_chars.is_some() || query.max_chars.is_some();
+    let needs_profile = language.is_some()
+        || flag.is_some()
+        || query.duplicates.is_some()
+        || query.min_chars.is_some()
+        || query.max_chars.is_some();
     if needs_profile && src.annotations.is_none() {
-        return Err(ApiError::Conflict("filters by language, length, flag or duplicates need a finished profile".into()));
+        return Err(ApiError::Conflict(
+            "filters by language, length, flag or duplicates need a finished profile".into(),
+        ));
     }
     let page = blocking(move || -> Result<ExamplePage, String> {
         let dup_index = src.groups.index();
@@ -537,12 +574,19 @@ pub async fn examples(
                 return ControlFlow::Continue(());
             }
             if let Some(n) = &needle {
-                if !e.turns.iter().any(|t| t.text.to_lowercase().contains(n.as_str())) && !e.id.to_lowercase().contains(n.as_str()) {
+                if !e.turns.iter().any(|t| t.text.to_lowercase().contains(n.as_str()))
+                    && !e.id.to_lowercase().contains(n.as_str())
+                {
                     return ControlFlow::Continue(());
                 }
             }
             if page.matched >= offset && (page.items.len() as u64) < limit {
-                page.items.push(ExampleItem { index: i, example: e, annotation: ann, duplicates: members(&src.groups, groups, i) });
+                page.items.push(ExampleItem {
+                    index: i,
+                    example: e,
+                    annotation: ann,
+                    duplicates: members(&src.groups, groups, i),
+                });
             }
             page.matched += 1;
             ControlFlow::Continue(())
@@ -555,14 +599,13 @@ pub async fn examples(
 }
 
 fn members(groups: &DuplicateGroups, at: (Option<usize>, Option<usize>), me: u64) -> Vec<u64> {
-    let mut out: Vec<u64> = at
-        .0
-        .map(|g| groups.exact[g].clone())
-        .into_iter()
-        .chain(at.1.map(|g| groups.near[g].clone()))
-        .flatten()
-        .filter(|i| *i != me)
-        .collect();
+    let mut out: Vec<u64> =
+        at.0.map(|g| groups.exact[g].clone())
+            .into_iter()
+            .chain(at.1.map(|g| groups.near[g].clone()))
+            .flatten()
+            .filter(|i| *i != me)
+            .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -598,7 +641,12 @@ pub async fn example(
             ControlFlow::Continue(())
         })?;
         let at = src.groups.index().get(&index).copied().unwrap_or((None, None));
-        Ok(found.map(|example| ExampleItem { index, example, annotation: ann, duplicates: members(&src.groups, at, index) }))
+        Ok(found.map(|example| ExampleItem {
+            index,
+            example,
+            annotation: ann,
+            duplicates: members(&src.groups, at, index),
+        }))
     })
     .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
@@ -619,7 +667,9 @@ pub async fn derive(
     let payload = serde_json::json!({"version_id": version_id, "spec": spec, "user_id": cap.actor.user.id});
     let kind = state.jobs.registry.get("derive_dataset").ok_or(ApiError::NotFound)?;
     kind.validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
-    let id = crate::jobs::datasets::enqueue(&state.db, &cap.workspace.id, "derive_dataset", &payload, &cap.actor.user.id).await?;
+    let id =
+        crate::jobs::datasets::enqueue(&state.db, &cap.workspace.id, "derive_dataset", &payload, &cap.actor.user.id)
+            .await?;
     Ok((StatusCode::ACCEPTED, Json(state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
 }
 

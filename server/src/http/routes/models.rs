@@ -76,7 +76,12 @@ pub async fn register(
         ));
     }
     let wanted = std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open it: {e}")))?;
-    let allowed = state.settings.import_dirs.iter().filter_map(|d| std::fs::canonicalize(d).ok()).any(|root| wanted.starts_with(&root));
+    let allowed = state
+        .settings
+        .import_dirs
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .any(|root| wanted.starts_with(&root));
     if !allowed {
         return Err(invalid("path", "this is not inside a folder the server allows imports from"));
     }
@@ -198,7 +203,11 @@ pub async fn create_tiny(
 /// One model.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/models/{model_id}", tag = "models",
     params(("workspace_id" = String, Path), ("model_id" = String, Path)), responses((status = 200, body = Model)))]
-pub async fn show(State(state): State<AppState>, cap: WorkspaceViewer, Path(ids): Path<(String, String)>) -> ApiResult<Json<Model>> {
+pub async fn show(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Model>> {
     Ok(Json(state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?.0))
 }
 
@@ -225,7 +234,9 @@ pub async fn generate(
                 Some(s) => all.into_iter().find(|(c, _)| c.step == s),
                 None => all.into_iter().last(),
             };
-            Some(PathBuf::from(chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1))
+            Some(PathBuf::from(
+                chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1,
+            ))
         }
     };
     let params = polytune_gpu::sampler::SamplingParams {
@@ -241,9 +252,16 @@ pub async fn generate(
     let result = blocking(move || -> Result<GenerateResponse, String> {
         let started = std::time::Instant::now();
         let (dir, model) =
-            polytune_gpu::export::open_for_generation(std::path::Path::new(&path), checkpoint.as_deref()).map_err(|e| e.to_string())?;
-        let out = polytune_gpu::export::chat(&model, &dir.tokenizer, &messages, &params, &mut |_| {}).map_err(|e| e.to_string())?;
-        Ok(GenerateResponse { text: out.text, tokens: out.tokens, finish_reason: out.finish_reason, seconds: started.elapsed().as_secs_f64() })
+            polytune_gpu::export::open_for_generation(std::path::Path::new(&path), checkpoint.as_deref())
+                .map_err(|e| e.to_string())?;
+        let out = polytune_gpu::export::chat(&model, &dir.tokenizer, &messages, &params, &mut |_| {})
+            .map_err(|e| e.to_string())?;
+        Ok(GenerateResponse {
+            text: out.text,
+            tokens: out.tokens,
+            finish_reason: out.finish_reason,
+            seconds: started.elapsed().as_secs_f64(),
+        })
     })
     .await?;
     Ok(Json(result.map_err(|e| invalid("messages", e))?))
@@ -265,8 +283,11 @@ pub async fn create_run(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<CreateRun>,
 ) -> ApiResult<(StatusCode, Json<Run>)> {
-    let (model, _) =
-        state.db.model(&cap.workspace.id, &req.model_id).await?.ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
+    let (model, _) = state
+        .db
+        .model(&cap.workspace.id, &req.model_id)
+        .await?
+        .ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
     state
         .db
         .version(&cap.workspace.id, &req.dataset_version_id)
@@ -280,7 +301,16 @@ pub async fn create_run(
     let job_id = crate::db::new_id();
     state
         .db
-        .insert_run(&id, &cap.workspace.id, req.name.trim(), &req.model_id, &req.dataset_version_id, &req.spec, &job_id, &cap.actor.user.id)
+        .insert_run(
+            &id,
+            &cap.workspace.id,
+            req.name.trim(),
+            &req.model_id,
+            &req.dataset_version_id,
+            &req.spec,
+            &job_id,
+            &cap.actor.user.id,
+        )
         .await?;
     let queued = crate::jobs::train::enqueue(&state.db, &cap.workspace.id, &id, &cap.actor.user.id).await?;
     state.db.set_run_job(&id, &queued).await?;
@@ -291,7 +321,11 @@ pub async fn create_run(
 /// A run with every reported step and validation, and its checkpoints.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/runs/{run_id}", tag = "models",
     params(("workspace_id" = String, Path), ("run_id" = String, Path)), responses((status = 200, body = RunDetail)))]
-pub async fn run(State(state): State<AppState>, cap: WorkspaceViewer, Path(ids): Path<(String, String)>) -> ApiResult<Json<RunDetail>> {
+pub async fn run(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<RunDetail>> {
     let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
     let points = state.db.run_points(&run.id).await?;
     let checkpoints = state.db.checkpoints(&run.id).await?.into_iter().map(|(c, _)| c).collect();

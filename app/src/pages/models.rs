@@ -1,0 +1,461 @@
+//! Models: the base models of a workspace (registered from the server, or tiny ones made here),
+//! and a page per model with its facts, memory needs, chat template, a place to try it, and the
+//! training runs that tuned it.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use polytune_api::{
+    ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, LORA_TARGETS, Model, ModelInfo,
+    RegisterModel, Role, Run, RunDetail, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
+};
+
+use crate::client::{self, ApiFailure, invalid};
+use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
+
+fn fmt_params(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000_000 => format!("{:.2} B", n as f64 / 1e9),
+        n if n >= 1_000_000 => format!("{:.1} M", n as f64 / 1e6),
+        n if n >= 1_000 => format!("{:.1} k", n as f64 / 1e3),
+        n => n.to_string(),
+    }
+}
+
+fn fmt_gib(bytes: u64) -> String {
+    let g = bytes as f64 / (1u64 << 30) as f64;
+    if g >= 0.1 { format!("{g:.1} GiB") } else { format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64) }
+}
+
+/// The Models tab: the list, and the two ways to add one.
+#[component]
+pub fn ModelsSection(ws: Workspace) -> impl IntoView {
+    let ws_id = StoredValue::new(ws.id.clone());
+    let tick = RwSignal::new(0u32);
+    let models = LocalResource::new(move || {
+        tick.track();
+        let path = format!("/workspaces/{}/models", ws_id.get_value());
+        async move { client::get::<Vec<Model>>(&path).await }
+    });
+    let can_edit = ws.role >= Role::Editor && !ws.archived;
+    let session = crate::session::use_session();
+    let is_admin = move || session.user.get().flatten().is_some_and(|u| u.is_admin);
+    view! {
+        <p class="muted">"The base models you tune. Each page shows what the model is, the memory it needs, its chat template, and lets you try it."</p>
+        {move || match models.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <p class="error">{e.message()}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No models yet. Make a tiny one below to try the studio in seconds, or register one from the server."</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <table class="table" aria-label="Models">
+                    <thead><tr><th>"Name"</th><th>"Architecture"</th><th class="num">"Parameters"</th><th class="num">"Context"</th><th class="num">"Vocabulary"</th><th>"Source"</th><th>"Added"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|m| {
+                            let href = format!("/workspaces/{}/models/{}", m.workspace_id, m.id);
+                            view! {
+                                <tr>
+                                    <td><A href=href>{m.name.clone()}</A></td>
+                                    <td>{m.info.architecture.clone()}</td>
+                                    <td class="num">{fmt_params(m.info.parameters)}</td>
+                                    <td class="num">{m.info.context_length}</td>
+                                    <td class="num">{m.info.vocab_size}</td>
+                                    <td>{m.source.clone()}</td>
+                                    <td>{format_time(m.created_at)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        {can_edit.then(|| view! { <TinyModelForm ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
+        {move || (can_edit && is_admin()).then(|| view! { <RegisterForm ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
+    }
+}
+
+#[component]
+fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let ws_id = StoredValue::new(ws_id);
+    let datasets = LocalResource::new(move || {
+        let path = format!("/workspaces/{}/datasets", ws_id.get_value());
+        async move { client::get::<Vec<Dataset>>(&path).await }
+    });
+    let name = RwSignal::new("tiny".to_string());
+    let version = RwSignal::new(String::new());
+    let size = RwSignal::new("micro".to_string());
+    let vocab = RwSignal::new("1024".to_string());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CreateTinyModel {
+            name: name.get(),
+            dataset_version_id: version.get(),
+            size: if size.get() == "small" { TinySize::Small } else { TinySize::Micro },
+            vocab_size: vocab.get().trim().parse().unwrap_or(0),
+            seed: 0,
+        };
+        let problems = req.validate();
+        if !problems.is_empty() {
+            error.set(Some(invalid(problems)));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let r = client::post::<_, Model>(&format!("/workspaces/{}/models/tiny", ws_id.get_value()), &req).await;
+            busy.set(false);
+            match r {
+                Ok(_) => on_done(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="tiny-title">
+            <h2 id="tiny-title">"Make a tiny model"</h2>
+            <p class="muted">"A small llama with random weights and a tokenizer trained on a dataset's text: for trying runs in seconds on any machine, not for real answers."</p>
+            <form on:submit=submit class="form-grid">
+                <label for="tiny-name">"Name"</label>
+                <input id="tiny-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <label for="tiny-data">"Tokenizer text from"</label>
+                <select id="tiny-data" prop:value=move || version.get() on:change=move |ev| version.set(event_target_value(&ev))>
+                    <option value="">"Choose a dataset version"</option>
+                    {move || datasets.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().flat_map(|d| {
+                        let name = d.name.clone();
+                        d.versions.into_iter().map(move |v| view! { <option value=v.id.clone()>{format!("{name} — version {}", v.number)}</option> })
+                    }).collect_view()}
+                </select>
+                <label for="tiny-size">"Size"</label>
+                <select id="tiny-size" prop:value=move || size.get() on:change=move |ev| size.set(event_target_value(&ev))>
+                    <option value="micro">"Micro: 2 layers of 64 (trains in seconds)"</option>
+                    <option value="small">"Small: 4 layers of 128"</option>
+                </select>
+                <label for="tiny-vocab">"Vocabulary size"</label>
+                <input id="tiny-vocab" inputmode="numeric" prop:value=move || vocab.get() on:input=move |ev| vocab.set(event_target_value(&ev))/>
+                <div></div>
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Making the model…" } else { "Make the model" }}</button>
+            </form>
+            <ErrorBox error=error.read_only()/>
+        </section>
+    }
+}
+
+#[component]
+fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let ws_id = StoredValue::new(ws_id);
+    let name = RwSignal::new(String::new());
+    let path = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = RegisterModel { name: name.get(), path: path.get() };
+        let problems = req.validate();
+        if !problems.is_empty() {
+            error.set(Some(invalid(problems)));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let r = client::post::<_, Model>(&format!("/workspaces/{}/models", ws_id.get_value()), &req).await;
+            busy.set(false);
+            match r {
+                Ok(_) => on_done(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="register-title">
+            <h2 id="register-title">"Register a model from the server"</h2>
+            <p class="muted">"A Hugging Face folder (config.json, *.safetensors, tokenizer.json) or a .gguf file (dequantized on import), inside a folder the server allows imports from. Llama, Mistral and Qwen2 models."</p>
+            <form on:submit=submit class="form-grid">
+                <label for="reg-name">"Name"</label>
+                <input id="reg-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <label for="reg-path">"Path on the server"</label>
+                <input id="reg-path" placeholder="/models/SmolLM2-135M-Instruct" prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev))/>
+                <div></div>
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Reading the model…" } else { "Register" }}</button>
+            </form>
+            <ErrorBox error=error.read_only()/>
+        </section>
+    }
+}
+
+/// `/workspaces/:id/models/:model_id`
+#[component]
+pub fn ModelPage() -> impl IntoView {
+    let params = use_params_map();
+    let ws_id = StoredValue::new(params.read_untracked().get("id").unwrap_or_default());
+    let model_id = StoredValue::new(params.read_untracked().get("model_id").unwrap_or_default());
+    let model = LocalResource::new(move || {
+        let path = format!("/workspaces/{}/models/{}", ws_id.get_value(), model_id.get_value());
+        async move { client::get::<Model>(&path).await }
+    });
+    let runs = LocalResource::new(move || {
+        let path = format!("/workspaces/{}/runs", ws_id.get_value());
+        async move { client::get::<Vec<Run>>(&path).await }
+    });
+    view! {
+        <RequireSignIn/>
+        {move || match model.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(_)) => view! { <super::NotFound/> }.into_any(),
+            Some(Ok(m)) => {
+                let back = format!("/workspaces/{}/models", m.workspace_id);
+                let mine: Vec<Run> = runs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|r| r.model_id == m.id).collect();
+                view! {
+                    <p><A href=back>"← Models"</A></p>
+                    <h1>{m.name.clone()}" "<span class="badge">{m.info.architecture.clone()}</span></h1>
+                    <Facts info=m.info.clone()/>
+                    <Memory info=m.info.clone()/>
+                    <section class="card" aria-labelledby="tpl-title">
+                        <h2 id="tpl-title">"Chat template"</h2>
+                        {m.info.template_is_fallback.then(|| view! { <p class="warning">"This model brought no chat template; ChatML is used."</p> })}
+                        <p class="muted">"A short conversation as the model sees it:"</p>
+                        <pre class="template-preview" data-testid="template-preview">{m.info.template_preview.clone()}</pre>
+                        <details><summary>"The template's source (Jinja)"</summary><pre>{m.info.chat_template.clone()}</pre></details>
+                    </section>
+                    <TryIt ws_id=m.workspace_id.clone() model_id=m.id.clone() runs=mine.clone()/>
+                    <Runs ws_id=m.workspace_id.clone() runs=mine/>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn Facts(info: ModelInfo) -> impl IntoView {
+    let rows = [
+        ("Parameters", fmt_params(info.parameters)),
+        ("Layers", info.layers.to_string()),
+        ("Hidden size", info.hidden_size.to_string()),
+        ("MLP size", info.intermediate_size.to_string()),
+        (
+            "Attention heads",
+            format!("{} (key/value heads: {}, head size {})", info.attention_heads, info.kv_heads, info.head_dim),
+        ),
+        ("Context length", format!("{} tokens", info.context_length)),
+        ("Vocabulary", format!("{} tokens", info.vocab_size)),
+        (
+            "Output layer",
+            if info.tied_embeddings { "tied to the embeddings".to_string() } else { "its own weights".to_string() },
+        ),
+        ("RoPE base", format!("{}", info.rope_theta)),
+    ];
+    view! {
+        <section class="card" aria-labelledby="facts-title">
+            <h2 id="facts-title">"What it is"</h2>
+            <dl class="facts">{rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}</dl>
+        </section>
+    }
+}
+
+/// Memory for inference, LoRA and full tuning at a batch and length the person picks.
+#[component]
+fn Memory(info: ModelInfo) -> impl IntoView {
+    let info = StoredValue::new(info);
+    let batch = RwSignal::new("8".to_string());
+    let len = RwSignal::new("1024".to_string());
+    let rank = RwSignal::new("16".to_string());
+    let gpu = RwSignal::new(true);
+    let rows = move || {
+        let info = info.get_value();
+        let b: usize = batch.get().trim().parse().unwrap_or(1).max(1);
+        let t: usize = len.get().trim().parse().unwrap_or(1).clamp(1, info.context_length.max(1));
+        let r: u64 = rank.get().trim().parse().unwrap_or(16);
+        let bytes = if gpu.get() { 2 } else { 4 };
+        let (d, i, l, kv) = (
+            info.hidden_size as u64,
+            info.intermediate_size as u64,
+            info.layers as u64,
+            (info.kv_heads * info.head_dim) as u64,
+        );
+        let q = (info.attention_heads * info.head_dim) as u64;
+        let lora_params = l * r * ((d + q) + 2 * (d + kv) + (q + d) + 2 * (d + i) + (i + d));
+        let _ = LORA_TARGETS;
+        vec![
+            ("Chat (inference, batch 1)", estimate_memory(&info, 1, t, None, bytes)),
+            ("LoRA tuning", estimate_memory(&info, b, t, Some((TuneMethod::Lora, lora_params)), bytes)),
+            ("Full tuning", estimate_memory(&info, b, t, Some((TuneMethod::Full, 0)), bytes)),
+        ]
+    };
+    view! {
+        <section class="card" aria-labelledby="mem-title">
+            <h2 id="mem-title">"Memory needed"</h2>
+            <div class="form-row">
+                <label>"Batch "<input class="short" inputmode="numeric" prop:value=move || batch.get() on:input=move |ev| batch.set(event_target_value(&ev))/></label>
+                <label>"Sequence length "<input class="short" inputmode="numeric" prop:value=move || len.get() on:input=move |ev| len.set(event_target_value(&ev))/></label>
+                <label>"LoRA rank "<input class="short" inputmode="numeric" prop:value=move || rank.get() on:input=move |ev| rank.set(event_target_value(&ev))/></label>
+                <label><input type="checkbox" prop:checked=move || gpu.get() on:change=move |ev| gpu.set(event_target_checked(&ev))/>" GPU (bf16)"</label>
+            </div>
+            <table class="table" aria-label="Memory needed">
+                <thead><tr><th>"Use"</th><th class="num">"Weights"</th><th class="num">"Activations / cache"</th><th class="num">"Gradients + optimizer"</th><th class="num">"Total"</th><th></th></tr></thead>
+                <tbody>
+                    {move || {
+                        let rows = rows();
+                        let max = rows.iter().map(|r| r.1.total).max().unwrap_or(1).max(1);
+                        rows.into_iter().map(|(label, m)| {
+                            let w = format!("width: {:.1}%", 100.0 * m.total as f64 / max as f64);
+                            view! {
+                                <tr>
+                                    <td>{label}</td>
+                                    <td class="num">{fmt_gib(m.weights)}</td>
+                                    <td class="num">{fmt_gib(m.activations)}</td>
+                                    <td class="num">{fmt_gib(m.optimizer)}</td>
+                                    <td class="num"><strong>{fmt_gib(m.total)}</strong></td>
+                                    <td class="bar-cell"><span class="bar" style=w></span></td>
+                                </tr>
+                            }
+                        }).collect_view()
+                    }}
+                </tbody>
+            </table>
+            <p class="muted">"An estimate: weights, the key/value cache or the activations kept for the backward pass, and fp32 gradients with two AdamW moments per trained weight."</p>
+        </section>
+    }
+}
+
+#[component]
+fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
+    let path = StoredValue::new(format!("/workspaces/{ws_id}/models/{model_id}/generate"));
+    let prompt = RwSignal::new("What is the capital of France?".to_string());
+    let run = RwSignal::new(String::new());
+    let temperature = RwSignal::new("0".to_string());
+    let answer = RwSignal::new(None::<GenerateResponse>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = GenerateRequest {
+            messages: vec![ChatMessage { role: "user".into(), content: prompt.get() }],
+            run_id: Some(run.get()).filter(|r| !r.is_empty()),
+            checkpoint_step: None,
+            temperature: temperature.get().trim().parse().unwrap_or(0.0),
+            top_k: 0,
+            top_p: 1.0,
+            repetition_penalty: 1.0,
+            max_new_tokens: 64,
+            stop: vec![],
+            seed: 0,
+        };
+        let problems = req.validate();
+        if !problems.is_empty() {
+            error.set(Some(invalid(problems)));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let r = client::post::<_, GenerateResponse>(&path.get_value(), &req).await;
+            busy.set(false);
+            match r {
+                Ok(a) => answer.set(Some(a)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="try-title">
+            <h2 id="try-title">"Try it"</h2>
+            <form on:submit=submit class="form-grid">
+                <label for="try-prompt">"Message"</label>
+                <textarea id="try-prompt" rows="2" dir="auto" prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
+                <label for="try-run">"Weights"</label>
+                <select id="try-run" prop:value=move || run.get() on:change=move |ev| run.set(event_target_value(&ev))>
+                    <option value="">"The base model"</option>
+                    {runs.into_iter().map(|r| view! { <option value=r.id.clone()>{format!("Tuned by run “{}”", r.name)}</option> }).collect_view()}
+                </select>
+                <label for="try-temp">"Temperature (0 = always the likeliest word)"</label>
+                <input id="try-temp" class="short" inputmode="decimal" prop:value=move || temperature.get() on:input=move |ev| temperature.set(event_target_value(&ev))/>
+                <div></div>
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Writing…" } else { "Answer" }}</button>
+            </form>
+            <ErrorBox error=error.read_only()/>
+            {move || answer.get().map(|a| view! {
+                <div class="conversation">
+                    <div class="turn assistant" dir="auto" data-testid="answer">{a.text.clone()}</div>
+                    <p class="muted">{format!("{} tokens in {:.1} s, ended by {}", a.tokens, a.seconds, if a.finish_reason == "stop" { "the model" } else { "the length limit" })}</p>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The runs that tuned this model: their loss curves and latest validation per language.
+#[component]
+fn Runs(ws_id: String, runs: Vec<Run>) -> impl IntoView {
+    if runs.is_empty() {
+        return view! { <section class="card"><h2>"Runs"</h2><p class="muted">"No run has tuned this model yet. Start one through the API (POST /workspaces/{id}/runs); the run wizard arrives with mixtures."</p></section> }.into_any();
+    }
+    let ws_id = StoredValue::new(ws_id);
+    view! {
+        <section class="card" aria-labelledby="runs-title">
+            <h2 id="runs-title">"Runs"</h2>
+            {runs.into_iter().map(|r| view! { <RunSummary ws_id=ws_id.get_value() run=r/> }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RunSummary(ws_id: String, run: Run) -> impl IntoView {
+    let path = format!("/workspaces/{ws_id}/runs/{}", run.id);
+    let detail = LocalResource::new(move || {
+        let path = path.clone();
+        async move { client::get::<RunDetail>(&path).await }
+    });
+    let job = format!("/workspaces/{ws_id}/jobs/{}", run.job_id);
+    view! {
+        <article class="run-summary">
+            <h3>{run.name.clone()}" "<A href=job>"(job)"</A></h3>
+            <p class="muted">{format!("{:?} · {} steps max · learning rate {} · started {}", run.spec.method, run.spec.max_steps.map_or("all".into(), |s| s.to_string()), run.spec.learning_rate, format_time(run.created_at))}</p>
+            {move || detail.get().and_then(|d| d.ok()).map(|d| {
+                let losses: Vec<(f64, f64)> = d.points.iter().filter(|p| p.kind == "step").filter_map(|p| Some((p.step as f64, p.data["loss"].as_f64()?))).collect();
+                let last_eval = d.points.iter().rev().find(|p| p.kind == "eval").cloned();
+                view! {
+                    <LossChart points=losses/>
+                    {last_eval.map(|e| {
+                        let per: Vec<(String, f64)> = e.data["loss_by_language"].as_object().map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default();
+                        view! {
+                            <table class="table" aria-label="Validation loss per language">
+                                <thead><tr><th>"Language"</th><th class="num">{format!("Validation loss at step {}", e.step)}</th></tr></thead>
+                                <tbody>{per.into_iter().map(|(l, v)| view! { <tr><td>{polytune_api::lang::LangTag(l).display()}</td><td class="num">{format!("{v:.3}")}</td></tr> }).collect_view()}</tbody>
+                            </table>
+                        }
+                    })}
+                    <p class="muted">{format!("{} checkpoints kept", d.checkpoints.len())}</p>
+                }
+            })}
+        </article>
+    }
+}
+
+/// Training loss over steps, as an SVG line.
+#[component]
+fn LossChart(points: Vec<(f64, f64)>) -> impl IntoView {
+    if points.len() < 2 {
+        return view! { <p class="muted">"The loss curve appears after two steps."</p> }.into_any();
+    }
+    let (w, h, pad) = (480.0, 160.0, 30.0);
+    let xmax = points.iter().map(|p| p.0).fold(1.0, f64::max);
+    let ymin = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let ymax = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(ymin + 1e-9);
+    let sx = move |x: f64| pad + (w - 2.0 * pad) * x / xmax;
+    let sy = move |y: f64| h - pad - (h - 2.0 * pad) * (y - ymin) / (ymax - ymin);
+    let d: String = points
+        .iter()
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, sx(*x), sy(*y)))
+        .collect();
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label=format!("Training loss from {:.3} to {:.3} over {} steps", points[0].1, points[points.len() - 1].1, points.len())>
+            <path d=d fill="none" stroke="currentColor" stroke-width="2" class="series"/>
+            <text x=pad y=pad - 8.0 class="axis">{format!("loss {ymax:.2}")}</text>
+            <text x=pad y=h - 8.0 class="axis">{format!("{ymin:.2} · step {xmax:.0}")}</text>
+        </svg>
+    }
+    .into_any()
+}
