@@ -69,6 +69,8 @@ fn killed_training_resumes_to_identical_weights() {
         eprintln!("SKIPPED killed_training_resumes_to_identical_weights: ../shared/data (NTREX-128) is absent");
         return;
     }
+    // One fault test at a time: the others time leases on these 2 cores.
+    let _serial = crate::SERIAL.blocking_lock();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("train.jsonl"), examples(&data)).unwrap();
