@@ -18,10 +18,14 @@ use polytune_gpu::train::AdamW;
 
 fn shape(name: &str) -> ModelConfig {
     let json = match name {
-        "tiny" => r#"{"model_type":"llama","vocab_size":8192,"hidden_size":256,"intermediate_size":704,"num_hidden_layers":4,
-            "num_attention_heads":4,"num_key_value_heads":2,"max_position_embeddings":2048,"tie_word_embeddings":true,"rms_norm_eps":1e-5}"#,
-        "smollm2-135m" => r#"{"model_type":"llama","vocab_size":49152,"hidden_size":576,"intermediate_size":1536,"num_hidden_layers":30,
-            "num_attention_heads":9,"num_key_value_heads":3,"max_position_embeddings":2048,"tie_word_embeddings":true,"rms_norm_eps":1e-5}"#,
+        "tiny" => {
+            r#"{"model_type":"llama","vocab_size":8192,"hidden_size":256,"intermediate_size":704,"num_hidden_layers":4,
+            "num_attention_heads":4,"num_key_value_heads":2,"max_position_embeddings":2048,"tie_word_embeddings":true,"rms_norm_eps":1e-5}"#
+        }
+        "smollm2-135m" => {
+            r#"{"model_type":"llama","vocab_size":49152,"hidden_size":576,"intermediate_size":1536,"num_hidden_layers":30,
+            "num_attention_heads":9,"num_key_value_heads":3,"max_position_embeddings":2048,"tie_word_embeddings":true,"rms_norm_eps":1e-5}"#
+        }
         other => panic!("unknown shape {other}"),
     };
     ModelConfig::from_json(json).expect("a valid shape")
@@ -39,7 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let device = Device::Cpu;
     let mut model = Llama::new(&cfg, random_weights(&cfg, 0)?.into_iter().collect(), &device)?;
     let targets: Vec<String> = polytune_gpu::LORA_TARGETS.iter().map(|s| s.to_string()).collect();
-    let vars = if mode == "full" { model.make_trainable()? } else { model.add_lora(16, 32.0, 0.0, &targets, &mut SplitMix64(1))? };
+    let vars = if mode == "full" {
+        model.make_trainable()?
+    } else {
+        model.add_lora(16, 32.0, 0.0, &targets, &mut SplitMix64(1))?
+    };
     let mut opt = AdamW::new(&vars)?;
     let spec = TrainSpec { learning_rate: 1e-4, ..TrainSpec::default() };
     let mut rng = SplitMix64(7);
@@ -57,7 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if i == warm {
             started = Instant::now();
         }
-        let logits = model.forward(&input, &positions, None, None, &mut Pass { dtype: DType::F32, dropout_rng: None })?;
+        let logits =
+            model.forward(&input, &positions, None, None, &mut Pass { dtype: DType::F32, dropout_rng: None })?;
         let loss = (weighted_nll(&logits.reshape(((), cfg.vocab_size))?, &targets_t, &weights_t)? / n as f64)?;
         let grads = loss.backward()?;
         let mut g = Vec::with_capacity(vars.len());
@@ -72,7 +81,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dt = started.elapsed().as_secs_f64();
     let rss = std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .unwrap_or(0);
     println!(
         "{}",

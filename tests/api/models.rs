@@ -165,6 +165,23 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
         .await;
     assert!(bad.1.to_string().contains("messages[0].role"), "{}", bad.1);
 
+    // The newest checkpoint as a Hugging Face folder: merged weights, or the PEFT adapter.
+    for (kind, must) in [("merged", "model.safetensors"), ("adapter", "adapter_model.safetensors")] {
+        let res =
+            c.request(Method::GET, &format!("/workspaces/{ws}/runs/{rid}/export?kind={kind}")).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{kind}");
+        assert!(res.headers()["content-disposition"].to_str().unwrap().contains(".tar"));
+        let bytes = res.bytes().await.unwrap();
+        let mut archive = tar::Archive::new(&bytes[..]);
+        let names: Vec<String> =
+            archive.entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+        for want in [must, "tokenizer.json", "tokenizer_config.json"] {
+            assert!(names.iter().any(|n| n.ends_with(want)), "{kind}: {names:?}");
+        }
+    }
+    let bad = c.call(Method::GET, &format!("/workspaces/{ws}/runs/{rid}/export?kind=gguf"), None).await;
+    assert_problem(&bad, 422, "validation_failed");
+
     // Registering from the server is off unless the administrator allowed a folder.
     let off =
         c.call(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "m", "path": "/etc"}))).await;

@@ -128,6 +128,10 @@ test("tiny model, model page, memory, try it, a run's curves", { timeout: 240_00
     for (const name of ["German", "French", "Spanish"]) {
       await perLang.getByText(new RegExp(name)).waitFor();
     }
+    const href = await page.getByRole("link", { name: "LoRA adapter for PEFT (.tar)" }).getAttribute("href");
+    const res = await page.request.get(server.base + href);
+    assert.equal(res.status(), 200);
+    assert.match((await res.body()).subarray(0, 512).toString("latin1"), /adapter/);
     await page.getByLabel("Weights").selectOption({ label: "Tuned by run “LoRA quick look”" });
     await page.getByRole("button", { name: "Answer" }).click();
     await page.getByText(/tokens in .* s, ended by/).waitFor({ timeout: 60_000 });

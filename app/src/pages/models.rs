@@ -426,7 +426,17 @@ fn RunSummary(ws_id: String, run: Run) -> impl IntoView {
                             </table>
                         }
                     })}
-                    <p class="muted">{format!("{} checkpoints kept", d.checkpoints.len())}</p>
+                    <p class="muted">{format!("{} checkpoints kept", d.checkpoints.len())}
+                        {(!d.checkpoints.is_empty()).then(|| {
+                            let base = format!("/api/v1/workspaces/{}/runs/{}/export", d.run.workspace_id, d.run.id);
+                            let lora = d.run.spec.method == TuneMethod::Lora;
+                            view! {
+                                " · Download the newest as a Hugging Face folder: "
+                                <a href=format!("{base}?kind=merged") download="">"merged weights (.tar)"</a>
+                                {lora.then(|| view! { " · " <a href=format!("{base}?kind=adapter") download="">"LoRA adapter for PEFT (.tar)"</a> })}
+                            }
+                        })}
+                    </p>
                 }
             })}
         </article>

@@ -66,6 +66,7 @@ pub fn streams() -> OpenApiRouter<AppState> {
         .routes(routes!(models::generate))
         .routes(routes!(models::runs, models::create_run))
         .routes(routes!(models::run))
+        .routes(routes!(models::export_run))
         .routes(routes!(jobs::job_events))
         .routes(routes!(jobs::workspace_events))
 }

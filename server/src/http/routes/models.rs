@@ -331,3 +331,88 @@ pub async fn run(
     let checkpoints = state.db.checkpoints(&run.id).await?.into_iter().map(|(c, _)| c).collect();
     Ok(Json(RunDetail { run, points, checkpoints }))
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// `merged` (full weights with the adapter folded in) or `adapter` (PEFT, LoRA runs only).
+    pub kind: Option<String>,
+    /// A checkpoint's step; the newest when absent.
+    pub step: Option<i64>,
+}
+
+/// Download a run's checkpoint as a Hugging Face directory in a tar archive: merged weights, or the
+/// LoRA adapter alone (PEFT's adapter_config.json + adapter_model.safetensors), with tokenizer files.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/runs/{run_id}/export", tag = "models",
+    params(("workspace_id" = String, Path), ("run_id" = String, Path), ExportQuery),
+    responses((status = 200, content_type = "application/x-tar"), (status = 422, body = Problem)))]
+pub async fn export_run(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    let (model, model_path) = state.db.model(&cap.workspace.id, &run.model_id).await?.ok_or(ApiError::NotFound)?;
+    let adapter = match q.kind.as_deref().unwrap_or("merged") {
+        "merged" => false,
+        "adapter" if run.spec.method == polytune_api::TuneMethod::Lora => true,
+        "adapter" => return Err(invalid("kind", "this run tuned every weight: export merged weights")),
+        other => return Err(invalid("kind", format!("“{other}” is not an export; use merged or adapter"))),
+    };
+    let all = state.db.checkpoints(&run.id).await?;
+    let chosen = match q.step {
+        Some(s) => all.into_iter().find(|(c, _)| c.step == s),
+        None => all.into_iter().last(),
+    };
+    let (ck, ck_path) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
+    let work = state.jobs.store.temp_path();
+    let tar_path = state.jobs.store.temp_path();
+    let folder = format!(
+        "{}-{}-step{}",
+        run.name.replace(|c: char| !c.is_alphanumeric(), "-"),
+        if adapter { "adapter" } else { "merged" },
+        ck.step
+    );
+    let (w, t, f) = (work.clone(), tar_path.clone(), folder.clone());
+    let base_name = model.name.clone();
+    let made = blocking(move || -> Result<(), String> {
+        let dir = ModelDir::open(std::path::Path::new(&model_path)).map_err(|e| e.to_string())?;
+        let ck = std::path::Path::new(&ck_path);
+        if adapter {
+            polytune_gpu::export::export_adapter(&dir, ck, &base_name, &w).map_err(|e| e.to_string())?;
+        } else {
+            let m = polytune_gpu::export::load_with_checkpoint(&dir, Some(ck), &polytune_gpu::candle::Device::Cpu)
+                .map_err(|e| e.to_string())?;
+            polytune_gpu::export::export_merged(&dir, &m, &w).map_err(|e| e.to_string())?;
+        }
+        let file = std::fs::File::create(&t).map_err(|e| e.to_string())?;
+        let mut builder = tar::Builder::new(std::io::BufWriter::new(file));
+        builder.append_dir_all(&f, &w).map_err(|e| e.to_string())?;
+        builder.into_inner().and_then(|mut b| std::io::Write::flush(&mut b)).map_err(|e| e.to_string())?;
+        Ok(())
+    })
+    .await?;
+    let _ = std::fs::remove_dir_all(&work);
+    if let Err(e) = made {
+        let _ = std::fs::remove_file(&tar_path);
+        return Err(ApiError::Internal(anyhow::anyhow!("exporting the run: {e}")));
+    }
+    let file = tokio::fs::File::open(&tar_path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    // The open handle keeps the data readable; the name goes now.
+    let _ = tokio::fs::remove_file(&tar_path).await;
+    let mut resp =
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20)).into_response();
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "application/x-tar".to_string()),
+        (axum::http::header::CONTENT_LENGTH, len.to_string()),
+        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{folder}.tar\"")),
+    ];
+    for (k, v) in headers {
+        if let Ok(v) = v.parse() {
+            resp.headers_mut().insert(k, v);
+        }
+    }
+    Ok(resp)
+}
