@@ -497,6 +497,23 @@ fn exports_load_back_and_generation_is_repeatable() {
     assert!(export::chat(&tuned, &dir.tokenizer, &msgs, &bad, &mut |_| {}).unwrap_err().to_string().contains("top_p"));
 }
 
+/// bf16 compute (what CUDA uses) with fp32 master weights and moments: runs, and the trainable
+/// variables stay f32. On CPU bf16 is slow, so only a few steps.
+#[test]
+fn bf16_compute_keeps_fp32_master_weights() {
+    let Some(s) = setup("bf16") else { return };
+    for method in [TuneMethod::Lora, TuneMethod::Full] {
+        let spec = TrainSpec { method, dtype: polytune_api::ComputeDtype::Bf16, max_steps: Some(3), eval_every: 0, ..spec() };
+        let mut t = Trainer::prepare(&paths(&s, &format!("bf16-{method:?}")), &spec, &Device::Cpu).unwrap();
+        let mut rec = Recorder::default();
+        t.run(&mut rec).unwrap();
+        assert_eq!(rec.steps.len(), 3);
+        assert!(rec.steps.iter().all(|m| m.loss.is_finite() && m.loss > 0.0), "{method:?}");
+        assert!(t.vars.iter().all(|(_, v)| v.dtype() == DType::F32));
+        assert!(t.opt.m.iter().chain(&t.opt.v).all(|m| m.dtype() == DType::F32));
+    }
+}
+
 #[test]
 fn bad_inputs_are_named() {
     let Some(s) = setup("bad") else { return };
