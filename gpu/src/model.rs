@@ -140,6 +140,9 @@ pub struct Llama {
     sin: Tensor,
 }
 
+/// The longest context the RoPE tables are built for.
+pub const MAX_ROPE_POSITIONS: usize = 131_072;
+
 /// The sublayer names under `model.layers.N.` for each adaptable linear layer.
 pub fn linear_path(name: &str) -> &'static str {
     match name {
@@ -222,7 +225,9 @@ impl Llama {
         let lm_head = if cfg.tie_word_embeddings { None } else { Some(get("lm_head.weight")?) };
         let inv = inv_freq(cfg);
         let hd = cfg.head_dim();
-        let max = cfg.max_position_embeddings.max(1);
+        // Positions beyond the table are refused by index_select (an error, not a crash); the cap keeps a
+        // config with an absurd context length from allocating gigabytes.
+        let max = cfg.max_position_embeddings.clamp(1, MAX_ROPE_POSITIONS);
         let mut cos = Vec::with_capacity(max * hd);
         let mut sin = Vec::with_capacity(max * hd);
         for p in 0..max {
