@@ -181,8 +181,11 @@ fn lora_gradients_equal_finite_differences() {
 // ---------------------------------------------------------------------------------------------
 // The trainer on a tiny model made from ../shared/data.
 
+/// `$POLYTUNE_SHARED_DATA`, or ../shared/data beside the checkout (tests run in the package folder).
 fn shared_data() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    let dir = std::env::var_os("POLYTUNE_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default().join("../../shared/data"));
     dir.join("parallel/ntrex128/eng.txt").exists().then_some(dir)
 }
 
@@ -503,7 +506,8 @@ fn exports_load_back_and_generation_is_repeatable() {
 fn bf16_compute_keeps_fp32_master_weights() {
     let Some(s) = setup("bf16") else { return };
     for method in [TuneMethod::Lora, TuneMethod::Full] {
-        let spec = TrainSpec { method, dtype: polytune_api::ComputeDtype::Bf16, max_steps: Some(3), eval_every: 0, ..spec() };
+        let spec =
+            TrainSpec { method, dtype: polytune_api::ComputeDtype::Bf16, max_steps: Some(3), eval_every: 0, ..spec() };
         let mut t = Trainer::prepare(&paths(&s, &format!("bf16-{method:?}")), &spec, &Device::Cpu).unwrap();
         let mut rec = Recorder::default();
         t.run(&mut rec).unwrap();

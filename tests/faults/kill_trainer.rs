@@ -64,7 +64,10 @@ fn losses(stdout: &str) -> Vec<(u64, u64)> {
 
 #[test]
 fn killed_training_resumes_to_identical_weights() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    // `$POLYTUNE_SHARED_DATA`, or ../shared/data beside the checkout (tests run in the package folder).
+    let data = std::env::var_os("POLYTUNE_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default().join("../../shared/data"));
     if !data.join("parallel/ntrex128/eng.txt").exists() {
         eprintln!("SKIPPED killed_training_resumes_to_identical_weights: ../shared/data (NTREX-128) is absent");
         return;
