@@ -191,22 +191,7 @@ pub async fn server_import(
     _admin: Admin,
     ApiJson(req): ApiJson<ServerImport>,
 ) -> ApiResult<(StatusCode, Json<ServerImportResult>)> {
-    if state.settings.import_dirs.is_empty() {
-        return Err(ApiError::Conflict(
-            "server imports are off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
-        ));
-    }
-    let wanted =
-        std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open this folder: {e}")))?;
-    let allowed = state
-        .settings
-        .import_dirs
-        .iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
-        .any(|root| wanted.starts_with(&root));
-    if !allowed {
-        return Err(invalid("path", "this folder is not inside a folder the server allows imports from"));
-    }
+    let wanted = allowed_server_path(&state, &req.path)?;
     let files = blocking(move || data_files(&wanted)).await?.map_err(|e| invalid("path", e))?;
     let mut result = ServerImportResult { files: Vec::new(), skipped: Vec::new() };
     for (path, name) in files {
@@ -234,6 +219,27 @@ pub async fn server_import(
             .push(state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &name, &cap.actor.user.id).await?);
     }
     Ok((StatusCode::CREATED, Json(result)))
+}
+
+/// `path` resolved (links followed) and checked to lie inside a folder the server allows imports
+/// from; 409 when server imports are off, 422 naming `path` otherwise.
+pub fn allowed_server_path(state: &AppState, path: &str) -> ApiResult<PathBuf> {
+    if state.settings.import_dirs.is_empty() {
+        return Err(ApiError::Conflict(
+            "server imports are off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
+        ));
+    }
+    let wanted = std::fs::canonicalize(path.trim()).map_err(|e| invalid("path", format!("cannot open it: {e}")))?;
+    let allowed = state
+        .settings
+        .import_dirs
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .any(|root| wanted.starts_with(&root));
+    if !allowed {
+        return Err(invalid("path", "this is not inside a folder the server allows imports from"));
+    }
+    Ok(wanted)
 }
 
 /// Data files under `root` (recursively, at most 2,000), named relative to it.
@@ -716,11 +722,16 @@ pub async fn export(
         }
         other => return Err(invalid("format", format!("“{other}” is not an export format; use jsonl or parquet"))),
     };
-    let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    attachment(&path, &name, mime, temporary).await
+}
+
+/// Streams a file as a download named `name`; a `temporary` file is unlinked once open.
+pub async fn attachment(path: &std::path::Path, name: &str, mime: &str, temporary: bool) -> ApiResult<Response> {
+    let file = tokio::fs::File::open(path).await.map_err(|e| ApiError::Internal(e.into()))?;
     let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
     if temporary {
         // The open handle keeps the data readable; the name goes now.
-        let _ = tokio::fs::remove_file(&path).await;
+        let _ = tokio::fs::remove_file(path).await;
     }
     let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20));
     let headers: HashMap<_, _> = [

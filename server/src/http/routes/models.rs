@@ -70,21 +70,7 @@ pub async fn register(
     _admin: Admin,
     ApiJson(req): ApiJson<RegisterModel>,
 ) -> ApiResult<(StatusCode, Json<Model>)> {
-    if state.settings.import_dirs.is_empty() {
-        return Err(ApiError::Conflict(
-            "registering models from the server is off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
-        ));
-    }
-    let wanted = std::fs::canonicalize(req.path.trim()).map_err(|e| invalid("path", format!("cannot open it: {e}")))?;
-    let allowed = state
-        .settings
-        .import_dirs
-        .iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
-        .any(|root| wanted.starts_with(&root));
-    if !allowed {
-        return Err(invalid("path", "this is not inside a folder the server allows imports from"));
-    }
+    let wanted = super::datasets::allowed_server_path(&state, &req.path)?;
     let id = crate::db::new_id();
     let is_gguf = wanted.extension().is_some_and(|x| x.eq_ignore_ascii_case("gguf"));
     let target = state.jobs.store.model_dir(&id);
@@ -351,7 +337,6 @@ pub async fn export_run(
     Path(ids): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
     let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
     let (model, model_path) = state.db.model(&cap.workspace.id, &run.model_id).await?.ok_or(ApiError::NotFound)?;
     let adapter = match q.kind.as_deref().unwrap_or("merged") {
@@ -398,21 +383,5 @@ pub async fn export_run(
         let _ = std::fs::remove_file(&tar_path);
         return Err(ApiError::Internal(anyhow::anyhow!("exporting the run: {e}")));
     }
-    let file = tokio::fs::File::open(&tar_path).await.map_err(|e| ApiError::Internal(e.into()))?;
-    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
-    // The open handle keeps the data readable; the name goes now.
-    let _ = tokio::fs::remove_file(&tar_path).await;
-    let mut resp =
-        axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20)).into_response();
-    let headers = [
-        (axum::http::header::CONTENT_TYPE, "application/x-tar".to_string()),
-        (axum::http::header::CONTENT_LENGTH, len.to_string()),
-        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{folder}.tar\"")),
-    ];
-    for (k, v) in headers {
-        if let Ok(v) = v.parse() {
-            resp.headers_mut().insert(k, v);
-        }
-    }
-    Ok(resp)
+    super::datasets::attachment(&tar_path, &format!("{folder}.tar"), "application/x-tar", true).await
 }
