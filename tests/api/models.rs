@@ -230,3 +230,69 @@ async fn gguf_registration_through_the_api() {
         c.call(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "x", "path": "/etc"}))).await;
     assert_problem(&outside, 422, "validation_failed");
 }
+
+db_test!(a_cancelled_run_keeps_a_checkpoint_and_a_retry_resumes, |app: TestApp| async move {
+    let c = app.admin().await;
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Cancel"})), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let version = ready_version(&c, &ws).await;
+    let model = c
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/models/tiny"),
+            Some(json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400})),
+            201,
+        )
+        .await;
+    let spec = json!({"method": "full", "seq_len": 128, "batch_size": 2, "epochs": 50, "max_steps": 2000, "save_every": 1000,
+                      "eval_every": 0, "validation_fraction": 0.0});
+    let run = c
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/runs"),
+            Some(json!({"name": "long", "model_id": model["id"], "dataset_version_id": version, "spec": spec})),
+            202,
+        )
+        .await;
+    let (rid, job) = (run["id"].as_str().unwrap().to_owned(), run["job_id"].as_str().unwrap().to_owned());
+    // Wait for a few steps, then cancel: the run stops after its current step with a checkpoint.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let d = c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{rid}"), None, 200).await;
+        if d["points"].as_array().unwrap().len() >= 3 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no steps: {d}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let asked = Instant::now();
+    c.expect(Method::POST, &format!("/workspaces/{ws}/jobs/{job}/cancel"), None, 200).await;
+    let j = wait_for(&c, &ws, &job, &["cancelled", "failed", "succeeded"], 30).await;
+    assert_eq!(j["state"], "cancelled", "{j}");
+    assert!(asked.elapsed() < Duration::from_secs(5), "stopped within seconds");
+    let d = c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{rid}"), None, 200).await;
+    let saved =
+        d["checkpoints"].as_array().unwrap().last().expect("a checkpoint at the stop")["step"].as_i64().unwrap();
+    let steps_at_cancel = d["points"].as_array().unwrap().len() as i64;
+    assert_eq!(saved, steps_at_cancel, "{d}");
+    let first_step = d["points"][0].clone();
+
+    // A retry resumes from that checkpoint (the job log says so) and goes on past it.
+    c.expect(Method::POST, &format!("/workspaces/{ws}/jobs/{job}/retry"), None, 200).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let d = c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{rid}"), None, 200).await;
+        if d["points"].as_array().unwrap().len() as i64 >= saved + 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the retry did not continue: {d}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Resumed, not restarted: step 1 as recorded before the cancel was not rewritten.
+    let d = c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{rid}"), None, 200).await;
+    assert_eq!(d["points"][0], first_step, "the retry started over instead of resuming");
+    c.expect(Method::POST, &format!("/workspaces/{ws}/jobs/{job}/cancel"), None, 200).await;
+    wait_for(&c, &ws, &job, &["cancelled"], 30).await;
+});
