@@ -223,6 +223,65 @@ pub struct ChatMessage {
     pub content: String,
 }
 
+/// How the next tokens are picked: greedy, temperature, top-k, top-p, repetition penalty, stops.
+/// The engine's sampler takes exactly this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SamplingParams {
+    /// 0 picks the most likely token every time (greedy).
+    #[serde(default)]
+    pub temperature: f32,
+    /// Keep only the k most likely tokens; 0 keeps all.
+    #[serde(default)]
+    pub top_k: usize,
+    /// Keep the most likely tokens whose probabilities add up to p; 1 keeps all.
+    #[serde(default = "one")]
+    pub top_p: f32,
+    /// Above 1 makes tokens already in the text less likely (as in CTRL and `transformers`).
+    #[serde(default = "one")]
+    pub repetition_penalty: f32,
+    #[serde(default = "default_max_new")]
+    pub max_new_tokens: usize,
+    /// Generation stops when the text ends with one of these (it is not included).
+    #[serde(default)]
+    pub stop: Vec<String>,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn one() -> f32 {
+    1.0
+}
+fn default_max_new() -> usize {
+    256
+}
+
+impl Default for SamplingParams {
+    fn default() -> Self {
+        serde_json::from_str("{}").expect("every field has a default")
+    }
+}
+
+impl Validate for SamplingParams {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if !(self.temperature.is_finite() && (0.0..=10.0).contains(&self.temperature)) {
+            errors.push(FieldError::new("temperature", "must be between 0 and 10"));
+        }
+        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
+            errors.push(FieldError::new("top_p", "must be above 0 and at most 1"));
+        }
+        if !(self.repetition_penalty > 0.0 && self.repetition_penalty.is_finite()) {
+            errors.push(FieldError::new("repetition_penalty", "must be positive"));
+        }
+        if !(1..=4096).contains(&self.max_new_tokens) {
+            errors.push(FieldError::new("max_new_tokens", "must be between 1 and 4096"));
+        }
+        errors
+    }
+}
+
 /// Generate the assistant's next answer with a model, or with one of a run's checkpoints.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -235,26 +294,7 @@ pub struct GenerateRequest {
     #[serde(default)]
     pub checkpoint_step: Option<i64>,
     #[serde(default)]
-    pub temperature: f32,
-    #[serde(default)]
-    pub top_k: usize,
-    #[serde(default = "one")]
-    pub top_p: f32,
-    #[serde(default = "one")]
-    pub repetition_penalty: f32,
-    #[serde(default = "default_max_new")]
-    pub max_new_tokens: usize,
-    #[serde(default)]
-    pub stop: Vec<String>,
-    #[serde(default)]
-    pub seed: u64,
-}
-
-fn one() -> f32 {
-    1.0
-}
-fn default_max_new() -> usize {
-    128
+    pub sampling: SamplingParams,
 }
 
 impl Validate for GenerateRequest {
@@ -268,17 +308,8 @@ impl Validate for GenerateRequest {
                 errors.push(FieldError::new(format!("messages[{i}].role"), "must be system, user or assistant"));
             }
         }
-        if !(0.0..=10.0).contains(&self.temperature) {
-            errors.push(FieldError::new("temperature", "must be between 0 and 10"));
-        }
-        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
-            errors.push(FieldError::new("top_p", "must be above 0 and at most 1"));
-        }
-        if !(self.repetition_penalty > 0.0 && self.repetition_penalty.is_finite()) {
-            errors.push(FieldError::new("repetition_penalty", "must be positive"));
-        }
-        if !(1..=4096).contains(&self.max_new_tokens) {
-            errors.push(FieldError::new("max_new_tokens", "must be between 1 and 4096"));
+        for e in self.sampling.validate() {
+            errors.push(FieldError::new(format!("sampling.{}", e.path), e.message));
         }
         errors
     }

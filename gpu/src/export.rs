@@ -123,7 +123,9 @@ pub fn generate(
     params: &SamplingParams,
     on_text: &mut dyn FnMut(&str),
 ) -> Result<Generated, TrainError> {
-    params.check().map_err(TrainError::Input)?;
+    if let Some(e) = polytune_api::Validate::validate(params).into_iter().next() {
+        return Err(TrainError::Input(format!("{}: {}", e.path, e.message)));
+    }
     if prompt.is_empty() {
         return Err(TrainError::Input("the prompt is empty".into()));
     }

@@ -199,9 +199,8 @@ pub fn import_gguf(gguf: &Path, out: &Path) -> Result<ModelConfig, ModelFileErro
     let device = Device::Cpu;
     let hd = config.head_dim();
     let mut tensors = Vec::new();
-    for (gname, info) in &content.tensor_infos {
+    for gname in content.tensor_infos.keys() {
         let Some(name) = hf_name(gname) else { continue };
-        let _ = info;
         let qt = content.tensor(&mut reader, gname, &device).map_err(|e| file_err(gguf, format!("{gname}: {e}")))?;
         let mut t = qt.dequantize(&device)?.to_dtype(DType::F32)?;
         // llama.cpp stores Q and K of llama models with rows interleaved for its RoPE.

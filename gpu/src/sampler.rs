@@ -3,61 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SamplingParams {
-    /// 0 picks the most likely token every time (greedy).
-    #[serde(default)]
-    pub temperature: f32,
-    /// Keep only the k most likely tokens; 0 keeps all.
-    #[serde(default)]
-    pub top_k: usize,
-    /// Keep the most likely tokens whose probabilities add up to p; 1 keeps all.
-    #[serde(default = "one")]
-    pub top_p: f32,
-    /// Above 1 makes tokens already in the text less likely (as in CTRL and `transformers`).
-    #[serde(default = "one")]
-    pub repetition_penalty: f32,
-    #[serde(default = "default_max_new")]
-    pub max_new_tokens: usize,
-    /// Generation stops when the text ends with one of these (it is not included).
-    #[serde(default)]
-    pub stop: Vec<String>,
-    #[serde(default)]
-    pub seed: u64,
-}
-
-fn one() -> f32 {
-    1.0
-}
-fn default_max_new() -> usize {
-    256
-}
-
-impl Default for SamplingParams {
-    fn default() -> Self {
-        serde_json::from_str("{}").expect("every field has a default")
-    }
-}
-
-impl SamplingParams {
-    /// Names the first setting that makes no sense.
-    pub fn check(&self) -> Result<(), String> {
-        if !(self.temperature.is_finite() && self.temperature >= 0.0 && self.temperature <= 10.0) {
-            return Err("temperature must be between 0 and 10".into());
-        }
-        if !(self.top_p > 0.0 && self.top_p <= 1.0) {
-            return Err("top_p must be above 0 and at most 1".into());
-        }
-        if !(self.repetition_penalty.is_finite() && self.repetition_penalty > 0.0) {
-            return Err("repetition_penalty must be positive".into());
-        }
-        if self.max_new_tokens == 0 {
-            return Err("max_new_tokens must be at least 1".into());
-        }
-        Ok(())
-    }
-}
+pub use polytune_api::SamplingParams;
 
 /// A small, fast, seedable generator (SplitMix64); its whole state is one number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +128,7 @@ pub fn find_stop(text: &str, stop: &[String]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polytune_api::Validate;
 
     #[test]
     fn greedy_top_k_top_p_and_penalty() {
@@ -214,8 +161,8 @@ mod tests {
     fn stops_and_checks() {
         assert_eq!(find_stop("Paris.\nUser:", &["User:".into(), "\n".into()]), Some(6));
         assert_eq!(find_stop("Paris", &["".into()]), None);
-        assert!(SamplingParams { top_p: 0.0, ..Default::default() }.check().is_err());
-        assert!(SamplingParams::default().check().is_ok());
+        assert!(!SamplingParams { top_p: 0.0, ..Default::default() }.validate().is_empty());
+        assert!(SamplingParams::default().validate().is_empty());
         let mut r = SplitMix64(1);
         let mut p = r.permutation(100);
         p.sort();

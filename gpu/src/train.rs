@@ -432,8 +432,7 @@ impl Trainer {
                     });
                 }
             }
-            for (k, l) in b.languages.iter().enumerate() {
-                let _ = k;
+            for l in &b.languages {
                 if let Some(l) = l {
                     *self.state.tokens_by_language.entry(self.languages[*l].clone()).or_default() += 1;
                 }

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+use polytune_api::SamplingParams;
 use polytune_gpu::export as engine;
 use polytune_gpu::files::{InitSpec, ModelDir, import_gguf, init_tiny};
-use polytune_gpu::sampler::SamplingParams;
 use polytune_gpu::template::Message;
 use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunFile, StepMetrics, Trainer, device_for};
 use serde_json::json;

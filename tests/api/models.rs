@@ -138,7 +138,7 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
     assert_eq!(checkpoints.last(), Some(&6), "{detail}");
 
     // Generation with the base model and with the run's newest checkpoint.
-    let ask = |run_id: Option<&str>| json!({"messages": [{"role": "user", "content": "Zähle bis 3"}], "max_new_tokens": 8, "run_id": run_id});
+    let ask = |run_id: Option<&str>| json!({"messages": [{"role": "user", "content": "Zähle bis 3"}], "sampling": {"max_new_tokens": 8}, "run_id": run_id});
     let base = c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(None)), 200).await;
     let tuned =
         c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(ask(Some(rid))), 200).await;
@@ -152,7 +152,7 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
         .call(
             Method::POST,
             &format!("/workspaces/{ws}/models/{mid}/generate"),
-            Some(json!({"messages": [{"role": "user", "content": "x"}], "top_p": 2})),
+            Some(json!({"messages": [{"role": "user", "content": "x"}], "sampling": {"top_p": 2}})),
         )
         .await;
     assert_problem(&bad, 422, "validation_failed");
@@ -221,7 +221,7 @@ async fn gguf_registration_through_the_api() {
         .expect(
             Method::POST,
             &format!("/workspaces/{ws}/models/{mid}/generate"),
-            Some(json!({"messages": [{"role": "user", "content": "What is the capital of France?"}], "max_new_tokens": 16})),
+            Some(json!({"messages": [{"role": "user", "content": "What is the capital of France?"}], "sampling": {"max_new_tokens": 16}})),
             200,
         )
         .await;

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{
-    ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, LORA_TARGETS, Model, ModelInfo,
-    RegisterModel, Role, Run, RunDetail, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
+    ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Model, ModelInfo, RegisterModel, Role,
+    Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
 };
 
 use crate::client::{self, ApiFailure, invalid};
@@ -275,7 +275,6 @@ fn Memory(info: ModelInfo) -> impl IntoView {
         );
         let q = (info.attention_heads * info.head_dim) as u64;
         let lora_params = l * r * ((d + q) + 2 * (d + kv) + (q + d) + 2 * (d + i) + (i + d));
-        let _ = LORA_TARGETS;
         vec![
             ("Chat (inference, batch 1)", estimate_memory(&info, 1, t, None, bytes)),
             ("LoRA tuning", estimate_memory(&info, b, t, Some((TuneMethod::Lora, lora_params)), bytes)),
@@ -333,13 +332,11 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
             messages: vec![ChatMessage { role: "user".into(), content: prompt.get() }],
             run_id: Some(run.get()).filter(|r| !r.is_empty()),
             checkpoint_step: None,
-            temperature: temperature.get().trim().parse().unwrap_or(0.0),
-            top_k: 0,
-            top_p: 1.0,
-            repetition_penalty: 1.0,
-            max_new_tokens: 64,
-            stop: vec![],
-            seed: 0,
+            sampling: SamplingParams {
+                temperature: temperature.get().trim().parse().unwrap_or(f32::NAN),
+                max_new_tokens: 64,
+                ..SamplingParams::default()
+            },
         };
         let problems = req.validate();
         if !problems.is_empty() {

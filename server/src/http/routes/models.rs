@@ -186,6 +186,19 @@ pub async fn create_tiny(
     Ok((StatusCode::CREATED, Json(model)))
 }
 
+/// A run's checkpoint at `step`, or its newest; with the folder it is in.
+async fn checkpoint(
+    state: &AppState,
+    run_id: &str,
+    step: Option<i64>,
+) -> ApiResult<Option<(polytune_api::Checkpoint, String)>> {
+    let all = state.db.checkpoints(run_id).await?;
+    Ok(match step {
+        Some(s) => all.into_iter().find(|(c, _)| c.step == s),
+        None => all.into_iter().last(),
+    })
+}
+
 /// One model.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/models/{model_id}", tag = "models",
     params(("workspace_id" = String, Path), ("model_id" = String, Path)), responses((status = 200, body = Model)))]
@@ -215,25 +228,13 @@ pub async fn generate(
             if run.model_id != ids.1 {
                 return Err(invalid("run_id", "this run tuned another model"));
             }
-            let all = state.db.checkpoints(run_id).await?;
-            let chosen = match req.checkpoint_step {
-                Some(s) => all.into_iter().find(|(c, _)| c.step == s),
-                None => all.into_iter().last(),
-            };
+            let chosen = checkpoint(&state, run_id, req.checkpoint_step).await?;
             Some(PathBuf::from(
                 chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1,
             ))
         }
     };
-    let params = polytune_gpu::sampler::SamplingParams {
-        temperature: req.temperature,
-        top_k: req.top_k,
-        top_p: req.top_p,
-        repetition_penalty: req.repetition_penalty,
-        max_new_tokens: req.max_new_tokens,
-        stop: req.stop.clone(),
-        seed: req.seed,
-    };
+    let params = req.sampling.clone();
     let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
     let result = blocking(move || -> Result<GenerateResponse, String> {
         let started = std::time::Instant::now();
@@ -345,11 +346,7 @@ pub async fn export_run(
         "adapter" => return Err(invalid("kind", "this run tuned every weight: export merged weights")),
         other => return Err(invalid("kind", format!("“{other}” is not an export; use merged or adapter"))),
     };
-    let all = state.db.checkpoints(&run.id).await?;
-    let chosen = match q.step {
-        Some(s) => all.into_iter().find(|(c, _)| c.step == s),
-        None => all.into_iter().last(),
-    };
+    let chosen = checkpoint(&state, &run.id, q.step).await?;
     let (ck, ck_path) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
     let work = state.jobs.store.temp_path();
     let tar_path = state.jobs.store.temp_path();
