@@ -163,6 +163,20 @@ pub struct CreateRun {
     pub dataset_version_id: String,
     #[serde(default)]
     pub spec: TrainSpec,
+    /// Continue from another run's newest checkpoint (a continual run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_from: Option<ContinueFrom>,
+}
+
+/// Start from run `run_id`'s newest checkpoint; mix back some of its training data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContinueFrom {
+    pub run_id: String,
+    /// Replay: this many of the earlier run's training examples per new example (0 = none, at most 1).
+    #[serde(default)]
+    pub replay: f64,
 }
 
 impl Validate for CreateRun {
@@ -172,8 +186,148 @@ impl Validate for CreateRun {
         for e in self.spec.validate() {
             errors.push(FieldError::new(format!("spec.{}", e.path), e.message));
         }
+        if let Some(c) = &self.continue_from
+            && !(c.replay.is_finite() && (0.0..=1.0).contains(&c.replay))
+        {
+            errors.push(FieldError::new("continue_from.replay", "must be between 0 (no replay) and 1"));
+        }
         errors
     }
+}
+
+/// Ready-made settings for people who do not want to choose hyper-parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// A few dozen steps to see that everything works and where the loss goes.
+    QuickLook,
+    /// One pass over the data with a medium adapter: the usual choice.
+    Balanced,
+    /// Three passes, a larger adapter and a lower learning rate.
+    Thorough,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Preset::QuickLook, Preset::Balanced, Preset::Thorough];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::QuickLook => "Quick look",
+            Preset::Balanced => "Balanced",
+            Preset::Thorough => "Thorough",
+        }
+    }
+
+    pub fn explain(self) -> &'static str {
+        match self {
+            Preset::QuickLook => "About 30 steps: see that it learns before spending more.",
+            Preset::Balanced => "One pass over your mixture with a LoRA adapter of rank 16.",
+            Preset::Thorough => "Three passes with a rank-32 adapter and a gentler learning rate.",
+        }
+    }
+
+    /// The trainer settings of this preset for a model with `context` tokens of context.
+    pub fn spec(self, context: usize) -> TrainSpec {
+        let mut s = TrainSpec::default();
+        let fit = |n: usize| n.min(context.max(8));
+        match self {
+            Preset::QuickLook => {
+                s.lora.rank = 8;
+                s.lora.alpha = 16.0;
+                s.seq_len = fit(512);
+                s.batch_size = 4;
+                s.max_steps = Some(30);
+                s.warmup_steps = 3;
+                s.eval_every = 10;
+                s.save_every = 10;
+            }
+            Preset::Balanced => {
+                s.seq_len = fit(1024);
+                s.batch_size = 8;
+                s.warmup_steps = 10;
+                s.eval_every = 50;
+                s.save_every = 100;
+            }
+            Preset::Thorough => {
+                s.lora.rank = 32;
+                s.lora.alpha = 64.0;
+                s.lora.dropout = 0.05;
+                s.seq_len = fit(2048);
+                s.batch_size = 8;
+                s.grad_accum = 2;
+                s.epochs = 3;
+                s.learning_rate = 1e-4;
+                s.warmup_steps = 30;
+                s.eval_every = 100;
+                s.save_every = 200;
+            }
+        }
+        s
+    }
+}
+
+/// The machine runs train on, as the run wizard needs it for its estimates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComputeInfo {
+    /// `cpu` or `cuda`.
+    pub device: String,
+    /// In words, e.g. "CPU, 2 threads".
+    pub name: String,
+    /// Memory a run may use (RAM on CPU, GPU memory on CUDA).
+    pub memory_bytes: u64,
+    /// Sustained training speed in floating-point operations per second.
+    pub flops_per_second: f64,
+    /// Where that speed comes from: a finished run on this server, or a default.
+    pub calibration: String,
+    /// The model whose run calibrated the speed, when one did.
+    pub calibrated_model_id: Option<String>,
+}
+
+/// How long a run will take.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimeEstimate {
+    pub steps: u64,
+    /// Tokens the model computes on (padding included), over all epochs.
+    pub tokens: u64,
+    pub flops: f64,
+    pub seconds: f64,
+}
+
+/// Floating-point operations per trained token: a forward pass costs about 2 per parameter, the
+/// backward pass twice that for full tuning (gradients of weights and activations) and about as
+/// much as the forward for LoRA (activation gradients only); attention adds its `seq × d` terms.
+pub fn training_flops_per_token(info: &ModelInfo, method: TuneMethod, context: usize) -> f64 {
+    let n = info.parameters as f64;
+    let attention = 12.0 * info.layers as f64 * context as f64 * (info.attention_heads * info.head_dim) as f64;
+    match method {
+        TuneMethod::Full => 6.0 * n + attention,
+        TuneMethod::Lora => 4.0 * n + attention,
+    }
+}
+
+/// Steps and time of a run on `examples` examples holding `tokens` tokens, at `flops_per_second`.
+pub fn estimate_time(info: &ModelInfo, spec: &TrainSpec, examples: u64, tokens: u64, flops_per_second: f64) -> TimeEstimate {
+    let seq = spec.seq_len as u64;
+    let per_example = if examples > 0 { (tokens / examples).clamp(1, seq) } else { 1 };
+    let (rows, row_len) = if spec.packing {
+        // Greedy packing leaves part of each row empty; ~90% full is typical.
+        ((examples * per_example).div_ceil((seq * 9 / 10).max(1)).max(1), seq.min(examples * per_example).max(1))
+    } else {
+        // Each batch is padded to its longest example: ~1.3× the mean.
+        (examples.max(1), (per_example * 13 / 10).min(seq))
+    };
+    let micro = rows.div_ceil(spec.batch_size as u64);
+    let mut steps = micro.div_ceil(spec.grad_accum as u64) * spec.epochs as u64;
+    if let Some(m) = spec.max_steps {
+        steps = steps.min(m as u64);
+    }
+    let steps = steps.max(1);
+    let computed = steps * spec.grad_accum as u64 * spec.batch_size as u64 * row_len;
+    let flops = computed as f64 * training_flops_per_token(info, spec.method, row_len as usize / 2);
+    TimeEstimate { steps, tokens: computed, flops, seconds: flops / flops_per_second.max(1.0) }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +340,11 @@ pub struct Run {
     pub dataset_version_id: String,
     pub spec: TrainSpec,
     pub job_id: String,
+    /// The mixture whose materialized version it trains on, if any.
+    #[serde(default)]
+    pub mixture_id: Option<String>,
+    #[serde(default)]
+    pub continue_from: Option<ContinueFrom>,
     pub created_at: i64,
 }
 

@@ -39,6 +39,10 @@ fn App() -> impl IntoView {
                     <Route path=path!("/workspaces/:id/jobs/:job_id") view=pages::JobPage/>
                     <Route path=path!("/workspaces/:id/datasets/:dataset_id") view=pages::DatasetPage/>
                     <Route path=path!("/workspaces/:id/models/:model_id") view=pages::ModelPage/>
+                    <Route path=path!("/workspaces/:id/mixtures/:mixture_id") view=pages::MixturePage/>
+                    <Route path=path!("/workspaces/:id/runs/new") view=pages::RunWizard/>
+                    <Route path=path!("/workspaces/:id/runs/compare") view=pages::RunCompare/>
+                    <Route path=path!("/workspaces/:id/runs/:run_id") view=pages::RunPage/>
                     <Route path=path!("/workers") view=pages::Workers/>
                     <Route path=path!("/admin") view=pages::Admin/>
                     <Route path=path!("/api") view=pages::ApiDocs/>

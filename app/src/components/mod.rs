@@ -1,5 +1,6 @@
 //! Pieces used across pages.
 
+pub mod charts;
 pub mod jobs;
 pub mod theme;
 
