@@ -130,7 +130,10 @@ impl Validate for AugmentTemplate {
                 continue;
             }
             match template_env().template_from_str(source) {
-                Err(e) => errors.push(FieldError::new(field, format!("is not a valid template: {}", e.detail().unwrap_or("syntax error")))),
+                Err(e) => errors.push(FieldError::new(
+                    field,
+                    format!("is not a valid template: {}", e.detail().unwrap_or("syntax error")),
+                )),
                 Ok(t) => {
                     for v in t.undeclared_variables(false) {
                         if !self.roles.contains(&v) {
@@ -162,6 +165,23 @@ pub struct Augmentation {
     /// At most this many new examples (drawn evenly); all aligned rows when absent.
     #[serde(default)]
     pub limit: Option<u64>,
+}
+
+impl Validate for Augmentation {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> = self
+            .template
+            .validate()
+            .into_iter()
+            .map(|e| FieldError::new(format!("template.{}", e.path), e.message))
+            .collect();
+        for role in &self.template.roles {
+            if !self.inputs.contains_key(role) {
+                errors.push(FieldError::new(format!("inputs.{role}"), "choose a dataset version for this input"));
+            }
+        }
+        errors
+    }
 }
 
 /// A mixture recipe: which versions, how much of each language, which augmentations.
@@ -578,7 +598,8 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
         l.share = (l.examples + l.augmented) as f64 / plan.examples.max(1) as f64;
         l.token_share = l.tokens as f64 / plan.tokens.max(1) as f64;
     }
-    plan.languages.sort_by(|a, b| (b.examples + b.augmented).cmp(&(a.examples + a.augmented)).then(a.language.cmp(&b.language)));
+    plan.languages
+        .sort_by(|a, b| (b.examples + b.augmented).cmp(&(a.examples + a.augmented)).then(a.language.cmp(&b.language)));
     if plan.examples == 0 {
         return Err(vec![FieldError::new("shares", "the mixture would be empty")]);
     }
@@ -621,7 +642,8 @@ fn template_env() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     // Block tags take their newline with them, as in Hugging Face's chat templates.
-    let syntax = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("the default syntax is valid");
+    let syntax =
+        minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("the default syntax is valid");
     env.set_syntax(syntax);
     env
 }
@@ -663,11 +685,13 @@ pub fn render_augmented(
     let render = |which: &str, source: &str, row: &AlignedRow<'_>| -> Result<String, String> {
         let ctx: serde_json::Map<String, serde_json::Value> =
             row.iter().map(|(role, e, l)| (role.to_string(), role_value(e, l))).collect();
-        env.render_str(source, minijinja::Value::from(minijinja::value::Serde(serde_json::Value::Object(ctx)))).map(|s| s.trim().to_string()).map_err(|e| {
-            let detail = e.detail().map(str::to_string).unwrap_or_else(|| e.to_string());
-            let at = row.first().map(|(_, e, _)| format!(" (example {})", e.id)).unwrap_or_default();
-            format!("the {which} template cannot be filled{at}: {detail}")
-        })
+        env.render_str(source, minijinja::Value::from(minijinja::value::Serde(serde_json::Value::Object(ctx))))
+            .map(|s| s.trim().to_string())
+            .map_err(|e| {
+                let detail = e.detail().map(str::to_string).unwrap_or_else(|| e.to_string());
+                let at = row.first().map(|(_, e, _)| format!(" (example {})", e.id)).unwrap_or_default();
+                format!("the {which} template cannot be filled{at}: {detail}")
+            })
     };
     let mut user = String::new();
     for s in shots {
@@ -874,6 +898,16 @@ pub struct AugmentPreview {
 #[serde(deny_unknown_fields)]
 pub struct RegisterEvaluationSet {
     pub version_id: String,
+}
+
+impl Validate for RegisterEvaluationSet {
+    fn validate(&self) -> Vec<FieldError> {
+        if self.version_id.trim().is_empty() {
+            vec![FieldError::new("version_id", "choose a dataset version")]
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -309,7 +309,13 @@ pub fn training_flops_per_token(info: &ModelInfo, method: TuneMethod, context: u
 }
 
 /// Steps and time of a run on `examples` examples holding `tokens` tokens, at `flops_per_second`.
-pub fn estimate_time(info: &ModelInfo, spec: &TrainSpec, examples: u64, tokens: u64, flops_per_second: f64) -> TimeEstimate {
+pub fn estimate_time(
+    info: &ModelInfo,
+    spec: &TrainSpec,
+    examples: u64,
+    tokens: u64,
+    flops_per_second: f64,
+) -> TimeEstimate {
     let seq = spec.seq_len as u64;
     let per_example = if examples > 0 { (tokens / examples).clamp(1, seq) } else { 1 };
     let (rows, row_len) = if spec.packing {

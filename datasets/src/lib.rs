@@ -10,6 +10,7 @@ pub mod import;
 pub mod langid;
 pub mod mapping;
 pub mod minhash;
+pub mod mixture;
 pub mod profile;
 pub mod quality;
 pub mod read;

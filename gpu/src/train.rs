@@ -46,6 +46,10 @@ pub struct RunPaths {
     #[serde(default)]
     pub validation: Option<PathBuf>,
     pub output: PathBuf,
+    /// A checkpoint of an earlier run whose trained weights (or adapters) this run starts from,
+    /// with a fresh optimizer and schedule (continual tuning). Ignored when resuming.
+    #[serde(default)]
+    pub init: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -338,6 +342,25 @@ impl Trainer {
         if let Some((step, path)) = list_checkpoints(&paths.output).pop() {
             trainer.restore(&path)?;
             trainer.resumed_from = Some(step);
+        } else if let Some(init) = &paths.init {
+            let weights = load_checkpoint_tensors(init, &trainer.model.device)?;
+            for (name, var) in &trainer.vars {
+                let w = weights.get(name).ok_or_else(|| {
+                    TrainError::Input(format!(
+                        "the earlier run's checkpoint {} has no {name}: it was trained with other settings",
+                        init.display()
+                    ))
+                })?;
+                if w.dims() != var.dims() {
+                    return Err(TrainError::Input(format!(
+                        "the earlier run's {name} has shape {:?}, this run needs {:?}",
+                        w.dims(),
+                        var.dims()
+                    )));
+                }
+                var.set(&w.to_dtype(var.dtype())?)?;
+            }
+            trainer.summary.push_str(&format!("; starting from {}", init.display()));
         }
         Ok(trainer)
     }
@@ -658,6 +681,9 @@ pub struct RunFile {
     #[serde(default)]
     pub validation: Option<PathBuf>,
     pub output: PathBuf,
+    /// A checkpoint folder of an earlier run to start from (continual tuning).
+    #[serde(default)]
+    pub init: Option<PathBuf>,
     #[serde(default)]
     pub training: TrainSpec,
 }
@@ -670,6 +696,7 @@ impl RunFile {
             train: base.join(&self.train),
             validation: self.validation.as_ref().map(|v| base.join(v)),
             output: base.join(&self.output),
+            init: self.init.as_ref().map(|i| base.join(i)),
         }
     }
 }

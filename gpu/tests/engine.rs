@@ -287,7 +287,7 @@ impl Observer for Recorder {
 }
 
 fn paths(s: &Setup, out: &str) -> RunPaths {
-    RunPaths { model: s.model.clone(), train: s.train.clone(), validation: None, output: s.root.join(out) }
+    RunPaths { model: s.model.clone(), train: s.train.clone(), validation: None, output: s.root.join(out), init: None }
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod datasets;
 mod invitations;
 mod jobs;
 mod members;
+mod mixtures;
 mod models;
 mod openapi;
 mod session;

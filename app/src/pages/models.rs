@@ -11,6 +11,7 @@ use polytune_api::{
 };
 
 use crate::client::{self, ApiFailure, invalid};
+use crate::components::charts::{LineChart, PALETTE};
 use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
 
 fn fmt_params(n: u64) -> String {
@@ -385,7 +386,8 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
 #[component]
 fn Runs(ws_id: String, runs: Vec<Run>) -> impl IntoView {
     if runs.is_empty() {
-        return view! { <section class="card"><h2>"Runs"</h2><p class="muted">"No run has tuned this model yet. Start one through the API (POST /workspaces/{id}/runs); the run wizard arrives with mixtures."</p></section> }.into_any();
+        let new_run = format!("/workspaces/{ws_id}/runs/new");
+        return view! { <section class="card"><h2>"Runs"</h2><p class="muted">"No run has tuned this model yet. "<A href=new_run>"Start a run"</A></p></section> }.into_any();
     }
     let ws_id = StoredValue::new(ws_id);
     view! {
@@ -404,16 +406,17 @@ fn RunSummary(ws_id: String, run: Run) -> impl IntoView {
         let path = path.clone();
         async move { client::get::<RunDetail>(&path).await }
     });
-    let job = format!("/workspaces/{ws_id}/jobs/{}", run.job_id);
+    let page = format!("/workspaces/{ws_id}/runs/{}", run.id);
     view! {
         <article class="run-summary">
-            <h3>{run.name.clone()}" "<A href=job>"(job)"</A></h3>
+            <h3><A href=page>{run.name.clone()}</A></h3>
             <p class="muted">{format!("{:?} · {} steps max · learning rate {} · started {}", run.spec.method, run.spec.max_steps.map_or("all".into(), |s| s.to_string()), run.spec.learning_rate, format_time(run.created_at))}</p>
             {move || detail.get().and_then(|d| d.ok()).map(|d| {
                 let losses: Vec<(f64, f64)> = d.points.iter().filter(|p| p.kind == "step").filter_map(|p| Some((p.step as f64, p.data["loss"].as_f64()?))).collect();
                 let last_eval = d.points.iter().rev().find(|p| p.kind == "eval").cloned();
                 view! {
-                    <LossChart points=losses/>
+                    <LineChart series=vec![("Training loss".to_string(), PALETTE[0].to_string(), losses)] label="Training loss" x_label="step" y_label="loss"
+                        empty="The loss curve appears after the first steps."/>
                     {last_eval.map(|e| {
                         let per: Vec<(String, f64)> = e.data["loss_by_language"].as_object().map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default();
                         view! {
@@ -438,31 +441,4 @@ fn RunSummary(ws_id: String, run: Run) -> impl IntoView {
             })}
         </article>
     }
-}
-
-/// Training loss over steps, as an SVG line.
-#[component]
-fn LossChart(points: Vec<(f64, f64)>) -> impl IntoView {
-    if points.len() < 2 {
-        return view! { <p class="muted">"The loss curve appears after two steps."</p> }.into_any();
-    }
-    let (w, h, pad) = (480.0, 160.0, 30.0);
-    let xmax = points.iter().map(|p| p.0).fold(1.0, f64::max);
-    let ymin = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    let ymax = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(ymin + 1e-9);
-    let sx = move |x: f64| pad + (w - 2.0 * pad) * x / xmax;
-    let sy = move |y: f64| h - pad - (h - 2.0 * pad) * (y - ymin) / (ymax - ymin);
-    let d: String = points
-        .iter()
-        .enumerate()
-        .map(|(i, (x, y))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, sx(*x), sy(*y)))
-        .collect();
-    view! {
-        <svg class="chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label=format!("Training loss from {:.3} to {:.3} over {} steps", points[0].1, points[points.len() - 1].1, points.len())>
-            <path d=d fill="none" stroke="currentColor" stroke-width="2" class="series"/>
-            <text x=pad y=pad - 8.0 class="axis">{format!("loss {ymax:.2}")}</text>
-            <text x=pad y=h - 8.0 class="axis">{format!("{ymin:.2} · step {xmax:.0}")}</text>
-        </svg>
-    }
-    .into_any()
 }

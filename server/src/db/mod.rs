@@ -15,6 +15,7 @@ pub mod audit;
 pub mod blobs;
 pub mod datasets;
 pub mod jobs;
+pub mod mixtures;
 pub mod models;
 pub mod workspaces;
 
@@ -149,12 +150,14 @@ impl Database {
                 (2, "jobs", include_str!("../../../migrations/sqlite/0002_jobs.sql")),
                 (3, "datasets", include_str!("../../../migrations/sqlite/0003_datasets.sql")),
                 (4, "models", include_str!("../../../migrations/sqlite/0004_models.sql")),
+                (5, "mixtures", include_str!("../../../migrations/sqlite/0005_mixtures.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
                 (2, "jobs", include_str!("../../../migrations/postgres/0002_jobs.sql")),
                 (3, "datasets", include_str!("../../../migrations/postgres/0003_datasets.sql")),
                 (4, "models", include_str!("../../../migrations/postgres/0004_models.sql")),
+                (5, "mixtures", include_str!("../../../migrations/postgres/0005_mixtures.sql")),
             ],
         };
         let migrations = sources

@@ -1,14 +1,15 @@
 //! Registered models, training runs, their reported points and checkpoints.
 
-use polytune_api::{Checkpoint, Model, ModelInfo, Run, RunPoint, TrainSpec};
+use polytune_api::{Checkpoint, ContinueFrom, Model, ModelInfo, Run, RunPoint, TrainSpec};
 
 use super::{Database, DbResult, now_ms, q};
 
 type ModelRow = (String, String, String, String, String, String, i64);
-type RunRow = (String, String, String, String, String, String, String, i64);
+type RunRow = (String, String, String, String, String, String, String, Option<String>, Option<String>, i64);
 
 const MODEL_COLS: &str = "id, workspace_id, name, source, origin, info, created_at";
-const RUN_COLS: &str = "id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_at";
+const RUN_COLS: &str =
+    "id, workspace_id, name, model_id, dataset_version_id, spec, job_id, mixture_id, continue_from, created_at";
 
 fn model_from(r: ModelRow) -> Model {
     let (id, workspace_id, name, source, origin, info, created_at) = r;
@@ -33,9 +34,10 @@ fn model_from(r: ModelRow) -> Model {
 }
 
 fn run_from(r: RunRow) -> Run {
-    let (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_at) = r;
+    let (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, mixture_id, continue_from, created_at) = r;
     let spec: TrainSpec = serde_json::from_str(&spec).unwrap_or_default();
-    Run { id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_at }
+    let continue_from = continue_from.and_then(|c| serde_json::from_str(&c).ok());
+    Run { id, workspace_id, name, model_id, dataset_version_id, spec, job_id, mixture_id, continue_from, created_at }
 }
 
 pub struct NewModel<'a> {
@@ -113,11 +115,13 @@ impl Database {
         dataset_version_id: &str,
         spec: &TrainSpec,
         job_id: &str,
+        mixture_id: Option<&str>,
+        continue_from: Option<&ContinueFrom>,
         user_id: &str,
     ) -> DbResult<()> {
         sqlx::query(
-            "INSERT INTO runs (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO runs (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, mixture_id, continue_from, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
         .bind(workspace_id)
@@ -126,6 +130,8 @@ impl Database {
         .bind(dataset_version_id)
         .bind(serde_json::to_string(spec).unwrap_or_default())
         .bind(job_id)
+        .bind(mixture_id)
+        .bind(continue_from.map(|c| serde_json::to_string(c).unwrap_or_default()))
         .bind(user_id)
         .bind(now_ms())
         .execute(self.pool())

@@ -31,6 +31,7 @@ use crate::state::AppState;
         (name = "workspaces", description = "Workspaces, members, tokens, audit log"),
         (name = "jobs", description = "Uploads, jobs, live events, workers"),
         (name = "models", description = "Models, generation, training runs"),
+        (name = "mixtures", description = "Language mixtures, augmentation templates, evaluation sets, compute estimates"),
     )
 )]
 struct ApiDoc;

@@ -28,18 +28,18 @@ fn db_failed(e: DbError) -> JobError {
 }
 
 /// Reports progress from blocking code at most twice a second; returns `Break` when the job must stop.
-struct Reporter<'a> {
+pub(super) struct Reporter<'a> {
     ctx: &'a JobContext,
     last: Instant,
-    stop: Option<JobError>,
+    pub(super) stop: Option<JobError>,
 }
 
 impl<'a> Reporter<'a> {
-    fn new(ctx: &'a JobContext) -> Self {
+    pub(super) fn new(ctx: &'a JobContext) -> Self {
         Reporter { ctx, last: Instant::now() - Duration::from_secs(1), stop: None }
     }
 
-    fn report(&mut self, fraction: f64, phase: &str, counters: serde_json::Value) -> ControlFlow<()> {
+    pub(super) fn report(&mut self, fraction: f64, phase: &str, counters: serde_json::Value) -> ControlFlow<()> {
         if let Err(e) = self.ctx.check() {
             self.stop = Some(e);
             return ControlFlow::Break(());
@@ -61,7 +61,7 @@ impl<'a> Reporter<'a> {
 
 /// Runs blocking work on this worker thread; a panic (a bug, or a library choking on a hostile
 /// file) becomes a failed job instead of a lost worker slot.
-fn blocking<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+pub(super) fn blocking<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     tokio::task::block_in_place(|| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
             .unwrap_or_else(|_| Err("the file could not be processed (the reader stopped unexpectedly)".into()))

@@ -8,6 +8,7 @@
 mod blob_stats;
 mod context;
 pub mod datasets;
+pub mod mixtures;
 pub mod train;
 pub mod worker;
 
@@ -71,6 +72,7 @@ impl Registry {
             Arc::new(datasets::ImportDataset),
             Arc::new(datasets::ProfileDataset),
             Arc::new(datasets::DeriveDataset),
+            Arc::new(mixtures::MaterializeMixture),
             Arc::new(train::Train),
         ];
         Registry { kinds: Arc::new(list.into_iter().map(|k| (k.name(), k)).collect()) }

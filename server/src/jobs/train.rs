@@ -159,12 +159,53 @@ impl JobKind for Train {
             .await
             .map_err(|e| failed(e.to_string()))?
             .ok_or_else(|| failed("the dataset version was deleted".into()))?;
-        let paths = RunPaths {
-            model: model_path.into(),
-            train: env.store.path(&version.blob),
-            validation: None,
-            output: env.store.run_dir(&run.id),
+        let output = env.store.run_dir(&run.id);
+        // A mixture brings its own validation split (stratified by language when it was made).
+        let validation = match env.db.mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
+            Some(m) => match m.validation_version_id {
+                Some(v) => env
+                    .db
+                    .version(&ctx.workspace_id, &v)
+                    .await
+                    .map_err(|e| failed(e.to_string()))?
+                    .filter(|v| v.examples > 0)
+                    .map(|v| env.store.path(&v.blob)),
+                None => None,
+            },
+            None => None,
         };
+        let mut train = env.store.path(&version.blob);
+        let mut init = None;
+        if let Some(c) = &run.continue_from {
+            let checkpoints = env.db.checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
+            let (_, path) = checkpoints.last().ok_or_else(|| failed("the earlier run has no checkpoint".into()))?;
+            init = Some(std::path::PathBuf::from(path));
+            if c.replay > 0.0 {
+                let earlier = env
+                    .db
+                    .run(&ctx.workspace_id, &c.run_id)
+                    .await
+                    .map_err(|e| failed(e.to_string()))?
+                    .ok_or_else(|| failed("the earlier run was deleted".into()))?;
+                let old = env
+                    .db
+                    .version(&ctx.workspace_id, &earlier.dataset_version_id)
+                    .await
+                    .map_err(|e| failed(e.to_string()))?
+                    .ok_or_else(|| failed("the earlier run's data was deleted".into()))?;
+                let want = ((version.examples as f64) * c.replay).round() as u64;
+                let (new_path, old_path) = (train.clone(), env.store.path(&old.blob));
+                let target = output.join("train-with-replay.jsonl");
+                let seed = run.spec.seed;
+                tokio::task::block_in_place(|| {
+                    write_replay(&new_path, &old_path, old.examples.max(0) as u64, want, seed, &target)
+                })
+                .map_err(failed)?;
+                ctx.log(&format!("replaying {want} examples of the earlier run's data")).await;
+                train = target;
+            }
+        }
+        let paths = RunPaths { model: model_path.into(), train, validation, output, init };
         let mut recorder = Recorder {
             ctx,
             run_id: run.id.clone(),
@@ -190,4 +231,38 @@ impl JobKind for Train {
             Outcome::Stopped { .. } => Err(recorder.stop.take().unwrap_or(JobError::Cancelled)),
         }
     }
+}
+
+/// The new data followed by `want` examples drawn evenly from the earlier run's data (written
+/// once, atomically; a resumed job finds it).
+fn write_replay(
+    new: &std::path::Path,
+    old: &std::path::Path,
+    old_count: u64,
+    want: u64,
+    seed: u64,
+    target: &std::path::Path,
+) -> Result<(), String> {
+    use std::io::{BufRead, Write};
+    if target.exists() {
+        return Ok(());
+    }
+    let fail = |e: std::io::Error| format!("writing the replay data failed: {e}");
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let tmp = target.with_extension("tmp");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(fail)?);
+    std::io::copy(&mut std::fs::File::open(new).map_err(fail)?, &mut out).map_err(fail)?;
+    let mut pick = polytune_data::mixture::Selection::new(want, old_count, seed, "replay".into());
+    for line in std::io::BufReader::new(std::fs::File::open(old).map_err(fail)?).lines() {
+        let line = line.map_err(fail)?;
+        if !line.trim().is_empty() && pick.next() {
+            out.write_all(line.as_bytes()).map_err(fail)?;
+            out.write_all(b"\n").map_err(fail)?;
+        }
+    }
+    let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.sync_all().map_err(fail)?;
+    std::fs::rename(&tmp, target).map_err(fail)
 }

@@ -7,6 +7,7 @@ pub mod health;
 pub mod invitations;
 pub mod jobs;
 pub mod members;
+pub mod mixtures;
 pub mod models;
 pub mod session;
 pub mod setup;
@@ -50,6 +51,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(datasets::profile))
         .routes(routes!(datasets::example))
         .routes(routes!(datasets::derive))
+        .routes(routes!(mixtures::catalog))
+        .routes(routes!(mixtures::list, mixtures::create))
+        .routes(routes!(mixtures::show))
+        .routes(routes!(mixtures::preview_augmentation))
+        .routes(routes!(mixtures::templates, mixtures::create_template))
+        .routes(routes!(mixtures::update_template, mixtures::delete_template))
+        .routes(routes!(mixtures::evaluation_sets, mixtures::add_evaluation_set))
+        .routes(routes!(mixtures::remove_evaluation_set))
+        .routes(routes!(mixtures::compute))
 }
 
 /// Long-lived requests (uploads, event streams): kept out of the request timeout.

@@ -283,6 +283,35 @@ pub async fn create_run(
     if req.spec.seq_len > model.info.context_length {
         return Err(invalid("spec.seq_len", format!("the model reads at most {} tokens", model.info.context_length)));
     }
+    if state.db.evaluation_sets(&cap.workspace.id).await?.contains(&req.dataset_version_id) {
+        return Err(invalid(
+            "dataset_version_id",
+            "this version is registered as an evaluation set; it cannot be trained on",
+        ));
+    }
+    if let Some(c) = &req.continue_from {
+        let earlier = state
+            .db
+            .run(&cap.workspace.id, &c.run_id)
+            .await?
+            .ok_or_else(|| invalid("continue_from.run_id", "no such run in this workspace"))?;
+        if earlier.model_id != req.model_id {
+            return Err(invalid("continue_from.run_id", "that run tuned another base model"));
+        }
+        if earlier.spec.method != req.spec.method
+            || (req.spec.method == polytune_api::TuneMethod::Lora
+                && (earlier.spec.lora.rank != req.spec.lora.rank || earlier.spec.lora.targets != req.spec.lora.targets))
+        {
+            return Err(invalid(
+                "continue_from.run_id",
+                "continuing needs the same method (and LoRA rank and layers) as the earlier run",
+            ));
+        }
+        if state.db.checkpoints(&earlier.id).await?.is_empty() {
+            return Err(invalid("continue_from.run_id", "that run has no checkpoint yet"));
+        }
+    }
+    let mixture_id = state.db.mixture_of_version(&req.dataset_version_id).await?.map(|m| m.id);
     let id = crate::db::new_id();
     // The run row first, then its job: a job never points at a missing run.
     let job_id = crate::db::new_id();
@@ -296,6 +325,8 @@ pub async fn create_run(
             &req.dataset_version_id,
             &req.spec,
             &job_id,
+            mixture_id.as_deref(),
+            req.continue_from.as_ref(),
             &cap.actor.user.id,
         )
         .await?;

@@ -1,0 +1,397 @@
+//! Mixtures: the builder's catalog (per-language aggregates), recipes and their materialization,
+//! augmentation templates, evaluation sets, and what the run wizard needs to estimate a run.
+
+use std::io::BufRead;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use polytune_api::{
+    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CreateMixture, Example, FieldError, JobState, Mixture,
+    MixtureCatalog, MixtureSpec, MixtureState, Problem, RegisterEvaluationSet, Shares, SourceFacts, Validate,
+    builtin_templates, estimate_time, plan, render_augmented,
+};
+
+use crate::auth::{WorkspaceEditor, WorkspaceViewer};
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
+
+fn invalid(path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(path, message)])
+}
+
+fn prefixed(prefix: &str, errors: Vec<FieldError>) -> ApiError {
+    ApiError::Validation(
+        errors.into_iter().map(|e| FieldError::new(format!("{prefix}{}", e.path), e.message)).collect(),
+    )
+}
+
+/// A mixture whose job ended without a result shows as failed.
+async fn with_job_state(state: &AppState, mut m: Mixture) -> ApiResult<Mixture> {
+    if m.state == MixtureState::Materializing
+        && let Some(job) = state.db.job(&m.workspace_id, &m.job_id).await?
+        && matches!(job.state, JobState::Failed | JobState::Cancelled)
+    {
+        m.state = MixtureState::Failed;
+    }
+    Ok(m)
+}
+
+/// Everything the mixture builder needs: every dataset version with its per-language counts,
+/// and the augmentation templates (built-in first).
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/mixtures/catalog", tag = "mixtures",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = MixtureCatalog)))]
+pub async fn catalog(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<MixtureCatalog>> {
+    let sources = state.db.mixture_sources(&cap.workspace.id).await?;
+    let mut templates = builtin_templates();
+    templates.extend(state.db.templates(&cap.workspace.id).await?);
+    Ok(Json(MixtureCatalog { sources, templates }))
+}
+
+/// The mixtures of a workspace, newest first.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/mixtures", tag = "mixtures",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = [Mixture])))]
+pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Mixture>>> {
+    let mut out = Vec::new();
+    for m in state.db.mixtures(&cap.workspace.id).await? {
+        out.push(with_job_state(&state, m).await?);
+    }
+    Ok(Json(out))
+}
+
+/// Reads the first `n` examples of a version.
+fn head(path: std::path::PathBuf, n: usize) -> Result<Vec<Example>, String> {
+    let file = std::fs::File::open(&path).map_err(|e| format!("the stored data cannot be read: {e}"))?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        if out.len() >= n {
+            break;
+        }
+        let line = line.map_err(|e| format!("the stored data cannot be read: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(serde_json::from_str(&line).map_err(|e| format!("example {i} is damaged: {e}"))?);
+    }
+    Ok(out)
+}
+
+/// Renders the first `count` rows of an augmentation (with its shots). Errors name the input.
+async fn render_head(
+    state: &AppState,
+    ws: &str,
+    a: &Augmentation,
+    sources: &[SourceFacts],
+    count: usize,
+) -> Result<Vec<Example>, FieldError> {
+    let mut columns = Vec::new();
+    for role in &a.template.roles {
+        let id = &a.inputs[role];
+        let path = format!("inputs.{role}");
+        let v = state
+            .db
+            .version(ws, id)
+            .await
+            .map_err(|e| FieldError::new(&path, e.to_string()))?
+            .ok_or_else(|| FieldError::new(&path, "this dataset version is not in the workspace"))?;
+        let language =
+            sources.iter().find(|s| s.version_id == *id).and_then(|s| s.main_language()).unwrap_or("und").to_string();
+        let file = state.jobs.store.path(&v.blob);
+        let n = count + a.shots;
+        let rows = tokio::task::spawn_blocking(move || head(file, n))
+            .await
+            .map_err(|e| FieldError::new(&path, e.to_string()))?
+            .map_err(|e| FieldError::new(&path, e))?;
+        columns.push((role.clone(), language, rows));
+    }
+    let rows = columns.iter().map(|c| c.2.len()).min().unwrap_or(0);
+    let row = |i: usize| -> polytune_api::AlignedRow<'_> {
+        columns.iter().map(|(role, l, r)| (role.as_str(), &r[i], l.as_str())).collect()
+    };
+    let mut out = Vec::new();
+    for i in 0..rows.min(count) {
+        let shots: Vec<_> = (1..=a.shots).map(|k| (i + k) % rows).map(row).collect();
+        let (user, assistant) =
+            render_augmented(&a.template, &row(i), &shots).map_err(|e| FieldError::new("template", e))?;
+        let answer = columns.iter().find(|c| c.0 == a.template.answer_role).map(|c| c.1.clone());
+        out.push(Example {
+            id: format!("preview-{}", i + 1),
+            source: format!("{} row {}", a.template.name, i + 1),
+            language: answer,
+            turns: vec![
+                polytune_api::Turn { role: polytune_api::TurnRole::User, text: user },
+                polytune_api::Turn { role: polytune_api::TurnRole::Assistant, text: assistant },
+            ],
+            meta: Default::default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Checks one augmentation as the builder has it (paths relative to the augmentation).
+fn check_augmentation(a: &Augmentation, sources: &[SourceFacts]) -> Result<u64, Vec<FieldError>> {
+    let spec = MixtureSpec {
+        sources: Vec::new(),
+        shares: Shares::Natural,
+        augmentations: vec![a.clone()],
+        ..MixtureSpec::default()
+    };
+    let p = plan(&spec, sources).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| FieldError::new(e.path.trim_start_matches("augmentations[0].").to_string(), e.message))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(p.languages.iter().map(|l| l.augmented).sum())
+}
+
+/// The first examples an augmentation makes, or what is wrong with it.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/mixtures/preview-augmentation", tag = "mixtures",
+    params(("workspace_id" = String, Path)), request_body = Augmentation,
+    responses((status = 200, body = AugmentPreview), (status = 422, body = Problem)))]
+pub async fn preview_augmentation(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    ApiJson(a): ApiJson<Augmentation>,
+) -> ApiResult<Json<AugmentPreview>> {
+    let sources = state.db.mixture_sources(&cap.workspace.id).await?;
+    let total = check_augmentation(&a, &sources).map_err(ApiError::Validation)?;
+    let examples =
+        render_head(&state, &cap.workspace.id, &a, &sources, 3).await.map_err(|e| ApiError::Validation(vec![e]))?;
+    Ok(Json(AugmentPreview { examples, total }))
+}
+
+/// Check a recipe and materialize it: the examples are drawn by a job into two new datasets
+/// (training and validation).
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/mixtures", tag = "mixtures",
+    params(("workspace_id" = String, Path)), request_body = CreateMixture,
+    responses((status = 202, body = Mixture), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<CreateMixture>,
+) -> ApiResult<(StatusCode, Json<Mixture>)> {
+    let mut errors = req.validate();
+    let sources = state.db.mixture_sources(&cap.workspace.id).await?;
+    let p = match plan(&req.spec, &sources) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.extend(e.into_iter().map(|e| FieldError::new(format!("spec.{}", e.path), e.message)));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let p = p.expect("a plan when there are no errors");
+    // Templates must fill on the real data (a field a template names may be missing).
+    for (i, a) in req.spec.augmentations.iter().enumerate() {
+        if let Err(e) = render_head(&state, &cap.workspace.id, a, &sources, 1).await {
+            return Err(prefixed(&format!("spec.augmentations[{i}]."), vec![e]));
+        }
+    }
+    let id = crate::db::new_id();
+    // The row first, then its job: a job never points at a missing mixture.
+    state.db.insert_mixture(&id, &cap.workspace.id, req.name.trim(), &req.spec, &p, "", &cap.actor.user.id).await?;
+    let job_id = crate::jobs::mixtures::enqueue(&state.db, &cap.workspace.id, &id, &cap.actor.user.id).await?;
+    state.db.set_mixture_job(&id, &job_id).await?;
+    let m = state.db.mixture(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::ACCEPTED, Json(m)))
+}
+
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/mixtures/{mixture_id}", tag = "mixtures",
+    params(("workspace_id" = String, Path), ("mixture_id" = String, Path)),
+    responses((status = 200, body = Mixture), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<Json<Mixture>> {
+    let m = state.db.mixture(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(with_job_state(&state, m).await?))
+}
+
+/// Built-in templates and the workspace's own.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/augment-templates", tag = "mixtures",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = [AugmentTemplate])))]
+pub async fn templates(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<AugmentTemplate>>> {
+    let mut all = builtin_templates();
+    all.extend(state.db.templates(&cap.workspace.id).await?);
+    Ok(Json(all))
+}
+
+/// Store a template in the workspace (e.g. an edited copy of a built-in one, in another language).
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/augment-templates", tag = "mixtures",
+    params(("workspace_id" = String, Path)), request_body = AugmentTemplate,
+    responses((status = 201, body = AugmentTemplate), (status = 422, body = Problem)))]
+pub async fn create_template(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(t): ApiJson<AugmentTemplate>,
+) -> ApiResult<(StatusCode, Json<AugmentTemplate>)> {
+    let errors = t.validate();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let id = state.db.insert_template(&cap.workspace.id, &t, &cap.actor.user.id).await?;
+    let stored = state.db.template(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+#[utoipa::path(put, path = "/workspaces/{workspace_id}/augment-templates/{template_id}", tag = "mixtures",
+    params(("workspace_id" = String, Path), ("template_id" = String, Path)), request_body = AugmentTemplate,
+    responses((status = 200, body = AugmentTemplate), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_template(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+    ApiJson(t): ApiJson<AugmentTemplate>,
+) -> ApiResult<Json<AugmentTemplate>> {
+    if ids.1.starts_with("builtin:") {
+        return Err(invalid("id", "built-in templates cannot be changed; save a copy instead"));
+    }
+    let errors = t.validate();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    if !state.db.update_template(&cap.workspace.id, &ids.1, &t).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(state.db.template(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?))
+}
+
+#[utoipa::path(delete, path = "/workspaces/{workspace_id}/augment-templates/{template_id}", tag = "mixtures",
+    params(("workspace_id" = String, Path), ("template_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_template(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    if state.db.delete_template(&cap.workspace.id, &ids.1).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The dataset versions registered as evaluation sets.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/evaluation-sets", tag = "mixtures",
+    params(("workspace_id" = String, Path)), responses((status = 200, body = [String])))]
+pub async fn evaluation_sets(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<String>>> {
+    Ok(Json(state.db.evaluation_sets(&cap.workspace.id).await?))
+}
+
+/// Register a version as an evaluation set: it is never trained on, and mixtures are checked
+/// against its texts.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/evaluation-sets", tag = "mixtures",
+    params(("workspace_id" = String, Path)), request_body = RegisterEvaluationSet,
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn add_evaluation_set(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    ApiJson(req): ApiJson<RegisterEvaluationSet>,
+) -> ApiResult<StatusCode> {
+    state
+        .db
+        .version(&cap.workspace.id, &req.version_id)
+        .await?
+        .ok_or_else(|| invalid("version_id", "no such dataset version in this workspace"))?;
+    state.db.add_evaluation_set(&cap.workspace.id, &req.version_id, &cap.actor.user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/workspaces/{workspace_id}/evaluation-sets/{version_id}", tag = "mixtures",
+    params(("workspace_id" = String, Path), ("version_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn remove_evaluation_set(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    if state.db.remove_evaluation_set(&cap.workspace.id, &ids.1).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ComputeQuery {
+    /// Prefer a run of this model to calibrate the speed.
+    pub model_id: Option<String>,
+}
+
+fn total_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(8 << 30, |kib| kib * 1024)
+}
+
+/// The machine runs train on, and how fast it trains: measured from the newest finished run in
+/// this workspace (of the chosen model, when there is one), otherwise a conservative default.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/compute", tag = "mixtures",
+    params(("workspace_id" = String, Path), ComputeQuery), responses((status = 200, body = ComputeInfo)))]
+pub async fn compute(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Query(query): Query<ComputeQuery>,
+) -> ApiResult<Json<ComputeInfo>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cuda = cfg!(feature = "cuda");
+    let (device, name, memory, default_flops) = if cuda {
+        // H100-class bf16 at a typical 35 % utilization; GPU memory is not read yet (80 GB assumed).
+        ("cuda", "CUDA GPU".to_string(), 80u64 << 30, 3.5e14)
+    } else {
+        // Measured on the 2-core development machine: ~18 GFLOP/s per thread at 135M parameters.
+        ("cpu", format!("CPU, {threads} threads"), total_memory(), 1.8e10 * threads as f64)
+    };
+    let mut info = ComputeInfo {
+        device: device.into(),
+        name,
+        memory_bytes: memory,
+        flops_per_second: default_flops,
+        calibration: "a default for this kind of machine (no finished run to measure yet)".into(),
+        calibrated_model_id: None,
+    };
+    if let Some((flops, model_id, run_name)) = calibrate(&state, &cap.workspace.id, query.model_id.as_deref()).await? {
+        info.flops_per_second = flops;
+        info.calibration = format!("measured on run “{run_name}”");
+        info.calibrated_model_id = Some(model_id);
+    }
+    Ok(Json(info))
+}
+
+/// Effective training speed of the newest run that reported at least 4 steps: what the time
+/// estimate would have said for the steps it ran, divided by the time they took.
+async fn calibrate(state: &AppState, ws: &str, model_id: Option<&str>) -> ApiResult<Option<(f64, String, String)>> {
+    let runs = state.db.runs(ws).await?;
+    let ordered = runs.iter().filter(|r| Some(r.model_id.as_str()) == model_id).chain(runs.iter());
+    for run in ordered {
+        let points = state.db.run_points(&run.id).await?;
+        let steps: Vec<_> = points.iter().filter(|p| p.kind == "step").collect();
+        if steps.len() < 4 {
+            continue;
+        }
+        let Some((model, _)) = state.db.model(ws, &run.model_id).await? else { continue };
+        let Some(version) = state.db.version(ws, &run.dataset_version_id).await? else { continue };
+        let tokens: u64 = state
+            .db
+            .mixture_sources(ws)
+            .await?
+            .into_iter()
+            .find(|s| s.version_id == version.id)
+            .map_or(0, |s| s.languages.iter().map(|l| l.tokens).sum());
+        let last = &steps[steps.len() - 1].data;
+        let (Some(elapsed), Some(done)) = (last["elapsed_seconds"].as_f64(), last["step"].as_f64()) else { continue };
+        let est = estimate_time(&model.info, &run.spec, version.examples.max(0) as u64, tokens, 1.0);
+        if elapsed <= 0.0 || est.steps == 0 {
+            continue;
+        }
+        let flops = est.flops * (done / est.steps as f64) / elapsed;
+        return Ok(Some((flops, run.model_id.clone(), run.name.clone())));
+    }
+    Ok(None)
+}
