@@ -58,6 +58,12 @@ async function importDataset(page, ws, name, text, language) {
   );
 }
 
+async function openAdvanced(page) {
+  const adv = page.locator("details.advanced");
+  await adv.waitFor();
+  if (!(await adv.evaluate((d) => d.open))) await adv.locator("summary").click();
+}
+
 async function waitJob(page, ws, jobId, seconds = 180) {
   for (let i = 0; i < seconds * 2; i++) {
     const job = await page.evaluate(async ([ws, id]) => (await fetch(`/api/v1/workspaces/${ws}/jobs/${id}`)).json(), [ws, jobId]);
@@ -161,7 +167,7 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
     await page.locator('.preset-card[data-preset="quick_look"]').click();
     await page.locator(".estimate-time").waitFor();
     await page.locator(".estimate-memory").waitFor();
-    await page.locator("details.advanced > summary").click();
+    await openAdvanced(page);
     await page.locator('input[name="spec.seq_len"]').fill("128");
     await page.locator('input[name="spec.max_steps"]').fill("12");
     await page.locator('input[name="spec.eval_every"]').fill("4");
@@ -183,13 +189,17 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
     const run = await page.evaluate(async ([ws, id]) => (await fetch(`/api/v1/workspaces/${ws}/runs/${id}`)).json(), [wsId, runId]);
     await waitJob(page, wsId, run.run.job_id);
     await page.locator(".checkpoints").getByText("12").first().waitFor({ timeout: 30_000 });
+    // The charts followed the run live (no reload): each ends at the last step.
+    for (const chart of [".chart-loss", ".chart-lr", ".chart-val-by-language"]) {
+      await page.locator(`${chart} svg[aria-label*="at 12"]`).waitFor({ timeout: 10_000 });
+    }
     await shot(page, "33-run-page");
   });
 
   await t.test("duplicate with a change, then compare", async () => {
     await page.locator("#run-duplicate").click();
     await page.waitForURL(/\/runs\/new\?duplicate=/);
-    await page.locator("details.advanced > summary").click();
+    await openAdvanced(page);
     const lr = page.locator('input[name="spec.learning_rate"]');
     await lr.waitFor();
     assert.equal(await page.locator('input[name="spec.max_steps"]').inputValue(), "12");

@@ -79,14 +79,15 @@ pub fn LineChart(
     let x_label = StoredValue::new(x_label);
     let y_label = StoredValue::new(y_label);
     let empty = StoredValue::new(empty.unwrap_or_else(|| "Nothing to draw yet.".into()));
-    let has_points =
-        Memo::new(move |_| series.with(|s| s.iter().any(|s| s.2.iter().any(|p| p.0.is_finite() && p.1.is_finite()))));
     view! {
         <figure class=format!("line-chart {class}")>
-            {move || if has_points.get() {
-                series.with(|s| chart_svg(s, &label.get_value(), &x_label.get_value(), &y_label.get_value())).into_any()
-            } else {
-                view! { <p class="muted chart-empty">{empty.get_value()}</p> }.into_any()
+            {move || {
+                let s = series.get();
+                if s.iter().any(|s| s.2.iter().any(|p| p.0.is_finite() && p.1.is_finite())) {
+                    chart_svg(&s, &label.get_value(), &x_label.get_value(), &y_label.get_value()).into_any()
+                } else {
+                    view! { <p class="muted chart-empty">{empty.get_value()}</p> }.into_any()
+                }
             }}
             <ul class="legend" aria-hidden="true">
                 {move || series.get().into_iter().filter(|s| !s.2.is_empty()).map(|(name, color, _)| view! {

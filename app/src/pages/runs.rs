@@ -1375,7 +1375,7 @@ fn RunView(
                         <dt>"Throughput"</dt><dd>{num("tokens_per_second").map_or("—".into(), |v| format!("{} tokens/s", fmt_num(v)))}</dd>
                         <dt>"Time left"</dt><dd>{num("eta_seconds").filter(|_| running).map_or("—".into(), format_duration)}</dd>
                         <dt>"Elapsed"</dt><dd>{num("elapsed_seconds").map_or("—".into(), format_duration)}</dd>
-                        <dt>"Tokens seen"</dt><dd>{num("tokens").map_or("—".into(), fmt_count)}</dd>
+                        <dt>"Tokens seen"</dt><dd>{s.as_ref().map(|s| lang_map(&s["tokens_by_language"]).values().sum::<f64>()).filter(|n| *n > 0.0).map_or("—".into(), fmt_count)}</dd>
                         <dt>"Epoch"</dt><dd>{num("epoch").map_or("—".into(), |e| format!("{e:.2}"))}</dd>
                         <dt>"Memory"</dt><dd>{num("memory_bytes").map_or("—".into(), gib)}</dd>
                     </dl>
