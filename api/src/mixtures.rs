@@ -892,6 +892,34 @@ pub struct AugmentPreview {
     pub total: u64,
 }
 
+/// Count the tokens of dataset versions with a model's tokenizer (profiles them again with it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CountTokens {
+    pub version_ids: Vec<String>,
+}
+
+impl Validate for CountTokens {
+    fn validate(&self) -> Vec<FieldError> {
+        if self.version_ids.is_empty() || self.version_ids.len() > 100 {
+            vec![FieldError::new("version_ids", "name one to 100 dataset versions")]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// The profiles counting tokens, and the tokenizer they count with (the SHA-256 of the model's
+/// tokenizer.json, as [`SourceFacts::tokenizer`] names it once they finish).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenCounting {
+    pub tokenizer: String,
+    /// Profile job ids, one per version not yet counted with this tokenizer.
+    pub jobs: Vec<String>,
+}
+
 /// Register a dataset version as an evaluation set.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -296,6 +296,28 @@ pub struct TimeEstimate {
     pub seconds: f64,
 }
 
+/// Parameters of the LoRA adapters: rank × (inputs + outputs) of each adapted linear layer.
+pub fn lora_parameters(info: &ModelInfo, spec: &TrainSpec) -> u64 {
+    let d = info.hidden_size as u64;
+    let q = (info.attention_heads * info.head_dim) as u64;
+    let kv = (info.kv_heads * info.head_dim) as u64;
+    let i = info.intermediate_size as u64;
+    let per_rank: u64 = spec
+        .lora
+        .targets
+        .iter()
+        .map(|t| match t.as_str() {
+            "q_proj" => d + q,
+            "k_proj" | "v_proj" => d + kv,
+            "o_proj" => q + d,
+            "gate_proj" | "up_proj" => d + i,
+            "down_proj" => i + d,
+            _ => 0,
+        })
+        .sum();
+    info.layers as u64 * spec.lora.rank as u64 * per_rank
+}
+
 /// Floating-point operations per trained token: a forward pass costs about 2 per parameter, the
 /// backward pass twice that for full tuning (gradients of weights and activations) and about as
 /// much as the forward for LoRA (activation gradients only); attention adds its `seq × d` terms.
@@ -308,7 +330,8 @@ pub fn training_flops_per_token(info: &ModelInfo, method: TuneMethod, context: u
     }
 }
 
-/// Steps and time of a run on `examples` examples holding `tokens` tokens, at `flops_per_second`.
+/// Steps and time of a run on `examples` examples holding `tokens` tokens (0 when not counted),
+/// at `flops_per_second`.
 pub fn estimate_time(
     info: &ModelInfo,
     spec: &TrainSpec,
@@ -317,7 +340,8 @@ pub fn estimate_time(
     flops_per_second: f64,
 ) -> TimeEstimate {
     let seq = spec.seq_len as u64;
-    let per_example = if examples > 0 { (tokens / examples).clamp(1, seq) } else { 1 };
+    // Without counted tokens, assume a typical instruction + answer of 256 tokens.
+    let per_example = if examples > 0 && tokens > 0 { (tokens / examples).clamp(1, seq) } else { 256.min(seq) };
     let (rows, row_len) = if spec.packing {
         // Greedy packing leaves part of each row empty; ~90% full is typical.
         ((examples * per_example).div_ceil((seq * 9 / 10).max(1)).max(1), seq.min(examples * per_example).max(1))

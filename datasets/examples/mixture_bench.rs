@@ -182,7 +182,11 @@ fn main() {
             "plan_microseconds": plan_us,
         })
     );
-    std::fs::remove_dir_all(&dir).ok();
+    if std::env::var_os("POLYTUNE_BENCH_KEEP").is_some() {
+        eprintln!("kept the input in {}", dir.display());
+    } else {
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
 
 fn fact(id: &str, lang: &str, n: u64) -> SourceFacts {

@@ -265,6 +265,20 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
         )
         .await;
     let mid = model["id"].as_str().unwrap().to_owned();
+    // Tokens counted with the model's own tokenizer (the builder's token shares use them).
+    let counting = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/count-tokens"), Some(json!({"version_ids": [data]})), 202)
+        .await;
+    assert_eq!(counting["jobs"].as_array().unwrap().len(), 1);
+    wait_for(&c, &ws, counting["jobs"][0].as_str().unwrap(), &["succeeded"], 60).await;
+    let cat = c.expect(Method::GET, &format!("/workspaces/{ws}/mixtures/catalog"), None, 200).await;
+    let counted = cat["sources"].as_array().unwrap().iter().find(|s| s["version_id"] == data).unwrap();
+    assert_eq!(counted["tokenizer"], counting["tokenizer"]);
+    assert!(counted["languages"].as_array().unwrap().iter().all(|l| l["tokens"].as_u64().unwrap() > l["examples"].as_u64().unwrap()), "{counted}");
+    let again = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/count-tokens"), Some(json!({"version_ids": [data]})), 202)
+        .await;
+    assert!(again["jobs"].as_array().unwrap().is_empty(), "already counted: {again}");
     let compute = c.expect(Method::GET, &format!("/workspaces/{ws}/compute?model_id={mid}"), None, 200).await;
     assert_eq!(compute["device"], "cpu");
     assert!(compute["calibration"].as_str().unwrap().contains("default"), "{compute}");
@@ -381,3 +395,107 @@ db_test!(templates_are_stored_per_workspace_and_checked, |app: TestApp| async mo
     let r = c.call(Method::DELETE, &format!("/workspaces/{ws}/augment-templates/{id}"), None).await;
     assert_eq!(r.0.as_u16(), 404);
 });
+
+/// The run wizard's estimates against real runs on this machine (a benchmark, run on purpose:
+/// `cargo test -p polytune-tests --test api estimator_error -- --ignored --nocapture`). Each run's
+/// time is predicted from the speed the studio measured on the runs before it, as the wizard shows
+/// it, then compared with the time the run took; memory with the peak the trainer reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: prints the estimator's error for BENCHMARKS.md"]
+async fn estimator_error() {
+    use polytune_api::{ModelInfo, TrainSpec, estimate_memory, estimate_time, lora_parameters};
+    let app = TestApp::builder(crate::util::Db::Sqlite).start().await;
+    let c = app.admin().await;
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Estimates"})), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Longer examples than the other tests: ~40 tokens each.
+    let mut text = String::new();
+    for (lang, ask) in [("deu", "Beschreibe kurz das Wetter in der Stadt"), ("fra", "Décris brièvement le temps dans la ville")] {
+        for i in 0..300 {
+            let answer = format!("In der Stadt {i} ist es heute sonnig, mit leichtem Wind aus Westen und angenehmen Temperaturen am Nachmittag.");
+            text.push_str(&format!("{}\n", json!({"instruction": format!("{ask} {i}."), "output": answer, "language": lang})));
+        }
+    }
+    let data = import(&c, &ws, "weather.jsonl", text.into_bytes(), None).await;
+    let cat = catalog_when_profiled(&c, &ws, &[&data]).await;
+    let src = cat["sources"].as_array().unwrap().iter().find(|s| s["version_id"] == data).unwrap().clone();
+    let examples = src["examples"].as_u64().unwrap();
+    let tokens: u64 = src["languages"].as_array().unwrap().iter().map(|l| l["tokens"].as_u64().unwrap()).sum();
+    println!("data: {examples} examples, {tokens} tokens (profile tokenizer: {})", src["tokenizer"]);
+    let mut models = Vec::new();
+    for size in ["micro", "small"] {
+        let m = c
+            .expect(
+                Method::POST,
+                &format!("/workspaces/{ws}/models/tiny"),
+                Some(json!({"name": size, "dataset_version_id": data, "size": size, "vocab_size": 1000, "seed": 1})),
+                201,
+            )
+            .await;
+        models.push((m["id"].as_str().unwrap().to_owned(), serde_json::from_value::<ModelInfo>(m["info"].clone()).unwrap()));
+    }
+    // Tokens counted with the models' own tokenizer, as the builder's "count tokens" does.
+    let counting = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/models/{}/count-tokens", models[0].0), Some(json!({"version_ids": [data]})), 202)
+        .await;
+    for j in counting["jobs"].as_array().unwrap() {
+        wait_for(&c, &ws, j.as_str().unwrap(), &["succeeded"], 120).await;
+    }
+    let cat = c.expect(Method::GET, &format!("/workspaces/{ws}/mixtures/catalog"), None, 200).await;
+    let src = cat["sources"].as_array().unwrap().iter().find(|s| s["version_id"] == data).unwrap().clone();
+    assert_eq!(src["tokenizer"], counting["tokenizer"]);
+    let tokens: u64 = src["languages"].as_array().unwrap().iter().map(|l| l["tokens"].as_u64().unwrap()).sum();
+    println!("tokens counted with the models' tokenizer: {tokens}");
+    // The first run only calibrates; the others are predicted from what ran before them.
+    let plans = [
+        (0, json!({"method": "lora", "seq_len": 128, "batch_size": 4, "max_steps": 30, "eval_every": 0, "seed": 1})),
+        (0, json!({"method": "lora", "seq_len": 256, "batch_size": 8, "max_steps": 20, "eval_every": 0, "seed": 1})),
+        (0, json!({"method": "full", "seq_len": 256, "batch_size": 8, "max_steps": 20, "eval_every": 0, "seed": 1})),
+        (1, json!({"method": "lora", "seq_len": 256, "batch_size": 8, "max_steps": 15, "eval_every": 0, "seed": 1})),
+        (1, json!({"method": "full", "seq_len": 512, "batch_size": 4, "max_steps": 15, "eval_every": 0, "seed": 1})),
+        (1, json!({"method": "lora", "seq_len": 512, "batch_size": 16, "max_steps": 10, "eval_every": 0, "seed": 1})),
+    ];
+    println!("| model | method | seq × batch | steps | predicted s | actual s | time error | memory est. MiB | peak RSS MiB |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (i, (mi, spec_json)) in plans.iter().enumerate() {
+        let (mid, info) = &models[*mi];
+        let spec: TrainSpec = serde_json::from_value(spec_json.clone()).unwrap();
+        let compute = c.expect(Method::GET, &format!("/workspaces/{ws}/compute?model_id={mid}"), None, 200).await;
+        let est = estimate_time(info, &spec, examples, tokens, compute["flops_per_second"].as_f64().unwrap());
+        let lora = if spec.method == polytune_api::TuneMethod::Lora { lora_parameters(info, &spec) } else { 0 };
+        let mem = estimate_memory(info, spec.batch_size, spec.seq_len, Some((spec.method, lora)), 4);
+        let run = c
+            .expect(
+                Method::POST,
+                &format!("/workspaces/{ws}/runs"),
+                Some(json!({"name": format!("r{i}"), "model_id": mid, "dataset_version_id": data, "spec": spec_json})),
+                202,
+            )
+            .await;
+        let job = wait_for(&c, &ws, run["job_id"].as_str().unwrap(), &["succeeded", "failed"], 900).await;
+        assert_eq!(job["state"], "succeeded", "{job}");
+        let d = c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{}", run["id"].as_str().unwrap()), None, 200).await;
+        let steps: Vec<&Value> = d["points"].as_array().unwrap().iter().filter(|p| p["kind"] == "step").collect();
+        let last = &steps.last().unwrap()["data"];
+        let actual = last["elapsed_seconds"].as_f64().unwrap();
+        let peak = steps.iter().filter_map(|p| p["data"]["memory_bytes"].as_f64()).fold(0.0, f64::max);
+        let name = if *mi == 0 { "micro" } else { "small" };
+        let error = if i == 0 { "(calibrates)".to_string() } else { format!("{:+.0}%", (est.seconds / actual - 1.0) * 100.0) };
+        println!(
+            "| {name} ({:.2} M) | {} | {} × {} | {} (est. {}) | {:.1} | {:.1} | {error} | {:.0} | {:.0} |",
+            info.parameters as f64 / 1e6,
+            spec_json["method"].as_str().unwrap(),
+            spec.seq_len,
+            spec.batch_size,
+            steps.len(),
+            est.steps,
+            est.seconds,
+            actual,
+            mem.total as f64 / 1048576.0,
+            peak / 1048576.0
+        );
+    }
+    app.stop().await;
+}

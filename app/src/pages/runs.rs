@@ -87,28 +87,6 @@ fn enum_parse<T: DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(Value::String(s.to_string())).ok()
 }
 
-/// Parameters of the LoRA adapters: rank × (inputs + outputs) of each adapted linear layer.
-pub fn lora_params(info: &ModelInfo, spec: &TrainSpec) -> u64 {
-    let d = info.hidden_size as u64;
-    let q = (info.attention_heads * info.head_dim) as u64;
-    let kv = (info.kv_heads * info.head_dim) as u64;
-    let i = info.intermediate_size as u64;
-    let per_rank: u64 = spec
-        .lora
-        .targets
-        .iter()
-        .map(|t| match t.as_str() {
-            "q_proj" => d + q,
-            "k_proj" | "v_proj" => d + kv,
-            "o_proj" => q + d,
-            "gate_proj" | "up_proj" => d + i,
-            "down_proj" => i + d,
-            _ => 0,
-        })
-        .sum();
-    info.layers as u64 * spec.lora.rank as u64 * per_rank
-}
-
 fn step_series(points: &[RunPoint], kind: &str, key: &str) -> Vec<(f64, f64)> {
     points.iter().filter(|p| p.kind == kind).filter_map(|p| Some((p.step as f64, p.data[key].as_f64()?))).collect()
 }
@@ -632,7 +610,7 @@ fn estimate_view(
     let info = &model.info;
     let cpu = compute.as_ref().is_none_or(|c| c.device == "cpu");
     let bytes = if cpu || spec.dtype == ComputeDtype::F32 { 4 } else { 2 };
-    let lora = if spec.method == TuneMethod::Lora { lora_params(info, &spec) } else { 0 };
+    let lora = if spec.method == TuneMethod::Lora { polytune_api::lora_parameters(info, &spec) } else { 0 };
     // Far beyond any machine (and beyond u64 arithmetic): say so instead of computing.
     let (b, t) = (spec.batch_size as f64, spec.seq_len as f64);
     let rough =

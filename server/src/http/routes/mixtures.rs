@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use polytune_api::{
-    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CreateMixture, Example, FieldError, JobState, Mixture,
-    MixtureCatalog, MixtureSpec, MixtureState, Problem, RegisterEvaluationSet, Shares, SourceFacts, Validate,
+    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CountTokens, CreateMixture, Example, FieldError, JobState, Mixture,
+    MixtureCatalog, MixtureSpec, MixtureState, Problem, RegisterEvaluationSet, Shares, SourceFacts, TokenCounting, Validate,
     builtin_templates, estimate_time, plan, render_augmented,
 };
 
@@ -315,6 +315,56 @@ pub async fn remove_evaluation_set(
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// Count tokens with a model's own tokenizer: its tokenizer.json becomes a workspace file and each
+/// named version not yet counted with it is profiled again (the builder's token shares then use it).
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/models/{model_id}/count-tokens", tag = "mixtures",
+    params(("workspace_id" = String, Path), ("model_id" = String, Path)), request_body = CountTokens,
+    responses((status = 202, body = TokenCounting), (status = 422, body = Problem)))]
+pub async fn count_tokens(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+    ApiJson(req): ApiJson<CountTokens>,
+) -> ApiResult<(StatusCode, Json<TokenCounting>)> {
+    let (_, model_path) = state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    for (i, v) in req.version_ids.iter().enumerate() {
+        if state.db.version(&cap.workspace.id, v).await?.is_none() {
+            return Err(invalid(&format!("version_ids[{i}]"), "no such dataset version in this workspace"));
+        }
+    }
+    let file = std::path::PathBuf::from(model_path).join("tokenizer.json");
+    let bytes = std::fs::read(&file).map_err(|e| invalid("model_id", format!("the model's tokenizer cannot be read: {e}")))?;
+    let store = state.jobs.store.clone();
+    let (sha, size) = tokio::task::spawn_blocking(move || -> Result<(String, u64), String> {
+        use std::io::Write as _;
+        let mut w = store.writer().map_err(|e| e.to_string())?;
+        w.write_all(&bytes).map_err(|e| e.to_string())?;
+        w.finish().map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))?
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("storing the tokenizer: {e}")))?;
+    state.db.insert_blob(&cap.workspace.id, &sha, size as i64, "tokenizer.json", &cap.actor.user.id).await?;
+    let counted: std::collections::HashSet<String> = state
+        .db
+        .mixture_sources(&cap.workspace.id)
+        .await?
+        .into_iter()
+        .filter(|s| s.tokenizer.as_deref() == Some(sha.as_str()))
+        .map(|s| s.version_id)
+        .collect();
+    let mut jobs = Vec::new();
+    for v in &req.version_ids {
+        if !counted.contains(v) {
+            let (_, job) =
+                crate::jobs::datasets::enqueue_profile(&state.db, &cap.workspace.id, v, Some(&sha), &cap.actor.user.id)
+                    .await?;
+            jobs.push(job);
+        }
+    }
+    Ok((StatusCode::ACCEPTED, Json(TokenCounting { tokenizer: sha, jobs })))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

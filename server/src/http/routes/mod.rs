@@ -60,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mixtures::evaluation_sets, mixtures::add_evaluation_set))
         .routes(routes!(mixtures::remove_evaluation_set))
         .routes(routes!(mixtures::compute))
+        .routes(routes!(mixtures::count_tokens))
 }
 
 /// Long-lived requests (uploads, event streams): kept out of the request timeout.
