@@ -330,6 +330,9 @@ pub fn training_flops_per_token(info: &ModelInfo, method: TuneMethod, context: u
     }
 }
 
+/// Tokens a chat template adds to an instruction and its answer.
+pub const CHAT_MARKUP_TOKENS: u64 = 14;
+
 /// Steps and time of a run on `examples` examples holding `tokens` tokens (0 when not counted),
 /// at `flops_per_second`.
 pub fn estimate_time(
@@ -340,8 +343,10 @@ pub fn estimate_time(
     flops_per_second: f64,
 ) -> TimeEstimate {
     let seq = spec.seq_len as u64;
-    // Without counted tokens, assume a typical instruction + answer of 256 tokens.
-    let per_example = if examples > 0 && tokens > 0 { (tokens / examples).clamp(1, seq) } else { 256.min(seq) };
+    // Without counted tokens, assume a typical instruction + answer of 256 tokens. Profiles count
+    // the text; the chat template adds its markup (ChatML: ~6 tokens a turn, 2 turns and an end).
+    let per_example =
+        if examples > 0 && tokens > 0 { (tokens / examples + CHAT_MARKUP_TOKENS).clamp(1, seq) } else { 256.min(seq) };
     let (rows, row_len) = if spec.packing {
         // Greedy packing leaves part of each row empty; ~90% full is typical.
         ((examples * per_example).div_ceil((seq * 9 / 10).max(1)).max(1), seq.min(examples * per_example).max(1))

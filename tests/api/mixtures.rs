@@ -267,16 +267,33 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
     let mid = model["id"].as_str().unwrap().to_owned();
     // Tokens counted with the model's own tokenizer (the builder's token shares use them).
     let counting = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/count-tokens"), Some(json!({"version_ids": [data]})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/models/{mid}/count-tokens"),
+            Some(json!({"version_ids": [data]})),
+            202,
+        )
         .await;
     assert_eq!(counting["jobs"].as_array().unwrap().len(), 1);
     wait_for(&c, &ws, counting["jobs"][0].as_str().unwrap(), &["succeeded"], 60).await;
     let cat = c.expect(Method::GET, &format!("/workspaces/{ws}/mixtures/catalog"), None, 200).await;
     let counted = cat["sources"].as_array().unwrap().iter().find(|s| s["version_id"] == data).unwrap();
     assert_eq!(counted["tokenizer"], counting["tokenizer"]);
-    assert!(counted["languages"].as_array().unwrap().iter().all(|l| l["tokens"].as_u64().unwrap() > l["examples"].as_u64().unwrap()), "{counted}");
+    assert!(
+        counted["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["tokens"].as_u64().unwrap() > l["examples"].as_u64().unwrap()),
+        "{counted}"
+    );
     let again = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/count-tokens"), Some(json!({"version_ids": [data]})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/models/{mid}/count-tokens"),
+            Some(json!({"version_ids": [data]})),
+            202,
+        )
         .await;
     assert!(again["jobs"].as_array().unwrap().is_empty(), "already counted: {again}");
     let compute = c.expect(Method::GET, &format!("/workspaces/{ws}/compute?model_id={mid}"), None, 200).await;
@@ -412,10 +429,17 @@ async fn estimator_error() {
         .to_owned();
     // Longer examples than the other tests: ~40 tokens each.
     let mut text = String::new();
-    for (lang, ask) in [("deu", "Beschreibe kurz das Wetter in der Stadt"), ("fra", "Décris brièvement le temps dans la ville")] {
+    for (lang, ask) in
+        [("deu", "Beschreibe kurz das Wetter in der Stadt"), ("fra", "Décris brièvement le temps dans la ville")]
+    {
         for i in 0..300 {
-            let answer = format!("In der Stadt {i} ist es heute sonnig, mit leichtem Wind aus Westen und angenehmen Temperaturen am Nachmittag.");
-            text.push_str(&format!("{}\n", json!({"instruction": format!("{ask} {i}."), "output": answer, "language": lang})));
+            let answer = format!(
+                "In der Stadt {i} ist es heute sonnig, mit leichtem Wind aus Westen und angenehmen Temperaturen am Nachmittag."
+            );
+            text.push_str(&format!(
+                "{}\n",
+                json!({"instruction": format!("{ask} {i}."), "output": answer, "language": lang})
+            ));
         }
     }
     let data = import(&c, &ws, "weather.jsonl", text.into_bytes(), None).await;
@@ -434,11 +458,19 @@ async fn estimator_error() {
                 201,
             )
             .await;
-        models.push((m["id"].as_str().unwrap().to_owned(), serde_json::from_value::<ModelInfo>(m["info"].clone()).unwrap()));
+        models.push((
+            m["id"].as_str().unwrap().to_owned(),
+            serde_json::from_value::<ModelInfo>(m["info"].clone()).unwrap(),
+        ));
     }
     // Tokens counted with the models' own tokenizer, as the builder's "count tokens" does.
     let counting = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/models/{}/count-tokens", models[0].0), Some(json!({"version_ids": [data]})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/models/{}/count-tokens", models[0].0),
+            Some(json!({"version_ids": [data]})),
+            202,
+        )
         .await;
     for j in counting["jobs"].as_array().unwrap() {
         wait_for(&c, &ws, j.as_str().unwrap(), &["succeeded"], 120).await;
@@ -457,7 +489,9 @@ async fn estimator_error() {
         (1, json!({"method": "full", "seq_len": 512, "batch_size": 4, "max_steps": 15, "eval_every": 0, "seed": 1})),
         (1, json!({"method": "lora", "seq_len": 512, "batch_size": 16, "max_steps": 10, "eval_every": 0, "seed": 1})),
     ];
-    println!("| model | method | seq × batch | steps | predicted s | actual s | time error | memory est. MiB | peak RSS MiB |");
+    println!(
+        "| model | method | seq × batch | steps | predicted s | actual s | time error | memory est. MiB | peak RSS MiB |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     for (i, (mi, spec_json)) in plans.iter().enumerate() {
         let (mid, info) = &models[*mi];
@@ -476,13 +510,15 @@ async fn estimator_error() {
             .await;
         let job = wait_for(&c, &ws, run["job_id"].as_str().unwrap(), &["succeeded", "failed"], 900).await;
         assert_eq!(job["state"], "succeeded", "{job}");
-        let d = c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{}", run["id"].as_str().unwrap()), None, 200).await;
+        let d =
+            c.expect(Method::GET, &format!("/workspaces/{ws}/runs/{}", run["id"].as_str().unwrap()), None, 200).await;
         let steps: Vec<&Value> = d["points"].as_array().unwrap().iter().filter(|p| p["kind"] == "step").collect();
         let last = &steps.last().unwrap()["data"];
         let actual = last["elapsed_seconds"].as_f64().unwrap();
         let peak = steps.iter().filter_map(|p| p["data"]["memory_bytes"].as_f64()).fold(0.0, f64::max);
         let name = if *mi == 0 { "micro" } else { "small" };
-        let error = if i == 0 { "(calibrates)".to_string() } else { format!("{:+.0}%", (est.seconds / actual - 1.0) * 100.0) };
+        let error =
+            if i == 0 { "(calibrates)".to_string() } else { format!("{:+.0}%", (est.seconds / actual - 1.0) * 100.0) };
         println!(
             "| {name} ({:.2} M) | {} | {} × {} | {} (est. {}) | {:.1} | {:.1} | {error} | {:.0} | {:.0} |",
             info.parameters as f64 / 1e6,

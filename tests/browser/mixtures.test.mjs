@@ -138,6 +138,15 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
     assert.ok(previewMs < 1000, `the live preview took ${previewMs} ms`);
     await page.locator(".plan-table").getByText("50.0%").first().waitFor({ state: "attached" });
 
+    // Count tokens with the tiny model's tokenizer: the token shares become known.
+    await page.locator("#count-tokens-model").selectOption(modelId);
+    await page.locator("#count-tokens").click();
+    await page.getByText("Tokens counted with this model's tokenizer.").waitFor({ timeout: 60_000 });
+    await page.locator(".mixture-source", { hasText: "Numbers" }).getByText("no token counts").waitFor({ state: "detached" });
+    await page.locator("button[data-measure=tokens]").click();
+    await page.locator("svg.plan-chart g.plan-row[data-lang=deu]").waitFor();
+    await page.locator("button[data-measure=examples]").click();
+
     await page.locator("#add-augmentation").click();
     const aug = page.locator(".augmentation").first();
     await aug.locator("select.template-select").selectOption("builtin:translation-eng");

@@ -1128,7 +1128,87 @@ fn SourcesPicker(
                 })}
             </ul>
             <ErrorBox error=eval_error.read_only()/>
+            <CountTokens ws=ws form=form cat_tick=cat_tick/>
         </fieldset>
+    }
+}
+
+/// Counts the chosen versions' tokens with a model's own tokenizer (they are profiled again with
+/// it), so the token shares are the ones that model will see.
+#[component]
+fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> impl IntoView {
+    let models = LocalResource::new(move || {
+        let path = format!("/workspaces/{}/models", ws.get_value());
+        async move { client::get::<Vec<polytune_api::Model>>(&path).await }
+    });
+    let chosen = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiFailure>);
+    let busy = RwSignal::new(false);
+    let count = move |_| {
+        let model = chosen.get_untracked();
+        let versions = form.sources.get_untracked();
+        if model.is_empty() || versions.is_empty() {
+            status.set("Choose a model and at least one dataset version first.".into());
+            return;
+        }
+        let ws_id = ws.get_value();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = polytune_api::CountTokens { version_ids: versions };
+            match client::post::<_, polytune_api::TokenCounting>(
+                &format!("/workspaces/{ws_id}/models/{model}/count-tokens"),
+                &body,
+            )
+            .await
+            {
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+                Ok(t) if t.jobs.is_empty() => {
+                    error.try_set(None);
+                    status.try_set("Already counted with this model's tokenizer.".into());
+                }
+                Ok(t) => {
+                    error.try_set(None);
+                    let total = t.jobs.len();
+                    for _ in 0..300 {
+                        let mut done = 0;
+                        for j in &t.jobs {
+                            if let Ok(job) =
+                                client::get::<polytune_api::Job>(&format!("/workspaces/{ws_id}/jobs/{j}")).await
+                                && job.state.is_finished()
+                            {
+                                done += 1;
+                            }
+                        }
+                        status.try_set(format!("Counting tokens: {done} of {total} versions done…"));
+                        if done == total {
+                            break;
+                        }
+                        client::gloo_timers_sleep(1000).await;
+                    }
+                    status.try_set("Tokens counted with this model's tokenizer.".into());
+                    cat_tick.try_update(|t| *t += 1);
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <div class="count-tokens">
+            <label for="count-tokens-model">"Count tokens as a model sees them"</label>
+            <select id="count-tokens-model" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
+                <option value="">"Choose a model…"</option>
+                {move || models.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|m| view! {
+                    <option value=m.id.clone()>{m.name.clone()}</option>
+                }).collect_view()}
+            </select>
+            " "
+            <button type="button" id="count-tokens" on:click=count disabled=move || busy.get()>"Count tokens"</button>
+            <p class="hint" aria-live="polite">{move || status.get()}</p>
+            <ErrorBox error=error.read_only()/>
+        </div>
     }
 }
 

@@ -9,8 +9,8 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use polytune_api::lang::LangTag;
 use polytune_api::{
     Checkpoint, ComputeDtype, ComputeInfo, ContinueFrom, CreateRun, Dataset, FieldError, Job, JobEvent, JobState,
-    LORA_TARGETS, Mixture, MixturePlan, MixtureState, Model, ModelInfo, Preset, Role, Run, RunDetail, RunPoint,
-    TrainSpec, TuneMethod, Validate, Workspace, estimate_memory, estimate_time,
+    LORA_TARGETS, Mixture, MixturePlan, MixtureState, Model, Preset, Role, Run, RunDetail, RunPoint, TrainSpec,
+    TuneMethod, Validate, Workspace, estimate_memory, estimate_time,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;

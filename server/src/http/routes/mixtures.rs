@@ -7,9 +7,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use polytune_api::{
-    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CountTokens, CreateMixture, Example, FieldError, JobState, Mixture,
-    MixtureCatalog, MixtureSpec, MixtureState, Problem, RegisterEvaluationSet, Shares, SourceFacts, TokenCounting, Validate,
-    builtin_templates, estimate_time, plan, render_augmented,
+    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CountTokens, CreateMixture, Example, FieldError,
+    JobState, Mixture, MixtureCatalog, MixtureSpec, MixtureState, Problem, RegisterEvaluationSet, Shares, SourceFacts,
+    TokenCounting, Validate, builtin_templates, estimate_time, plan, render_augmented,
 };
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
@@ -335,7 +335,8 @@ pub async fn count_tokens(
         }
     }
     let file = std::path::PathBuf::from(model_path).join("tokenizer.json");
-    let bytes = std::fs::read(&file).map_err(|e| invalid("model_id", format!("the model's tokenizer cannot be read: {e}")))?;
+    let bytes =
+        std::fs::read(&file).map_err(|e| invalid("model_id", format!("the model's tokenizer cannot be read: {e}")))?;
     let store = state.jobs.store.clone();
     let (sha, size) = tokio::task::spawn_blocking(move || -> Result<(String, u64), String> {
         use std::io::Write as _;
