@@ -822,7 +822,9 @@ pub fn builtin_templates() -> Vec<AugmentTemplate> {
             "eng",
             &["data"],
             "data",
-            "{{ data.instruction }}\n{% if data.meta.question == 'cause' %}What was the cause?{% else %}What happened as a result?{% endif %}\nA: {{ data.meta.choice1 }}\nB: {{ data.meta.choice2 }}",
+            // As XCOPA imports: `question` (cause/effect) becomes the instruction, the rest metadata.
+            // A block tag takes the newline after it (trim_blocks), hence two.
+            "{{ data.meta.premise }}\n{% if data.instruction == 'cause' %}What was the cause?{% else %}What happened as a result?{% endif %}\n\nA: {{ data.meta.choice1 }}\nB: {{ data.meta.choice2 }}",
             "{% if data.meta.label == 0 %}{{ data.meta.choice1 }}{% else %}{{ data.meta.choice2 }}{% endif %}",
         ),
     ]
