@@ -1147,7 +1147,15 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
     let busy = RwSignal::new(false);
     let count = move |_| {
         let model = chosen.get_untracked();
-        let versions = form.sources.get_untracked();
+        // The chosen versions and every augmentation input.
+        let mut versions = form.sources.get_untracked();
+        for a in form.augs.get_untracked() {
+            for v in a.inputs.get_untracked().into_values() {
+                if !v.is_empty() && !versions.contains(&v) {
+                    versions.push(v);
+                }
+            }
+        }
         if model.is_empty() || versions.is_empty() {
             status.set("Choose a model and at least one dataset version first.".into());
             return;
