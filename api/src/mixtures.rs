@@ -484,6 +484,14 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
             *k = (*k).min(*cap);
         }
     }
+    let asked_total = asked.values().fold(0u64, |a, k| a.saturating_add(*k));
+    if asked_total > MAX_MIXTURE_EXAMPLES {
+        errors.push(FieldError::new(
+            "shares",
+            format!("{asked_total} examples asked; a mixture holds at most {MAX_MIXTURE_EXAMPLES}"),
+        ));
+        return Err(errors);
+    }
     let mut plan = MixturePlan::default();
     for (l, k) in &asked {
         let m = pool[l.as_str()];
@@ -552,6 +560,14 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
                 errors.push(FieldError::new(format!("{path}.inputs.{name}"), "the template has no such input"));
             }
         }
+        if let Some((n, _)) = &rows
+            && a.shots as u64 >= *n
+        {
+            errors.push(FieldError::new(
+                format!("{path}.shots"),
+                format!("{} worked examples need more than {n} aligned rows", a.shots),
+            ));
+        }
         if let (Some((n, _)), Some(f)) = (rows, answer) {
             let Some(language) = f.main_language() else {
                 errors.push(FieldError::new(
@@ -565,7 +581,7 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
             let e = augmented.entry(language.to_string()).or_default();
             e.0 += k;
             // Prompt and answer of aligned rows plus the shots: a rough estimate.
-            e.1 += k * per * (2 + a.shots as u64);
+            e.1 = e.1.saturating_add(k.saturating_mul(per).saturating_mul(2 + a.shots as u64));
         }
     }
     if !errors.is_empty() {
@@ -638,9 +654,14 @@ pub fn pinch(base: &str, others: &[String], n: u64, catalog_languages: &BTreeMap
 // ---------------------------------------------------------------------------------------------
 // Templates.
 
+/// The most training examples a mixture may hold (repeats included).
+pub const MAX_MIXTURE_EXAMPLES: u64 = 100_000_000;
+
 fn template_env() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // A template is user input: bound the work one rendering may do (loops included).
+    env.set_fuel(Some(200_000));
     // Block tags take their newline with them, as in Hugging Face's chat templates.
     let syntax =
         minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("the default syntax is valid");
@@ -850,7 +871,8 @@ pub struct MixtureReport {
     pub languages: BTreeMap<String, MixtureLanguageReport>,
     pub train_examples: u64,
     pub validation_examples: u64,
-    /// Examples whose text, or an aligned translation of it, is in an evaluation set.
+    /// Examples of the chosen versions (and augmented rows) whose text, or an aligned translation
+    /// of it, is in an evaluation set; left out, or kept with `meta.contaminated` naming the set.
     pub contaminated: u64,
     /// A few of them: `version:example id` and the evaluation set it was found in.
     pub contaminated_examples: Vec<String>,
@@ -1054,6 +1076,19 @@ mod tests {
         s.augmentations.push(aug("de"));
         let p = plan(&s, &c).unwrap();
         assert_eq!(p.language("deu").unwrap().augmented, 20);
+        let mut few_rows = c.clone();
+        few_rows.push(source("e3", &[("eng", 3)]));
+        few_rows.push(source("d3", &[("deu", 3)]));
+        let mut many = aug("d3");
+        many.inputs.insert("source".into(), "e3".into());
+        many.shots = 3;
+        s.augmentations[0] = many;
+        let e = plan(&s, &few_rows).unwrap_err();
+        assert_eq!(e[0].path, "augmentations[0].shots", "{e:?}");
+        assert!(e[0].message.contains("more than 3 aligned rows"), "{e:?}");
+        let huge = Shares::Budgets { unit: BudgetUnit::Examples, amounts: [("deu".to_string(), u64::MAX)].into() };
+        let e = plan(&MixtureSpec { oversample: true, ..spec(huge) }, &c).unwrap_err();
+        assert!(e[0].message.contains("at most 100000000"), "{e:?}");
         s.augmentations[0] = aug("de2");
         let e = plan(&s, &c).unwrap_err();
         assert_eq!(e[0].path, "augmentations[0].inputs.target");

@@ -158,6 +158,7 @@ fn main() {
         targets,
         augmentations: vec![(aligned[0].2, vec![input("eng", &aligned[0].1), input("deu", &aligned[1].1)])],
         eval: EvalIndex::default(),
+        expected: n,
     };
     let rss_before = peak_rss_mib();
     let mut train = BufWriter::new(std::fs::File::create(dir.join("train.jsonl")).unwrap());

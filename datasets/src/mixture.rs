@@ -177,6 +177,8 @@ pub struct Inputs {
     /// Per augmentation of the spec: its number of aligned rows and its inputs (one per role).
     pub augmentations: Vec<(u64, Vec<AugmentInput>)>,
     pub eval: EvalIndex,
+    /// Examples in all sources together (for progress; 0 when unknown).
+    pub expected: u64,
 }
 
 /// Writes the training examples to `train` and the validation examples to `validation`.
@@ -191,7 +193,7 @@ pub fn materialize(
     let started = Instant::now();
     let mut report = MixtureReport::default();
     let stopped = || "stopped".to_string();
-    let Inputs { sources, targets, augmentations, eval } = inputs;
+    let Inputs { sources, targets, augmentations, eval, expected } = inputs;
     // Pass 1: candidates per language (examples of a wanted language not found in an evaluation set).
     let mut candidates: BTreeMap<String, u64> = BTreeMap::new();
     let mut total = 0u64;
@@ -214,7 +216,7 @@ pub fn materialize(
                 }
             }
             *candidates.entry(lang).or_default() += 1;
-            if total.is_multiple_of(4096) && progress(0.45 * total as f64 / (2 * total).max(1) as f64).is_break() {
+            if total.is_multiple_of(4096) && progress(0.45 * (total as f64 / expected.max(total) as f64)).is_break() {
                 return Err(stopped());
             }
         }
@@ -245,10 +247,18 @@ pub fn materialize(
                 return Err(stopped());
             }
             let Some(d) = draws.get_mut(&lang) else { continue };
-            if spec.drop_contaminated && eval.find([&e]).is_some() {
-                continue;
+            if let Some(set) = eval.find([&e]) {
+                if spec.drop_contaminated {
+                    continue;
+                }
+                e.meta.insert("contaminated".into(), serde_json::Value::String(set.to_string()));
             }
             e.meta.insert("from_version".into(), serde_json::Value::String(s.version_id.clone()));
+            // The profile's language (declared or detected) travels with the example, so the
+            // trainer reports it per language.
+            if e.language.is_none() && lang != "und" {
+                e.language = Some(lang.clone());
+            }
             let l = report.languages.entry(lang).or_default();
             if d.validation.next() {
                 write_line(validation, &e)?;
@@ -353,8 +363,10 @@ fn augment(
         if !selection.next() {
             continue;
         }
-        let mut shots: Vec<&Vec<Example>> = window.iter().take(a.shots).collect();
-        let mut wrap = first.iter();
+        // Worked examples never come from an evaluation set either.
+        let usable = |r: &&Vec<Example>| !spec.drop_contaminated || eval.find(r.iter()).is_none();
+        let mut shots: Vec<&Vec<Example>> = window.iter().filter(usable).take(a.shots).collect();
+        let mut wrap = first.iter().filter(usable);
         while shots.len() < a.shots {
             match wrap.next() {
                 Some(r) => shots.push(r),

@@ -94,7 +94,7 @@ fn run(spec: &MixtureSpec, versions: &[Version], eval: EvalIndex, aug: Vec<(u64,
     let (mut train, mut validation) = (Vec::new(), Vec::new());
     let report = materialize(
         spec,
-        Inputs { sources, targets, augmentations: aug, eval },
+        Inputs { sources, targets, augmentations: aug, eval, expected: 0 },
         &mut train,
         &mut validation,
         &mut |_| ControlFlow::Continue(()),
@@ -279,6 +279,9 @@ fn contaminated_examples_and_aligned_translations_are_flagged_and_left_out() {
     let keep = MixtureSpec { drop_contaminated: false, ..spec.clone() };
     let out = run(&keep, &versions, eval, Vec::new());
     assert_eq!((out.report.contaminated, out.train.len()), (1, 50));
+    let marked: Vec<&str> =
+        out.train.iter().filter(|e| e.meta.contains_key("contaminated")).map(|e| e.id.as_str()).collect();
+    assert_eq!(marked, ["e3"]);
 
     // An augmentation whose aligned input is an evaluation text is flagged too.
     let en: Vec<(String, Example)> = (0..10)

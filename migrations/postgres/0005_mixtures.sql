@@ -10,8 +10,8 @@ CREATE TABLE mixtures (
     plan                  TEXT NOT NULL,
     state                 TEXT NOT NULL CHECK (state IN ('materializing', 'ready', 'failed')),
     job_id                TEXT NOT NULL,
-    version_id            TEXT REFERENCES dataset_versions(id),
-    validation_version_id TEXT REFERENCES dataset_versions(id),
+    version_id            TEXT REFERENCES dataset_versions(id) ON DELETE SET NULL,
+    validation_version_id TEXT REFERENCES dataset_versions(id) ON DELETE SET NULL,
     report                TEXT,
     created_by            TEXT NOT NULL REFERENCES users(id),
     created_at            BIGINT NOT NULL

@@ -112,6 +112,7 @@ impl JobKind for MaterializeMixture {
         };
         let mut sources = Vec::new();
         let mut parents = Vec::new();
+        let mut expected = 0u64;
         for id in &m.spec.sources {
             let v = env
                 .db
@@ -123,6 +124,7 @@ impl JobKind for MaterializeMixture {
             let ann = profile
                 .and_then(|p| p.annotations)
                 .ok_or_else(|| failed(format!("dataset version {id} has no finished profile")))?;
+            expected += v.examples.max(0) as u64;
             sources.push(Source { version_id: id.clone(), examples: opener(v.blob.clone()), annotations: opener(ann) });
             parents.push(id.clone());
         }
@@ -179,7 +181,7 @@ impl JobKind for MaterializeMixture {
         let mut train = env.store.writer().map_err(failed)?;
         let mut validation = env.store.writer().map_err(failed)?;
         let mut reporter = Reporter::new(ctx);
-        let inputs = Inputs { sources, targets, augmentations, eval };
+        let inputs = Inputs { sources, targets, augmentations, eval, expected };
         let result = blocking(|| {
             materialize(&m.spec, inputs, &mut train, &mut validation, &mut |f| {
                 reporter.report(f, "drawing examples", serde_json::json!({}))
@@ -218,11 +220,8 @@ impl JobKind for MaterializeMixture {
         } else {
             None
         };
-        env.db
-            .finish_mixture(&m.id, &version_id, validation_version_id.as_deref(), &report)
-            .await
-            .map_err(db_failed)?;
-        // Profile both (per-language counts for the run wizard and later mixtures).
+        // Profile both (per-language counts for the run wizard and later mixtures) before the
+        // mixture is marked ready: a job re-run after that returns early.
         let tokenizer =
             catalog.iter().filter(|s| m.spec.sources.contains(&s.version_id)).find_map(|s| s.tokenizer.clone());
         for v in std::iter::once(&version_id).chain(validation_version_id.as_ref()) {
@@ -230,6 +229,10 @@ impl JobKind for MaterializeMixture {
                 .await
                 .map_err(db_failed)?;
         }
+        env.db
+            .finish_mixture(&m.id, &version_id, validation_version_id.as_deref(), &report)
+            .await
+            .map_err(db_failed)?;
         Ok(serde_json::json!({
             "version_id": version_id,
             "validation_version_id": validation_version_id,

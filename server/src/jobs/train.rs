@@ -201,7 +201,8 @@ impl JobKind for Train {
                     write_replay(&new_path, &old_path, old.examples.max(0) as u64, want, seed, &target)
                 })
                 .map_err(failed)?;
-                ctx.log(&format!("replaying {want} examples of the earlier run's data")).await;
+                let replayed = want.min(old.examples.max(0) as u64);
+                ctx.log(&format!("replaying {replayed} examples of the earlier run's data")).await;
                 train = target;
             }
         }
@@ -253,7 +254,18 @@ fn write_replay(
     }
     let tmp = target.with_extension("tmp");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(fail)?);
-    std::io::copy(&mut std::fs::File::open(new).map_err(fail)?, &mut out).map_err(fail)?;
+    let mut input = std::fs::File::open(new).map_err(fail)?;
+    let copied = std::io::copy(&mut input, &mut out).map_err(fail)?;
+    // The earlier run's lines must start on a line of their own.
+    let mut last = [0u8];
+    if copied > 0 {
+        use std::io::{Read, Seek};
+        input.seek(std::io::SeekFrom::End(-1)).map_err(fail)?;
+        input.read_exact(&mut last).map_err(fail)?;
+        if last[0] != b'\n' {
+            out.write_all(b"\n").map_err(fail)?;
+        }
+    }
     let mut pick = polytune_data::mixture::Selection::new(want, old_count, seed, "replay".into());
     for line in std::io::BufReader::new(std::fs::File::open(old).map_err(fail)?).lines() {
         let line = line.map_err(fail)?;
