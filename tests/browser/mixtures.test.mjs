@@ -235,5 +235,34 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
     await shot(page, "34-run-compare");
   });
 
+  await t.test("stop a long run, then resume it", async () => {
+    await page.goto(`${server.base}/workspaces/${wsId}/runs`);
+    await page.locator(".run-row a", { hasText: "Quick look" }).click();
+    await page.locator("#run-duplicate").click();
+    await page.waitForURL(/\/runs\/new\?duplicate=/);
+    await openAdvanced(page);
+    await page.locator('input[name="spec.epochs"]').fill("500");
+    await page.locator('input[name="spec.max_steps"]').fill("2000");
+    await page.locator('input[name="spec.save_every"]').fill("1000");
+    await page.locator("#run-name").fill("Long");
+    await page.locator("#run-start").click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]+$/);
+    await page.locator(".run-progress").getByText(/step [1-9]\d* of 2000/).waitFor({ timeout: 60_000 });
+    await page.locator("#run-stop").click();
+    await page.locator(".run-progress").getByText(/Stopped at step \d+/).waitFor({ timeout: 30_000 });
+    const stoppedAt = Number((await page.locator(".run-progress").getByText(/Stopped at step \d+/).innerText()).match(/step (\d+)/)[1]);
+    assert.ok(stoppedAt > 0);
+    await page.locator(".checkpoints").getByText(String(stoppedAt), { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.locator("#run-resume").click();
+    await page.locator(".run-progress").getByText(new RegExp(`step (\\d+) of 2000`)).waitFor();
+    await page.waitForFunction((at) => {
+      const m = document.querySelector(".run-progress")?.innerText.match(/step (\d+) of 2000/);
+      return m && Number(m[1]) > at;
+    }, stoppedAt, { timeout: 60_000 });
+    await shot(page, "35-run-resumed");
+    await page.locator("#run-stop").click();
+    await page.locator("#run-resume").waitFor({ timeout: 30_000 });
+  });
+
   assert.deepEqual(consoleErrors.filter((e) => !/\b(401|404)\b/.test(e)), []);
 });
