@@ -729,6 +729,7 @@ pub fn render_augmented(
     Ok((user, assistant))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn builtin(
     id: &str,
     name: &str,

@@ -123,7 +123,7 @@ impl Selection {
     }
 
     /// Whether the next candidate is taken.
-    pub fn next(&mut self) -> bool {
+    pub fn take(&mut self) -> bool {
         if self.seen >= self.n {
             return false;
         }
@@ -227,7 +227,7 @@ pub fn materialize(
         let m = n - v;
         let want = targets[lang];
         let k = if spec.oversample { want } else { want.min(m) };
-        let (base, extra) = if m == 0 { (0, 0) } else { (k / m, k % m) };
+        let (base, extra) = (k.checked_div(m).unwrap_or(0), k.checked_rem(m).unwrap_or(0));
         draws.insert(
             lang.clone(),
             LanguageDraw {
@@ -260,13 +260,13 @@ pub fn materialize(
                 e.language = Some(lang.clone());
             }
             let l = report.languages.entry(lang).or_default();
-            if d.validation.next() {
+            if d.validation.take() {
                 write_line(validation, &e)?;
                 l.validation += 1;
                 report.validation_examples += 1;
                 continue;
             }
-            let copies = d.base + d.extra.next() as u64;
+            let copies = d.base + d.extra.take() as u64;
             let id = e.id.clone();
             for c in 0..copies {
                 if c > 0 {
@@ -360,7 +360,7 @@ fn augment(
             window.push_back(next?);
         }
         row_no += 1;
-        if !selection.next() {
+        if !selection.take() {
             continue;
         }
         // Worked examples never come from an evaluation set either.

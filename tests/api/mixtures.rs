@@ -14,7 +14,7 @@ use crate::util::{Client, TestApp, assert_problem, upload, wait_for};
 
 /// Imports `body` as a dataset (the guessed mapping, with `language` when given) and returns its
 /// first version id.
-async fn import(c: &Client, ws: &str, name: &str, body: Vec<u8>, language: Option<&str>) -> String {
+pub(crate) async fn import(c: &Client, ws: &str, name: &str, body: Vec<u8>, language: Option<&str>) -> String {
     let blob = upload(c, ws, name, body).await;
     let ins = c
         .expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob["sha256"]})), 200)

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::util::{Db, TestApp, assert_problem, upload, wait_for};
+use crate::util::{Db, TestApp, assert_problem, wait_for};
 
 /// Small instruction data in three languages (numbers and greetings), as JSON lines.
 fn multilingual_jsonl() -> Vec<u8> {
@@ -30,28 +30,7 @@ fn multilingual_jsonl() -> Vec<u8> {
 }
 
 async fn ready_version(c: &crate::util::Client, ws: &str) -> String {
-    let blob = upload(c, ws, "numbers.jsonl", multilingual_jsonl()).await;
-    let ins = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob["sha256"]})), 200)
-        .await;
-    let ds = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/datasets"),
-            Some(json!({"name": "numbers", "blob": blob["sha256"], "spec": ins["spec"]})),
-            202,
-        )
-        .await;
-    let id = ds["id"].as_str().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let d = c.expect(Method::GET, &format!("/workspaces/{ws}/datasets/{id}"), None, 200).await;
-        if d["state"] == "ready" {
-            return d["versions"][0]["id"].as_str().unwrap().to_owned();
-        }
-        assert!(d["state"] == "importing" && Instant::now() < deadline, "{d}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    crate::mixtures::import(c, ws, "numbers.jsonl", multilingual_jsonl(), None).await
 }
 
 db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {

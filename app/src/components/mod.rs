@@ -1,6 +1,7 @@
 //! Pieces used across pages.
 
 pub mod charts;
+pub mod format;
 pub mod jobs;
 pub mod theme;
 

@@ -13,6 +13,7 @@ use polytune_api::{
 };
 
 use crate::client::{self, ApiFailure};
+use crate::components::format::{pct, thousands};
 use crate::components::jobs::{JobProgress, StateBadge, format_bytes, subscribe};
 use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
 
@@ -21,18 +22,6 @@ fn lang_name(code: &str) -> String {
         return "Unknown".into();
     }
     LangTag(code.to_string()).display()
-}
-
-fn fmt_num(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn state_text(s: DatasetState) -> &'static str {
@@ -150,7 +139,7 @@ pub fn DatasetsSection(ws: Workspace) -> impl IntoView {
                             let needs = d.state == DatasetState::NeedsDecision;
                             let whole = d.clone();
                             let href = format!("/workspaces/{}/datasets/{}", d.workspace_id, d.id);
-                            let latest = d.versions.last().map(|v| fmt_num(v.examples as u64)).unwrap_or_else(|| "—".into());
+                            let latest = d.versions.last().map(|v| thousands(v.examples as u64)).unwrap_or_else(|| "—".into());
                             view! {
                                 <tr>
                                     <td><A href=href>{d.name.clone()}</A></td>
@@ -202,7 +191,7 @@ fn Decision(dataset: Dataset, can_edit: bool, on_done: impl Fn() + Copy + Send +
     let listed = report.issues.len();
     view! {
         <div class="decision" role="group" aria-label="Records that cannot be read">
-            <p><strong>{format!("{} of {} records cannot be read.", fmt_num(report.bad), fmt_num(report.records))}</strong>
+            <p><strong>{format!("{} of {} records cannot be read.", thousands(report.bad), thousands(report.records))}</strong>
                " Nothing has been imported yet."</p>
             {report.fatal.clone().map(|f| view! { <p class="error">{f}</p> })}
             <ul class="issues">
@@ -652,7 +641,7 @@ fn Versions(dataset: Dataset, chosen: RwSignal<Option<i64>>, current: Option<i64
                         view! {
                             <tr class:current=current == Some(n)>
                                 <td><button class="link" aria-pressed=(current == Some(n)).to_string() on:click=move |_| chosen.set(Some(n))>{format!("v{n}")}</button></td>
-                                <td>{fmt_num(v.examples as u64)}</td>
+                                <td>{thousands(v.examples as u64)}</td>
                                 <td>{format_bytes(v.bytes as f64)}</td>
                                 <td>{operation_text(v, &all)}</td>
                                 <td>{match v.profile.as_ref().map(|p| p.state) {
@@ -715,7 +704,7 @@ fn ProfileProgress(ws: String, job_id: String, on_finish: impl Fn() + Copy + Sen
                 view! {
                     <StateBadge state=j.state/>
                     <JobProgress job=j.clone()/>
-                    <p class="muted">{format!("{} of {} examples", fmt_num(ex), fmt_num(total))}</p>
+                    <p class="muted">{format!("{} of {} examples", thousands(ex), thousands(total))}</p>
                 }
             })}
         </div>
@@ -777,19 +766,19 @@ fn ProfileSummary(p: Profile) -> impl IntoView {
     let flags: Vec<(String, u64)> = p.flags.iter().map(|(k, v)| (k.clone(), *v)).collect();
     view! {
         <div class="stats">
-            <div><span class="big">{fmt_num(p.examples)}</span>" examples"</div>
-            <div><span class="big">{fmt_num(p.turns)}</span>" turns"</div>
+            <div><span class="big">{thousands(p.examples)}</span>" examples"</div>
+            <div><span class="big">{thousands(p.turns)}</span>" turns"</div>
             <div><span class="big">{p.languages.len()}</span>" languages"</div>
-            {(p.tokens > 0).then(|| view! { <div><span class="big">{fmt_num(p.tokens)}</span>" tokens"</div> })}
-            <div><span class="big">{fmt_num(p.exact_duplicates)}</span>" exact duplicates"</div>
-            <div><span class="big">{fmt_num(p.near_duplicates)}</span>" near duplicates"</div>
+            {(p.tokens > 0).then(|| view! { <div><span class="big">{thousands(p.tokens)}</span>" tokens"</div> })}
+            <div><span class="big">{thousands(p.exact_duplicates)}</span>" exact duplicates"</div>
+            <div><span class="big">{thousands(p.near_duplicates)}</span>" near duplicates"</div>
         </div>
         <p class="muted">{format!("Profiled in {:.1} s{}.", p.seconds, p.tokenizer.as_ref().map(|t| format!(" with {t}")).unwrap_or_else(|| " without a tokenizer (upload a tokenizer.json below for token counts and fertility)".into()))}</p>
         {(!flags.is_empty()).then(|| view! {
             <h2>"Quality flags"</h2>
             <ul class="flags">{flags.into_iter().map(|(k, n)| {
                 let label = Flag::parse(&k).map(|f| f.label()).unwrap_or("?");
-                view! { <li><span class="badge warn">{label}</span>" "{fmt_num(n)}</li> }
+                view! { <li><span class="badge warn">{label}</span>" "{thousands(n)}</li> }
             }).collect_view()}</ul>
         })}
     }
@@ -814,16 +803,12 @@ fn LanguageBars(p: Profile, chosen: RwSignal<Option<String>>) -> impl IntoView {
                         <title>{format!("{}: {} examples", lang_name(&code), l.examples)}</title>
                         <text x="0" y=y + 15.0 class="label">{lang_name(&l.language).chars().take(26).collect::<String>()}</text>
                         <rect x="200" y=y + 3.0 width=w height=h - 6.0 rx="3"></rect>
-                        <text x=205.0 + w y=y + 15.0 class="value">{fmt_num(l.examples)}</text>
+                        <text x=205.0 + w y=y + 15.0 class="value">{thousands(l.examples)}</text>
                     </g>
                 }
             }).collect_view()}
         </svg>
     }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
 }
 
 #[component]
@@ -842,25 +827,25 @@ fn LanguageTable(p: Profile, chosen: RwSignal<Option<String>>) -> impl IntoView 
                     let answered: Vec<String> = {
                         let mut v: Vec<(&String, &u64)> = l.response_languages.iter().collect();
                         v.sort_by(|a, b| b.1.cmp(a.1));
-                        v.into_iter().take(3).map(|(k, n)| format!("{} {}", lang_name(k), fmt_num(*n))).collect()
+                        v.into_iter().take(3).map(|(k, n)| format!("{} {}", lang_name(k), thousands(*n))).collect()
                     };
                     let mismatch = l.response_languages.iter().filter(|(k, _)| **k != l.language).map(|(_, n)| *n).sum::<u64>();
-                    let scripts: Vec<String> = l.scripts.iter().map(|(k, n)| format!("{k} {}", fmt_num(*n))).collect();
+                    let scripts: Vec<String> = l.scripts.iter().map(|(k, n)| format!("{k} {}", thousands(*n))).collect();
                     let flags: u64 = l.flags.values().sum();
                     view! {
                         <tr class:current=move || chosen.get().as_deref() == Some(code.as_str())>
                             <th scope="row"><button class="link" on:click={let c = l.language.clone(); move |_| chosen.set(Some(c.clone()))}>{lang_name(&l.language)}</button>
                                 " "<code>{l.language.clone()}</code></th>
-                            <td>{fmt_num(l.examples)}</td>
+                            <td>{thousands(l.examples)}</td>
                             <td>{pct(l.examples as f64 / total)}</td>
-                            <td>{fmt_num(l.turns)}</td>
-                            <td>{if l.tokens > 0 { fmt_num(l.tokens) } else { "—".into() }}</td>
+                            <td>{thousands(l.turns)}</td>
+                            <td>{if l.tokens > 0 { thousands(l.tokens) } else { "—".into() }}</td>
                             <td>{l.tokens_per_word.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into())}</td>
                             <td>{l.tokens_per_char.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into())}</td>
                             <td>{l.byte_fallback_rate.map(pct).unwrap_or_else(|| "—".into())}</td>
                             <td class:warn={mismatch > 0}>{answered.join(", ")}</td>
                             <td>{scripts.join(", ")}</td>
-                            <td>{fmt_num(flags)}</td>
+                            <td>{thousands(flags)}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -1077,7 +1062,7 @@ fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
             Some(Ok(p)) => {
                 let more = p.offset + (p.items.len() as u64) < p.matched;
                 view! {
-                    <p class="muted" role="status">{format!("{} of {} examples match", fmt_num(p.matched), fmt_num(p.total))}</p>
+                    <p class="muted" role="status">{format!("{} of {} examples match", thousands(p.matched), thousands(p.total))}</p>
                     <ol class="examples">
                         {p.items.into_iter().map(|it| {
                             let idx = it.index;

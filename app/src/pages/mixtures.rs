@@ -22,27 +22,12 @@ use polytune_api::{
 
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::charts::lang_color;
+use crate::components::format::{pct, thousands};
 use crate::components::jobs::{JobProgress, StateBadge, subscribe};
 use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
 use crate::i18n::{Msg, t};
 
 // ---- small helpers ----------------------------------------------------------------------------------
-
-fn fmt_num(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
 
 /// A number as a person would type it: no trailing `.0`, one decimal at most.
 fn fmt_f(x: f64) -> String {
@@ -88,7 +73,7 @@ fn source_label(s: &SourceFacts) -> String {
 
 fn source_languages(s: &SourceFacts) -> String {
     let mut parts: Vec<String> =
-        s.languages.iter().take(6).map(|l| format!("{} {}", l.language, fmt_num(l.examples))).collect();
+        s.languages.iter().take(6).map(|l| format!("{} {}", l.language, thousands(l.examples))).collect();
     if s.languages.len() > 6 {
         parts.push(format!("+{} more", s.languages.len() - 6));
     }
@@ -284,8 +269,8 @@ fn MixtureList(list: Vec<Mixture>) -> impl IntoView {
                 {list.into_iter().map(|m| {
                     let href = format!("/workspaces/{}/mixtures/{}", m.workspace_id, m.id);
                     let examples = match &m.report {
-                        Some(r) => fmt_num(r.train_examples),
-                        None => format!("{} planned", fmt_num(m.plan.examples)),
+                        Some(r) => thousands(r.train_examples),
+                        None => format!("{} planned", thousands(m.plan.examples)),
                     };
                     let langs = m.plan.languages.clone();
                     let more = langs.len().saturating_sub(10);
@@ -936,7 +921,7 @@ fn Builder(ws: String, init: BuilderInit, on_close: impl Fn() + Copy + Send + Sy
                             <p class="hint">"At most this many training examples of a language (optional):"</p>
                             {move || langs.get().into_iter().map(|(l, n, _)| {
                                 let path = format!("caps.{l}");
-                                lang_number_input(form.caps, l, true, "cap", "", format!("of {}", fmt_num(n)), "no cap", errors, path)
+                                lang_number_input(form.caps, l, true, "cap", "", format!("of {}", thousands(n)), "no cap", errors, path)
                             }).collect_view()}
                         </div>
                     </fieldset>
@@ -1102,7 +1087,7 @@ fn SourcesPicker(
                                         }/>
                                     <span>
                                         <strong>{source_label(s)}</strong>
-                                        " — "{fmt_num(s.examples)}" examples"
+                                        " — "{thousands(s.examples)}" examples"
                                         {if !s.profiled {
                                             view! { " — "<em class="muted">"profiling…"</em> }.into_any()
                                         } else {
@@ -1242,7 +1227,7 @@ fn PercentInputs(
         </div>
         {move || langs.get().into_iter().map(|(l, n, _)| {
             let path = format!("shares.percent.{l}");
-            lang_number_input(form.percent, l, false, "pct", "%", format!("{} available", fmt_num(n)), "0", errors, path)
+            lang_number_input(form.percent, l, false, "pct", "%", format!("{} available", thousands(n)), "0", errors, path)
         }).collect_view()}
         <p class="percent-sum">
             <span aria-live="polite">{move || {
@@ -1270,9 +1255,9 @@ fn BudgetInputs(form: Form, langs: Memo<Vec<(String, u64, u64)>>, errors: Errors
             langs.get().into_iter().map(|(l, n, tk)| {
                 let path = format!("shares.amounts.{l}");
                 let hint = if tokens {
-                    if tk == 0 { "tokens not counted".to_string() } else { format!("{} tokens available", fmt_num(tk)) }
+                    if tk == 0 { "tokens not counted".to_string() } else { format!("{} tokens available", thousands(tk)) }
                 } else {
-                    format!("{} available", fmt_num(n))
+                    format!("{} available", thousands(n))
                 };
                 lang_number_input(form.amounts, l, false, "budget", if tokens { "tokens" } else { "examples" }, hint, "none", errors, path)
             }).collect_view()
@@ -1484,7 +1469,7 @@ fn AugmentationEditor(
                                     sources.iter().filter(|s| !s.evaluation).map(|s| {
                                         let v = s.version_id.clone();
                                         let r = r3.clone();
-                                        let label = format!("{} — {} examples{}", source_label(s), fmt_num(s.examples),
+                                        let label = format!("{} — {} examples{}", source_label(s), thousands(s.examples),
                                             s.main_language().map(|l| format!(" — {}", english(l))).unwrap_or_else(|| " — profiling…".into()));
                                         let v2 = v.clone();
                                         view! { <option value=v selected=move || row.inputs.with(|m| m.get(&r) == Some(&v2))>{label}</option> }
@@ -1564,7 +1549,7 @@ fn AugmentationEditor(
             {move || preview.get().map(|r| match r {
                 Ok(p) => view! {
                     <div class="augmentation-examples" aria-live="polite">
-                        <p class="muted">{format!("Makes {} examples in all. The first {}:", fmt_num(p.total), p.examples.len().min(3))}</p>
+                        <p class="muted">{format!("Makes {} examples in all. The first {}:", thousands(p.total), p.examples.len().min(3))}</p>
                         {p.examples.into_iter().take(3).map(|e| view! { <div class="card example"><super::datasets::Conversation example=e compact=true/></div> }).collect_view()}
                     </div>
                 }.into_any(),
@@ -1583,10 +1568,10 @@ fn AugmentationEditor(
 fn PlanStats(plan: MixturePlan) -> impl IntoView {
     view! {
         <div class="stats plan-stats">
-            <div><span class="big">{fmt_num(plan.examples)}</span>" training examples"</div>
-            <div><span class="big">{fmt_num(plan.validation)}</span>" held out"</div>
+            <div><span class="big">{thousands(plan.examples)}</span>" training examples"</div>
+            <div><span class="big">{thousands(plan.validation)}</span>" held out"</div>
             <div><span class="big">{plan.languages.len()}</span>" languages"</div>
-            {(plan.tokens > 0).then(|| view! { <div><span class="big">{fmt_num(plan.tokens)}</span>" tokens (est.)"</div> })}
+            {(plan.tokens > 0).then(|| view! { <div><span class="big">{thousands(plan.tokens)}</span>" tokens (est.)"</div> })}
         </div>
     }
 }
@@ -1649,7 +1634,7 @@ fn plan_chart(p: &MixturePlan, tokens: bool, pid: &str) -> AnyView {
                 let w = (l.tokens as f64 * scale).max(1.0);
                 view! {
                     <rect class="seg tokens" x=label_w y=by width=w height=bh fill=color.clone()>
-                        <title>{format!("{}: {} tokens (estimated)", lang_full(&l.language), fmt_num(l.tokens))}</title>
+                        <title>{format!("{}: {} tokens (estimated)", lang_full(&l.language), thousands(l.tokens))}</title>
                     </rect>
                 }
                 .into_any()
@@ -1659,20 +1644,20 @@ fn plan_chart(p: &MixturePlan, tokens: bool, pid: &str) -> AnyView {
                 let name = lang_full(&l.language);
                 view! {
                     <rect class="seg drawn" x=label_w y=by width=w1 height=bh fill=color.clone()>
-                        <title>{format!("{name}: {} examples drawn from the data", fmt_num(drawn))}</title>
+                        <title>{format!("{name}: {} examples drawn from the data", thousands(drawn))}</title>
                     </rect>
                     {(l.repeats > 0).then(|| view! {
                         <g class="seg repeats">
                             <rect x=label_w + w1 y=by width=w2 height=bh fill=color.clone() fill-opacity="0.55"></rect>
                             <rect x=label_w + w1 y=by width=w2 height=bh fill=hatch_url.clone()>
-                                <title>{format!("{name}: {} repeats (over-sampling)", fmt_num(l.repeats))}</title>
+                                <title>{format!("{name}: {} repeats (over-sampling)", thousands(l.repeats))}</title>
                             </rect>
                         </g>
                     })}
                     {(l.augmented > 0).then(|| view! {
                         <rect class="seg augmented" x=label_w + w1 + w2 + 0.75 y=by + 0.75 width=(w3 - 1.5).max(0.5) height=bh - 1.5
                             fill=color.clone() fill-opacity="0.18" stroke=color.clone() stroke-width="1.5">
-                            <title>{format!("{name}: {} made by augmentations", fmt_num(l.augmented))}</title>
+                            <title>{format!("{name}: {} made by augmentations", thousands(l.augmented))}</title>
                         </rect>
                     })}
                 }
@@ -1730,12 +1715,12 @@ fn plan_table(p: &MixturePlan) -> impl IntoView + use<> {
                 {p.languages.iter().map(|l| view! {
                     <tr data-lang=l.language.clone()>
                         <th scope="row">{swatch(&l.language)}<code>{l.language.clone()}</code>" "<bdi>{LangTag(l.language.clone()).display()}</bdi></th>
-                        <td class="num">{fmt_num(l.available)}</td>
-                        <td class="num">{fmt_num(l.validation)}</td>
-                        <td class="num">{fmt_num(l.examples)}</td>
-                        <td class="num">{fmt_num(l.repeats)}</td>
-                        <td class="num">{fmt_num(l.augmented)}</td>
-                        <td class="num">{fmt_num(l.tokens)}</td>
+                        <td class="num">{thousands(l.available)}</td>
+                        <td class="num">{thousands(l.validation)}</td>
+                        <td class="num">{thousands(l.examples)}</td>
+                        <td class="num">{thousands(l.repeats)}</td>
+                        <td class="num">{thousands(l.augmented)}</td>
+                        <td class="num">{thousands(l.tokens)}</td>
                         <td class="num">{pct(l.share)}</td>
                         <td class="num">{pct(l.token_share)}</td>
                     </tr>
@@ -1743,12 +1728,12 @@ fn plan_table(p: &MixturePlan) -> impl IntoView + use<> {
             </tbody>
             <tfoot><tr>
                 <th scope="row">"All"</th>
-                <td class="num">{fmt_num(totals.0)}</td>
-                <td class="num">{fmt_num(totals.1)}</td>
-                <td class="num">{fmt_num(totals.2)}</td>
-                <td class="num">{fmt_num(totals.3)}</td>
-                <td class="num">{fmt_num(totals.4)}</td>
-                <td class="num">{fmt_num(totals.5)}</td>
+                <td class="num">{thousands(totals.0)}</td>
+                <td class="num">{thousands(totals.1)}</td>
+                <td class="num">{thousands(totals.2)}</td>
+                <td class="num">{thousands(totals.3)}</td>
+                <td class="num">{thousands(totals.4)}</td>
+                <td class="num">{thousands(totals.5)}</td>
                 <td class="num">"100%"</td>
                 <td class="num">{if p.tokens > 0 { "100%" } else { "—" }}</td>
             </tr></tfoot>
@@ -2015,13 +2000,13 @@ fn ReportView(report: MixtureReport, drop: bool) -> impl IntoView {
     let sentence = match (n, drop) {
         (0, _) => "No training example was found in an evaluation set.".to_string(),
         (1, true) => "1 example was found in an evaluation set and left out.".to_string(),
-        (n, true) => format!("{} examples were found in an evaluation set and left out.", fmt_num(n)),
+        (n, true) => format!("{} examples were found in an evaluation set and left out.", thousands(n)),
         (1, false) => {
             "1 example was found in an evaluation set and kept (leaving such examples out was turned off).".to_string()
         }
         (n, false) => format!(
             "{} examples were found in an evaluation set and kept (leaving such examples out was turned off).",
-            fmt_num(n)
+            thousands(n)
         ),
     };
     let examples = report.contaminated_examples.clone();
@@ -2029,8 +2014,8 @@ fn ReportView(report: MixtureReport, drop: bool) -> impl IntoView {
         <section class="card mixture-report" aria-labelledby="report-title">
             <h2 id="report-title">"What was made"</h2>
             <div class="stats">
-                <div><span class="big">{fmt_num(report.train_examples)}</span>" training examples"</div>
-                <div><span class="big">{fmt_num(report.validation_examples)}</span>" validation examples"</div>
+                <div><span class="big">{thousands(report.train_examples)}</span>" training examples"</div>
+                <div><span class="big">{thousands(report.validation_examples)}</span>" validation examples"</div>
                 <div><span class="big">{langs.len()}</span>" languages"</div>
                 <div><span class="big">{format!("{:.1} s", report.seconds)}</span>" to make"</div>
             </div>
@@ -2055,11 +2040,11 @@ fn ReportView(report: MixtureReport, drop: bool) -> impl IntoView {
                     {langs.into_iter().map(|(l, r)| view! {
                         <tr data-lang=l.clone()>
                             <th scope="row">{swatch(&l)}<code>{l.clone()}</code>" "<bdi>{LangTag(l.clone()).display()}</bdi></th>
-                            <td class="num">{fmt_num(r.examples)}</td>
-                            <td class="num">{fmt_num(r.repeats)}</td>
-                            <td class="num">{fmt_num(r.augmented)}</td>
-                            <td class="num">{fmt_num(r.validation)}</td>
-                            <td class="num" class:warn={r.contaminated > 0}>{fmt_num(r.contaminated)}</td>
+                            <td class="num">{thousands(r.examples)}</td>
+                            <td class="num">{thousands(r.repeats)}</td>
+                            <td class="num">{thousands(r.augmented)}</td>
+                            <td class="num">{thousands(r.validation)}</td>
+                            <td class="num" class:warn={r.contaminated > 0}>{thousands(r.contaminated)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -2074,17 +2059,17 @@ fn shares_text(s: &Shares) -> String {
         Shares::Natural => "As found: everything in the chosen versions".into(),
         Shares::Percent { percent, total } => format!(
             "Percent of {} examples: {}",
-            fmt_num(*total),
+            thousands(*total),
             list(percent.iter().map(|(l, p)| format!("{l} {}%", fmt_f(*p))).collect())
         ),
         Shares::Budgets { unit, amounts } => format!(
             "Budgets in {}: {}",
             if *unit == BudgetUnit::Tokens { "tokens" } else { "examples" },
-            list(amounts.iter().map(|(l, a)| format!("{l} {}", fmt_num(*a))).collect())
+            list(amounts.iter().map(|(l, a)| format!("{l} {}", thousands(*a))).collect())
         ),
         Shares::Temperature { alpha, total } => format!(
             "Temperature α = {alpha} (0 = every language equal, 1 = as found){}",
-            total.map(|t| format!(", {} examples", fmt_num(t))).unwrap_or_default()
+            total.map(|t| format!(", {} examples", thousands(t))).unwrap_or_default()
         ),
     }
 }
@@ -2108,7 +2093,7 @@ fn Recipe(spec: MixtureSpec, ws: String, sources: Signal<Vec<SourceFacts>>) -> i
     let caps = if s.caps.is_empty() {
         "none".to_string()
     } else {
-        s.caps.iter().map(|(l, c)| format!("{l} at most {}", fmt_num(*c))).collect::<Vec<_>>().join(", ")
+        s.caps.iter().map(|(l, c)| format!("{l} at most {}", thousands(*c))).collect::<Vec<_>>().join(", ")
     };
     view! {
         <section class="card recipe" aria-labelledby="recipe-title">
@@ -2123,7 +2108,7 @@ fn Recipe(spec: MixtureSpec, ws: String, sources: Signal<Vec<SourceFacts>>) -> i
                 <dt>"Shares"</dt><dd>{shares_text(&s.shares)}</dd>
                 <dt>"Caps"</dt><dd>{caps}</dd>
                 <dt>"Over-sampling"</dt><dd>{if s.oversample { "allowed (examples may repeat)" } else { "not allowed" }}</dd>
-                <dt>"Validation"</dt><dd>{format!("{}% of each language, at most {} per language", fmt_f(s.validation_fraction * 100.0), fmt_num(s.validation_max_per_language))}</dd>
+                <dt>"Validation"</dt><dd>{format!("{}% of each language, at most {} per language", fmt_f(s.validation_fraction * 100.0), thousands(s.validation_max_per_language))}</dd>
                 <dt>"Evaluation sets"</dt><dd>{if s.drop_contaminated { "examples found in them are left out" } else { "examples found in them are kept (and reported)" }}</dd>
                 <dt>"Seed"</dt><dd>{s.seed}</dd>
                 <dt>"Augmentations"</dt>
@@ -2143,7 +2128,7 @@ fn Recipe(spec: MixtureSpec, ws: String, sources: Signal<Vec<SourceFacts>>) -> i
                                             {inputs.into_iter().map(|(r, v)| {
                                                 view! { <span class="input">{format!("{r}: ")}{move || version_link(&v)}" "</span> }
                                             }).collect_view()}
-                                            {format!("— {}{}", if a.shots == 0 { "zero-shot".to_string() } else { format!("{}-shot", a.shots) }, a.limit.map(|l| format!(", at most {}", fmt_num(l))).unwrap_or_default())}
+                                            {format!("— {}{}", if a.shots == 0 { "zero-shot".to_string() } else { format!("{}-shot", a.shots) }, a.limit.map(|l| format!(", at most {}", thousands(l))).unwrap_or_default())}
                                             <details class="template-source">
                                                 <summary>{format!("Template {}", i + 1)}</summary>
                                                 <pre>{format!("User:\n{}\n\nAssistant:\n{}", a.template.user, a.template.assistant)}</pre>

@@ -12,21 +12,8 @@ use polytune_api::{
 
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::charts::{LineChart, PALETTE};
+use crate::components::format::{gib, param_count};
 use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
-
-fn fmt_params(n: u64) -> String {
-    match n {
-        n if n >= 1_000_000_000 => format!("{:.2} B", n as f64 / 1e9),
-        n if n >= 1_000_000 => format!("{:.1} M", n as f64 / 1e6),
-        n if n >= 1_000 => format!("{:.1} k", n as f64 / 1e3),
-        n => n.to_string(),
-    }
-}
-
-fn fmt_gib(bytes: u64) -> String {
-    let g = bytes as f64 / (1u64 << 30) as f64;
-    if g >= 0.1 { format!("{g:.1} GiB") } else { format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64) }
-}
 
 /// The Models tab: the list, and the two ways to add one.
 #[component]
@@ -57,7 +44,7 @@ pub fn ModelsSection(ws: Workspace) -> impl IntoView {
                                 <tr>
                                     <td><A href=href>{m.name.clone()}</A></td>
                                     <td>{m.info.architecture.clone()}</td>
-                                    <td class="num">{fmt_params(m.info.parameters)}</td>
+                                    <td class="num">{param_count(m.info.parameters)}</td>
                                     <td class="num">{m.info.context_length}</td>
                                     <td class="num">{m.info.vocab_size}</td>
                                     <td>{m.source.clone()}</td>
@@ -230,7 +217,7 @@ pub fn ModelPage() -> impl IntoView {
 #[component]
 fn Facts(info: ModelInfo) -> impl IntoView {
     let rows = [
-        ("Parameters", fmt_params(info.parameters)),
+        ("Parameters", param_count(info.parameters)),
         ("Layers", info.layers.to_string()),
         ("Hidden size", info.hidden_size.to_string()),
         ("MLP size", info.intermediate_size.to_string()),
@@ -302,10 +289,10 @@ fn Memory(info: ModelInfo) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>{label}</td>
-                                    <td class="num">{fmt_gib(m.weights)}</td>
-                                    <td class="num">{fmt_gib(m.activations)}</td>
-                                    <td class="num">{fmt_gib(m.optimizer)}</td>
-                                    <td class="num"><strong>{fmt_gib(m.total)}</strong></td>
+                                    <td class="num">{gib(m.weights as f64)}</td>
+                                    <td class="num">{gib(m.activations as f64)}</td>
+                                    <td class="num">{gib(m.optimizer as f64)}</td>
+                                    <td class="num"><strong>{gib(m.total as f64)}</strong></td>
                                     <td class="bar-cell"><span class="bar" style=w></span></td>
                                 </tr>
                             }

@@ -18,21 +18,13 @@ use serde_json::Value;
 
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::charts::{LineChart, PALETTE, Series, fmt_num, lang_color};
+use crate::components::format::{gib, param_count};
 use crate::components::jobs::{StateBadge, format_duration, subscribe};
 use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
 use crate::i18n::{Msg, t};
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
-
-fn fmt_params(n: u64) -> String {
-    match n {
-        n if n >= 1_000_000_000 => format!("{:.2} B", n as f64 / 1e9),
-        n if n >= 1_000_000 => format!("{:.1} M", n as f64 / 1e6),
-        n if n >= 1_000 => format!("{:.1} k", n as f64 / 1e3),
-        n => n.to_string(),
-    }
-}
 
 fn fmt_count(n: f64) -> String {
     match n {
@@ -41,10 +33,6 @@ fn fmt_count(n: f64) -> String {
         n if n >= 1e4 => format!("{:.0} thousand", n / 1e3),
         n => format!("{n:.0}"),
     }
-}
-
-fn gib(bytes: f64) -> String {
-    format!("{:.1} GiB", bytes / (1u64 << 30) as f64)
 }
 
 fn fmt_flops(f: f64) -> String {
@@ -646,7 +634,7 @@ fn estimate_view(
                 <p class="hint">{format!(
                     "Weights {} · activations {} · gradients and optimizer {}{}",
                     gib(m.weights as f64), gib(m.activations as f64), gib(m.optimizer as f64),
-                    if lora > 0 { format!(" · {} adapter parameters", fmt_params(lora)) } else { String::new() },
+                    if lora > 0 { format!(" · {} adapter parameters", param_count(lora)) } else { String::new() },
                 )}</p>
                 {over.then(|| view! {
                     <p class="estimate-warning warning" role="alert">
@@ -922,7 +910,7 @@ pub fn RunWizard() -> impl IntoView {
                                 let id = m.id.clone();
                                 view! {
                                     <option value=m.id.clone() selected=move || model_id.with(|s| *s == id)>
-                                        {format!("{} — {} parameters, {} tokens of context", m.name, fmt_params(m.info.parameters), m.info.context_length)}
+                                        {format!("{} — {} parameters, {} tokens of context", m.name, param_count(m.info.parameters), m.info.context_length)}
                                     </option>
                                 }
                             }).collect_view()}

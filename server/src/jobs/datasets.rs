@@ -19,11 +19,11 @@ use crate::db::jobs::NewJob;
 use crate::db::{Database, DbError};
 use crate::storage::is_sha256;
 
-fn failed(e: impl std::fmt::Display) -> JobError {
+pub(super) fn failed(e: impl std::fmt::Display) -> JobError {
     JobError::Failed(e.to_string())
 }
 
-fn db_failed(e: DbError) -> JobError {
+pub(super) fn db_failed(e: DbError) -> JobError {
     JobError::Failed(format!("the database refused the result: {e}"))
 }
 

@@ -9,18 +9,10 @@ use polytune_api::{FieldError, FileFormat, ImportReport, ImportSpec, Mapping, Mi
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
 use serde::{Deserialize, Serialize};
 
-use super::datasets::{Reporter, blocking, enqueue_profile};
+use super::datasets::{Reporter, blocking, db_failed, enqueue_profile, failed};
 use super::{JobContext, JobError, JobKind, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{Database, DbError};
-
-fn failed(e: impl std::fmt::Display) -> JobError {
-    JobError::Failed(e.to_string())
-}
-
-fn db_failed(e: DbError) -> JobError {
-    JobError::Failed(format!("the database refused the result: {e}"))
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -269,7 +269,7 @@ fn write_replay(
     let mut pick = polytune_data::mixture::Selection::new(want, old_count, seed, "replay".into());
     for line in std::io::BufReader::new(std::fs::File::open(old).map_err(fail)?).lines() {
         let line = line.map_err(fail)?;
-        if !line.trim().is_empty() && pick.next() {
+        if !line.trim().is_empty() && pick.take() {
             out.write_all(line.as_bytes()).map_err(fail)?;
             out.write_all(b"\n").map_err(fail)?;
         }

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use polytune_api::{
     Annotation, CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter, ExampleItem,
-    ExamplePage, FieldError, Flag, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo,
-    RecordIssue, ServerImport, ServerImportResult, Upload, lang,
+    ExamplePage, Flag, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo, RecordIssue,
+    ServerImport, ServerImportResult, Upload, lang,
 };
 use polytune_data::profile::DuplicateGroups;
 use polytune_data::{import, read};
@@ -27,15 +27,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::jobs::datasets::enqueue_profile;
 use crate::state::AppState;
+
+use super::{blocking, invalid};
 use crate::storage::is_sha256;
-
-fn invalid(path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(path, message)])
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))
-}
 
 // ---- uploads --------------------------------------------------------------------------------
 

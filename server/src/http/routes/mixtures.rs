@@ -17,9 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
 
-fn invalid(path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(path, message)])
-}
+use super::{blocking, invalid};
 
 fn prefixed(prefix: &str, errors: Vec<FieldError>) -> ApiError {
     ApiError::Validation(
@@ -338,14 +336,13 @@ pub async fn count_tokens(
     let bytes =
         std::fs::read(&file).map_err(|e| invalid("model_id", format!("the model's tokenizer cannot be read: {e}")))?;
     let store = state.jobs.store.clone();
-    let (sha, size) = tokio::task::spawn_blocking(move || -> Result<(String, u64), String> {
+    let (sha, size) = blocking(move || -> Result<(String, u64), String> {
         use std::io::Write as _;
         let mut w = store.writer().map_err(|e| e.to_string())?;
         w.write_all(&bytes).map_err(|e| e.to_string())?;
         w.finish().map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))?
+    .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("storing the tokenizer: {e}")))?;
     state.db.insert_blob(&cap.workspace.id, &sha, size as i64, "tokenizer.json", &cap.actor.user.id).await?;
     let counted: std::collections::HashSet<String> = state

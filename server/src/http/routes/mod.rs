@@ -18,7 +18,18 @@ pub mod workspaces;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+
+/// A 422 naming one field.
+fn invalid(path: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![polytune_api::FieldError::new(path, message)])
+}
+
+/// Runs blocking work (files, the engine) off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

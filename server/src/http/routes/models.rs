@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use polytune_api::{
-    CreateRun, CreateTinyModel, Example, FieldError, GenerateRequest, GenerateResponse, Model, ModelInfo, Problem,
-    RegisterModel, Run, RunDetail, TinySize,
+    CreateRun, CreateTinyModel, Example, GenerateRequest, GenerateResponse, Model, ModelInfo, Problem, RegisterModel,
+    Run, RunDetail, TinySize,
 };
 use polytune_gpu::files::{InitSpec, ModelDir, import_gguf, init_tiny};
 use polytune_gpu::template::Message;
@@ -19,13 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
 
-fn invalid(path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(path, message)])
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))
-}
+use super::{blocking, invalid};
 
 /// What the model page shows, read from a model directory.
 pub fn model_info(dir: &ModelDir) -> ModelInfo {
