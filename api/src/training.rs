@@ -191,6 +191,18 @@ fn default_dtype() -> ComputeDtype {
     ComputeDtype::Auto
 }
 
+impl TrainSpec {
+    /// Whether a run with these settings can start from a checkpoint of a run with `earlier`'s:
+    /// the same method, and for LoRA the same rank and layers (the adapter's shape).
+    pub fn can_continue(&self, earlier: &TrainSpec) -> Result<(), &'static str> {
+        let same_adapter = earlier.lora.rank == self.lora.rank && earlier.lora.targets == self.lora.targets;
+        if earlier.method != self.method || (self.method == TuneMethod::Lora && !same_adapter) {
+            return Err("continuing needs the same method (and LoRA rank and layers) as the earlier run");
+        }
+        Ok(())
+    }
+}
+
 impl Default for TrainSpec {
     fn default() -> Self {
         serde_json::from_str("{}").expect("every field has a default")
@@ -252,6 +264,20 @@ impl Validate for TrainSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Continuing keeps the method and the adapter's shape; other settings may change.
+    #[test]
+    fn continue_rule() {
+        let lora = TrainSpec::default();
+        let mut other = lora.clone();
+        other.learning_rate *= 2.0;
+        assert!(other.can_continue(&lora).is_ok());
+        other.lora.rank += 8;
+        assert!(other.can_continue(&lora).is_err());
+        let mut full = lora.clone();
+        full.method = if lora.method == TuneMethod::Lora { TuneMethod::Full } else { TuneMethod::Lora };
+        assert!(full.can_continue(&lora).is_err());
+    }
 
     #[test]
     fn defaults_are_valid_and_mistakes_are_named() {

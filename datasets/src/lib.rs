@@ -4,8 +4,10 @@
 //!
 //! Everything streams: a file of several GB is read record by record, never whole.
 
+pub mod browse;
 pub mod derive;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod langid;
 pub mod mapping;
@@ -14,3 +16,4 @@ pub mod mixture;
 pub mod profile;
 pub mod quality;
 pub mod read;
+pub mod replay;

@@ -2,7 +2,8 @@
 //!
 //! Policy: a handler returns `Result<_, ApiError>`. Every variant maps to one status and one stable
 //! [`ProblemCode`]; the response is terse `application/problem+json` that a person can read.
-//! Causes (database errors, I/O) are logged here with the request's span, never sent to the
+//! Causes (database errors, I/O, panics) ride on the response and are logged once, with the request id, by
+//! `http::layers::log_server_errors`; they are never sent to the
 //! client. Nothing a client sends may produce a 500: a 500 is always our bug.
 
 use std::time::Duration;
@@ -145,22 +146,26 @@ impl IntoResponse for ApiError {
                 Some("Changes must come from the studio's own pages (Origin header missing or foreign).".into()),
                 vec![],
             ),
-            ApiError::Unavailable(cause) => {
-                tracing::error!(%cause, "database unavailable");
-                problem(
-                    S::SERVICE_UNAVAILABLE,
-                    C::Unavailable,
-                    "The database cannot be reached right now",
-                    None,
-                    vec![],
-                )
-            }
-            ApiError::Internal(cause) => {
-                tracing::error!(cause = format!("{cause:#}"), "internal error");
-                problem(S::INTERNAL_SERVER_ERROR, C::Internal, "Something went wrong on the server", None, vec![])
-            }
+            ApiError::Unavailable(cause) => with_cause(
+                problem(S::SERVICE_UNAVAILABLE, C::Unavailable, "The database cannot be reached right now", None, vec![]),
+                format!("database unavailable: {cause}"),
+            ),
+            ApiError::Internal(cause) => with_cause(
+                problem(S::INTERNAL_SERVER_ERROR, C::Internal, "Something went wrong on the server", None, vec![]),
+                format!("{cause:#}"),
+            ),
         }
     }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The cause of a 5xx, carried on the response to `http::layers::log_server_errors`, which logs
+/// it with the request id; never sent to the client.
+#[derive(Debug, Clone)]
+pub struct ErrorCause(pub String);
+
+pub(crate) fn with_cause(mut res: Response, cause: String) -> Response {
+    res.extensions_mut().insert(ErrorCause(cause));
+    res
+}

@@ -50,7 +50,11 @@ async fn main() -> anyhow::Result<()> {
 fn init_logging(format: LogFormat) {
     let filter =
         EnvFilter::try_from_env("POLYTUNE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        // stderr: stdout is for command output, and the test harnesses keep stderr as server.log.
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Pretty => builder.init(),
@@ -65,7 +69,7 @@ async fn job_env(settings: &Settings) -> anyhow::Result<jobs::JobEnv> {
     tracing::info!(database = %config::redact_url(&url), "connecting to the database");
     let db = db::Database::connect(&url, settings.db_max_connections).await.context("opening the database")?;
     let store = storage::BlobStore::open(settings.storage_dir()).context("opening the storage folder")?;
-    Ok(jobs::JobEnv { db, store, registry: jobs::Registry::builtin() })
+    Ok(jobs::JobEnv { db, store, max_upload_bytes: settings.max_upload_bytes })
 }
 
 fn worker_config(settings: &Settings) -> jobs::worker::WorkerConfig {

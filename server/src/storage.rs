@@ -26,6 +26,22 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
     move |source| StorageError::Io { path: path.to_owned(), source }
 }
 
+/// A blob as a file on the local disk (see [`BlobStore::local_copy`]); read it, never write it.
+#[derive(Debug, Clone)]
+pub struct LocalCopy {
+    path: PathBuf,
+}
+
+impl LocalCopy {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn into_path(self) -> PathBuf {
+        self.path
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     root: PathBuf,
@@ -52,9 +68,49 @@ impl BlobStore {
         self.root.join("models").join(model_id)
     }
 
-    pub fn path(&self, sha256: &str) -> PathBuf {
+    /// Where a blob lives on this filesystem. Private: readers go through [`BlobStore::reader`],
+    /// [`BlobStore::open_async`] or [`BlobStore::local_copy`], so another implementation (object
+    /// storage) can serve them.
+    fn path(&self, sha256: &str) -> PathBuf {
         let prefix = sha256.get(..2).unwrap_or("xx");
         self.root.join("blobs").join(prefix).join(sha256)
+    }
+
+    /// Streams a blob from blocking code.
+    pub fn reader(&self, sha256: &str) -> Result<std::fs::File, StorageError> {
+        let path = self.path(sha256);
+        std::fs::File::open(&path).map_err(io(&path))
+    }
+
+    /// A buffered reader of a blob (1 MiB buffer), for line-by-line work.
+    pub fn buffered(&self, sha256: &str) -> Result<std::io::BufReader<std::fs::File>, StorageError> {
+        Ok(std::io::BufReader::with_capacity(1 << 20, self.reader(sha256)?))
+    }
+
+    /// Streams a blob from async code.
+    pub async fn open_async(&self, sha256: &str) -> Result<tokio::fs::File, StorageError> {
+        let path = self.path(sha256);
+        tokio::fs::File::open(&path).await.map_err(io(&path))
+    }
+
+    /// A blob's size in bytes.
+    pub fn size(&self, sha256: &str) -> Result<u64, StorageError> {
+        let path = self.path(sha256);
+        std::fs::metadata(&path).map(|m| m.len()).map_err(io(&path))
+    }
+
+    /// A file on the local disk holding the blob, for code that needs a path (the engine, file
+    /// readers that seek). On the local filesystem it is the blob itself; a remote store would
+    /// download it into a local cache.
+    pub fn local_copy(&self, sha256: &str) -> Result<LocalCopy, StorageError> {
+        let path = self.path(sha256);
+        if !path.is_file() {
+            return Err(StorageError::Io {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such blob"),
+            });
+        }
+        Ok(LocalCopy { path })
     }
 
     /// Streams `body` into the store; returns its SHA-256 (hex) and size.

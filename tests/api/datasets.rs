@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::util::{Client, Db, TestApp, assert_problem, upload, wait_for};
+use crate::util::{Client, Db, TestApp, assert_problem, job_result, upload, wait_for};
 
 async fn workspace(c: &Client, name: &str) -> String {
     c.expect(Method::POST, "/workspaces", Some(json!({"name": name})), 201).await["id"].as_str().unwrap().to_owned()
@@ -361,8 +361,9 @@ async fn shared_data_imports_with_golden_counts() {
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_IMPORT_DIRS", dir.to_str().unwrap()).start().await;
     let c = app.admin().await;
     let ws = workspace(&c, "Shared").await;
-    let res =
-        c.expect(Method::POST, &format!("/workspaces/{ws}/server-imports"), Some(json!({"path": dir})), 201).await;
+    let job =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/server-imports"), Some(json!({"path": dir})), 202).await;
+    let res = job_result(&c, &ws, &job, 300).await;
     let files = res["files"].as_array().unwrap().clone();
     assert!(files.len() >= 100, "{} files", files.len());
     // A folder outside the allowed ones is refused.

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::util::{Db, TestApp, assert_problem, wait_for};
+use crate::util::{Db, TestApp, assert_problem, job_result, wait_for};
 
 /// Small instruction data in three languages (numbers and greetings), as JSON lines.
 fn multilingual_jsonl() -> Vec<u8> {
@@ -146,8 +146,10 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
 
     // The newest checkpoint as a Hugging Face folder: merged weights, or the PEFT adapter.
     for (kind, must) in [("merged", "model.safetensors"), ("adapter", "adapter_model.safetensors")] {
-        let res =
-            c.request(Method::GET, &format!("/workspaces/{ws}/runs/{rid}/export?kind={kind}")).send().await.unwrap();
+        let job = c.expect(Method::POST, &format!("/workspaces/{ws}/runs/{rid}/export?kind={kind}"), None, 202).await;
+        job_result(&c, &ws, &job, 120).await;
+        let file = format!("/workspaces/{ws}/jobs/{}/file", job["id"].as_str().unwrap());
+        let res = c.request(Method::GET, &file).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 200, "{kind}");
         assert!(res.headers()["content-disposition"].to_str().unwrap().contains(".tar"));
         let bytes = res.bytes().await.unwrap();
@@ -158,7 +160,7 @@ db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
             assert!(names.iter().any(|n| n.ends_with(want)), "{kind}: {names:?}");
         }
     }
-    let bad = c.call(Method::GET, &format!("/workspaces/{ws}/runs/{rid}/export?kind=gguf"), None).await;
+    let bad = c.call(Method::POST, &format!("/workspaces/{ws}/runs/{rid}/export?kind=gguf"), None).await;
     assert_problem(&bad, 422, "validation_failed");
 
     // Registering from the server is off unless the administrator allowed a folder.
@@ -187,9 +189,11 @@ async fn gguf_registration_through_the_api() {
         .as_str()
         .unwrap()
         .to_owned();
-    let m = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "SmolLM2", "path": gguf})), 201)
+    let job = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "SmolLM2", "path": gguf})), 202)
         .await;
+    let made = job_result(&c, &ws, &job, 300).await;
+    let m = c.expect(Method::GET, &format!("/workspaces/{ws}/models/{}", made["model_id"].as_str().unwrap()), None, 200).await;
     assert_eq!(
         (m["source"].as_str(), m["info"]["layers"].as_u64(), m["info"]["vocab_size"].as_u64()),
         (Some("gguf"), Some(30), Some(49152))

@@ -11,23 +11,26 @@ use serde_json::{Value, json};
 /// Runs the body once against SQLite and once against PostgreSQL.
 #[macro_export]
 macro_rules! db_test {
-    ($name:ident, $body:expr) => {
+    ($name:ident, env: [$(($k:expr, $v:expr)),* $(,)?], $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::util::TestApp::builder($crate::util::Db::Sqlite).start().await;
+                let app = $crate::util::TestApp::builder($crate::util::Db::Sqlite)$(.env($k, $v))*.start().await;
                 ($body)(app.clone()).await;
                 app.stop().await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let app = $crate::util::TestApp::builder($crate::util::Db::Postgres).start().await;
+                let app = $crate::util::TestApp::builder($crate::util::Db::Postgres)$(.env($k, $v))*.start().await;
                 ($body)(app.clone()).await;
                 app.stop().await;
             }
         }
+    };
+    ($name:ident, $body:expr) => {
+        $crate::db_test!($name, env: [], $body);
     };
 }
 
@@ -356,6 +359,13 @@ pub async fn wait_for(c: &Client, ws: &str, job: &str, states: &[&str], secs: u6
         assert!(Instant::now() < deadline, "job never reached {states:?}: {j}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits for a job a route answered with (202) to succeed; returns its result.
+pub async fn job_result(c: &Client, ws: &str, job: &Value, secs: u64) -> Value {
+    let done = wait_for(c, ws, job["id"].as_str().expect("a job"), &["succeeded", "failed", "cancelled"], secs).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    done["result"].clone()
 }
 
 /// 3 MiB + 17 bytes of lines: 4 chunks of 1 MiB.

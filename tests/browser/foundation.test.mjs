@@ -152,7 +152,12 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
     assert.equal(await page.getByText("This workspace is archived").count(), 0);
     // Members: the viewer becomes an editor through the role menu.
     await page.getByRole("link", { name: "Members", exact: true }).click();
+    // The audit page reads the log once: wait for the role change to be answered first (the
+    // click could otherwise overtake the change's commit), and show a failure with its request id.
+    const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().includes("/members/"));
     await page.getByLabel("Role miren@example.org").selectOption("editor");
+    const res = await saved;
+    assert.equal(res.status(), 200, `role change answered ${res.status()} ${await res.text()} (request ${res.headers()["x-request-id"]})`);
     await page.getByRole("link", { name: "Audit log", exact: true }).click();
     await page.getByRole("cell", { name: "member_role_changed" }).waitFor();
     await page.getByRole("cell", { name: "viewer → editor" }).waitFor();

@@ -61,7 +61,7 @@ impl Database {
     /// Creates the first administrator, atomically refusing if any account exists.
     /// Returns `Conflict` when setup was already done.
     pub async fn create_first_admin(&self, email: &str, name: &str, password_hash: &str) -> DbResult<User> {
-        let mut tx = self.pool().begin().await.map_err(q("begin setup"))?;
+        let mut tx = self.begin_write("begin setup").await?;
         if self.dialect() == Dialect::Postgres {
             sqlx::query("LOCK TABLE users IN EXCLUSIVE MODE").execute(&mut *tx).await.map_err(q("lock users"))?;
         }
@@ -203,7 +203,7 @@ impl Database {
     /// valid — including when two people race to use it.
     pub async fn accept_invitation(&self, token_hash: &str, name: &str, password_hash: &str) -> DbResult<User> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await.map_err(q("begin accept"))?;
+        let mut tx = self.begin_write("begin accept").await?;
         let inv: Option<InvitationRow> = sqlx::query_as(
             "SELECT i.id, i.email, i.workspace_id, NULL AS workspace_name, i.role, i.make_admin, i.expires_at, i.accepted_at \
              FROM invitations i WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2",

@@ -56,6 +56,7 @@ impl Database {
         before: Option<i64>,
         limit: i64,
     ) -> DbResult<Vec<AuditEvent>> {
+        super::fault("audit_events").await?;
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, action, actor_email, workspace_id, target, detail, client_ip FROM audit_events \
              WHERE ($1 IS NULL OR workspace_id = $1) AND id < $2 ORDER BY id DESC LIMIT $3",

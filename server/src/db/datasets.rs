@@ -142,7 +142,7 @@ impl Database {
     /// Records a finished import: version 1 and the state change, in one transaction, so a
     /// half-imported dataset is never visible.
     pub async fn finish_import(&self, v: NewVersion<'_>, report: &ImportReport) -> DbResult<String> {
-        let mut tx = self.pool().begin().await.map_err(q("begin finish import"))?;
+        let mut tx = self.begin_write("begin finish import").await?;
         let id = insert_version(&mut tx, &v, 1).await?;
         sqlx::query("UPDATE datasets SET state = 'ready', report = $1 WHERE id = $2")
             .bind(serde_json::to_string(report).unwrap_or_default())
@@ -156,7 +156,7 @@ impl Database {
 
     /// Adds a derived version with the next number.
     pub async fn add_version(&self, v: NewVersion<'_>) -> DbResult<String> {
-        let mut tx = self.pool().begin().await.map_err(q("begin add version"))?;
+        let mut tx = self.begin_write("begin add version").await?;
         let (next,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM dataset_versions WHERE dataset_id = $1")
                 .bind(v.dataset_id)
@@ -309,7 +309,7 @@ impl Database {
         groups: &str,
         languages: &[LanguageStats],
     ) -> DbResult<()> {
-        let mut tx = self.pool().begin().await.map_err(q("begin finish profile"))?;
+        let mut tx = self.begin_write("begin finish profile").await?;
         sqlx::query("DELETE FROM dataset_language_stats WHERE profile_id = $1")
             .bind(profile_id)
             .execute(&mut *tx)

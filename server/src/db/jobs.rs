@@ -8,10 +8,10 @@
 //! `(worker_id, attempt)`: every later write checks both, so a worker that lost its lease can no
 //! longer touch the job.
 
-use polytune_api::{Job, JobEvent, JobState, Worker};
+use polytune_api::{Counters, EventBody, Job, JobEvent, JobOutput, JobPayload, JobProgress, JobState, LogLine, Phase, StateChange, Worker};
 use sqlx::Row;
 
-use super::{Database, DbResult, Dialect, now_ms, q};
+use super::{Database, DbError, DbResult, Dialect, now_ms, q};
 
 /// What a worker can run: CPU jobs always; GPU jobs only with a GPU.
 #[derive(Debug, Clone, Copy)]
@@ -52,11 +52,20 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
         let s: Option<String> = row.try_get(col).map_err(q("job json"))?;
         Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null))
     };
+    let id: String = row.try_get("id").map_err(q("job id"))?;
+    let kind: String = row.try_get("kind").map_err(q("job kind"))?;
+    let unreadable = |what: String| DbError::Corrupt(format!("job {id}: {what}"));
+    let work = JobPayload::parse(&kind, json("payload")?).map_err(|e| unreadable(format!("payload: {e}")))?;
+    let result = match json("result")? {
+        serde_json::Value::Null => None,
+        v => Some(JobOutput::parse(work.kind(), v).map_err(|e| unreadable(format!("result: {e}")))?),
+    };
+    let phase: String = row.try_get("phase").map_err(q("job phase"))?;
+    let counters: Counters = serde_json::from_value(json("counters")?).unwrap_or_default();
     Ok(Job {
-        id: row.try_get("id").map_err(q("job id"))?,
+        id,
         workspace_id: row.try_get("workspace_id").map_err(q("job ws"))?,
-        kind: row.try_get("kind").map_err(q("job kind"))?,
-        payload: json("payload")?,
+        work,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
         priority: row.try_get("priority").map_err(q("job priority"))?,
         needs_gpu: row.try_get::<i64, _>("needs_gpu").map_err(q("job gpu"))? != 0,
@@ -70,9 +79,9 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
         worker_id: row.try_get("worker_id").map_err(q("job worker"))?,
         heartbeat_at: row.try_get("heartbeat_at").map_err(q("job heartbeat"))?,
         progress: row.try_get("progress").map_err(q("job progress"))?,
-        phase: row.try_get("phase").map_err(q("job phase"))?,
-        counters: json("counters")?,
-        result: json("result")?,
+        phase: Phase::parse(&phase),
+        counters,
+        result,
         error: row.try_get("error").map_err(q("job error"))?,
         cancel_requested: row.try_get::<i64, _>("cancel_requested").map_err(q("job cancel"))? != 0,
         has_checkpoint: row.try_get::<Option<String>, _>("checkpoint").map_err(q("job checkpoint"))?.is_some(),
@@ -81,13 +90,16 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
 
 fn event_from_row(row: &sqlx::any::AnyRow) -> DbResult<JobEvent> {
     let data: String = row.try_get("data").map_err(q("event data"))?;
+    let kind: String = row.try_get("kind").map_err(q("event kind"))?;
+    let id: i64 = row.try_get("id").map_err(q("event id"))?;
+    let body = EventBody::parse(&kind, &data)
+        .map_err(|e| DbError::Corrupt(format!("job event {id} ({kind}): {e}")))?;
     Ok(JobEvent {
-        id: row.try_get("id").map_err(q("event id"))?,
+        id,
         job_id: row.try_get("job_id").map_err(q("event job"))?,
         at: row.try_get("at").map_err(q("event at"))?,
-        kind: row.try_get("kind").map_err(q("event kind"))?,
         message: row.try_get("message").map_err(q("event message"))?,
-        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+        body,
     })
 }
 
@@ -95,7 +107,7 @@ impl Database {
     pub async fn enqueue_job(&self, j: NewJob<'_>) -> DbResult<String> {
         let id = super::new_id();
         let now = now_ms();
-        let mut tx = self.pool().begin().await.map_err(q("begin enqueue"))?;
+        let mut tx = self.begin_write("begin enqueue").await?;
         sqlx::query(
             "INSERT INTO jobs (id, workspace_id, kind, payload, state, priority, needs_gpu, memory_mb, created_by, created_at, not_before, max_attempts) \
              VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11)",
@@ -114,16 +126,8 @@ impl Database {
         .execute(&mut *tx)
         .await
         .map_err(q("insert job"))?;
-        insert_event(
-            &mut tx,
-            self.dialect(),
-            &id,
-            j.workspace_id,
-            "state",
-            "queued",
-            &serde_json::json!({"state": "queued"}),
-        )
-        .await?;
+        let queued = EventBody::State(StateChange::to(JobState::Queued));
+        insert_event(&mut tx, self.dialect(), &id, j.workspace_id, "queued", &queued).await?;
         tx.commit().await.map_err(q("commit enqueue"))?;
         Ok(id)
     }
@@ -161,14 +165,13 @@ impl Database {
             attempt: row.try_get("attempt").map_err(q("claimed attempt"))?,
             checkpoint: row.try_get("checkpoint").map_err(q("claimed checkpoint"))?,
         };
-        self.job_event(
-            &claimed.id,
-            &claimed.workspace_id,
-            "state",
-            &format!("running on {worker_id} (attempt {})", claimed.attempt),
-            &serde_json::json!({"state": "running", "worker_id": worker_id, "attempt": claimed.attempt}),
-        )
-        .await?;
+        let running = StateChange {
+            worker_id: Some(worker_id.to_string()),
+            attempt: Some(claimed.attempt),
+            ..StateChange::to(JobState::Running)
+        };
+        let message = format!("running on {worker_id} (attempt {})", claimed.attempt);
+        self.job_event(&claimed.id, &claimed.workspace_id, &message, &EventBody::State(running)).await?;
         Ok(Some(claimed))
     }
 
@@ -203,18 +206,17 @@ impl Database {
         &self,
         owner: (&str, &str, i64),
         workspace_id: &str,
-        fraction: f64,
-        phase: &str,
-        counters: &serde_json::Value,
+        report: &JobProgress,
     ) -> DbResult<Option<bool>> {
+        let phase = report.phase.map(Phase::as_str).unwrap_or("");
         let (job_id, worker_id, attempt) = owner;
         let row = sqlx::query(
             "UPDATE jobs SET progress = $1, phase = $2, counters = $3 \
              WHERE id = $4 AND worker_id = $5 AND attempt = $6 AND state = 'running' RETURNING cancel_requested",
         )
-        .bind(fraction)
+        .bind(report.fraction)
         .bind(phase)
-        .bind(counters.to_string())
+        .bind(serde_json::to_string(&report.counters).unwrap_or_default())
         .bind(job_id)
         .bind(worker_id)
         .bind(attempt)
@@ -223,8 +225,7 @@ impl Database {
         .map_err(q("job progress"))?;
         let Some(row) = row else { return Ok(None) };
         let cancel = row.try_get::<i64, _>("cancel_requested").map_err(q("progress cancel"))? != 0;
-        let data = serde_json::json!({"fraction": fraction, "phase": phase, "counters": counters});
-        self.job_event(job_id, workspace_id, "progress", phase, &data).await?;
+        self.job_event(job_id, workspace_id, phase, &EventBody::Progress(report.clone())).await?;
         Ok(Some(cancel))
     }
 
@@ -253,12 +254,11 @@ impl Database {
         &self,
         job_id: &str,
         workspace_id: &str,
-        kind: &str,
         message: &str,
-        data: &serde_json::Value,
+        body: &EventBody,
     ) -> DbResult<()> {
-        let mut tx = self.pool().begin().await.map_err(q("begin event"))?;
-        insert_event(&mut tx, self.dialect(), job_id, workspace_id, kind, message, data).await?;
+        let mut tx = self.begin_write("begin event").await?;
+        insert_event(&mut tx, self.dialect(), job_id, workspace_id, message, body).await?;
         tx.commit().await.map_err(q("commit event"))?;
         Ok(())
     }
@@ -284,7 +284,7 @@ impl Database {
             ),
             Outcome::Released => (
                 "UPDATE jobs SET state = 'queued', attempt = attempt - 1, not_before = $1, error = $2, worker_id = NULL, \
-                   lease_expires_at = NULL, phase = 'waiting for a worker' \
+                   lease_expires_at = NULL, phase = 'waiting_for_worker' \
                  WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
                 None,
                 "released by a stopping worker; resumes from its checkpoint",
@@ -314,14 +314,16 @@ impl Database {
             .await
             .map_err(q("finish job"))?;
         let Some(state) = state else { return Ok(false) };
-        let data = match outcome {
-            Outcome::Failed(error) if state == "queued" => {
-                serde_json::json!({"state": state, "error": error, "retrying": true})
-            }
-            Outcome::Failed(error) => serde_json::json!({"state": state, "error": error}),
-            _ => serde_json::json!({"state": state}),
+        let state = JobState::parse(&state).unwrap_or(JobState::Failed);
+        let change = match outcome {
+            Outcome::Failed(error) => StateChange {
+                error: Some(error.to_string()),
+                retrying: state == JobState::Queued,
+                ..StateChange::to(state)
+            },
+            _ => StateChange::to(state),
         };
-        self.job_event(job_id, workspace_id, "state", message, &data).await?;
+        self.job_event(job_id, workspace_id, message, &EventBody::State(change)).await?;
         Ok(true)
     }
 
@@ -339,16 +341,16 @@ impl Database {
         let mut touched = 0;
         for (id, ws, attempt, max) in expired {
             let (state, msg) = if attempt < max {
-                ("queued", "lease expired: re-queued")
+                (JobState::Queued, "lease expired: re-queued")
             } else {
-                ("failed", "lease expired: out of attempts")
+                (JobState::Failed, "lease expired: out of attempts")
             };
             let n = sqlx::query(
                 "UPDATE jobs SET state = $1, worker_id = NULL, lease_expires_at = NULL, not_before = $2, \
                    error = COALESCE(error, $3), finished_at = CASE WHEN $1 = 'failed' THEN $4 ELSE NULL END \
                  WHERE id = $5 AND state = 'running' AND attempt = $6 AND lease_expires_at < $4",
             )
-            .bind(state)
+            .bind(state.as_str())
             .bind(now + 500 * attempt)
             .bind(msg)
             .bind(now)
@@ -360,7 +362,7 @@ impl Database {
             .rows_affected();
             if n == 1 {
                 touched += 1;
-                self.job_event(&id, &ws, "state", msg, &serde_json::json!({"state": state})).await?;
+                self.job_event(&id, &ws, msg, &EventBody::State(StateChange::to(state))).await?;
             }
         }
         Ok(touched)
@@ -381,8 +383,8 @@ impl Database {
         .map_err(q("cancel queued"))?
         .rows_affected();
         if queued == 1 {
-            self.job_event(job_id, workspace_id, "state", "cancelled", &serde_json::json!({"state": "cancelled"}))
-                .await?;
+            let cancelled = EventBody::State(StateChange::to(JobState::Cancelled));
+            self.job_event(job_id, workspace_id, "cancelled", &cancelled).await?;
             return Ok(Some(JobState::Cancelled));
         }
         let running = sqlx::query(
@@ -395,7 +397,8 @@ impl Database {
         .map_err(q("cancel running"))?
         .rows_affected();
         if running == 1 {
-            self.job_event(job_id, workspace_id, "log", "cancellation requested", &serde_json::json!({})).await?;
+            let asked = EventBody::Log(LogLine::default());
+            self.job_event(job_id, workspace_id, "cancellation requested", &asked).await?;
             return Ok(Some(JobState::Running));
         }
         Ok(None)
@@ -416,8 +419,8 @@ impl Database {
         .map_err(q("retry job"))?
         .rows_affected();
         if n == 1 {
-            self.job_event(job_id, workspace_id, "state", "queued again", &serde_json::json!({"state": "queued"}))
-                .await?;
+            let queued = EventBody::State(StateChange::to(JobState::Queued));
+            self.job_event(job_id, workspace_id, "queued again", &queued).await?;
         }
         Ok(n == 1)
     }
@@ -486,7 +489,7 @@ impl Database {
         &self,
         id: &str,
         hostname: &str,
-        capabilities: &serde_json::Value,
+        capabilities: &polytune_api::Capabilities,
         slots: i64,
     ) -> DbResult<()> {
         let now = now_ms();
@@ -496,7 +499,7 @@ impl Database {
         .bind(id)
         .bind(hostname)
         .bind(i64::from(std::process::id()))
-        .bind(capabilities.to_string())
+        .bind(serde_json::to_string(capabilities).unwrap_or_default())
         .bind(slots)
         .bind(now)
         .execute(self.pool())
@@ -538,7 +541,7 @@ impl Database {
                     id: r.try_get("id").map_err(q("worker id"))?,
                     hostname: r.try_get("hostname").map_err(q("worker host"))?,
                     pid: r.try_get("pid").map_err(q("worker pid"))?,
-                    capabilities: serde_json::from_str(&caps).unwrap_or(serde_json::Value::Null),
+                    capabilities: serde_json::from_str(&caps).unwrap_or_default(),
                     slots: r.try_get("slots").map_err(q("worker slots"))?,
                     started_at: r.try_get("started_at").map_err(q("worker started"))?,
                     heartbeat_at,
@@ -569,9 +572,8 @@ async fn insert_event(
     dialect: Dialect,
     job_id: &str,
     workspace_id: &str,
-    kind: &str,
     message: &str,
-    data: &serde_json::Value,
+    body: &EventBody,
 ) -> DbResult<()> {
     if dialect == Dialect::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -586,9 +588,9 @@ async fn insert_event(
     .bind(job_id)
     .bind(workspace_id)
     .bind(now_ms())
-    .bind(kind)
+    .bind(body.kind())
     .bind(message)
-    .bind(data.to_string())
+    .bind(body.data_json())
     .execute(&mut **tx)
     .await
     .map_err(q("insert event"))?;

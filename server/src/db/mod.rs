@@ -49,6 +49,35 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Test-only fault injection (debug builds only): `POLYTUNE_TEST_FAULTS=point=pause:MS,point=fail`.
+/// `pause` sleeps at the named point (inside its transaction) so a test can put another write
+/// in between deterministically; `fail` makes the point return a query error.
+pub(crate) async fn fault(point: &'static str) -> DbResult<()> {
+    #[cfg(debug_assertions)]
+    {
+        static FAULTS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+        let faults = FAULTS.get_or_init(|| {
+            std::env::var("POLYTUNE_TEST_FAULTS")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|f| f.split_once('='))
+                .map(|(p, a)| (p.trim().to_owned(), a.trim().to_owned()))
+                .collect()
+        });
+        for (_, action) in faults.iter().filter(|(p, _)| p == point) {
+            if let Some(ms) = action.strip_prefix("pause:").and_then(|ms| ms.parse().ok()) {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            } else if action == "fail" {
+                let source = sqlx::Error::Protocol(format!("injected fault at {point}"));
+                return Err(DbError::Query { op: point, source });
+            }
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
+    Ok(())
+}
+
 impl DbError {
     /// Wraps a sqlx error with the operation it happened in, sorting out the cases callers
     /// handle differently (missing row, unique violation, connection loss).
@@ -141,6 +170,20 @@ impl Database {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock is
+    /// taken at BEGIN, where `busy_timeout` waits for another writer. A deferred `BEGIN` that
+    /// reads first cannot wait when it upgrades to a writer: if another connection holds the
+    /// write lock, or committed since the first read, the write fails at once with SQLITE_BUSY
+    /// ("database is locked") — the 500 behind the flaky role-change test. Every transaction
+    /// here writes, so all begin with this.
+    pub(crate) async fn begin_write(&self, op: &'static str) -> DbResult<sqlx::Transaction<'static, sqlx::Any>> {
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        };
+        tx.map_err(q(op))
     }
 
     async fn migrate(&self) -> DbResult<()> {

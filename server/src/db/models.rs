@@ -201,7 +201,7 @@ impl Database {
         validation_loss: Option<f64>,
         removed: &[i64],
     ) -> DbResult<()> {
-        let mut tx = self.pool().begin().await.map_err(q("begin"))?;
+        let mut tx = self.begin_write("begin").await?;
         sqlx::query(
             "INSERT INTO run_checkpoints (run_id, step, path, validation_loss, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, validation_loss = excluded.validation_loss",

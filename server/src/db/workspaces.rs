@@ -39,7 +39,7 @@ impl Database {
     pub async fn create_workspace(&self, name: &str, owner_id: &str) -> DbResult<Workspace> {
         let id = super::new_id();
         let now = now_ms();
-        let mut tx = self.pool().begin().await.map_err(q("begin create workspace"))?;
+        let mut tx = self.begin_write("begin create workspace").await?;
         sqlx::query("INSERT INTO workspaces (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&id)
             .bind(name)
@@ -155,7 +155,7 @@ impl Database {
     /// Changes a member's role, or removes them (`role = None`), refusing to leave the workspace
     /// without an owner. Returns the member as they were.
     pub async fn change_member(&self, workspace_id: &str, user_id: &str, role: Option<Role>) -> DbResult<Member> {
-        let mut tx = self.pool().begin().await.map_err(q("begin change member"))?;
+        let mut tx = self.begin_write("begin change member").await?;
         let row = sqlx::query(
             "SELECT m.user_id, u.email, u.name, m.role, m.added_at FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.workspace_id = $1 AND m.user_id = $2",
@@ -178,6 +178,7 @@ impl Database {
                 return Err(DbError::Conflict("a workspace needs at least one owner".into()));
             }
         }
+        super::fault("change_member").await?;
         match role {
             Some(role) => sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
                 .bind(role.as_str())

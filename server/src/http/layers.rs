@@ -139,16 +139,46 @@ pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => (ProblemCode::PayloadTooLarge, "The request body is too large"),
         StatusCode::REQUEST_TIMEOUT => (ProblemCode::Timeout, "The request took too long"),
         s if s.is_client_error() => (ProblemCode::MalformedBody, "The request could not be understood"),
-        _ => {
-            tracing::error!(%status, "bare server error turned into problem+json");
-            (ProblemCode::Internal, "Something went wrong on the server")
-        }
+        _ => (ProblemCode::Internal, "Something went wrong on the server"),
     };
+    let cause = res.extensions().get::<crate::error::ErrorCause>().cloned();
     let detail = match axum::body::to_bytes(res.into_body(), 4096).await {
         Ok(b) if !b.is_empty() && status.is_client_error() => Some(String::from_utf8_lossy(&b).into_owned()),
         _ => None,
     };
-    problem(status, code, title, detail, vec![])
+    let answer = problem(status, code, title, detail, vec![]);
+    match cause {
+        Some(c) => crate::error::with_cause(answer, c.0),
+        None if status.is_server_error() => crate::error::with_cause(answer, format!("a layer answered a bare {status}")),
+        None => answer,
+    }
+}
+
+/// Every 5xx is logged here, once, at error level, with the request id the client got in
+/// `x-request-id` and the cause left on the response. The id is an explicit field: the
+/// `request` span is INFO and is switched off at `POLYTUNE_LOG=warn`.
+pub async fn log_server_errors(req: Request, next: Next) -> Response {
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let res = next.run(req).await;
+    if res.status().is_server_error() {
+        let cause = res.extensions().get::<crate::error::ErrorCause>().map_or("no cause recorded", |c| c.0.as_str());
+        tracing::error!(status = res.status().as_u16(), %request_id, %method, %path, %cause, "server error");
+    }
+    res
+}
+
+/// A panicking handler answers like any other 500 (problem+json), its message kept as the cause.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let msg = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    crate::error::with_cause(
+        problem(StatusCode::INTERNAL_SERVER_ERROR, ProblemCode::Internal, "Something went wrong on the server", None, vec![]),
+        format!("panic: {msg}"),
+    )
 }
 
 #[cfg(test)]

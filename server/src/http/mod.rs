@@ -78,16 +78,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(routes::health::healthz))
         .route("/readyz", axum::routing::get(routes::health::readyz))
         .fallback_service(ServiceBuilder::new().layer(middleware::from_fn(layers::cache_control)).service(app))
+        // Innermost first: a panic becomes a problem+json 500 with its cause; bare errors of
+        // layers become problem+json; every 5xx is logged once with its cause and request id.
+        .layer(CatchPanicLayer::custom(layers::panic_response))
         .layer(middleware::from_fn(layers::problem_for_bare_errors))
+        .layer(middleware::from_fn(layers::log_server_errors))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                }))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|req: &axum::http::Request<_>| {
+                            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                        })
+                        .on_failure(()),
+                )
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(CatchPanicLayer::new())
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn_with_state(csp, layers::security_headers)),
         )

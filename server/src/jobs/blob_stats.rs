@@ -8,32 +8,14 @@
 use std::io::SeekFrom;
 use std::time::Instant;
 
-use polytune_api::FieldError;
+use polytune_api::{BlobStatsJob, BlobStatsOutput, Counters, FieldError, Phase};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::{JobContext, JobError, JobKind, Resources};
+use super::{JobContext, JobError, Resources};
 use crate::db::Database;
 use crate::storage::{hex, is_sha256};
-
-pub struct BlobStats;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Payload {
-    /// SHA-256 of a blob uploaded to this workspace.
-    blob: String,
-    #[serde(default = "default_chunk")]
-    chunk_bytes: u64,
-    /// Pause after each chunk, to share the disk with other work (and to watch it in demos).
-    #[serde(default)]
-    throttle_ms: u64,
-}
-
-fn default_chunk() -> u64 {
-    1 << 20
-}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Checkpoint {
@@ -44,19 +26,7 @@ struct Checkpoint {
     chain: String,
 }
 
-#[async_trait::async_trait]
-impl JobKind for BlobStats {
-    fn name(&self) -> &'static str {
-        "blob_stats"
-    }
-
-    async fn validate(
-        &self,
-        db: &Database,
-        workspace_id: &str,
-        payload: &serde_json::Value,
-    ) -> Result<Resources, Vec<FieldError>> {
-        let p: Payload = super::parse_payload(payload)?;
+pub async fn validate(db: &Database, workspace_id: &str, p: &BlobStatsJob) -> Result<Resources, Vec<FieldError>> {
         let mut errors = Vec::new();
         if !is_sha256(&p.blob) {
             errors.push(FieldError::new(
@@ -78,13 +48,15 @@ impl JobKind for BlobStats {
             errors.push(FieldError::new("payload.throttle_ms", "must be at most 10000"));
         }
         if errors.is_empty() { Ok(Resources::default()) } else { Err(errors) }
-    }
+}
 
-    async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError> {
-        let p: Payload = ctx.payload()?;
-        let path = ctx.env().store.path(&p.blob);
-        let mut file =
-            tokio::fs::File::open(&path).await.map_err(|e| JobError::Failed(format!("opening the file: {e}")))?;
+pub async fn run(ctx: &JobContext, p: BlobStatsJob) -> Result<BlobStatsOutput, JobError> {
+        let mut file = ctx
+            .env()
+            .store
+            .open_async(&p.blob)
+            .await
+            .map_err(|e| JobError::Failed(format!("opening the file: {e}")))?;
         let total = file.metadata().await.map_err(|e| JobError::Failed(format!("reading the file size: {e}")))?.len();
         let mut state: Checkpoint = match ctx.checkpoint::<Checkpoint>() {
             Some(cp) => {
@@ -113,23 +85,29 @@ impl JobKind for BlobStats {
             state.chunks_done += 1;
             ctx.log(&format!("chunk {} done", state.chunks_done)).await;
             let secs = started.elapsed().as_secs_f64().max(1e-3);
-            let counters = serde_json::json!({
-                "bytes": state.offset, "total_bytes": total, "rows": state.rows, "chunks": state.chunks_done,
-                "bytes_per_sec": ((state.offset - start_offset) as f64 / secs).round(),
-            });
+            let counters = Counters {
+                bytes: Some(state.offset),
+                total_bytes: Some(total),
+                rows: Some(state.rows),
+                chunks: Some(state.chunks_done),
+                bytes_per_sec: Some(((state.offset - start_offset) as f64 / secs).round()),
+                ..Counters::default()
+            };
             let fraction = if total == 0 { 1.0 } else { state.offset as f64 / total as f64 };
-            ctx.progress(fraction, "reading", counters).await?;
+            ctx.progress(fraction, Phase::Reading, counters).await?;
             ctx.save_checkpoint(&state).await?;
             if p.throttle_ms > 0 {
                 tokio::time::sleep(std::time::Duration::from_millis(p.throttle_ms)).await;
             }
         }
         let digest = hex(&Sha256::digest(state.chain.as_bytes()));
-        Ok(serde_json::json!({
-            "bytes": state.offset, "rows": state.rows, "chunks": state.chunks_done,
-            "chunk_bytes": p.chunk_bytes, "chunked_sha256": digest,
-        }))
-    }
+        Ok(BlobStatsOutput {
+            bytes: state.offset,
+            rows: state.rows,
+            chunks: state.chunks_done,
+            chunk_bytes: p.chunk_bytes,
+            chunked_sha256: digest,
+        })
 }
 
 async fn read_full(file: &mut tokio::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use polytune_api::{Counters, EventBody, JobProgress, LogLine, Phase};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -34,13 +35,20 @@ pub struct Flags {
     pub stopping: AtomicBool,
 }
 
+/// Which job is running and in which workspace, from the claimed job row: the worker-side
+/// counterpart of a request's workspace capability. Every record a job reads or writes belongs
+/// to `workspace_id`.
+#[derive(Debug, Clone)]
+pub struct JobScope {
+    pub job_id: String,
+    pub workspace_id: String,
+}
+
 pub struct JobContext {
     pub(crate) env: JobEnv,
-    pub id: String,
-    pub workspace_id: String,
+    pub scope: JobScope,
     pub worker_id: String,
     pub attempt: i64,
-    pub payload: serde_json::Value,
     pub(crate) checkpoint: Option<String>,
     pub(crate) flags: Arc<Flags>,
     pub(crate) lease: Duration,
@@ -48,15 +56,21 @@ pub struct JobContext {
 
 impl JobContext {
     fn owner(&self) -> (&str, &str, i64) {
-        (&self.id, &self.worker_id, self.attempt)
+        (&self.scope.job_id, &self.worker_id, self.attempt)
+    }
+
+    /// The job's id.
+    pub fn id(&self) -> &str {
+        &self.scope.job_id
+    }
+
+    /// The workspace the job belongs to.
+    pub fn workspace_id(&self) -> &str {
+        &self.scope.workspace_id
     }
 
     pub fn env(&self) -> &JobEnv {
         &self.env
-    }
-
-    pub fn payload<T: DeserializeOwned>(&self) -> Result<T, JobError> {
-        serde_json::from_value(self.payload.clone()).map_err(|e| JobError::Failed(format!("payload: {e}")))
     }
 
     /// The state saved by the last checkpoint of an earlier attempt, if any.
@@ -96,11 +110,11 @@ impl JobContext {
                     return Err(JobError::LeaseLost);
                 }
                 Err(e) if start.elapsed() < self.lease => {
-                    tracing::warn!(job = %self.id, error = %e, "database write failed; retrying");
+                    tracing::warn!(job = %self.scope.job_id, error = %e, "database write failed; retrying");
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
                 Err(e) => {
-                    tracing::warn!(job = %self.id, error = %e, "database unreachable for longer than the lease");
+                    tracing::warn!(job = %self.scope.job_id, error = %e, "database unreachable for longer than the lease");
                     self.flags.lost.store(true, Ordering::SeqCst);
                     return Err(JobError::LeaseLost);
                 }
@@ -109,11 +123,11 @@ impl JobContext {
     }
 
     /// Reports progress (0–1), the current phase and counters (e.g. rows, bytes).
-    pub async fn progress(&self, fraction: f64, phase: &str, counters: serde_json::Value) -> Result<(), JobError> {
-        let f = fraction.clamp(0.0, 1.0);
+    pub async fn progress(&self, fraction: f64, phase: Phase, counters: Counters) -> Result<(), JobError> {
+        let report = JobProgress { fraction: fraction.clamp(0.0, 1.0), phase: Some(phase), counters };
         let flags = &self.flags;
         self.persist(|| async {
-            let r = self.env.db.job_progress(self.owner(), &self.workspace_id, f, phase, &counters).await?;
+            let r = self.env.db.job_progress(self.owner(), &self.scope.workspace_id, &report).await?;
             if r == Some(true) {
                 flags.cancel.store(true, Ordering::SeqCst);
             }
@@ -137,9 +151,9 @@ impl JobContext {
 
     /// A line for the job's log.
     pub async fn log(&self, message: &str) {
-        let data = serde_json::json!({"attempt": self.attempt, "worker_id": self.worker_id});
-        if let Err(e) = self.env.db.job_event(&self.id, &self.workspace_id, "log", message, &data).await {
-            tracing::warn!(job = %self.id, error = %e, "could not write a log line");
+        let body = EventBody::Log(LogLine { attempt: Some(self.attempt), worker_id: Some(self.worker_id.clone()) });
+        if let Err(e) = self.env.db.job_event(&self.scope.job_id, &self.scope.workspace_id, message, &body).await {
+            tracing::warn!(job = %self.scope.job_id, error = %e, "could not write a log line");
         }
     }
 }

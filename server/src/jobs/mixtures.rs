@@ -5,35 +5,22 @@
 use std::collections::BTreeMap;
 use std::io::BufReader;
 
-use polytune_api::{FieldError, FileFormat, ImportReport, ImportSpec, Mapping, Mixture};
+use polytune_api::{
+    Counters, FieldError, FileFormat, ImportReport, ImportSpec, Mapping, MaterializeMixtureJob, MaterializeOutput,
+    Mixture, Phase,
+};
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
-use serde::{Deserialize, Serialize};
 
-use super::datasets::{Reporter, blocking, db_failed, enqueue_profile, failed};
-use super::{JobContext, JobError, JobKind, Resources};
+use super::datasets::enqueue_profile;
+use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage};
+use super::{JobContext, JobError, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{Database, DbError};
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MaterializePayload {
-    pub mixture_id: String,
-    /// Who asked (the new datasets are theirs).
-    pub user_id: String,
-}
-
-pub struct MaterializeMixture;
-
 /// Queues the materialization of a mixture (the route has checked the recipe).
 pub async fn enqueue(db: &Database, workspace_id: &str, mixture_id: &str, user_id: &str) -> Result<String, DbError> {
-    super::datasets::enqueue(
-        db,
-        workspace_id,
-        "materialize_mixture",
-        &serde_json::json!({"mixture_id": mixture_id, "user_id": user_id}),
-        user_id,
-    )
-    .await
+    let job = MaterializeMixtureJob { mixture_id: mixture_id.to_string(), user_id: user_id.to_string() };
+    super::enqueue(db, workspace_id, job, user_id, Resources::default()).await
 }
 
 /// How the studio reads its own canonical JSON lines back (what a mixture's datasets are).
@@ -52,42 +39,32 @@ fn canonical_spec() -> ImportSpec {
     }
 }
 
-#[async_trait::async_trait]
-impl JobKind for MaterializeMixture {
-    fn name(&self) -> &'static str {
-        "materialize_mixture"
+pub async fn validate(db: &Database, ws: &str, p: &MaterializeMixtureJob) -> Result<Resources, Vec<FieldError>> {
+    match db.mixture(ws, &p.mixture_id).await {
+        Ok(Some(_)) => Ok(Resources::default()),
+        _ => Err(vec![FieldError::new("payload.mixture_id", "no such mixture in this workspace")]),
     }
+}
 
-    fn public(&self) -> bool {
-        false
-    }
-
-    async fn validate(
-        &self,
-        db: &Database,
-        ws: &str,
-        payload: &serde_json::Value,
-    ) -> Result<Resources, Vec<FieldError>> {
-        let p: MaterializePayload = super::parse_payload(payload)?;
-        match db.mixture(ws, &p.mixture_id).await {
-            Ok(Some(_)) => Ok(Resources::default()),
-            _ => Err(vec![FieldError::new("payload.mixture_id", "no such mixture in this workspace")]),
-        }
-    }
-
-    async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError> {
-        let p: MaterializePayload = ctx.payload()?;
+pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<MaterializeOutput, JobError> {
         let env = ctx.env();
         let m: Mixture = env
             .db
-            .mixture(&ctx.workspace_id, &p.mixture_id)
+            .mixture(ctx.workspace_id(), &p.mixture_id)
             .await
             .map_err(db_failed)?
             .ok_or_else(|| failed("the mixture was deleted"))?;
         if let Some(v) = &m.version_id {
-            return Ok(serde_json::json!({"version_id": v, "already_done": true}));
+            return Ok(MaterializeOutput {
+                version_id: v.clone(),
+                validation_version_id: None,
+                train_examples: None,
+                validation_examples: None,
+                contaminated: None,
+                already_done: true,
+            });
         }
-        let catalog = env.db.mixture_sources(&ctx.workspace_id).await.map_err(db_failed)?;
+        let catalog = env.db.mixture_sources(ctx.workspace_id()).await.map_err(db_failed)?;
         // The recipe was checked when it was created; check again against what is stored now.
         let plan = polytune_api::plan(&m.spec, &catalog).map_err(|errors| {
             failed(format!(
@@ -97,9 +74,9 @@ impl JobKind for MaterializeMixture {
         })?;
         let targets: BTreeMap<String, u64> = plan.languages.iter().map(|l| (l.language.clone(), l.examples)).collect();
         let opener = |sha: String| {
-            let path = env.store.path(&sha);
+            let store = env.store.clone();
             Box::new(move || -> std::io::Result<Box<dyn std::io::BufRead + Send>> {
-                Ok(Box::new(BufReader::with_capacity(1 << 20, std::fs::File::open(&path)?)))
+                Ok(Box::new(store.buffered(&sha).map_err(std::io::Error::other)?))
             }) as polytune_data::mixture::Opener
         };
         let mut sources = Vec::new();
@@ -108,7 +85,7 @@ impl JobKind for MaterializeMixture {
         for id in &m.spec.sources {
             let v = env
                 .db
-                .version(&ctx.workspace_id, id)
+                .version(ctx.workspace_id(), id)
                 .await
                 .map_err(db_failed)?
                 .ok_or_else(|| failed(format!("dataset version {id} was deleted")))?;
@@ -128,7 +105,7 @@ impl JobKind for MaterializeMixture {
                 let id = &a.inputs[role];
                 let v = env
                     .db
-                    .version(&ctx.workspace_id, id)
+                    .version(ctx.workspace_id(), id)
                     .await
                     .map_err(db_failed)?
                     .ok_or_else(|| failed(format!("augmentation {}: dataset version {id} was deleted", i + 1)))?;
@@ -138,7 +115,7 @@ impl JobKind for MaterializeMixture {
                     .and_then(|s| s.main_language())
                     .unwrap_or("und")
                     .to_string();
-                let file = std::fs::File::open(env.store.path(&v.blob)).map_err(failed)?;
+                let file = env.store.reader(&v.blob).map_err(failed_storage)?;
                 rows = v.examples.max(0) as u64;
                 inputs.push(AugmentInput {
                     role: role.clone(),
@@ -151,14 +128,14 @@ impl JobKind for MaterializeMixture {
             augmentations.push((rows, inputs));
         }
         let mut eval = EvalIndex::default();
-        for id in env.db.evaluation_sets(&ctx.workspace_id).await.map_err(db_failed)? {
-            let Some(v) = env.db.version(&ctx.workspace_id, &id).await.map_err(db_failed)? else { continue };
+        for id in env.db.evaluation_sets(ctx.workspace_id()).await.map_err(db_failed)? {
+            let Some(v) = env.db.version(ctx.workspace_id(), &id).await.map_err(db_failed)? else { continue };
             let name = catalog
                 .iter()
                 .find(|s| s.version_id == id)
                 .map(|s| format!("{} v{}", s.dataset_name, s.number))
                 .unwrap_or(id.clone());
-            let file = std::fs::File::open(env.store.path(&v.blob)).map_err(failed)?;
+            let file = env.store.reader(&v.blob).map_err(failed_storage)?;
             eval.add(&name, BufReader::new(file)).map_err(failed)?;
         }
         ctx.log(&format!(
@@ -174,15 +151,15 @@ impl JobKind for MaterializeMixture {
         let mut validation = env.store.writer().map_err(failed)?;
         let mut reporter = Reporter::new(ctx);
         let inputs = Inputs { sources, targets, augmentations, eval, expected };
-        let result = blocking(|| {
+        let result = contained(READER_STOPPED, || {
             materialize(&m.spec, inputs, &mut train, &mut validation, &mut |f| {
-                reporter.report(f, "drawing examples", serde_json::json!({}))
+                reporter.report(f, Phase::DrawingExamples, Counters::default())
             })
         });
         if let Some(stop) = reporter.stop.take() {
             return Err(stop);
         }
-        let report = result.map_err(failed)?;
+        let report = result?;
         if report.train_examples == 0 {
             return Err(failed("the mixture came out empty (everything was left out); nothing was created"));
         }
@@ -191,13 +168,12 @@ impl JobKind for MaterializeMixture {
         let operation = serde_json::json!({"mixture": {
             "mixture_id": m.id, "name": m.name, "parents": parents, "spec": m.spec, "report": report,
         }});
-        let version_id = self
-            .dataset(ctx, &p.user_id, &m.name, &train_sha, train_bytes, report.train_examples, &operation, "")
+        let version_id = dataset(ctx, &p.user_id, &m.name, &train_sha, train_bytes, report.train_examples, &operation, "")
             .await?;
         let validation_version_id = if report.validation_examples > 0 {
             let name = format!("{} (validation)", m.name);
             Some(
-                self.dataset(
+                dataset(
                     ctx,
                     &p.user_id,
                     &name,
@@ -217,7 +193,7 @@ impl JobKind for MaterializeMixture {
         let tokenizer =
             catalog.iter().filter(|s| m.spec.sources.contains(&s.version_id)).find_map(|s| s.tokenizer.clone());
         for v in std::iter::once(&version_id).chain(validation_version_id.as_ref()) {
-            enqueue_profile(&env.db, &ctx.workspace_id, v, tokenizer.as_deref(), &p.user_id)
+            enqueue_profile(&env.db, ctx.workspace_id(), v, tokenizer.as_deref(), &p.user_id)
                 .await
                 .map_err(db_failed)?;
         }
@@ -225,21 +201,19 @@ impl JobKind for MaterializeMixture {
             .finish_mixture(&m.id, &version_id, validation_version_id.as_deref(), &report)
             .await
             .map_err(db_failed)?;
-        Ok(serde_json::json!({
-            "version_id": version_id,
-            "validation_version_id": validation_version_id,
-            "train_examples": report.train_examples,
-            "validation_examples": report.validation_examples,
-            "contaminated": report.contaminated,
-        }))
-    }
+        Ok(MaterializeOutput {
+            version_id,
+            validation_version_id,
+            train_examples: Some(report.train_examples),
+            validation_examples: Some(report.validation_examples),
+            contaminated: Some(report.contaminated),
+            already_done: false,
+        })
 }
 
-impl MaterializeMixture {
     /// A new dataset holding one blob as version 1; a job run again finds the version it made.
     #[allow(clippy::too_many_arguments)]
     async fn dataset(
-        &self,
         ctx: &JobContext,
         user_id: &str,
         name: &str,
@@ -250,14 +224,14 @@ impl MaterializeMixture {
         job_suffix: &str,
     ) -> Result<String, JobError> {
         let env = ctx.env();
-        let job_key = format!("{}{job_suffix}", ctx.id);
+        let job_key = format!("{}{job_suffix}", ctx.id());
         if let Some((version_id, _)) = env.db.version_of_job(&job_key).await.map_err(db_failed)? {
             return Ok(version_id);
         }
         let description = "Made by materializing a mixture; its first version records the recipe.";
         let dataset_id = env
             .db
-            .insert_dataset(&ctx.workspace_id, name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
+            .insert_dataset(ctx.workspace_id(), name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
             .await
             .map_err(db_failed)?;
         let report = ImportReport { records: examples, imported: examples, bad: 0, issues: Vec::new(), fatal: None };
@@ -278,4 +252,3 @@ impl MaterializeMixture {
             .await
             .map_err(db_failed)
     }
-}

@@ -1,97 +1,110 @@
 //! Jobs: everything slow runs here, claimed by workers from the shared queue in the database.
 //!
-//! A job kind implements [`JobKind`]: it checks its payload when the job is created (so a bad
-//! payload is refused before anything is queued) and runs with a [`JobContext`] that reports
-//! progress, writes checkpoints, logs, and tells it when to stop. A kind resumes from its last
-//! checkpoint when a new attempt starts, so a killed worker loses at most the work since then.
+//! A job is a typed value: each kind's payload and result are types in `polytune_api::jobs`
+//! (one [`JobPayload`] enum over them). Queueing takes the payload type ([`enqueue`]); a claimed
+//! job is read back into the enum, checked by [`validate`] when it is created (so a bad payload
+//! is refused before anything is queued) and run by [`run`], both exhaustive over the kinds.
+//! A kind runs with a [`JobContext`] that reports progress, writes checkpoints, logs and tells it
+//! when to stop; [`toolkit`] has what every kind shares. A kind resumes from its last checkpoint
+//! when a new attempt starts, so a killed worker loses at most the work since then.
 
 mod blob_stats;
 mod context;
 pub mod datasets;
 pub mod mixtures;
+pub mod models;
+mod server_import;
+pub mod toolkit;
 pub mod train;
 pub mod worker;
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use polytune_api::FieldError;
+use polytune_api::{FieldError, JobOutput, JobPayload, JobSpec};
 
 pub use context::{JobContext, JobError};
 
-use crate::db::Database;
+use crate::db::jobs::NewJob;
+use crate::db::{Database, DbError};
 use crate::storage::BlobStore;
 
-/// What creating a job needs beyond its payload.
-#[derive(Debug, Clone, Copy, Default)]
+/// What running a job needs beyond its payload.
+#[derive(Debug, Clone, Copy)]
 pub struct Resources {
     pub needs_gpu: bool,
     pub memory_mb: i64,
+    pub priority: i64,
+    pub max_attempts: i64,
 }
 
-#[async_trait::async_trait]
-pub trait JobKind: Send + Sync + 'static {
-    /// The name clients use, e.g. `blob_stats`.
-    fn name(&self) -> &'static str;
-
-    /// Whether clients may start it through `POST /jobs` with a payload of their own. Kinds whose
-    /// payload names records of the studio (datasets, profiles) are started by their own routes,
-    /// which build the payload from checked ids.
-    fn public(&self) -> bool {
-        true
+impl Default for Resources {
+    fn default() -> Self {
+        Resources { needs_gpu: false, memory_mb: 0, priority: 0, max_attempts: MAX_ATTEMPTS }
     }
-
-    /// Checks a payload for `workspace_id` (errors carry JSON paths under `payload`) and says what
-    /// the job will need.
-    async fn validate(
-        &self,
-        db: &Database,
-        workspace_id: &str,
-        payload: &serde_json::Value,
-    ) -> Result<Resources, Vec<FieldError>>;
-
-    /// Runs (or resumes, when `ctx.checkpoint()` is set) the job and returns its result.
-    async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError>;
 }
 
-/// Reads a job payload for [`JobKind::validate`], naming what is wrong under `payload`.
-pub fn parse_payload<T: serde::de::DeserializeOwned>(payload: &serde_json::Value) -> Result<T, Vec<FieldError>> {
-    serde_json::from_value(payload.clone()).map_err(|e| vec![FieldError::new("payload", e.to_string())])
+/// Attempts before a failing job stays failed.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// Queues a job; the payload type names its kind.
+pub async fn enqueue<S: JobSpec>(
+    db: &Database,
+    workspace_id: &str,
+    spec: S,
+    created_by: &str,
+    resources: Resources,
+) -> Result<String, DbError> {
+    enqueue_payload(db, workspace_id, &spec.into(), created_by, resources).await
 }
 
-/// The job kinds this build knows, by name.
-#[derive(Clone)]
-pub struct Registry {
-    kinds: Arc<HashMap<&'static str, Arc<dyn JobKind>>>,
+/// Queues a job from a payload read from a client (checked with [`validate`] first).
+pub async fn enqueue_payload(
+    db: &Database,
+    workspace_id: &str,
+    payload: &JobPayload,
+    created_by: &str,
+    resources: Resources,
+) -> Result<String, DbError> {
+    db.enqueue_job(NewJob {
+        workspace_id,
+        kind: payload.kind().as_str(),
+        payload: &payload.to_value().to_string(),
+        priority: resources.priority,
+        needs_gpu: resources.needs_gpu,
+        memory_mb: resources.memory_mb,
+        max_attempts: resources.max_attempts,
+        created_by,
+    })
+    .await
 }
 
-impl Registry {
-    pub fn builtin() -> Self {
-        let list: Vec<Arc<dyn JobKind>> = vec![
-            Arc::new(blob_stats::BlobStats),
-            Arc::new(datasets::ImportDataset),
-            Arc::new(datasets::ProfileDataset),
-            Arc::new(datasets::DeriveDataset),
-            Arc::new(mixtures::MaterializeMixture),
-            Arc::new(train::Train),
-        ];
-        Registry { kinds: Arc::new(list.into_iter().map(|k| (k.name(), k)).collect()) }
+/// Checks a payload for `workspace_id` (errors carry JSON paths under `payload`) and says what
+/// the job will need.
+pub async fn validate(db: &Database, workspace_id: &str, payload: &JobPayload) -> Result<Resources, Vec<FieldError>> {
+    match payload {
+        JobPayload::BlobStats(p) => blob_stats::validate(db, workspace_id, p).await,
+        JobPayload::ImportDataset(p) => datasets::validate_import(db, workspace_id, p).await,
+        JobPayload::ProfileDataset(p) => datasets::validate_profile(db, workspace_id, p).await,
+        JobPayload::DeriveDataset(p) => datasets::validate_derive(db, workspace_id, p).await,
+        JobPayload::MaterializeMixture(p) => mixtures::validate(db, workspace_id, p).await,
+        JobPayload::Train(p) => train::validate(db, workspace_id, p).await,
+        JobPayload::ServerImport(p) => server_import::validate(db, workspace_id, p).await,
+        JobPayload::RegisterModel(p) => models::validate_register(db, workspace_id, p).await,
+        JobPayload::ExportRun(p) => models::validate_export(db, workspace_id, p).await,
     }
+}
 
-    pub fn get(&self, name: &str) -> Option<Arc<dyn JobKind>> {
-        self.kinds.get(name).cloned()
-    }
-
-    /// The kinds clients may start through `POST /jobs`.
-    pub fn public(&self, name: &str) -> Option<Arc<dyn JobKind>> {
-        self.get(name).filter(|k| k.public())
-    }
-
-    pub fn names(&self) -> Vec<&'static str> {
-        let mut v: Vec<_> = self.kinds.iter().filter(|(_, k)| k.public()).map(|(n, _)| *n).collect();
-        v.sort();
-        v
-    }
+/// Runs (or resumes, when `ctx.checkpoint()` is set) a job and returns its result.
+pub async fn run(ctx: &JobContext, payload: JobPayload) -> Result<JobOutput, JobError> {
+    Ok(match payload {
+        JobPayload::BlobStats(p) => blob_stats::run(ctx, p).await?.into(),
+        JobPayload::ImportDataset(p) => datasets::run_import(ctx, p).await?.into(),
+        JobPayload::ProfileDataset(p) => datasets::run_profile(ctx, p).await?.into(),
+        JobPayload::DeriveDataset(p) => datasets::run_derive(ctx, p).await?.into(),
+        JobPayload::MaterializeMixture(p) => mixtures::run(ctx, p).await?.into(),
+        JobPayload::Train(p) => train::run(ctx, p).await?.into(),
+        JobPayload::ServerImport(p) => server_import::run(ctx, p, ctx.env().max_upload_bytes).await?.into(),
+        JobPayload::RegisterModel(p) => models::run_register(ctx, p).await?.into(),
+        JobPayload::ExportRun(p) => models::run_export(ctx, p).await?.into(),
+    })
 }
 
 /// What a job needs from the process that runs it.
@@ -99,5 +112,6 @@ impl Registry {
 pub struct JobEnv {
     pub db: Database,
     pub store: BlobStore,
-    pub registry: Registry,
+    /// The largest file a job may store (the upload limit).
+    pub max_upload_bytes: u64,
 }

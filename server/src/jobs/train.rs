@@ -3,30 +3,19 @@
 //! retried or re-queued job resumes from the run folder's newest checkpoint. Cancelling stops after
 //! the current step with a checkpoint.
 
-use std::time::{Duration, Instant};
-
-use polytune_api::FieldError;
+use polytune_api::{Counters, FieldError, Phase, TrainJob, TrainOutput};
 use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, device_for};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use super::{JobContext, JobError, JobKind, Resources};
+use super::toolkit::{Reporter, contained, failed_storage};
+use super::{JobContext, JobError, Resources};
 use crate::db::Database;
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrainPayload {
-    pub run_id: String,
-}
-
-pub struct Train;
-
+/// The trainer's observer: records metrics and checkpoints, reports progress, says when to stop.
 struct Recorder<'a> {
     ctx: &'a JobContext,
     run_id: String,
     handle: tokio::runtime::Handle,
-    last_progress: Instant,
-    stop: Option<JobError>,
+    reporter: Reporter<'a>,
     failure: Option<String>,
 }
 
@@ -44,24 +33,23 @@ impl Observer for Recorder<'_> {
             Some(s) => format!("{summary}; resuming from the checkpoint at step {s} of {total}"),
             None => summary.to_string(),
         };
-        self.handle.block_on(self.ctx.log(&line));
+        self.reporter.log(&line);
     }
 
     fn step(&mut self, m: &StepMetrics) {
         let data = serde_json::to_value(m).unwrap_or_default();
         let r = self.handle.block_on(self.ctx.env().db.put_run_point(&self.run_id, m.step as i64, "step", &data));
         self.db("a step's metrics", r);
-        if self.last_progress.elapsed() >= Duration::from_millis(500) || m.step == m.total_steps {
-            self.last_progress = Instant::now();
-            let counters = json!({"step": m.step, "total_steps": m.total_steps, "loss": m.loss, "tokens_per_second": m.tokens_per_second, "eta_seconds": m.eta_seconds});
-            if let Err(e) = self.handle.block_on(self.ctx.progress(
-                m.step as f64 / m.total_steps.max(1) as f64,
-                "training",
-                counters,
-            )) {
-                self.stop.get_or_insert(e);
-            }
-        }
+        let counters = Counters {
+            step: Some(m.step as u64),
+            total_steps: Some(m.total_steps as u64),
+            loss: Some(m.loss as f64),
+            tokens_per_second: Some(m.tokens_per_second as f64),
+            eta_seconds: Some(m.eta_seconds as f64),
+            ..Counters::default()
+        };
+        let fraction = m.step as f64 / m.total_steps.max(1) as f64;
+        let _ = self.reporter.report_when(m.step == m.total_steps, fraction, Phase::Training, counters);
     }
 
     fn eval(&mut self, m: &EvalMetrics) {
@@ -86,11 +74,11 @@ impl Observer for Recorder<'_> {
 
     fn should_stop(&mut self) -> bool {
         if let Err(e) = self.ctx.check() {
-            self.stop.get_or_insert(e);
+            self.reporter.stop.get_or_insert(e);
         } else if self.ctx.stopping() {
-            self.stop.get_or_insert(JobError::Released);
+            self.reporter.stop.get_or_insert(JobError::Released);
         }
-        self.stop.is_some() || self.failure.is_some()
+        self.reporter.stop.is_some() || self.failure.is_some()
     }
 }
 
@@ -101,80 +89,56 @@ pub async fn enqueue(
     run_id: &str,
     user_id: &str,
 ) -> Result<String, crate::db::DbError> {
-    db.enqueue_job(crate::db::jobs::NewJob {
-        workspace_id,
-        kind: "train",
-        payload: &json!({ "run_id": run_id }).to_string(),
-        priority: 0,
-        needs_gpu: cfg!(feature = "cuda"),
-        memory_mb: 0,
-        max_attempts: 3,
-        created_by: user_id,
-    })
-    .await
+    let resources = Resources { needs_gpu: cfg!(feature = "cuda"), ..Resources::default() };
+    super::enqueue(db, workspace_id, TrainJob { run_id: run_id.to_string() }, user_id, resources).await
 }
 
-#[async_trait::async_trait]
-impl JobKind for Train {
-    fn name(&self) -> &'static str {
-        "train"
+pub async fn validate(db: &Database, ws: &str, p: &TrainJob) -> Result<Resources, Vec<FieldError>> {
+    if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
+        return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
     }
+    Ok(Resources::default())
+}
 
-    fn public(&self) -> bool {
-        false
-    }
-
-    async fn validate(
-        &self,
-        db: &Database,
-        ws: &str,
-        payload: &serde_json::Value,
-    ) -> Result<Resources, Vec<FieldError>> {
-        let p: TrainPayload = super::parse_payload(payload)?;
-        if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
-            return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
-        }
-        Ok(Resources::default())
-    }
-
-    async fn run(&self, ctx: &JobContext) -> Result<serde_json::Value, JobError> {
-        let p: TrainPayload = ctx.payload()?;
+pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError> {
         let env = ctx.env();
         let failed = |e: String| JobError::Failed(e);
         let run = env
             .db
-            .run(&ctx.workspace_id, &p.run_id)
+            .run(ctx.workspace_id(), &p.run_id)
             .await
             .map_err(|e| failed(e.to_string()))?
             .ok_or_else(|| failed("the run was deleted".into()))?;
         let (_, model_path) = env
             .db
-            .model(&ctx.workspace_id, &run.model_id)
+            .model(ctx.workspace_id(), &run.model_id)
             .await
             .map_err(|e| failed(e.to_string()))?
             .ok_or_else(|| failed("the model was deleted".into()))?;
         let version = env
             .db
-            .version(&ctx.workspace_id, &run.dataset_version_id)
+            .version(ctx.workspace_id(), &run.dataset_version_id)
             .await
             .map_err(|e| failed(e.to_string()))?
             .ok_or_else(|| failed("the dataset version was deleted".into()))?;
         let output = env.store.run_dir(&run.id);
+        let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
         // A mixture brings its own validation split (stratified by language when it was made).
         let validation = match env.db.mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
             Some(m) => match m.validation_version_id {
                 Some(v) => env
                     .db
-                    .version(&ctx.workspace_id, &v)
+                    .version(ctx.workspace_id(), &v)
                     .await
                     .map_err(|e| failed(e.to_string()))?
                     .filter(|v| v.examples > 0)
-                    .map(|v| env.store.path(&v.blob)),
+                    .map(|v| local(&v.blob))
+                    .transpose()?,
                 None => None,
             },
             None => None,
         };
-        let mut train = env.store.path(&version.blob);
+        let mut train = local(&version.blob)?;
         let mut init = None;
         if let Some(c) = &run.continue_from {
             let checkpoints = env.db.checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
@@ -183,22 +147,22 @@ impl JobKind for Train {
             if c.replay > 0.0 {
                 let earlier = env
                     .db
-                    .run(&ctx.workspace_id, &c.run_id)
+                    .run(ctx.workspace_id(), &c.run_id)
                     .await
                     .map_err(|e| failed(e.to_string()))?
                     .ok_or_else(|| failed("the earlier run was deleted".into()))?;
                 let old = env
                     .db
-                    .version(&ctx.workspace_id, &earlier.dataset_version_id)
+                    .version(ctx.workspace_id(), &earlier.dataset_version_id)
                     .await
                     .map_err(|e| failed(e.to_string()))?
                     .ok_or_else(|| failed("the earlier run's data was deleted".into()))?;
                 let want = ((version.examples as f64) * c.replay).round() as u64;
-                let (new_path, old_path) = (train.clone(), env.store.path(&old.blob));
+                let (new_path, old_path) = (train.clone(), local(&old.blob)?);
                 let target = output.join("train-with-replay.jsonl");
                 let seed = run.spec.seed;
                 tokio::task::block_in_place(|| {
-                    write_replay(&new_path, &old_path, old.examples.max(0) as u64, want, seed, &target)
+                    polytune_data::replay::write_replay(&new_path, &old_path, old.examples.max(0) as u64, want, seed, &target)
                 })
                 .map_err(failed)?;
                 let replayed = want.min(old.examples.max(0) as u64);
@@ -211,70 +175,20 @@ impl JobKind for Train {
             ctx,
             run_id: run.id.clone(),
             handle: tokio::runtime::Handle::current(),
-            last_progress: Instant::now() - Duration::from_secs(1),
-            stop: None,
+            reporter: Reporter::new(ctx),
             failure: None,
         };
         let spec = run.spec.clone();
-        let outcome = tokio::task::block_in_place(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Outcome, String> {
-                let device = device_for(&spec).map_err(|e| e.to_string())?;
-                let mut trainer = Trainer::prepare(&paths, &spec, &device).map_err(|e| e.to_string())?;
-                trainer.run(&mut recorder).map_err(|e| e.to_string())
-            }))
-            .unwrap_or_else(|_| Err("the trainer stopped unexpectedly (an internal error)".into()))
+        let outcome = contained("the trainer stopped unexpectedly (an internal error)", || {
+            let device = device_for(&spec).map_err(|e| e.to_string())?;
+            let mut trainer = Trainer::prepare(&paths, &spec, &device).map_err(|e| e.to_string())?;
+            trainer.run(&mut recorder).map_err(|e| e.to_string())
         });
         if let Some(f) = recorder.failure.take() {
             return Err(JobError::Failed(f));
         }
-        match outcome.map_err(JobError::Failed)? {
-            Outcome::Finished { steps, .. } => Ok(json!({ "run_id": run.id, "steps": steps })),
-            Outcome::Stopped { .. } => Err(recorder.stop.take().unwrap_or(JobError::Cancelled)),
+        match outcome? {
+            Outcome::Finished { steps, .. } => Ok(TrainOutput { run_id: run.id, steps: steps as u64 }),
+            Outcome::Stopped { .. } => Err(recorder.reporter.stop.take().unwrap_or(JobError::Cancelled)),
         }
-    }
-}
-
-/// The new data followed by `want` examples drawn evenly from the earlier run's data (written
-/// once, atomically; a resumed job finds it).
-fn write_replay(
-    new: &std::path::Path,
-    old: &std::path::Path,
-    old_count: u64,
-    want: u64,
-    seed: u64,
-    target: &std::path::Path,
-) -> Result<(), String> {
-    use std::io::{BufRead, Write};
-    if target.exists() {
-        return Ok(());
-    }
-    let fail = |e: std::io::Error| format!("writing the replay data failed: {e}");
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
-    let tmp = target.with_extension("tmp");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(fail)?);
-    let mut input = std::fs::File::open(new).map_err(fail)?;
-    let copied = std::io::copy(&mut input, &mut out).map_err(fail)?;
-    // The earlier run's lines must start on a line of their own.
-    let mut last = [0u8];
-    if copied > 0 {
-        use std::io::{Read, Seek};
-        input.seek(std::io::SeekFrom::End(-1)).map_err(fail)?;
-        input.read_exact(&mut last).map_err(fail)?;
-        if last[0] != b'\n' {
-            out.write_all(b"\n").map_err(fail)?;
-        }
-    }
-    let mut pick = polytune_data::mixture::Selection::new(want, old_count, seed, "replay".into());
-    for line in std::io::BufReader::new(std::fs::File::open(old).map_err(fail)?).lines() {
-        let line = line.map_err(fail)?;
-        if !line.trim().is_empty() && pick.take() {
-            out.write_all(line.as_bytes()).map_err(fail)?;
-            out.write_all(b"\n").map_err(fail)?;
-        }
-    }
-    let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
-    file.sync_all().map_err(fail)?;
-    std::fs::rename(&tmp, target).map_err(fail)
 }

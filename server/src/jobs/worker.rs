@@ -10,11 +10,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use polytune_api::{Capabilities, GpuInfo, JobPayload};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::JobEnv;
-use super::context::{Flags, JobContext, JobError};
+use super::context::{Flags, JobContext, JobError, JobScope};
 use crate::db::jobs::{Capacity, Claimed, Outcome};
 
 #[derive(Debug, Clone)]
@@ -35,7 +36,7 @@ impl WorkerConfig {
 }
 
 /// What this machine offers: CPUs, memory, and NVIDIA GPUs (from `nvidia-smi` when present).
-pub fn capabilities() -> (serde_json::Value, Capacity) {
+pub fn capabilities() -> (Capabilities, Capacity) {
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let memory_mb = std::fs::read_to_string("/proc/meminfo")
         .ok()
@@ -46,7 +47,7 @@ pub fn capabilities() -> (serde_json::Value, Capacity) {
         })
         .map(|kb| kb / 1024)
         .unwrap_or(0);
-    let gpus: Vec<serde_json::Value> = std::process::Command::new("nvidia-smi")
+    let gpus: Vec<GpuInfo> = std::process::Command::new("nvidia-smi")
         .args(["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"])
         .output()
         .ok()
@@ -56,17 +57,14 @@ pub fn capabilities() -> (serde_json::Value, Capacity) {
                 .lines()
                 .filter_map(|l| {
                     let (name, mem) = l.rsplit_once(',')?;
-                    Some(serde_json::json!({"name": name.trim(), "memory_mb": mem.trim().parse::<i64>().unwrap_or(0)}))
+                    Some(GpuInfo { name: name.trim().to_string(), memory_mb: mem.trim().parse::<i64>().unwrap_or(0) })
                 })
                 .collect()
         })
         .unwrap_or_default();
     let has_gpu = !gpus.is_empty();
     let device = if has_gpu { "cuda" } else { "cpu" };
-    (
-        serde_json::json!({"device": device, "cpus": cpus, "memory_mb": memory_mb, "gpus": gpus}),
-        Capacity { has_gpu, memory_mb },
-    )
+    (Capabilities { device: device.into(), cpus: cpus as i64, memory_mb, gpus }, Capacity { has_gpu, memory_mb })
 }
 
 /// Runs until `shutdown` turns true, then stops claiming, asks running jobs to checkpoint and
@@ -170,18 +168,17 @@ async fn run_one(env: JobEnv, worker_id: String, job: Claimed, flags: Arc<Flags>
     let keeper = tokio::spawn(keep_lease(env.clone(), id.clone(), worker_id.clone(), attempt, flags.clone(), lease));
     let ctx = JobContext {
         env: env.clone(),
-        id: id.clone(),
-        workspace_id: workspace_id.clone(),
+        scope: JobScope { job_id: id.clone(), workspace_id: workspace_id.clone() },
         worker_id: worker_id.clone(),
         attempt,
-        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
         checkpoint,
         flags: flags.clone(),
         lease,
     };
-    let outcome = match env.registry.get(&kind) {
-        Some(k) => k.run(&ctx).await,
-        None => Err(JobError::Failed(format!("this worker does not know job kind {kind:?}"))),
+    let stored = serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null);
+    let outcome = match JobPayload::parse(&kind, stored) {
+        Ok(p) => super::run(&ctx, p).await,
+        Err(e) => Err(JobError::Failed(format!("this worker cannot read the job: {e}"))),
     };
     keeper.abort();
     let owner = (id.as_str(), worker_id.as_str(), attempt);
@@ -189,7 +186,7 @@ async fn run_one(env: JobEnv, worker_id: String, job: Claimed, flags: Arc<Flags>
     let error_text;
     let finish = match &outcome {
         Ok(result) => {
-            result_text = result.to_string();
+            result_text = serde_json::to_string(result).unwrap_or_default();
             Some(Outcome::Succeeded(&result_text))
         }
         Err(JobError::Cancelled) => Some(Outcome::Cancelled),

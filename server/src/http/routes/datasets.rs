@@ -2,8 +2,6 @@
 //! derived versions and export.
 
 use std::collections::HashMap;
-use std::io::BufRead;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use axum::Json;
@@ -13,22 +11,23 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use polytune_api::{
-    Annotation, CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter, ExampleItem,
-    ExamplePage, Flag, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo, RecordIssue,
-    ServerImport, ServerImportResult, Upload, lang,
+    CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter, ExampleItem,
+    DeriveDatasetJob, ExamplePage, Flag, ImportDatasetJob, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo,
+    ServerImport, ServerImportJob, Upload, lang,
 };
 use polytune_data::profile::DuplicateGroups;
-use polytune_data::{import, read};
+use polytune_data::{browse, import, read};
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::jobs::Resources;
 use crate::jobs::datasets::enqueue_profile;
 use crate::state::AppState;
 
-use super::{blocking, invalid};
+use super::{blocking, invalid, local_blob};
 use crate::storage::is_sha256;
 
 // ---- uploads --------------------------------------------------------------------------------
@@ -175,44 +174,20 @@ impl Drop for UploadLock {
 }
 
 /// Administrators: copy the data files of a folder on the server (one of the configured import
-/// folders) into this workspace's storage.
+/// folders) into this workspace's storage. Answers with the job that copies them; its result
+/// lists the stored files and the ones left out.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/server-imports", tag = "datasets",
     params(("workspace_id" = String, Path)), request_body = ServerImport,
-    responses((status = 201, body = ServerImportResult)))]
+    responses((status = 202, body = Job)))]
 pub async fn server_import(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
     _admin: Admin,
     ApiJson(req): ApiJson<ServerImport>,
-) -> ApiResult<(StatusCode, Json<ServerImportResult>)> {
+) -> ApiResult<(StatusCode, Json<Job>)> {
     let wanted = allowed_server_path(&state, &req.path)?;
-    let files = blocking(move || data_files(&wanted)).await?.map_err(|e| invalid("path", e))?;
-    let mut result = ServerImportResult { files: Vec::new(), skipped: Vec::new() };
-    for (path, name) in files {
-        let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
-        if size == 0 {
-            result.skipped.push(RecordIssue { location: name, message: "the file is empty".into() });
-            continue;
-        }
-        if size > state.settings.max_upload_bytes {
-            result
-                .skipped
-                .push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
-            continue;
-        }
-        let file = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
-        let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
-        let (sha, bytes) = state
-            .jobs
-            .store
-            .put(stream, state.settings.max_upload_bytes)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        result
-            .files
-            .push(state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &name, &cap.actor.user.id).await?);
-    }
-    Ok((StatusCode::CREATED, Json(result)))
+    let job = ServerImportJob { path: wanted.to_string_lossy().to_string(), user_id: cap.actor.user.id.clone() };
+    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
 }
 
 /// `path` resolved (links followed) and checked to lie inside a folder the server allows imports
@@ -236,36 +211,6 @@ pub fn allowed_server_path(state: &AppState, path: &str) -> ApiResult<PathBuf> {
     Ok(wanted)
 }
 
-/// Data files under `root` (recursively, at most 2,000), named relative to it.
-fn data_files(root: &std::path::Path) -> Result<Vec<(PathBuf, String)>, String> {
-    const EXTS: &[&str] = &[".jsonl", ".json", ".csv", ".tsv", ".parquet", ".txt", ".gz"];
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // Links are not followed: they could lead out of the allowed folder.
-            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
-            if meta.file_type().is_symlink() {
-                continue;
-            }
-            if meta.is_dir() {
-                stack.push(path);
-            } else if EXTS.iter().any(|x| path.to_string_lossy().to_ascii_lowercase().ends_with(x)) {
-                let base = root.parent().unwrap_or(root);
-                let name = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().to_string();
-                out.push((path, name));
-                if out.len() >= 2000 {
-                    return Ok(out);
-                }
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 // ---- datasets -------------------------------------------------------------------------------
 
 async fn stored_blob(state: &AppState, workspace_id: &str, sha: &str) -> ApiResult<(PathBuf, String)> {
@@ -277,7 +222,7 @@ async fn stored_blob(state: &AppState, workspace_id: &str, sha: &str) -> ApiResu
         .blob(workspace_id, sha)
         .await?
         .ok_or_else(|| invalid("blob", "no file with this SHA-256 was uploaded to this workspace"))?;
-    Ok((state.jobs.store.path(sha), blob.name))
+    Ok((local_blob(&state.jobs.store, sha)?, blob.name))
 }
 
 /// Detect a stored file's format and show how its first records become examples (or try a
@@ -304,8 +249,8 @@ async fn queue_import(
     on_error: OnError,
     user: &str,
 ) -> ApiResult<()> {
-    let payload = serde_json::json!({"dataset_id": dataset_id, "on_error": on_error});
-    let job_id = crate::jobs::datasets::enqueue(&state.db, workspace_id, "import_dataset", &payload, user).await?;
+    let job = ImportDatasetJob { dataset_id: dataset_id.to_string(), on_error };
+    let job_id = crate::jobs::enqueue(&state.db, workspace_id, job, user, Resources::default()).await?;
     state.db.set_dataset_import(dataset_id, DatasetState::Importing, None, Some(&job_id)).await?;
     Ok(())
 }
@@ -475,6 +420,18 @@ struct Browse {
     groups: DuplicateGroups,
 }
 
+type Reader = std::io::BufReader<std::fs::File>;
+
+impl Browse {
+    /// The examples and their annotations, opened for reading.
+    fn open(&self) -> Result<(Reader, Option<Reader>), String> {
+        let open = |p: &std::path::Path| {
+            std::fs::File::open(p).map(|f| std::io::BufReader::with_capacity(1 << 20, f)).map_err(|e| e.to_string())
+        };
+        Ok((open(&self.examples)?, self.annotations.as_deref().map(open).transpose()?))
+    }
+}
+
 async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) -> ApiResult<Browse> {
     let v = state.db.version(workspace_id, version_id).await?.ok_or(ApiError::NotFound)?;
     let profile = state.db.ready_profile(version_id).await?;
@@ -483,7 +440,7 @@ async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) 
         Some(p) => {
             let groups = match &p.groups {
                 Some(g) => {
-                    let path = store.path(g);
+                    let path = local_blob(store, g)?;
                     blocking(move || {
                         std::fs::File::open(&path)
                             .ok()
@@ -494,11 +451,11 @@ async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) 
                 }
                 None => DuplicateGroups::default(),
             };
-            (p.annotations.map(|a| store.path(&a)), groups)
+            (p.annotations.map(|a| local_blob(store, &a)).transpose()?, groups)
         }
         None => (None, DuplicateGroups::default()),
     };
-    Ok(Browse { examples: store.path(&v.blob), annotations, groups })
+    Ok(Browse { examples: local_blob(store, &v.blob)?, annotations, groups })
 }
 
 /// Search and filter a version's examples (streamed from storage; filters on language, length,
@@ -526,89 +483,28 @@ pub async fn examples(
     };
     let limit = query.limit.unwrap_or(25).clamp(1, 200);
     let offset = query.offset.unwrap_or(0);
-    let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+    let text = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_string);
+    let filter = browse::ExampleFilter {
+        language,
+        flag,
+        duplicates: query.duplicates,
+        min_chars: query.min_chars,
+        max_chars: query.max_chars,
+        text,
+    };
     let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
-    let needs_profile = language.is_some()
-        || flag.is_some()
-        || query.duplicates.is_some()
-        || query.min_chars.is_some()
-        || query.max_chars.is_some();
-    if needs_profile && src.annotations.is_none() {
+    if filter.needs_profile() && src.annotations.is_none() {
         return Err(ApiError::Conflict(
             "filters by language, length, flag or duplicates need a finished profile".into(),
         ));
     }
-    let page = blocking(move || -> Result<ExamplePage, String> {
-        let dup_index = src.groups.index();
-        let mut anns = match &src.annotations {
-            Some(p) => Some(std::io::BufReader::new(std::fs::File::open(p).map_err(|e| e.to_string())?).lines()),
-            None => None,
-        };
-        let mut page = ExamplePage { total: 0, matched: 0, offset, items: Vec::new() };
-        let file = std::fs::File::open(&src.examples).map_err(|e| e.to_string())?;
-        import::read_examples(std::io::BufReader::with_capacity(1 << 20, file), |i, e| {
-            page.total += 1;
-            let ann: Option<Annotation> =
-                anns.as_mut().and_then(|a| a.next()).and_then(|l| l.ok()).and_then(|l| serde_json::from_str(&l).ok());
-            if let Some(a) = &ann {
-                let code = a.li.as_deref().map(|l| l.split('-').next().unwrap_or(l)).unwrap_or("und");
-                if language.as_deref().is_some_and(|l| l.split('-').next() != Some(code)) {
-                    return ControlFlow::Continue(());
-                }
-                let chars = a.ci + a.cr;
-                if query.min_chars.is_some_and(|m| chars < m) || query.max_chars.is_some_and(|m| chars > m) {
-                    return ControlFlow::Continue(());
-                }
-                if flag.is_some_and(|f| !a.f.contains(&f)) {
-                    return ControlFlow::Continue(());
-                }
-            }
-            let groups = dup_index.get(&i).copied().unwrap_or((None, None));
-            let in_dup = match query.duplicates {
-                None => true,
-                Some(DupFilter::Exact) => groups.0.is_some(),
-                Some(DupFilter::Near) => groups.1.is_some(),
-                Some(DupFilter::Any) => groups.0.is_some() || groups.1.is_some(),
-            };
-            if !in_dup {
-                return ControlFlow::Continue(());
-            }
-            if let Some(n) = &needle {
-                if !e.turns.iter().any(|t| t.text.to_lowercase().contains(n.as_str()))
-                    && !e.id.to_lowercase().contains(n.as_str())
-                {
-                    return ControlFlow::Continue(());
-                }
-            }
-            if page.matched >= offset && (page.items.len() as u64) < limit {
-                page.items.push(ExampleItem {
-                    index: i,
-                    example: e,
-                    annotation: ann,
-                    duplicates: members(&src.groups, groups, i),
-                });
-            }
-            page.matched += 1;
-            ControlFlow::Continue(())
-        })?;
-        Ok(page)
+    let page = blocking(move || {
+        let (examples, annotations) = src.open()?;
+        browse::page(examples, annotations, &src.groups, &filter, offset, limit)
     })
     .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
     Ok(Json(page))
-}
-
-fn members(groups: &DuplicateGroups, at: (Option<usize>, Option<usize>), me: u64) -> Vec<u64> {
-    let mut out: Vec<u64> =
-        at.0.map(|g| groups.exact[g].clone())
-            .into_iter()
-            .chain(at.1.map(|g| groups.near[g].clone()))
-            .flatten()
-            .filter(|i| *i != me)
-            .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// One example by its index, with its annotation and the other members of its duplicate groups.
@@ -622,31 +518,9 @@ pub async fn example(
 ) -> ApiResult<Json<ExampleItem>> {
     let (version_id, index) = (ids.1, ids.2);
     let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
-    let item = blocking(move || -> Result<Option<ExampleItem>, String> {
-        let ann = match &src.annotations {
-            Some(p) => std::io::BufReader::new(std::fs::File::open(p).map_err(|e| e.to_string())?)
-                .lines()
-                .nth(index as usize)
-                .and_then(|l| l.ok())
-                .and_then(|l| serde_json::from_str(&l).ok()),
-            None => None,
-        };
-        let mut found = None;
-        let file = std::fs::File::open(&src.examples).map_err(|e| e.to_string())?;
-        import::read_examples(std::io::BufReader::new(file), |i, e| {
-            if i == index {
-                found = Some(e);
-                return ControlFlow::Break(());
-            }
-            ControlFlow::Continue(())
-        })?;
-        let at = src.groups.index().get(&index).copied().unwrap_or((None, None));
-        Ok(found.map(|example| ExampleItem {
-            index,
-            example,
-            annotation: ann,
-            duplicates: members(&src.groups, at, index),
-        }))
+    let item = blocking(move || {
+        let (examples, annotations) = src.open()?;
+        browse::item(examples, annotations, &src.groups, index)
     })
     .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
@@ -664,12 +538,11 @@ pub async fn derive(
     ApiJson(spec): ApiJson<DeriveSpec>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let version_id = ids.1;
-    let payload = serde_json::json!({"version_id": version_id, "spec": spec, "user_id": cap.actor.user.id});
-    let kind = state.jobs.registry.get("derive_dataset").ok_or(ApiError::NotFound)?;
-    kind.validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
-    let id =
-        crate::jobs::datasets::enqueue(&state.db, &cap.workspace.id, "derive_dataset", &payload, &cap.actor.user.id)
-            .await?;
+    let job = DeriveDatasetJob { version_id, spec, user_id: cap.actor.user.id.clone() };
+    let resources = crate::jobs::datasets::validate_derive(&state.db, &cap.workspace.id, &job)
+        .await
+        .map_err(ApiError::Validation)?;
+    let id = crate::jobs::enqueue(&state.db, &cap.workspace.id, job, &cap.actor.user.id, resources).await?;
     Ok((StatusCode::ACCEPTED, Json(state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
 }
 
@@ -695,7 +568,7 @@ pub async fn export(
     let v = state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
     let d = state.db.dataset(&cap.workspace.id, &v.dataset_id).await?.ok_or(ApiError::NotFound)?;
     let base: String = d.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    let source = state.jobs.store.path(&v.blob);
+    let source = local_blob(&state.jobs.store, &v.blob)?;
     let (path, name, mime, temporary) = match q.format.as_deref().unwrap_or("jsonl") {
         "jsonl" => (source, format!("{base}-v{}.jsonl", v.number), "application/jsonl", false),
         "parquet" => {
@@ -727,6 +600,11 @@ pub async fn attachment(path: &std::path::Path, name: &str, mime: &str, temporar
         // The open handle keeps the data readable; the name goes now.
         let _ = tokio::fs::remove_file(path).await;
     }
+    stream_attachment(file, len, name, mime)
+}
+
+/// Streams an open file as a download named `name`.
+pub fn stream_attachment(file: tokio::fs::File, len: u64, name: &str, mime: &str) -> ApiResult<Response> {
     let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20));
     let headers: HashMap<_, _> = [
         (header::CONTENT_TYPE, mime.to_string()),

@@ -9,11 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use polytune_api::{CreateJob, FieldError, Job, Problem};
+use polytune_api::{CreateJob, FieldError, Job, JobKind, JobOutput, JobPayload, JobState, PayloadError, Problem};
 use serde::Deserialize;
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
-use crate::db::jobs::NewJob;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
@@ -28,26 +27,19 @@ pub async fn create(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<CreateJob>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let kind = state.jobs.registry.public(req.kind.trim()).ok_or_else(|| {
-        ApiError::Validation(vec![FieldError::new(
-            "kind",
-            format!("unknown job kind; known kinds: {}", state.jobs.registry.names().join(", ")),
-        )])
-    })?;
-    let resources = kind.validate(&state.db, &cap.workspace.id, &req.payload).await.map_err(ApiError::Validation)?;
-    let id = state
-        .db
-        .enqueue_job(NewJob {
-            workspace_id: &cap.workspace.id,
-            kind: kind.name(),
-            payload: &req.payload.to_string(),
-            priority: req.priority,
-            needs_gpu: resources.needs_gpu,
-            memory_mb: resources.memory_mb,
-            max_attempts: 3,
-            created_by: &cap.actor.user.id,
-        })
-        .await?;
+    let known = || JobKind::ALL.into_iter().filter(|k| k.public()).map(JobKind::as_str).collect::<Vec<_>>().join(", ");
+    let unknown = || ApiError::Validation(vec![FieldError::new("kind", format!("unknown job kind; known kinds: {}", known()))]);
+    if !JobKind::parse(req.kind.trim()).is_some_and(JobKind::public) {
+        return Err(unknown());
+    }
+    let payload = match JobPayload::parse(req.kind.trim(), req.payload) {
+        Ok(p) => p,
+        Err(PayloadError::UnknownKind(_)) => return Err(unknown()),
+        Err(PayloadError::Invalid(e)) => return Err(ApiError::Validation(vec![FieldError::new("payload", e)])),
+    };
+    let resources = crate::jobs::validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
+    let resources = crate::jobs::Resources { priority: req.priority, ..resources };
+    let id = crate::jobs::enqueue_payload(&state.db, &cap.workspace.id, &payload, &cap.actor.user.id, resources).await?;
     let job = state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(job)))
 }
@@ -169,7 +161,7 @@ fn event_stream(
                 let e: polytune_api::JobEvent = e;
                 let event = Event::default()
                     .id(e.id.to_string())
-                    .event(e.kind.clone())
+                    .event(e.body.kind())
                     .data(serde_json::to_string(&e).unwrap_or_default());
                 return Some((Ok(event), (state, ws, job, after, buf)));
             }
@@ -187,4 +179,24 @@ fn event_stream(
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// Download the file a finished job made (a run export).
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs/{job_id}/file", tag = "jobs",
+    params(("workspace_id" = String, Path), ("job_id" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 409, body = Problem)))]
+pub async fn file(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    let Some(JobOutput::ExportRun(out)) = &job.result else {
+        return Err(ApiError::Conflict(match job.state {
+            JobState::Succeeded => "this job made no file".into(),
+            s => format!("the job is {}; its file is ready once it has succeeded", s.as_str()),
+        }));
+    };
+    let file = state.jobs.store.open_async(&out.blob).await.map_err(|e| ApiError::Internal(e.into()))?;
+    super::datasets::stream_attachment(file, out.bytes, &out.file_name, "application/x-tar")
 }

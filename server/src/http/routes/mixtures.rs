@@ -95,7 +95,7 @@ async fn render_head(
             .ok_or_else(|| FieldError::new(&path, "this dataset version is not in the workspace"))?;
         let language =
             sources.iter().find(|s| s.version_id == *id).and_then(|s| s.main_language()).unwrap_or("und").to_string();
-        let file = state.jobs.store.path(&v.blob);
+        let file = state.jobs.store.local_copy(&v.blob).map_err(|e| FieldError::new(&path, e.to_string()))?.into_path();
         let n = count + a.shots;
         let rows = tokio::task::spawn_blocking(move || head(file, n))
             .await
@@ -371,11 +371,14 @@ pub struct ComputeQuery {
     pub model_id: Option<String>,
 }
 
-fn total_memory() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(8 << 30, |kib| kib * 1024)
+/// The machine training runs on, from the workers table (the one place machine facts come from):
+/// the live worker with a GPU and the most GPU memory, else the one with the most memory.
+fn training_machine(workers: &[polytune_api::Worker]) -> Option<&polytune_api::Capabilities> {
+    let live = workers.iter().filter(|w| w.stopped_at.is_none()).map(|w| &w.capabilities);
+    live.max_by_key(|c| {
+        let gpu = c.gpus.iter().map(|g| g.memory_mb).max().unwrap_or(0);
+        (!c.gpus.is_empty(), gpu, c.memory_mb)
+    })
 }
 
 /// The machine runs train on, and how fast it trains: measured from the newest finished run in
@@ -387,14 +390,18 @@ pub async fn compute(
     cap: WorkspaceViewer,
     Query(query): Query<ComputeQuery>,
 ) -> ApiResult<Json<ComputeInfo>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cuda = cfg!(feature = "cuda");
-    let (device, name, memory, default_flops) = if cuda {
-        // H100-class bf16 at a typical 35 % utilization; GPU memory is not read yet (80 GB assumed).
-        ("cuda", "CUDA GPU".to_string(), 80u64 << 30, 3.5e14)
-    } else {
+    let workers = state.db.workers().await?;
+    let machine = training_machine(&workers).cloned().unwrap_or_default();
+    let threads = machine.cpus.max(1) as u64;
+    let (device, name, memory, default_flops) = match machine.gpus.iter().max_by_key(|g| g.memory_mb) {
+        // H100-class bf16 at a typical 35 % utilization.
+        Some(gpu) => ("cuda", gpu.name.clone(), (gpu.memory_mb.max(0) as u64) << 20, 3.5e14),
         // Measured on the 2-core development machine: ~18 GFLOP/s per thread at 135M parameters.
-        ("cpu", format!("CPU, {threads} threads"), total_memory(), 1.8e10 * threads as f64)
+        // Without a registered worker yet, 8 GiB is assumed.
+        None => {
+            let memory = if machine.memory_mb > 0 { (machine.memory_mb as u64) << 20 } else { 8 << 30 };
+            ("cpu", format!("CPU, {threads} threads"), memory, 1.8e10 * threads as f64)
+        }
     };
     let mut info = ComputeInfo {
         device: device.into(),

@@ -26,6 +26,25 @@ fn invalid(path: &str, message: impl Into<String>) -> ApiError {
     ApiError::Validation(vec![polytune_api::FieldError::new(path, message)])
 }
 
+/// Queues a job for a route that answers with it (202 and the job to follow).
+async fn queued<S: polytune_api::JobSpec>(
+    state: &AppState,
+    workspace_id: &str,
+    spec: S,
+    user_id: &str,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<polytune_api::Job>)> {
+    let payload: polytune_api::JobPayload = spec.into();
+    let resources = crate::jobs::validate(&state.db, workspace_id, &payload).await.map_err(ApiError::Validation)?;
+    let id = crate::jobs::enqueue_payload(&state.db, workspace_id, &payload, user_id, resources).await?;
+    let job = state.db.job(workspace_id, &id).await?.ok_or(ApiError::NotFound)?;
+    Ok((axum::http::StatusCode::ACCEPTED, axum::Json(job)))
+}
+
+/// A stored blob as a local file, for code that needs a path (file readers, the engine).
+fn local_blob(store: &crate::storage::BlobStore, sha: &str) -> ApiResult<std::path::PathBuf> {
+    store.local_copy(sha).map(|c| c.into_path()).map_err(|e| ApiError::Internal(e.into()))
+}
+
 /// Runs blocking work (files, the engine) off the async workers.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("worker thread: {e}")))
@@ -51,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::show))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
+        .routes(routes!(jobs::file))
         .routes(routes!(workers::list))
         .routes(routes!(datasets::create_upload))
         .routes(routes!(datasets::upload_status))

@@ -7,10 +7,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use polytune_api::{
-    CreateRun, CreateTinyModel, Example, GenerateRequest, GenerateResponse, Model, ModelInfo, Problem, RegisterModel,
-    Run, RunDetail, TinySize,
+    CreateRun, CreateTinyModel, Example, ExportRunJob, GenerateRequest, GenerateResponse, Job, Model, Problem,
+    RegisterModel, RegisterModelJob, Run, RunDetail, TinySize,
 };
-use polytune_gpu::files::{InitSpec, ModelDir, import_gguf, init_tiny};
+use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
 use polytune_gpu::template::Message;
 
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
@@ -21,31 +21,6 @@ use crate::state::AppState;
 
 use super::{blocking, invalid};
 
-/// What the model page shows, read from a model directory.
-pub fn model_info(dir: &ModelDir) -> ModelInfo {
-    let c = &dir.config;
-    let t = &dir.tokenizer.template;
-    let sample = [Message::new("user", "Hvad er hovedstaden i Frankrig?"), Message::new("assistant", "Paris.")];
-    let template_preview = t.render(&sample, false).unwrap_or_else(|e| format!("(the template fails: {e})"));
-    ModelInfo {
-        architecture: c.model_type.clone(),
-        parameters: c.parameter_count(),
-        hidden_size: c.hidden_size,
-        intermediate_size: c.intermediate_size,
-        layers: c.num_hidden_layers,
-        attention_heads: c.num_attention_heads,
-        kv_heads: c.kv_heads(),
-        head_dim: c.head_dim(),
-        vocab_size: c.vocab_size,
-        context_length: c.max_position_embeddings,
-        tied_embeddings: c.tie_word_embeddings,
-        rope_theta: c.rope_theta,
-        chat_template: t.source.clone(),
-        template_is_fallback: t.is_fallback,
-        template_preview,
-    }
-}
-
 /// The models of a workspace, newest first.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/models", tag = "models",
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Model])))]
@@ -54,55 +29,25 @@ pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
 }
 
 /// Administrators: register a Hugging Face model directory or a GGUF file (dequantized into the
-/// studio's storage) found inside a folder the server allows imports from.
+/// studio's storage) found inside a folder the server allows imports from. Answers with the job
+/// that does it; its result names the new model.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/models", tag = "models",
     params(("workspace_id" = String, Path)), request_body = RegisterModel,
-    responses((status = 201, body = Model), (status = 422, body = Problem)))]
+    responses((status = 202, body = Job), (status = 422, body = Problem)))]
 pub async fn register(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
     _admin: Admin,
     ApiJson(req): ApiJson<RegisterModel>,
-) -> ApiResult<(StatusCode, Json<Model>)> {
+) -> ApiResult<(StatusCode, Json<Job>)> {
     let wanted = super::datasets::allowed_server_path(&state, &req.path)?;
-    let id = crate::db::new_id();
-    let is_gguf = wanted.extension().is_some_and(|x| x.eq_ignore_ascii_case("gguf"));
-    let target = state.jobs.store.model_dir(&id);
-    let (source, dir_path) = if is_gguf { ("gguf", target.clone()) } else { ("directory", wanted.clone()) };
-    let from = wanted.clone();
-    let opened = blocking(move || -> Result<ModelDir, String> {
-        if is_gguf {
-            import_gguf(&from, &target).map_err(|e| e.to_string())?;
-        }
-        let dir = ModelDir::open(&dir_path).map_err(|e| e.to_string())?;
-        dir.weight_files().map_err(|e| e.to_string())?;
-        Ok(dir)
-    })
-    .await?;
-    let dir = match opened {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(state.jobs.store.model_dir(&id));
-            return Err(invalid("path", e));
-        }
+    let job = RegisterModelJob {
+        model_id: crate::db::new_id(),
+        name: req.name.trim().to_string(),
+        path: wanted.to_string_lossy().to_string(),
+        user_id: cap.actor.user.id.clone(),
     };
-    let info = model_info(&dir);
-    let path = dir.path.to_string_lossy().to_string();
-    let origin = wanted.to_string_lossy().to_string();
-    let model = state
-        .db
-        .insert_model(NewModel {
-            id: &id,
-            workspace_id: &cap.workspace.id,
-            name: req.name.trim(),
-            source,
-            origin: &origin,
-            path: &path,
-            info: &info,
-            user_id: &cap.actor.user.id,
-        })
-        .await?;
-    Ok((StatusCode::CREATED, Json(model)))
+    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
 }
 
 /// Text of a dataset version's conversations, for training a tokenizer (at most 50,000 turns).
@@ -137,7 +82,7 @@ pub async fn create_tiny(
         .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
     let id = crate::db::new_id();
     let out = state.jobs.store.model_dir(&id);
-    let blob = state.jobs.store.path(&version.blob);
+    let blob = super::local_blob(&state.jobs.store, &version.blob)?;
     let spec = match req.size {
         TinySize::Micro => InitSpec { vocab_size: req.vocab_size, seed: req.seed, ..InitSpec::default() },
         TinySize::Small => InitSpec {
@@ -163,7 +108,7 @@ pub async fn create_tiny(
     })
     .await?;
     let dir = made.map_err(|e| invalid("dataset_version_id", e))?;
-    let info = model_info(&dir);
+    let info = crate::jobs::models::model_info(&dir);
     let model = state
         .db
         .insert_model(NewModel {
@@ -292,15 +237,7 @@ pub async fn create_run(
         if earlier.model_id != req.model_id {
             return Err(invalid("continue_from.run_id", "that run tuned another base model"));
         }
-        if earlier.spec.method != req.spec.method
-            || (req.spec.method == polytune_api::TuneMethod::Lora
-                && (earlier.spec.lora.rank != req.spec.lora.rank || earlier.spec.lora.targets != req.spec.lora.targets))
-        {
-            return Err(invalid(
-                "continue_from.run_id",
-                "continuing needs the same method (and LoRA rank and layers) as the earlier run",
-            ));
-        }
+        req.spec.can_continue(&earlier.spec).map_err(|why| invalid("continue_from.run_id", why))?;
         if state.db.checkpoints(&earlier.id).await?.is_empty() {
             return Err(invalid("continue_from.run_id", "that run has no checkpoint yet"));
         }
@@ -352,19 +289,19 @@ pub struct ExportQuery {
     pub step: Option<i64>,
 }
 
-/// Download a run's checkpoint as a Hugging Face directory in a tar archive: merged weights, or the
-/// LoRA adapter alone (PEFT's adapter_config.json + adapter_model.safetensors), with tokenizer files.
-#[utoipa::path(get, path = "/workspaces/{workspace_id}/runs/{run_id}/export", tag = "models",
+/// Export a run's checkpoint as a Hugging Face directory in a tar archive: merged weights, or the
+/// LoRA adapter alone (PEFT's adapter_config.json + adapter_model.safetensors), with tokenizer
+/// files. Answers with the job that builds it; `GET …/jobs/{job_id}/file` then downloads it.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/runs/{run_id}/export", tag = "models",
     params(("workspace_id" = String, Path), ("run_id" = String, Path), ExportQuery),
-    responses((status = 200, content_type = "application/x-tar"), (status = 422, body = Problem)))]
+    responses((status = 202, body = Job), (status = 422, body = Problem)))]
 pub async fn export_run(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
     Path(ids): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
-) -> ApiResult<axum::response::Response> {
+) -> ApiResult<(StatusCode, Json<Job>)> {
     let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
-    let (model, model_path) = state.db.model(&cap.workspace.id, &run.model_id).await?.ok_or(ApiError::NotFound)?;
     let adapter = match q.kind.as_deref().unwrap_or("merged") {
         "merged" => false,
         "adapter" if run.spec.method == polytune_api::TuneMethod::Lora => true,
@@ -372,38 +309,7 @@ pub async fn export_run(
         other => return Err(invalid("kind", format!("“{other}” is not an export; use merged or adapter"))),
     };
     let chosen = checkpoint(&state, &run.id, q.step).await?;
-    let (ck, ck_path) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
-    let work = state.jobs.store.temp_path();
-    let tar_path = state.jobs.store.temp_path();
-    let folder = format!(
-        "{}-{}-step{}",
-        run.name.replace(|c: char| !c.is_alphanumeric(), "-"),
-        if adapter { "adapter" } else { "merged" },
-        ck.step
-    );
-    let (w, t, f) = (work.clone(), tar_path.clone(), folder.clone());
-    let base_name = model.name.clone();
-    let made = blocking(move || -> Result<(), String> {
-        let dir = ModelDir::open(std::path::Path::new(&model_path)).map_err(|e| e.to_string())?;
-        let ck = std::path::Path::new(&ck_path);
-        if adapter {
-            polytune_gpu::export::export_adapter(&dir, ck, &base_name, &w).map_err(|e| e.to_string())?;
-        } else {
-            let m = polytune_gpu::export::load_with_checkpoint(&dir, Some(ck), &polytune_gpu::candle::Device::Cpu)
-                .map_err(|e| e.to_string())?;
-            polytune_gpu::export::export_merged(&dir, &m, &w).map_err(|e| e.to_string())?;
-        }
-        let file = std::fs::File::create(&t).map_err(|e| e.to_string())?;
-        let mut builder = tar::Builder::new(std::io::BufWriter::new(file));
-        builder.append_dir_all(&f, &w).map_err(|e| e.to_string())?;
-        builder.into_inner().and_then(|mut b| std::io::Write::flush(&mut b)).map_err(|e| e.to_string())?;
-        Ok(())
-    })
-    .await?;
-    let _ = std::fs::remove_dir_all(&work);
-    if let Err(e) = made {
-        let _ = std::fs::remove_file(&tar_path);
-        return Err(ApiError::Internal(anyhow::anyhow!("exporting the run: {e}")));
-    }
-    super::datasets::attachment(&tar_path, &format!("{folder}.tar"), "application/x-tar", true).await
+    let (ck, _) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
+    let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
+    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
 }

@@ -1,0 +1,247 @@
+//! Jobs: slow work (profiling, materializing, training, evaluating…) run by workers from a shared
+//! queue, with live progress.
+
+mod events;
+mod kinds;
+
+use serde::{Deserialize, Serialize};
+
+pub use events::*;
+pub use kinds::*;
+
+use crate::FieldError;
+use crate::validate::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] =
+        [JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Succeeded => "succeeded",
+            JobState::Failed => "failed",
+            JobState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|j| j.as_str() == s)
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "JobWire")]
+pub struct Job {
+    pub id: String,
+    pub workspace_id: String,
+    /// The kind and its payload: `{"kind": "train", "payload": {"run_id": …}}`.
+    #[serde(flatten)]
+    pub work: JobPayload,
+    pub state: JobState,
+    pub priority: i64,
+    pub needs_gpu: bool,
+    pub memory_mb: i64,
+    /// Email of who started it.
+    pub created_by: String,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub attempt: i64,
+    pub max_attempts: i64,
+    pub worker_id: Option<String>,
+    pub heartbeat_at: Option<i64>,
+    /// 0.0 – 1.0.
+    pub progress: f64,
+    /// None before the first progress report.
+    pub phase: Option<Phase>,
+    pub counters: Counters,
+    /// Set once the job succeeded; its type follows from the kind.
+    pub result: Option<JobOutput>,
+    pub error: Option<String>,
+    pub cancel_requested: bool,
+    pub has_checkpoint: bool,
+}
+
+impl Job {
+    pub fn kind(&self) -> JobKind {
+        self.work.kind()
+    }
+
+    /// Applies one event of this job's stream (what the app does while it follows a job).
+    pub fn apply(&mut self, event: &JobEvent) {
+        match &event.body {
+            EventBody::Progress(p) => {
+                self.progress = p.fraction;
+                self.phase = p.phase;
+                self.counters = p.counters.clone();
+            }
+            EventBody::State(s) => {
+                self.state = s.state;
+                if s.state == JobState::Running {
+                    self.attempt = s.attempt.unwrap_or(self.attempt);
+                    self.worker_id = s.worker_id.clone().or(self.worker_id.take());
+                }
+                if let Some(e) = &s.error {
+                    self.error = Some(e.clone());
+                }
+                if s.state == JobState::Succeeded {
+                    self.progress = 1.0;
+                }
+            }
+            EventBody::Log(_) => {}
+        }
+    }
+}
+
+/// A job as it crosses the wire, before its result is read by kind.
+#[derive(Deserialize)]
+struct JobWire {
+    id: String,
+    workspace_id: String,
+    #[serde(flatten)]
+    work: JobPayload,
+    state: JobState,
+    priority: i64,
+    needs_gpu: bool,
+    memory_mb: i64,
+    created_by: String,
+    created_at: i64,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+    attempt: i64,
+    max_attempts: i64,
+    worker_id: Option<String>,
+    heartbeat_at: Option<i64>,
+    progress: f64,
+    phase: Option<Phase>,
+    counters: Counters,
+    result: serde_json::Value,
+    error: Option<String>,
+    cancel_requested: bool,
+    has_checkpoint: bool,
+}
+
+impl TryFrom<JobWire> for Job {
+    type Error = String;
+
+    fn try_from(w: JobWire) -> Result<Job, String> {
+        let result = match w.result {
+            serde_json::Value::Null => None,
+            v => Some(JobOutput::parse(w.work.kind(), v).map_err(|e| format!("result: {e}"))?),
+        };
+        Ok(Job {
+            id: w.id,
+            workspace_id: w.workspace_id,
+            work: w.work,
+            state: w.state,
+            priority: w.priority,
+            needs_gpu: w.needs_gpu,
+            memory_mb: w.memory_mb,
+            created_by: w.created_by,
+            created_at: w.created_at,
+            started_at: w.started_at,
+            finished_at: w.finished_at,
+            attempt: w.attempt,
+            max_attempts: w.max_attempts,
+            worker_id: w.worker_id,
+            heartbeat_at: w.heartbeat_at,
+            progress: w.progress,
+            phase: w.phase,
+            counters: w.counters,
+            result,
+            error: w.error,
+            cancel_requested: w.cancel_requested,
+            has_checkpoint: w.has_checkpoint,
+        })
+    }
+}
+
+/// `POST /api/v1/workspaces/{id}/jobs`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateJob {
+    pub kind: String,
+    #[serde(default)]
+    pub payload: serde_json::Value,
+    #[serde(default)]
+    pub priority: i64,
+}
+
+impl Validate for CreateJob {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        if self.kind.trim().is_empty() {
+            e.push(FieldError::new("kind", "must not be empty"));
+        }
+        if !(-100..=100).contains(&self.priority) {
+            e.push(FieldError::new("priority", "must be between -100 and 100"));
+        }
+        e
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Worker {
+    pub id: String,
+    pub hostname: String,
+    pub pid: i64,
+    pub capabilities: Capabilities,
+    pub slots: i64,
+    pub started_at: i64,
+    pub heartbeat_at: i64,
+    pub heartbeat_age_ms: i64,
+    pub current_jobs: Vec<String>,
+    pub stopped_at: Option<i64>,
+}
+
+/// What a worker's machine offers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Capabilities {
+    /// `cuda` or `cpu`.
+    #[serde(default)]
+    pub device: String,
+    #[serde(default)]
+    pub cpus: i64,
+    #[serde(default)]
+    pub memory_mb: i64,
+    #[serde(default)]
+    pub gpus: Vec<GpuInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GpuInfo {
+    pub name: String,
+    pub memory_mb: i64,
+}
+
+/// A stored blob: content-addressed by SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Blob {
+    pub sha256: String,
+    pub bytes: i64,
+    pub name: String,
+    pub created_at: i64,
+}

@@ -1,0 +1,146 @@
+//! Model jobs: `register_model` (a Hugging Face folder or a GGUF file from an allowed server
+//! folder becomes a model; a GGUF is dequantized into storage) and `export_run` (a run's
+//! checkpoint as a tar of a Hugging Face folder, stored as a blob for download). Both run the
+//! engine on a blocking thread; nothing is recorded until the work is complete.
+
+use polytune_api::{
+    ExportRunJob, ExportRunOutput, FieldError, ModelInfo, RegisterModelJob, RegisterModelOutput,
+};
+use polytune_gpu::files::{ModelDir, import_gguf};
+use polytune_gpu::template::Message;
+
+use super::toolkit::{contained, db_failed, failed};
+use super::{JobContext, JobError, Resources};
+use crate::db::Database;
+use crate::db::models::NewModel;
+
+/// What the model page shows, read from a model directory.
+pub fn model_info(dir: &ModelDir) -> ModelInfo {
+    let c = &dir.config;
+    let t = &dir.tokenizer.template;
+    let sample = [Message::new("user", "Hvad er hovedstaden i Frankrig?"), Message::new("assistant", "Paris.")];
+    let template_preview = t.render(&sample, false).unwrap_or_else(|e| format!("(the template fails: {e})"));
+    ModelInfo {
+        architecture: c.model_type.clone(),
+        parameters: c.parameter_count(),
+        hidden_size: c.hidden_size,
+        intermediate_size: c.intermediate_size,
+        layers: c.num_hidden_layers,
+        attention_heads: c.num_attention_heads,
+        kv_heads: c.kv_heads(),
+        head_dim: c.head_dim(),
+        vocab_size: c.vocab_size,
+        context_length: c.max_position_embeddings,
+        tied_embeddings: c.tie_word_embeddings,
+        rope_theta: c.rope_theta,
+        chat_template: t.source.clone(),
+        template_is_fallback: t.is_fallback,
+        template_preview,
+    }
+}
+
+pub async fn validate_register(
+    db: &Database,
+    ws: &str,
+    p: &RegisterModelJob,
+) -> Result<Resources, Vec<FieldError>> {
+    if matches!(db.model(ws, &p.model_id).await, Ok(Some(_))) {
+        return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
+    }
+    Ok(Resources::default())
+}
+
+pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<RegisterModelOutput, JobError> {
+    let env = ctx.env();
+    // A later attempt finds the model an earlier one recorded.
+    if env.db.model(ctx.workspace_id(), &p.model_id).await.map_err(db_failed)?.is_some() {
+        return Ok(RegisterModelOutput { model_id: p.model_id });
+    }
+    let wanted = std::path::PathBuf::from(&p.path);
+    let is_gguf = wanted.extension().is_some_and(|x| x.eq_ignore_ascii_case("gguf"));
+    let target = env.store.model_dir(&p.model_id);
+    let (source, dir_path) = if is_gguf { ("gguf", target.clone()) } else { ("directory", wanted.clone()) };
+    if is_gguf {
+        ctx.log("dequantizing the GGUF file into the studio's storage").await;
+    }
+    let opened = contained("the model could not be read (the reader stopped unexpectedly)", || {
+        if is_gguf {
+            import_gguf(&wanted, &target).map_err(|e| e.to_string())?;
+        }
+        let dir = ModelDir::open(&dir_path).map_err(|e| e.to_string())?;
+        dir.weight_files().map_err(|e| e.to_string())?;
+        Ok::<_, String>(dir)
+    });
+    let dir = match opened {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&target);
+            return Err(e);
+        }
+    };
+    let info = model_info(&dir);
+    let path = dir.path.to_string_lossy().to_string();
+    env.db
+        .insert_model(NewModel {
+            id: &p.model_id,
+            workspace_id: ctx.workspace_id(),
+            name: &p.name,
+            source,
+            origin: &p.path,
+            path: &path,
+            info: &info,
+            user_id: &p.user_id,
+        })
+        .await
+        .map_err(db_failed)?;
+    Ok(RegisterModelOutput { model_id: p.model_id })
+}
+
+pub async fn validate_export(db: &Database, ws: &str, p: &ExportRunJob) -> Result<Resources, Vec<FieldError>> {
+    if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
+        return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
+    }
+    Ok(Resources::default())
+}
+
+pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOutput, JobError> {
+    let env = ctx.env();
+    let ws = ctx.workspace_id();
+    let run = env.db.run(ws, &p.run_id).await.map_err(db_failed)?.ok_or_else(|| failed("the run was deleted"))?;
+    let (model, model_path) =
+        env.db.model(ws, &run.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
+    let checkpoints = env.db.checkpoints(&run.id).await.map_err(db_failed)?;
+    let (ck, ck_path) = checkpoints
+        .into_iter()
+        .find(|(c, _)| c.step == p.step)
+        .ok_or_else(|| failed(format!("the checkpoint at step {} is gone", p.step)))?;
+    let folder = format!(
+        "{}-{}-step{}",
+        run.name.replace(|c: char| !c.is_alphanumeric(), "-"),
+        if p.adapter { "adapter" } else { "merged" },
+        ck.step
+    );
+    let work = env.store.temp_path();
+    let mut tar = env.store.writer().map_err(failed)?;
+    ctx.log(&format!("writing {folder}.tar")).await;
+    let made = contained("the export stopped unexpectedly (an internal error)", || {
+        let dir = ModelDir::open(std::path::Path::new(&model_path)).map_err(|e| e.to_string())?;
+        let ck = std::path::Path::new(&ck_path);
+        if p.adapter {
+            polytune_gpu::export::export_adapter(&dir, ck, &model.name, &work).map_err(|e| e.to_string())?;
+        } else {
+            let m = polytune_gpu::export::load_with_checkpoint(&dir, Some(ck), &polytune_gpu::candle::Device::Cpu)
+                .map_err(|e| e.to_string())?;
+            polytune_gpu::export::export_merged(&dir, &m, &work).map_err(|e| e.to_string())?;
+        }
+        let mut builder = tar::Builder::new(&mut tar);
+        builder.append_dir_all(&folder, &work).map_err(|e| e.to_string())?;
+        builder.finish().map_err(|e| e.to_string())
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    made?;
+    let (blob, bytes) = tokio::task::block_in_place(|| tar.finish()).map_err(failed)?;
+    let file_name = format!("{folder}.tar");
+    env.db.insert_blob(ws, &blob, bytes as i64, &file_name, &p.user_id).await.map_err(db_failed)?;
+    Ok(ExportRunOutput { blob, file_name, bytes })
+}
