@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use polytune_api::{SetupStatus, User, Validate};
 use serde::Serialize;
 
-use crate::client::{self, ApiFailure, invalid};
+use crate::client::{self, ApiFailure};
+use crate::components::form;
 
 #[derive(Debug, Clone, Copy)]
 pub struct SessionState {
@@ -46,9 +47,7 @@ pub fn enter<R: Validate + Serialize + 'static>(
     busy: RwSignal<bool>,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
-    let errors = req.validate();
-    if !errors.is_empty() {
-        error.set(Some(invalid(errors)));
+    if !form::check(req.validate(), error) {
         return;
     }
     busy.set(true);

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use crate::components::format::significant;
+
 /// One stable colour per language across every chart: a hue from the code's hash, at a
 /// lightness readable on both the light and the dark theme.
 pub fn lang_color(code: &str) -> String {
@@ -22,26 +24,8 @@ pub fn lang_color(code: &str) -> String {
 /// distinct from each other and readable on both themes.
 pub const PALETTE: [&str; 6] = ["#4c6ef5", "#f76707", "#2f9e44", "#d6336c", "#1098ad", "#ae3ec9"];
 
-/// A number in a few significant digits: small ones (learning rates) in scientific notation.
-pub fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if !v.is_finite() {
-        "—".into()
-    } else if a == 0.0 {
-        "0".into()
-    } else if !(0.01..1e6).contains(&a) {
-        format!("{v:.2e}")
-    } else if a < 10.0 {
-        format!("{v:.3}")
-    } else if a < 1000.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.0}")
-    }
-}
-
 fn fmt_x(v: f64, integral: bool) -> String {
-    if integral { format!("{v:.0}") } else { fmt_num(v) }
+    if integral { format!("{v:.0}") } else { significant(v) }
 }
 
 /// One line of a [`LineChart`]: its label, a CSS colour, and its (x, y) points.
@@ -146,9 +130,9 @@ fn chart_svg(series: &[Series], label: &str, x_label: &str, y_label: &str) -> im
             let last = pts.iter().rev().find(|p| p.1.is_finite())?;
             Some(format!(
                 "{name} from {} at {} to {} at {}",
-                fmt_num(first.1),
+                significant(first.1),
                 fmt_x(first.0, b.integral_x),
-                fmt_num(last.1),
+                significant(last.1),
                 fmt_x(last.0, b.integral_x)
             ))
         })
@@ -180,7 +164,7 @@ fn chart_svg(series: &[Series], label: &str, x_label: &str, y_label: &str) -> im
                 Vec::new()
             };
             let title = match (pts.first(), pts.last()) {
-                (Some(a), Some(z)) => format!("{name}: {} → {}", fmt_num(a.1), fmt_num(z.1)),
+                (Some(a), Some(z)) => format!("{name}: {} → {}", significant(a.1), significant(z.1)),
                 _ => name.clone(),
             };
             view! {
@@ -197,7 +181,7 @@ fn chart_svg(series: &[Series], label: &str, x_label: &str, y_label: &str) -> im
             <g class="axes" aria-hidden="true">
                 {y_ticks.into_iter().map(|y| view! {
                     <line class="grid" x1=LEFT y1=sy(y) x2=plot_right y2=sy(y)/>
-                    <text class="tick" x={LEFT - 6.0} y={sy(y) + 4.0} text-anchor="end">{fmt_num(y)}</text>
+                    <text class="tick" x={LEFT - 6.0} y={sy(y) + 4.0} text-anchor="end">{significant(y)}</text>
                 }).collect_view()}
                 {x_ticks.iter().enumerate().map(|(i, x)| {
                     let anchor = if i == 0 { "start" } else if i + 1 == x_ticks.len() { "end" } else { "middle" };
@@ -228,7 +212,7 @@ fn chart_table(series: &[Series], x_label: &str) -> impl IntoView + use<> {
     let rows: Vec<(String, Vec<String>)> = shown
         .iter()
         .map(|x| {
-            let cells = by_x.iter().map(|m| m.get(&x.to_bits()).map_or("—".to_string(), |y| fmt_num(*y))).collect();
+            let cells = by_x.iter().map(|m| m.get(&x.to_bits()).map_or("—".to_string(), |y| significant(*y))).collect();
             (fmt_x(*x, integral), cells)
         })
         .collect();

@@ -33,3 +33,96 @@ pub fn gib(bytes: f64) -> String {
     let g = bytes / (1u64 << 30) as f64;
     if g >= 0.1 { format!("{g:.1} GiB") } else { format!("{:.0} MiB", bytes / (1u64 << 20) as f64) }
 }
+
+/// A size in decimal units: "12.3 MB".
+pub fn bytes(b: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = b;
+    let mut i = 0;
+    while v >= 1000.0 && i < UNITS.len() - 1 {
+        v /= 1000.0;
+        i += 1;
+    }
+    format!("{v:.1} {}", UNITS[i])
+}
+
+/// A duration measured: "42 s", "3 min 5 s", "2 h 10 min".
+pub fn duration(secs: f64) -> String {
+    let s = secs.round() as i64;
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min {} s", s / 60, s % 60)
+    } else {
+        format!("{} h {} min", s / 3600, (s % 3600) / 60)
+    }
+}
+
+/// A duration as a person says it before it starts: "about 12 min".
+pub fn about(secs: f64) -> String {
+    if !secs.is_finite() {
+        "—".into()
+    } else if secs < 60.0 {
+        "under a minute".into()
+    } else if secs < 90.0 * 60.0 {
+        format!("about {:.0} min", secs / 60.0)
+    } else if secs < 48.0 * 3600.0 {
+        format!("about {:.1} h", secs / 3600.0)
+    } else {
+        format!("about {:.0} days", secs / 86400.0)
+    }
+}
+
+/// A number in a few significant digits: small ones (learning rates) in scientific notation.
+pub fn significant(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
+        "—".into()
+    } else if a == 0.0 {
+        "0".into()
+    } else if !(0.01..1e6).contains(&a) {
+        format!("{v:.2e}")
+    } else if a < 10.0 {
+        format!("{v:.3}")
+    } else if a < 1000.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// A number as a person would type it: no trailing `.0`, one decimal at most.
+pub fn as_typed(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r:.1}") }
+}
+
+/// A large count in words: "12.3 million", "45 thousand".
+pub fn count_in_words(n: f64) -> String {
+    match n {
+        n if n >= 1e9 => format!("{:.1} billion", n / 1e9),
+        n if n >= 1e6 => format!("{:.1} million", n / 1e6),
+        n if n >= 1e4 => format!("{:.0} thousand", n / 1e3),
+        n => format!("{n:.0}"),
+    }
+}
+
+/// Compute speed: "1.2 TFLOP/s".
+pub fn flop_rate(f: f64) -> String {
+    match f {
+        f if f >= 1e12 => format!("{:.1} TFLOP/s", f / 1e12),
+        f if f >= 1e9 => format!("{:.1} GFLOP/s", f / 1e9),
+        f => format!("{:.1} MFLOP/s", f / 1e6),
+    }
+}
+
+/// A difference with its sign: "+0.120", "−0.050" (a true minus sign), "0.000".
+pub fn signed(v: f64) -> String {
+    if v > 0.0 {
+        format!("+{v:.3}")
+    } else if v < 0.0 {
+        format!("−{:.3}", -v)
+    } else {
+        "0.000".into()
+    }
+}

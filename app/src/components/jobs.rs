@@ -1,11 +1,15 @@
 //! Reusable pieces for anything that runs as a job: state badge, progress bar with percentage
-//! and ETA, and a live subscription to a server-sent event stream.
+//! and ETA, a live subscription to a server-sent event stream, and following one job through it.
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use polytune_api::{Job, JobEvent, JobState};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use crate::client::{self, ApiFailure};
+use crate::components::format::duration;
 use crate::i18n::{Msg, t};
 
 pub fn state_label(s: JobState) -> &'static str {
@@ -34,33 +38,11 @@ pub fn eta_secs(job: &Job, now_ms: f64) -> Option<f64> {
     Some(elapsed * (1.0 - f) / f)
 }
 
-pub fn format_duration(secs: f64) -> String {
-    let s = secs.round() as i64;
-    if s < 60 {
-        format!("{s} s")
-    } else if s < 3600 {
-        format!("{} min {} s", s / 60, s % 60)
-    } else {
-        format!("{} h {} min", s / 3600, (s % 3600) / 60)
-    }
-}
-
-pub fn format_bytes(b: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = b;
-    let mut i = 0;
-    while v >= 1000.0 && i < UNITS.len() - 1 {
-        v /= 1000.0;
-        i += 1;
-    }
-    format!("{v:.1} {}", UNITS[i])
-}
-
 /// A labelled progress bar: percentage, and the ETA when known.
 #[component]
 pub fn JobProgress(job: Job) -> impl IntoView {
     let pct = (job.progress * 100.0).clamp(0.0, 100.0);
-    let eta = eta_secs(&job, js_sys::Date::now()).map(format_duration);
+    let eta = eta_secs(&job, js_sys::Date::now()).map(duration);
     let label = format!("{pct:.0}%");
     view! {
         <div class="progress-line">
@@ -75,7 +57,7 @@ pub fn JobProgress(job: Job) -> impl IntoView {
 /// reconnects by itself and sends `Last-Event-ID`, so no event is missed.
 pub fn subscribe(url: String, on_event: impl Fn(JobEvent) + 'static, connected: RwSignal<bool>) {
     let Ok(source) = web_sys::EventSource::new(&url) else { return };
-    let on_event = std::rc::Rc::new(on_event);
+    let on_event = Rc::new(on_event);
     for kind in ["state", "progress", "log"] {
         let f = on_event.clone();
         let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -97,4 +79,107 @@ pub fn subscribe(url: String, on_event: impl Fn(JobEvent) + 'static, connected: 
     error.forget();
     let stored = StoredValue::new_local(source);
     on_cleanup(move || stored.with_value(|s| s.close()));
+}
+
+/// Counts the workspace's job state changes from now on into `tick`: a list that tracks it
+/// reloads whenever a job starts or ends.
+pub fn tick_on_state_changes(ws: &str, tick: RwSignal<u32>) {
+    subscribe(
+        format!("/api/v1/workspaces/{ws}/events?after=-1"),
+        move |e| {
+            if e.kind == "state" {
+                tick.update(|t| *t += 1)
+            }
+        },
+        RwSignal::new(false),
+    );
+}
+
+/// Applies one event of a job's stream to the job as last read, and returns the state a state
+/// change announces. Progress moves the fraction, phase and counters, and means the job runs
+/// (unless it has finished: a stream starts with the job's history). A state change only says
+/// where the job is now; a fresh read tells more (its error, result and times).
+///
+/// Every read of an event's `data` is here, so a typed event replaces this one function.
+pub fn apply_event(job: &mut Job, e: &JobEvent) -> Option<JobState> {
+    match e.kind.as_str() {
+        "progress" => {
+            job.progress = e.data["fraction"].as_f64().unwrap_or(job.progress);
+            job.counters = e.data["counters"].clone();
+            if let Some(phase) = e.data["phase"].as_str() {
+                job.phase = phase.to_string();
+            }
+            if !job.state.is_finished() {
+                job.state = JobState::Running;
+            }
+            None
+        }
+        "state" => e.data["state"].as_str().and_then(JobState::parse),
+        _ => None,
+    }
+}
+
+/// Reads a job and keeps `job` current from its event stream until the component is cleaned up:
+/// `None` until the first read, then the job (or why it could not be read). Each event is applied
+/// with [`apply_event`] and then handed to `on_event` with the state it announced; events that
+/// arrive before the first read wait for it, so none is lost.
+pub fn follow_job(
+    ws: &str,
+    job_id: &str,
+    job: RwSignal<Option<Result<Job, ApiFailure>>>,
+    connected: RwSignal<bool>,
+    on_event: impl Fn(JobEvent, Option<JobState>) + 'static,
+) {
+    let path = format!("/workspaces/{ws}/jobs/{job_id}");
+    let apply = Rc::new(move |e: JobEvent| {
+        // Only a change of the job redraws what shows it (log lines and state changes do not).
+        let announced = job
+            .try_maybe_update(|j| match j {
+                Some(Ok(j)) => {
+                    let before = j.clone();
+                    let announced = apply_event(j, &e);
+                    (*j != before, announced)
+                }
+                _ => (false, None),
+            })
+            .flatten();
+        on_event(e, announced);
+    });
+    // `Some` while the first read is on its way.
+    let early = StoredValue::new(Some(Vec::<JobEvent>::new()));
+    {
+        let apply = apply.clone();
+        let path = path.clone();
+        leptos::task::spawn_local(async move {
+            let read = client::get::<Job>(&path).await;
+            // A failed read never hides a job the page read meanwhile.
+            let alive = job.try_update(|j| {
+                if read.is_ok() || j.is_none() {
+                    *j = Some(read);
+                }
+            });
+            if alive.is_none() {
+                return;
+            }
+            for e in early.try_update_value(Option::take).flatten().unwrap_or_default() {
+                apply(e);
+            }
+        });
+    }
+    subscribe(
+        format!("/api/v1{path}/events"),
+        move |e| {
+            let now = early.try_update_value(|waiting| match waiting {
+                Some(list) => {
+                    list.push(e);
+                    None
+                }
+                None => Some(e),
+            });
+            if let Some(Some(e)) = now {
+                apply(e);
+            }
+        },
+        connected,
+    );
 }

@@ -1,8 +1,13 @@
 //! Pieces used across pages.
 
+pub mod audit;
 pub mod charts;
+pub mod conversation;
+pub mod form;
 pub mod format;
 pub mod jobs;
+pub mod lang;
+pub mod numbers;
 pub mod theme;
 
 use leptos::prelude::*;
@@ -68,6 +73,18 @@ pub fn ErrorBox(error: ReadSignal<Option<ApiFailure>>) -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// What a missing page (or a thing that is not there) shows: where to go instead.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="narrow">
+            <h1>{t(Msg::NotFoundTitle)}</h1>
+            <p>{t(Msg::NotFoundBody)}</p>
+            <A href="/workspaces" attr:class="button">{t(Msg::BackHome)}</A>
+        </section>
     }
 }
 

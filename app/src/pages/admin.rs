@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use polytune_api::{CreateInvitation, Invitation, Role, Validate, Workspace};
 
-use super::Field;
-use super::audit::AuditTable;
-use crate::client::{self, invalid};
+use crate::client;
+use crate::components::audit::AuditTable;
+use crate::components::form::{self, Field};
 use crate::components::{ErrorBox, RequireSignIn, RoleSelect};
 use crate::i18n::{Msg, t};
 use crate::session::use_session;
@@ -35,22 +35,14 @@ pub fn Admin() -> impl IntoView {
             role: (!ws.is_empty()).then(|| role.get()),
             admin: make_admin.get(),
         };
-        let errors = req.validate();
-        if !errors.is_empty() {
-            error.set(Some(invalid(errors)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        leptos::task::spawn_local(async move {
-            match client::post::<_, Invitation>("/invitations", &req).await {
-                Ok(inv) => {
-                    error.set(None);
-                    email.set(String::new());
-                    copied.set(false);
-                    let origin = window().location().origin().unwrap_or_default();
-                    link.set(inv.link.map(|l| format!("{origin}{l}")));
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        form::send(None, error, async move { client::post::<_, Invitation>("/invitations", &req).await }, move |inv| {
+            email.set(String::new());
+            copied.set(false);
+            let origin = window().location().origin().unwrap_or_default();
+            link.set(inv.link.map(|l| format!("{origin}{l}")));
         });
     };
     let copy = move |_| {

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{AcceptInvitation, Invitation};
 
-use super::Field;
 use crate::client;
+use crate::components::form::Field;
 use crate::components::{ErrorBox, Loading, role_label};
 use crate::i18n::{Msg, t};
 use crate::session::{self, use_session};

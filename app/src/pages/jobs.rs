@@ -6,8 +6,9 @@ use leptos_router::hooks::use_params_map;
 use polytune_api::{Blob, CreateJob, Job, JobEvent, JobState, Role, Worker, Workspace};
 
 use crate::client::{self, ApiFailure};
-use crate::components::jobs::{JobProgress, StateBadge, format_bytes, subscribe};
-use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
+use crate::components::format::bytes;
+use crate::components::jobs::{JobProgress, StateBadge, follow_job, subscribe};
+use crate::components::{ErrorBox, Loading, NotFound, RequireSignIn, form, format_time};
 use crate::i18n::{Msg, t};
 
 /// The list of a workspace's jobs, refreshed live from the workspace event stream.
@@ -86,7 +87,6 @@ pub fn JobPage() -> impl IntoView {
             leptos::task::spawn_local(async move { job.set(Some(client::get::<Job>(&path).await)) });
         }
     };
-    reload();
     {
         let ws_id = ws_id.clone();
         leptos::task::spawn_local(async move {
@@ -95,47 +95,35 @@ pub fn JobPage() -> impl IntoView {
             }
         });
     }
+    // The first read, and progress, come with following the job; a state change reads it again.
     let reload_on_state = reload.clone();
-    subscribe(
-        format!("/api/v1{path}/events"),
-        move |e| match e.kind.as_str() {
-            "progress" => job.update(|j| {
-                if let Some(Ok(j)) = j {
-                    j.progress = e.data["fraction"].as_f64().unwrap_or(j.progress);
-                    j.phase = e.message.clone();
-                    j.counters = e.data["counters"].clone();
-                }
-            }),
-            "state" => {
-                log.update(|l| l.push(e));
-                reload_on_state();
-            }
-            _ => log.update(|l| l.push(e)),
-        },
-        connected,
-    );
+    follow_job(&ws_id, &job_id, job, connected, move |e, _| match e.kind.as_str() {
+        "progress" => {}
+        "state" => {
+            log.update(|l| l.push(e));
+            reload_on_state();
+        }
+        _ => log.update(|l| l.push(e)),
+    });
     let act = move |action: &'static str| {
         let path = format!("{path}/{action}");
         let reload = reload.clone();
-        leptos::task::spawn_local(async move {
-            match client::post::<_, Job>(&path, &serde_json::json!({})).await {
-                Ok(_) => {
-                    error.set(None);
-                    reload();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        form::send(
+            None,
+            error,
+            async move { client::post::<_, Job>(&path, &serde_json::json!({})).await },
+            move |_| reload(),
+        );
     };
     let act2 = act.clone();
     view! {
         <RequireSignIn/>
         {move || match job.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(_)) => view! { <super::NotFound/> }.into_any(),
+            Some(Err(_)) => view! { <NotFound/> }.into_any(),
             Some(Ok(j)) => {
                 let can_edit = role.get() >= Role::Editor;
-                let speed = j.counters["bytes_per_sec"].as_f64().map(|b| format!("{}/s", format_bytes(b)));
+                let speed = j.counters["bytes_per_sec"].as_f64().map(|b| format!("{}/s", bytes(b)));
                 let act = act.clone();
                 let act2 = act2.clone();
                 view! {
@@ -192,29 +180,20 @@ pub fn CheckFile(ws: Workspace) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(file) = input.get().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
-        busy.set(true);
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let ws = ws_id.get_value();
+        let ws = ws_id.get_value();
+        let to_job = {
+            let ws = ws.clone();
+            move |job: Job| navigate(&format!("/workspaces/{ws}/jobs/{}", job.id), Default::default())
+        };
+        let request = async move {
             let name = js_sys::encode_uri_component(&file.name());
-            let res = client::upload::<Blob>(&format!("/workspaces/{ws}/blobs?name={name}"), &file).await;
-            let res = match res {
-                Ok(blob) => {
-                    let req = CreateJob {
-                        kind: "blob_stats".into(),
-                        payload: serde_json::json!({"blob": blob.sha256}),
-                        priority: 0,
-                    };
-                    client::post::<_, Job>(&format!("/workspaces/{ws}/jobs"), &req).await
-                }
-                Err(e) => Err(e),
-            };
-            busy.set(false);
-            match res {
-                Ok(job) => navigate(&format!("/workspaces/{ws}/jobs/{}", job.id), Default::default()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+            let blob = client::upload::<Blob>(&format!("/workspaces/{ws}/blobs?name={name}"), &file).await?;
+            let req =
+                CreateJob { kind: "blob_stats".into(), payload: serde_json::json!({"blob": blob.sha256}), priority: 0 };
+            client::post::<_, Job>(&format!("/workspaces/{ws}/jobs"), &req).await
+        };
+        form::send(Some(busy), error, request, to_job);
     };
     view! {
         <form class="card check-file" on:submit=submit>

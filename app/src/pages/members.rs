@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use polytune_api::{AddMember, Member, Role, UpdateMember, Validate, Workspace};
 
-use crate::client::{self, invalid};
-use crate::components::{ErrorBox, Loading, RoleSelect, format_time, role_label};
+use crate::client;
+use crate::components::{ErrorBox, Loading, RoleSelect, form, format_time, role_label};
 use crate::i18n::{Msg, t};
 
 #[component]
@@ -20,20 +20,13 @@ pub fn MembersSection(ws: Workspace) -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = AddMember { email: email.get(), role: role.get() };
-        let errors = req.validate();
-        if !errors.is_empty() {
-            error.set(Some(invalid(errors)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        leptos::task::spawn_local(async move {
-            match client::post::<_, Member>(&format!("/workspaces/{}/members", id.get_value()), &req).await {
-                Ok(_) => {
-                    error.set(None);
-                    email.set(String::new());
-                    members.refetch();
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        let path = format!("/workspaces/{}/members", id.get_value());
+        form::send(None, error, async move { client::post::<_, Member>(&path, &req).await }, move |_| {
+            email.set(String::new());
+            members.refetch();
         });
     };
     let change = move |user_id: String, new_role: Option<Role>| {

@@ -10,10 +10,10 @@ use polytune_api::{
     Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
 };
 
-use crate::client::{self, ApiFailure, invalid};
+use crate::client::{self, ApiFailure};
 use crate::components::charts::{LineChart, PALETTE};
 use crate::components::format::{gib, param_count};
-use crate::components::{ErrorBox, Loading, RequireSignIn, format_time};
+use crate::components::{ErrorBox, Loading, NotFound, RequireSignIn, form, format_time};
 
 /// The Models tab: the list, and the two ways to add one.
 #[component]
@@ -83,21 +83,12 @@ fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'stati
             vocab_size: vocab.get().trim().parse().unwrap_or(0),
             seed: 0,
         };
-        let problems = req.validate();
-        if !problems.is_empty() {
-            error.set(Some(invalid(problems)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let r = client::post::<_, Model>(&format!("/workspaces/{}/models/tiny", ws_id.get_value()), &req).await;
-            busy.set(false);
-            match r {
-                Ok(_) => on_done(),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let path = format!("/workspaces/{}/models/tiny", ws_id.get_value());
+        form::send(Some(busy), error, async move { client::post::<_, Model>(&path, &req).await }, move |_| on_done());
     };
     view! {
         <section class="card" aria-labelledby="tiny-title">
@@ -139,21 +130,12 @@ fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = RegisterModel { name: name.get(), path: path.get() };
-        let problems = req.validate();
-        if !problems.is_empty() {
-            error.set(Some(invalid(problems)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let r = client::post::<_, Model>(&format!("/workspaces/{}/models", ws_id.get_value()), &req).await;
-            busy.set(false);
-            match r {
-                Ok(_) => on_done(),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let path = format!("/workspaces/{}/models", ws_id.get_value());
+        form::send(Some(busy), error, async move { client::post::<_, Model>(&path, &req).await }, move |_| on_done());
     };
     view! {
         <section class="card" aria-labelledby="register-title">
@@ -190,7 +172,7 @@ pub fn ModelPage() -> impl IntoView {
         <RequireSignIn/>
         {move || match model.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(_)) => view! { <super::NotFound/> }.into_any(),
+            Some(Err(_)) => view! { <NotFound/> }.into_any(),
             Some(Ok(m)) => {
                 let back = format!("/workspaces/{}/models", m.workspace_id);
                 let mine: Vec<Run> = runs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|r| r.model_id == m.id).collect();
@@ -326,21 +308,17 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
                 ..SamplingParams::default()
             },
         };
-        let problems = req.validate();
-        if !problems.is_empty() {
-            error.set(Some(invalid(problems)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let r = client::post::<_, GenerateResponse>(&path.get_value(), &req).await;
-            busy.set(false);
-            match r {
-                Ok(a) => answer.set(Some(a)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let path = path.get_value();
+        form::send(
+            Some(busy),
+            error,
+            async move { client::post::<_, GenerateResponse>(&path, &req).await },
+            move |a| answer.set(Some(a)),
+        );
     };
     view! {
         <section class="card" aria-labelledby="try-title">

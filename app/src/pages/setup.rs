@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use polytune_api::SetupRequest;
 
-use super::Field;
 use crate::components::ErrorBox;
+use crate::components::form::Field;
 use crate::i18n::{Msg, t};
 use crate::session::{self, use_session};
 

@@ -1,16 +1,21 @@
-//! `/workspaces/:id/:section`: the workspace shell — a tab per section of the journey, each
-//! empty state saying what to do next and offering that action.
+//! `/workspaces/:id/:section`: the workspace shell — a tab per section of the journey (the
+//! sections are the pages' own, routed here by name), each empty state saying what to do next and
+//! offering that action.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{ApiToken, CreateApiToken, Role, UpdateDescription, UpdateWorkspace, Validate, Workspace};
 
-use super::audit::AuditTable;
+use super::datasets::DatasetsSection;
 use super::jobs::{CheckFile, JobsSection};
 use super::members::MembersSection;
-use crate::client::{self, invalid};
-use crate::components::{ErrorBox, Loading, RequireSignIn, RoleSelect, role_label};
+use super::mixtures::MixturesSection;
+use super::models::ModelsSection;
+use super::runs::RunsSection;
+use crate::client;
+use crate::components::audit::AuditTable;
+use crate::components::{ErrorBox, Loading, NotFound, RequireSignIn, RoleSelect, form, role_label};
 use crate::i18n::{Msg, t};
 
 const SECTIONS: [(&str, Msg); 11] = [
@@ -40,7 +45,7 @@ pub fn WorkspacePage() -> impl IntoView {
         <RequireSignIn/>
         {move || match workspace.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(_)) => view! { <super::NotFound/> }.into_any(),
+            Some(Err(_)) => view! { <NotFound/> }.into_any(),
             Some(Ok(ws)) => {
                 let ws = StoredValue::new(ws);
                 let on_change = move |fresh: Workspace| { ws.set_value(fresh); workspace.refetch(); };
@@ -74,14 +79,14 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
     match section {
         "overview" => view! { <Overview ws=ws on_change=on_change/> }.into_any(),
         "datasets" => view! {
-            <super::datasets::DatasetsSection ws=ws.clone()/>
+            <DatasetsSection ws=ws.clone()/>
             {(ws.role >= Role::Editor && !ws.archived).then(|| view! { <details class="check-file-box"><summary>"Check a raw file (size, lines, checksum)"</summary><CheckFile ws=ws.clone()/></details> })}
         }
         .into_any(),
-        "models" => view! { <super::models::ModelsSection ws=ws/> }.into_any(),
+        "models" => view! { <ModelsSection ws=ws/> }.into_any(),
         "jobs" => view! { <JobsSection ws=ws/> }.into_any(),
-        "mixtures" => view! { <super::mixtures::MixturesSection ws=ws/> }.into_any(),
-        "runs" => view! { <super::runs::RunsSection ws=ws/> }.into_any(),
+        "mixtures" => view! { <MixturesSection ws=ws/> }.into_any(),
+        "runs" => view! { <RunsSection ws=ws/> }.into_any(),
         "evaluations" => empty(Msg::EmptyEvaluations, Msg::EmptyEvaluationsAction, Some(link("runs"))),
         "chat" => empty(Msg::EmptyChat, Msg::EmptyChatAction, Some(link("runs"))),
         "members" => view! { <MembersSection ws=ws/> }.into_any(),
@@ -91,7 +96,7 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
         }
         .into_any(),
         "settings" => view! { <Settings ws=ws on_change=on_change/> }.into_any(),
-        _ => view! { <super::NotFound/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
     }
 }
 
@@ -122,16 +127,10 @@ fn Overview(ws: Workspace, on_change: impl Fn(Workspace) + Copy + Send + Sync + 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = UpdateDescription { description: text.get() };
-        let id = id.clone();
-        leptos::task::spawn_local(async move {
-            match client::put::<_, Workspace>(&format!("/workspaces/{id}/description"), &req).await {
-                Ok(w) => {
-                    error.set(None);
-                    saved.set(true);
-                    on_change(w);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        let path = format!("/workspaces/{id}/description");
+        form::send(None, error, async move { client::put::<_, Workspace>(&path, &req).await }, move |w| {
+            saved.set(true);
+            on_change(w);
         });
     };
     let datasets = format!("/workspaces/{}/datasets", ws.id);
@@ -166,20 +165,11 @@ fn Settings(ws: Workspace, on_change: impl Fn(Workspace) + Copy + Send + Sync + 
     let id = StoredValue::new(ws.id.clone());
     let archived = ws.archived;
     let update = move |req: UpdateWorkspace| {
-        let errors = req.validate();
-        if !errors.is_empty() {
-            error.set(Some(invalid(errors)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        leptos::task::spawn_local(async move {
-            match client::patch::<_, Workspace>(&format!("/workspaces/{}", id.get_value()), &req).await {
-                Ok(w) => {
-                    error.set(None);
-                    on_change(w);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let path = format!("/workspaces/{}", id.get_value());
+        form::send(None, error, async move { client::patch::<_, Workspace>(&path, &req).await }, on_change);
     };
     // API tokens: any member, up to their own role.
     let token_name = RwSignal::new(String::new());
@@ -189,19 +179,12 @@ fn Settings(ws: Workspace, on_change: impl Fn(Workspace) + Copy + Send + Sync + 
     let create_token = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = CreateApiToken { name: token_name.get(), role: token_role.get() };
-        let errors = req.validate();
-        if !errors.is_empty() {
-            token_error.set(Some(invalid(errors)));
+        if !form::check(req.validate(), token_error) {
             return;
         }
-        leptos::task::spawn_local(async move {
-            match client::post::<_, ApiToken>(&format!("/workspaces/{}/tokens", id.get_value()), &req).await {
-                Ok(tok) => {
-                    token_error.set(None);
-                    token.set(tok.token);
-                }
-                Err(e) => token_error.set(Some(e)),
-            }
+        let path = format!("/workspaces/{}/tokens", id.get_value());
+        form::send(None, token_error, async move { client::post::<_, ApiToken>(&path, &req).await }, move |tok| {
+            token.set(tok.token)
         });
     };
     view! {

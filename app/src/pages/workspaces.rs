@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use polytune_api::{CreateWorkspace, Validate, Workspace};
 
-use crate::client::{self, invalid};
-use crate::components::{ErrorBox, Loading, RequireSignIn, role_label};
+use crate::client;
+use crate::components::{ErrorBox, Loading, RequireSignIn, form, role_label};
 use crate::i18n::{Msg, t};
 
 #[component]
@@ -22,24 +22,19 @@ pub fn WorkspaceList() -> impl IntoView {
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = CreateWorkspace { name: name.get() };
-        let errors = req.validate();
-        if !errors.is_empty() {
-            error.set(Some(invalid(errors)));
+        if !form::check(req.validate(), error) {
             return;
         }
-        busy.set(true);
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match client::post::<_, Workspace>("/workspaces", &req).await {
-                Ok(ws) => {
-                    error.set(None);
-                    name.set(String::new());
-                    navigate(&format!("/workspaces/{}", ws.id), Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        form::send(
+            Some(busy),
+            error,
+            async move { client::post::<_, Workspace>("/workspaces", &req).await },
+            move |ws| {
+                name.set(String::new());
+                navigate(&format!("/workspaces/{}", ws.id), Default::default());
+            },
+        );
     };
     view! {
         <RequireSignIn/>

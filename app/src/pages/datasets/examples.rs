@@ -1,0 +1,119 @@
+//! Browsing a version's examples: search and filters, each example as a conversation.
+
+use leptos::prelude::*;
+use polytune_api::{DatasetVersion, ExamplePage, Flag, ProfileState};
+
+use crate::client;
+use crate::components::Loading;
+use crate::components::conversation::Conversation;
+use crate::components::format::thousands;
+use crate::components::lang::lang_name;
+
+#[component]
+pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
+    let q = RwSignal::new(String::new());
+    let language = RwSignal::new(String::new());
+    let flag = RwSignal::new(String::new());
+    let dups = RwSignal::new(String::new());
+    let min_chars = RwSignal::new(String::new());
+    let max_chars = RwSignal::new(String::new());
+    let offset = RwSignal::new(0u64);
+    let applied = RwSignal::new(String::new());
+    let ws = StoredValue::new(ws);
+    let vid = StoredValue::new(version.id.clone());
+    let has_profile = version.profile.as_ref().is_some_and(|p| p.state == ProfileState::Ready);
+    let page = LocalResource::new(move || {
+        let query = applied.get();
+        let off = offset.get();
+        async move {
+            client::get::<ExamplePage>(&format!(
+                "/workspaces/{}/versions/{}/examples?offset={off}&limit=20{query}",
+                ws.get_value(),
+                vid.get_value()
+            ))
+            .await
+        }
+    });
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let enc = |s: String| js_sys::encode_uri_component(s.trim()).as_string().unwrap_or_default();
+        let mut query = String::new();
+        for (k, v) in [
+            ("q", q.get()),
+            ("language", language.get()),
+            ("flag", flag.get()),
+            ("duplicates", dups.get()),
+            ("min_chars", min_chars.get()),
+            ("max_chars", max_chars.get()),
+        ] {
+            if !v.trim().is_empty() {
+                query.push_str(&format!("&{k}={}", enc(v)));
+            }
+        }
+        offset.set(0);
+        applied.set(query);
+    };
+    let open = RwSignal::new(None::<u64>);
+    view! {
+        <form class="inline filters" on:submit=search role="search">
+            <label for="ex-q" class="sr-only">"Search"</label>
+            <input id="ex-q" type="search" placeholder="Search text…" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
+            {has_profile.then(|| view! {
+                <label for="ex-lang" class="sr-only">"Language"</label>
+                <input id="ex-lang" placeholder="Language (de, ara…)" prop:value=move || language.get() on:input=move |ev| language.set(event_target_value(&ev))/>
+                <label for="ex-flag" class="sr-only">"Flag"</label>
+                <select id="ex-flag" on:change=move |ev| flag.set(event_target_value(&ev))>
+                    <option value="">"Any quality"</option>
+                    {Flag::ALL.into_iter().map(|f| view! { <option value=f.key()>{f.label()}</option> }).collect_view()}
+                </select>
+                <label for="ex-dup" class="sr-only">"Duplicates"</label>
+                <select id="ex-dup" on:change=move |ev| dups.set(event_target_value(&ev))>
+                    <option value="">"With or without duplicates"</option>
+                    <option value="any">"Only duplicates"</option>
+                    <option value="exact">"Only exact duplicates"</option>
+                    <option value="near">"Only near duplicates"</option>
+                </select>
+                <label for="ex-min" class="sr-only">"At least (characters)"</label>
+                <input id="ex-min" class="num" type="number" min="0" placeholder="min chars" on:input=move |ev| min_chars.set(event_target_value(&ev))/>
+                <label for="ex-max" class="sr-only">"At most (characters)"</label>
+                <input id="ex-max" class="num" type="number" min="0" placeholder="max chars" on:input=move |ev| max_chars.set(event_target_value(&ev))/>
+            })}
+            <button type="submit" class="primary">"Search"</button>
+        </form>
+        {move || match page.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
+            Some(Ok(p)) => {
+                let more = p.offset + (p.items.len() as u64) < p.matched;
+                view! {
+                    <p class="muted" role="status">{format!("{} of {} examples match", thousands(p.matched), thousands(p.total))}</p>
+                    <ol class="examples">
+                        {p.items.into_iter().map(|it| {
+                            let idx = it.index;
+                            let ann = it.annotation.clone();
+                            view! {
+                                <li class="card example">
+                                    <p class="meta">
+                                        <button class="link" aria-expanded=move || (open.get() == Some(idx)).to_string()
+                                            on:click=move |_| open.update(|o| *o = if *o == Some(idx) { None } else { Some(idx) })>{format!("#{idx} · {}", it.example.id)}</button>
+                                        {ann.map(|a| view! {
+                                            <span class="badge">{a.li.as_deref().map(lang_name).unwrap_or_else(|| "?".into())}</span>
+                                            {a.lr.clone().filter(|r| Some(r) != a.li.as_ref()).map(|r| view! { <span class="badge warn">{format!("answered in {}", lang_name(&r))}</span> })}
+                                            {a.f.iter().map(|f| view! { <span class="badge warn">{f.label()}</span> }).collect_view()}
+                                        })}
+                                        {(!it.duplicates.is_empty()).then(|| view! { <span class="badge">{format!("duplicates: {}", it.duplicates.iter().map(|d| format!("#{d}")).collect::<Vec<_>>().join(", "))}</span> })}
+                                    </p>
+                                    {move || { let e = it.example.clone(); let full = open.get() == Some(idx); view! { <Conversation example=e compact=!full/> } }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                    <div class="pager">
+                        <button disabled=move || offset.get() == 0 on:click=move |_| offset.update(|o| *o = o.saturating_sub(20))>"← Previous"</button>
+                        <button disabled=!more on:click=move |_| offset.update(|o| *o += 20)>"Next →"</button>
+                    </div>
+                }.into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,75 @@
+//! A dataset's versions: how each was made, its size and profile, and its exports.
+
+use leptos::prelude::*;
+use polytune_api::{Dataset, DatasetVersion, Dedup, DeriveSpec, ProfileState};
+
+use crate::components::format::{bytes, thousands};
+
+fn operation_text(v: &DatasetVersion, all: &[DatasetVersion]) -> String {
+    if let Some(imp) = v.operation.get("import") {
+        let skipped = imp["skipped"].as_u64().unwrap_or(0);
+        return if skipped > 0 { format!("imported, {skipped} bad records left out") } else { "imported".into() };
+    }
+    if let Some(d) = v.operation.get("derive") {
+        let parent = v.parent_id.as_ref().and_then(|p| all.iter().find(|x| &x.id == p)).map(|p| p.number);
+        let spec: DeriveSpec = serde_json::from_value(d["spec"].clone()).unwrap_or_default();
+        let mut parts = Vec::new();
+        if !spec.languages.is_empty() {
+            parts.push(format!("languages {}", spec.languages.join(", ")));
+        }
+        if let Some(m) = spec.min_chars {
+            parts.push(format!("≥ {m} chars"));
+        }
+        if let Some(m) = spec.max_chars {
+            parts.push(format!("≤ {m} chars"));
+        }
+        if !spec.exclude_flags.is_empty() {
+            parts.push(format!(
+                "without {}",
+                spec.exclude_flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        match spec.dedup {
+            Dedup::KeepFirst => parts.push("duplicates: keep first".into()),
+            Dedup::KeepLongest => parts.push("duplicates: keep longest".into()),
+            Dedup::None => {}
+        }
+        return format!("from v{}: {}", parent.unwrap_or(0), parts.join("; "));
+    }
+    String::new()
+}
+
+#[component]
+pub(super) fn Versions(dataset: Dataset, chosen: RwSignal<Option<i64>>, current: Option<i64>) -> impl IntoView {
+    let all = dataset.versions.clone();
+    view! {
+        {(!all.is_empty()).then(|| view! {
+            <h2>"Versions"</h2>
+            <table class="data versions">
+                <thead><tr><th scope="col">"Version"</th><th scope="col">"Examples"</th><th scope="col">"Size"</th>
+                    <th scope="col">"Made by"</th><th scope="col">"Profile"</th><th scope="col">"Export"</th></tr></thead>
+                <tbody>
+                    {all.iter().map(|v| {
+                        let n = v.number;
+                        let base = format!("/api/v1/workspaces/{}/versions/{}/export", dataset.workspace_id, v.id);
+                        view! {
+                            <tr class:current=current == Some(n)>
+                                <td><button class="link" aria-pressed=(current == Some(n)).to_string() on:click=move |_| chosen.set(Some(n))>{format!("v{n}")}</button></td>
+                                <td>{thousands(v.examples as u64)}</td>
+                                <td>{bytes(v.bytes as f64)}</td>
+                                <td>{operation_text(v, &all)}</td>
+                                <td>{match v.profile.as_ref().map(|p| p.state) {
+                                    Some(ProfileState::Ready) => "ready",
+                                    Some(ProfileState::Running) => "running",
+                                    Some(ProfileState::Failed) => "failed",
+                                    None => "—",
+                                }}</td>
+                                <td><a href=format!("{base}?format=jsonl") download>"JSONL"</a>" · "<a href=format!("{base}?format=parquet") download>"Parquet"</a></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}

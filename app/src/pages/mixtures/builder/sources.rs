@@ -1,0 +1,203 @@
+//! Step 1 of the builder: the dataset versions to draw from (evaluation sets are marked here),
+//! and counting their tokens with a model's tokenizer.
+
+use leptos::prelude::*;
+use polytune_api::{RegisterEvaluationSet, SourceFacts};
+
+use super::state::{Catalog, Errors, Form, err_line, with_sources};
+use crate::client::{self, ApiFailure};
+use crate::components::ErrorBox;
+use crate::components::format::thousands;
+use crate::pages::mixtures::source_label;
+
+fn source_languages(s: &SourceFacts) -> String {
+    let mut parts: Vec<String> =
+        s.languages.iter().take(6).map(|l| format!("{} {}", l.language, thousands(l.examples))).collect();
+    if s.languages.len() > 6 {
+        parts.push(format!("+{} more", s.languages.len() - 6));
+    }
+    parts.join(" · ")
+}
+
+/// Step 1: the dataset versions, with their languages; evaluation sets are marked here.
+#[component]
+pub(super) fn SourcesPicker(
+    ws: StoredValue<String>,
+    catalog: Catalog,
+    cat_tick: RwSignal<u32>,
+    form: Form,
+    errors: Errors,
+) -> impl IntoView {
+    let eval_error = RwSignal::new(None::<ApiFailure>);
+    let toggle_eval = move |version_id: String, on: bool| {
+        let ws_id = ws.get_value();
+        let request = {
+            let version_id = version_id.clone();
+            async move {
+                if on {
+                    client::post::<_, serde_json::Value>(
+                        &format!("/workspaces/{ws_id}/evaluation-sets"),
+                        &RegisterEvaluationSet { version_id },
+                    )
+                    .await
+                    .map(|_| ())
+                } else {
+                    client::delete(&format!("/workspaces/{ws_id}/evaluation-sets/{version_id}")).await
+                }
+            }
+        };
+        crate::components::form::send(None, eval_error, request, move |()| {
+            if on {
+                form.sources.try_update(|s| s.retain(|v| *v != version_id));
+            }
+            cat_tick.try_update(|t| *t += 1);
+        });
+    };
+    view! {
+        <fieldset class="mixture-sources" id="sources">
+            <legend>"1. Data"</legend>
+            <p class="hint">"The dataset versions to draw from. A version registered as an evaluation set is never trained on: it is what the tuned model is tested against, and the mixture is checked for copies of it."</p>
+            {err_line(errors, "sources-error".into(), || "sources".to_string())}
+            <ul class="source-list">
+                {move || with_sources(catalog, |sources| {
+                    if sources.is_empty() {
+                        return view! { <li class="muted">"No dataset versions in this workspace yet: upload a dataset first."</li> }.into_any();
+                    }
+                    sources.iter().map(|s| {
+                        let vid = s.version_id.clone();
+                        let (v1, v2, v3, v4) = (vid.clone(), vid.clone(), vid.clone(), vid.clone());
+                        let selectable = s.profiled && !s.evaluation;
+                        let id = format!("source-{vid}");
+                        let eval = s.evaluation;
+                        view! {
+                            <li class="mixture-source" class:evaluation=eval class:unprofiled={!s.profiled}>
+                                <label class="check" for=id.clone()>
+                                    <input type="checkbox" id=id.clone() data-version-id=vid.clone()
+                                        disabled={!selectable}
+                                        prop:checked=move || form.sources.with(|v| v.contains(&v1))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            form.sources.update(|v| {
+                                                v.retain(|x| *x != v2);
+                                                if on { v.push(v2.clone()); }
+                                            });
+                                        }/>
+                                    <span>
+                                        <strong>{source_label(s)}</strong>
+                                        " — "{thousands(s.examples)}" examples"
+                                        {if !s.profiled {
+                                            view! { " — "<em class="muted">"profiling…"</em> }.into_any()
+                                        } else {
+                                            view! { " — "<span class="muted">{source_languages(s)}</span> }.into_any()
+                                        }}
+                                        {eval.then(|| view! { " "<span class="badge evaluation">"evaluation set — not trained on"</span> })}
+                                        {(s.profiled && s.tokenizer.is_none()).then(|| view! { " "<span class="badge" title="Profiled without a tokenizer: token counts are unknown">"no token counts"</span> })}
+                                    </span>
+                                </label>
+                                <button type="button" class="link subtle eval-toggle" data-version-id=vid.clone()
+                                    aria-pressed={if eval { "true" } else { "false" }}
+                                    title={if eval { "Registered as an evaluation set: press to use it for training again" } else { "Register as an evaluation set (never trained on)" }}
+                                    on:click=move |_| toggle_eval(v3.clone(), !eval)>
+                                    {if eval { "Evaluation set ✓" } else { "Evaluation set" }}
+                                </button>
+                                <p class="field-error" aria-live="polite">{move || {
+                                    let i = form.sources.with(|v| v.iter().position(|x| *x == v4));
+                                    i.and_then(|i| errors.at(&format!("sources[{i}]")))
+                                }}</p>
+                            </li>
+                        }
+                    }).collect_view().into_any()
+                })}
+            </ul>
+            <ErrorBox error=eval_error.read_only()/>
+            <CountTokens ws=ws form=form cat_tick=cat_tick/>
+        </fieldset>
+    }
+}
+
+/// Counts the chosen versions' tokens with a model's own tokenizer (they are profiled again with
+/// it), so the token shares are the ones that model will see.
+#[component]
+fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> impl IntoView {
+    let models = LocalResource::new(move || {
+        let path = format!("/workspaces/{}/models", ws.get_value());
+        async move { client::get::<Vec<polytune_api::Model>>(&path).await }
+    });
+    let chosen = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiFailure>);
+    let busy = RwSignal::new(false);
+    let count = move |_| {
+        let model = chosen.get_untracked();
+        // The chosen versions and every augmentation input.
+        let mut versions = form.sources.get_untracked();
+        for a in form.augs.get_untracked() {
+            for v in a.inputs.get_untracked().into_values() {
+                if !v.is_empty() && !versions.contains(&v) {
+                    versions.push(v);
+                }
+            }
+        }
+        if model.is_empty() || versions.is_empty() {
+            status.set("Choose a model and at least one dataset version first.".into());
+            return;
+        }
+        let ws_id = ws.get_value();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = polytune_api::CountTokens { version_ids: versions };
+            match client::post::<_, polytune_api::TokenCounting>(
+                &format!("/workspaces/{ws_id}/models/{model}/count-tokens"),
+                &body,
+            )
+            .await
+            {
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+                Ok(t) if t.jobs.is_empty() => {
+                    error.try_set(None);
+                    status.try_set("Already counted with this model's tokenizer.".into());
+                }
+                Ok(t) => {
+                    error.try_set(None);
+                    let total = t.jobs.len();
+                    for _ in 0..300 {
+                        let mut done = 0;
+                        for j in &t.jobs {
+                            if let Ok(job) =
+                                client::get::<polytune_api::Job>(&format!("/workspaces/{ws_id}/jobs/{j}")).await
+                                && job.state.is_finished()
+                            {
+                                done += 1;
+                            }
+                        }
+                        status.try_set(format!("Counting tokens: {done} of {total} versions done…"));
+                        if done == total {
+                            break;
+                        }
+                        client::gloo_timers_sleep(1000).await;
+                    }
+                    status.try_set("Tokens counted with this model's tokenizer.".into());
+                    cat_tick.try_update(|t| *t += 1);
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <div class="count-tokens">
+            <label for="count-tokens-model">"Count tokens as a model sees them"</label>
+            <select id="count-tokens-model" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
+                <option value="">"Choose a model…"</option>
+                {move || models.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|m| view! {
+                    <option value=m.id.clone()>{m.name.clone()}</option>
+                }).collect_view()}
+            </select>
+            " "
+            <button type="button" id="count-tokens" on:click=count disabled=move || busy.get()>"Count tokens"</button>
+            <p class="hint" aria-live="polite">{move || status.get()}</p>
+            <ErrorBox error=error.read_only()/>
+        </div>
+    }
+}
