@@ -179,6 +179,38 @@ pub async fn upload_resumable(
     Ok(up)
 }
 
+/// Starts a job (a route that answers 202 with it) and waits for it to finish, handing the job
+/// to `on_update` as it goes (read every half second). Succeeded: the finished job, its result
+/// read by kind. Failed or cancelled: a failure saying why, in the job's words.
+pub async fn run_job<B: Serialize>(
+    path: &str,
+    body: &B,
+    on_update: impl Fn(&polytune_api::Job),
+) -> ApiResult<polytune_api::Job> {
+    let started: polytune_api::Job = post(path, body).await?;
+    on_update(&started);
+    let at = format!("/workspaces/{}/jobs/{}", started.workspace_id, started.id);
+    loop {
+        gloo_timers_sleep(500).await;
+        let job: polytune_api::Job = get(&at).await?;
+        on_update(&job);
+        match job.state {
+            polytune_api::JobState::Succeeded => return Ok(job),
+            polytune_api::JobState::Failed | polytune_api::JobState::Cancelled => {
+                return Err(ApiFailure::Problem(Problem {
+                    kind: "about:blank".into(),
+                    title: t(Msg::JobFailedTitle).into(),
+                    status: 409,
+                    code: ProblemCode::Conflict,
+                    detail: job.error.clone(),
+                    errors: Vec::new(),
+                }));
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Waits `ms` milliseconds (a browser timer).
 pub async fn gloo_timers_sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

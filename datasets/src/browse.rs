@@ -70,14 +70,13 @@ impl ExampleFilter {
 
 /// The other members of an example's duplicate groups, sorted.
 fn members(groups: &DuplicateGroups, at: GroupsOf, me: u64) -> Vec<u64> {
-    let mut out: Vec<u64> = at
-        .0
-        .map(|g| groups.exact[g].clone())
-        .into_iter()
-        .chain(at.1.map(|g| groups.near[g].clone()))
-        .flatten()
-        .filter(|i| *i != me)
-        .collect();
+    let mut out: Vec<u64> =
+        at.0.map(|g| groups.exact[g].clone())
+            .into_iter()
+            .chain(at.1.map(|g| groups.near[g].clone()))
+            .flatten()
+            .filter(|i| *i != me)
+            .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -143,7 +142,9 @@ mod tests {
     use super::*;
 
     fn line(id: &str, text: &str) -> String {
-        format!(r#"{{"id":"{id}","source":"t","turns":[{{"role":"user","text":"{text}"}},{{"role":"assistant","text":"ok"}}]}}"#)
+        format!(
+            r#"{{"id":"{id}","source":"t","turns":[{{"role":"user","text":"{text}"}},{{"role":"assistant","text":"ok"}}]}}"#
+        )
     }
 
     fn ann(lang: &str, chars: u32, flags: &str) -> String {
@@ -151,7 +152,8 @@ mod tests {
     }
 
     fn data() -> (String, String, DuplicateGroups) {
-        let examples = [line("a", "Habari ya asubuhi"), line("b", "Good morning"), line("c", "Habari ya jioni")].join("\n");
+        let examples =
+            [line("a", "Habari ya asubuhi"), line("b", "Good morning"), line("c", "Habari ya jioni")].join("\n");
         let anns = [ann("swa", 17, ""), ann("eng", 12, ""), ann("swa", 15, "\"wrong_script\"")].join("\n");
         let groups = DuplicateGroups { exact: vec![], near: vec![vec![0, 2]] };
         (examples, anns, groups)

@@ -33,7 +33,6 @@ pub fn data_files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     Ok(out)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,7 +147,13 @@ impl IntoResponse for ApiError {
                 vec![],
             ),
             ApiError::Unavailable(cause) => with_cause(
-                problem(S::SERVICE_UNAVAILABLE, C::Unavailable, "The database cannot be reached right now", None, vec![]),
+                problem(
+                    S::SERVICE_UNAVAILABLE,
+                    C::Unavailable,
+                    "The database cannot be reached right now",
+                    None,
+                    vec![],
+                ),
                 format!("database unavailable: {cause}"),
             ),
             ApiError::Internal(cause) => with_cause(

@@ -224,14 +224,13 @@ db_test!(role_change_survives_a_concurrent_write, env: [("POLYTUNE_TEST_FAULTS",
     let ws_id = ws["id"].as_str().unwrap().to_owned();
     let member = app.invite(&owner, "member@example.org", Some((&ws_id, "viewer"))).await;
     let member_id = id_of(&member).await;
-    let change =
-        owner.call(Method::PATCH, &format!("/workspaces/{ws_id}/members/{member_id}"), Some(json!({"role": "editor"})));
+    let member_path = format!("/workspaces/{ws_id}/members/{member_id}");
+    let change = owner.call(Method::PATCH, &member_path, Some(json!({"role": "editor"})));
+    let description_path = format!("/workspaces/{ws_id}/description");
     let meanwhile = async {
         // Inside the pause of the role change.
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        owner
-            .call(Method::PUT, &format!("/workspaces/{ws_id}/description"), Some(json!({"description": "meanwhile"})))
-            .await
+        owner.call(Method::PUT, &description_path, Some(json!({"description": "meanwhile"}))).await
     };
     let ((changed, body), (described, described_body)) = tokio::join!(change, meanwhile);
     assert_eq!(changed.as_u16(), 200, "role change: {body}\nlog:\n{}", app.log());

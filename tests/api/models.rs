@@ -193,7 +193,9 @@ async fn gguf_registration_through_the_api() {
         .expect(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "SmolLM2", "path": gguf})), 202)
         .await;
     let made = job_result(&c, &ws, &job, 300).await;
-    let m = c.expect(Method::GET, &format!("/workspaces/{ws}/models/{}", made["model_id"].as_str().unwrap()), None, 200).await;
+    let m = c
+        .expect(Method::GET, &format!("/workspaces/{ws}/models/{}", made["model_id"].as_str().unwrap()), None, 200)
+        .await;
     assert_eq!(
         (m["source"].as_str(), m["info"]["layers"].as_u64(), m["info"]["vocab_size"].as_u64()),
         (Some("gguf"), Some(30), Some(49152))

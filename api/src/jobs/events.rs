@@ -181,6 +181,13 @@ pub struct JobEvent {
     pub body: EventBody,
 }
 
+impl JobEvent {
+    /// `state`, `progress` or `log`: the server-sent event's name.
+    pub fn kind(&self) -> &'static str {
+        self.body.kind()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,31 +84,6 @@ impl Job {
     pub fn kind(&self) -> JobKind {
         self.work.kind()
     }
-
-    /// Applies one event of this job's stream (what the app does while it follows a job).
-    pub fn apply(&mut self, event: &JobEvent) {
-        match &event.body {
-            EventBody::Progress(p) => {
-                self.progress = p.fraction;
-                self.phase = p.phase;
-                self.counters = p.counters.clone();
-            }
-            EventBody::State(s) => {
-                self.state = s.state;
-                if s.state == JobState::Running {
-                    self.attempt = s.attempt.unwrap_or(self.attempt);
-                    self.worker_id = s.worker_id.clone().or(self.worker_id.take());
-                }
-                if let Some(e) = &s.error {
-                    self.error = Some(e.clone());
-                }
-                if s.state == JobState::Succeeded {
-                    self.progress = 1.0;
-                }
-            }
-            EventBody::Log(_) => {}
-        }
-    }
 }
 
 /// A job as it crosses the wire, before its result is read by kind.

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use polytune_api::{Job, JobEvent, JobState};
+use polytune_api::{EventBody, Job, JobEvent, JobState, Phase};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -87,7 +87,7 @@ pub fn tick_on_state_changes(ws: &str, tick: RwSignal<u32>) {
     subscribe(
         format!("/api/v1/workspaces/{ws}/events?after=-1"),
         move |e| {
-            if e.kind == "state" {
+            if e.kind() == "state" {
                 tick.update(|t| *t += 1)
             }
         },
@@ -100,22 +100,37 @@ pub fn tick_on_state_changes(ws: &str, tick: RwSignal<u32>) {
 /// (unless it has finished: a stream starts with the job's history). A state change only says
 /// where the job is now; a fresh read tells more (its error, result and times).
 ///
-/// Every read of an event's `data` is here, so a typed event replaces this one function.
 pub fn apply_event(job: &mut Job, e: &JobEvent) -> Option<JobState> {
-    match e.kind.as_str() {
-        "progress" => {
-            job.progress = e.data["fraction"].as_f64().unwrap_or(job.progress);
-            job.counters = e.data["counters"].clone();
-            if let Some(phase) = e.data["phase"].as_str() {
-                job.phase = phase.to_string();
+    match &e.body {
+        EventBody::Progress(p) => {
+            job.progress = p.fraction;
+            job.counters = p.counters.clone();
+            if p.phase.is_some() {
+                job.phase = p.phase;
             }
             if !job.state.is_finished() {
                 job.state = JobState::Running;
             }
             None
         }
-        "state" => e.data["state"].as_str().and_then(JobState::parse),
-        _ => None,
+        EventBody::State(s) => Some(s.state),
+        EventBody::Log(_) => None,
+    }
+}
+
+/// What a job is doing, in words (empty before its first report).
+pub fn phase_label(phase: Option<Phase>) -> &'static str {
+    match phase {
+        None => "",
+        Some(Phase::Starting) => t(Msg::PhaseStarting),
+        Some(Phase::WaitingForWorker) => t(Msg::PhaseWaitingForWorker),
+        Some(Phase::Reading) => t(Msg::PhaseReading),
+        Some(Phase::Profiling) => t(Msg::PhaseProfiling),
+        Some(Phase::Filtering) => t(Msg::PhaseFiltering),
+        Some(Phase::DrawingExamples) => t(Msg::PhaseDrawingExamples),
+        Some(Phase::Training) => t(Msg::PhaseTraining),
+        Some(Phase::Done) => t(Msg::PhaseDone),
+        Some(Phase::Other) => t(Msg::PhaseOther),
     }
 }
 
@@ -182,4 +197,50 @@ pub fn follow_job(
         },
         connected,
     );
+}
+
+/// A button that starts a job making a file (a run export: `path` answers 202 with the job),
+/// shows its progress, then downloads the file; a failure says why beside it.
+#[component]
+pub fn DownloadButton(path: String, label: &'static str) -> impl IntoView {
+    let working = RwSignal::new(false);
+    let progress = RwSignal::new(None::<Job>);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let path = StoredValue::new(path);
+    let start = move |_| {
+        if working.get_untracked() {
+            return;
+        }
+        working.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let body = serde_json::Map::new();
+            let done = client::run_job(&path.get_value(), &body, |j| {
+                let _ = progress.try_set(Some(j.clone()));
+            })
+            .await;
+            let _ = working.try_set(false);
+            let _ = progress.try_set(None);
+            match done {
+                Ok(job) => {
+                    let file =
+                        format!("{}/workspaces/{}/jobs/{}/file", polytune_api::API_PREFIX, job.workspace_id, job.id);
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&file);
+                    }
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <span class="download-job">
+            <button type="button" class="link" on:click=start disabled=move || working.get()>{label}</button>
+            {move || working.get().then(|| view! { " "<span class="muted" role="status">{t(Msg::ExportPreparing)}</span> })}
+            {move || progress.get().map(|j| view! { <JobProgress job=j/> })}
+            {move || error.get().map(|e| view! { " "<span class="field-error" role="alert">{e.message()}</span> })}
+        </span>
+    }
 }

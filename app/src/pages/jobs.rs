@@ -7,7 +7,7 @@ use polytune_api::{Blob, CreateJob, Job, JobEvent, JobState, Role, Worker, Works
 
 use crate::client::{self, ApiFailure};
 use crate::components::format::bytes;
-use crate::components::jobs::{JobProgress, StateBadge, follow_job, subscribe};
+use crate::components::jobs::{JobProgress, StateBadge, follow_job, phase_label, subscribe};
 use crate::components::{ErrorBox, Loading, NotFound, RequireSignIn, form, format_time};
 use crate::i18n::{Msg, t};
 
@@ -25,7 +25,7 @@ pub fn JobsSection(ws: Workspace) -> impl IntoView {
     subscribe(
         format!("/api/v1/workspaces/{}/events?after=-1", ws.id),
         move |e| {
-            if e.kind != "log" {
+            if e.kind() != "log" {
                 tick.update(|t| *t += 1)
             }
         },
@@ -50,13 +50,13 @@ pub fn JobsSection(ws: Workspace) -> impl IntoView {
                     <tbody>
                         {list.into_iter().map(|j| {
                             let href = format!("/workspaces/{}/jobs/{}", j.workspace_id, j.id);
-                            let kind = j.kind.clone();
+                            let kind = j.kind().as_str();
                             view! {
                             <tr>
                                 <td><A href=href>{kind}</A></td>
                                 <td><StateBadge state=j.state/></td>
                                 <td><JobProgress job=j.clone()/></td>
-                                <td>{j.phase.clone()}</td>
+                                <td>{phase_label(j.phase)}</td>
                                 <td>{j.created_by.clone()}</td>
                                 <td>{j.started_at.map(format_time).unwrap_or_default()}</td>
                             </tr>
@@ -97,7 +97,7 @@ pub fn JobPage() -> impl IntoView {
     }
     // The first read, and progress, come with following the job; a state change reads it again.
     let reload_on_state = reload.clone();
-    follow_job(&ws_id, &job_id, job, connected, move |e, _| match e.kind.as_str() {
+    follow_job(&ws_id, &job_id, job, connected, move |e, _| match e.kind() {
         "progress" => {}
         "state" => {
             log.update(|l| l.push(e));
@@ -123,16 +123,16 @@ pub fn JobPage() -> impl IntoView {
             Some(Err(_)) => view! { <NotFound/> }.into_any(),
             Some(Ok(j)) => {
                 let can_edit = role.get() >= Role::Editor;
-                let speed = j.counters["bytes_per_sec"].as_f64().map(|b| format!("{}/s", bytes(b)));
+                let speed = j.counters.bytes_per_sec.map(|b| format!("{}/s", bytes(b)));
                 let act = act.clone();
                 let act2 = act2.clone();
                 view! {
                     <section class="job">
                         <p><A href=format!("/workspaces/{}/jobs", j.workspace_id)>"← "{t(Msg::SectionJobs)}</A></p>
-                        <h1>{j.kind.clone()}" "<StateBadge state=j.state/></h1>
+                        <h1>{j.kind().as_str()}" "<StateBadge state=j.state/></h1>
                         <JobProgress job=j.clone()/>
                         <dl class="facts">
-                            <dt>{t(Msg::JobPhase)}</dt><dd>{j.phase.clone()}</dd>
+                            <dt>{t(Msg::JobPhase)}</dt><dd>{phase_label(j.phase)}</dd>
                             <dt>{t(Msg::JobThroughput)}</dt><dd>{speed.unwrap_or_else(|| "—".into())}</dd>
                             <dt>{t(Msg::JobBy)}</dt><dd>{j.created_by.clone()}</dd>
                             <dt>{t(Msg::JobStarted)}</dt><dd>{j.started_at.map(format_time).unwrap_or_else(|| "—".into())}</dd>
@@ -163,7 +163,7 @@ pub fn JobPage() -> impl IntoView {
         <h2>{t(Msg::JobLog)}" "<span class="muted live" role="status">{move || if connected.get() { t(Msg::JobLive) } else { t(Msg::JobReconnecting) }}</span></h2>
         <ol class="log" aria-live="polite">
             {move || log.get().into_iter().map(|e| view! {
-                <li><time>{format_time(e.at)}</time>" "<span class=format!("kind-{}", e.kind)>{e.message}</span></li>
+                <li><time>{format_time(e.at)}</time>" "<span class=format!("kind-{}", e.kind())>{e.message.clone()}</span></li>
             }).collect_view()}
         </ol>
     }
@@ -234,10 +234,9 @@ pub fn Workers() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|w| {
                                 let caps = &w.capabilities;
-                                let gpus: Vec<String> = caps["gpus"].as_array().cloned().unwrap_or_default().iter()
-                                    .map(|g| format!("{} ({} MB)", g["name"].as_str().unwrap_or("GPU"), g["memory_mb"])).collect();
-                                let device = format!("{} · {} CPUs · {} MB{}", caps["device"].as_str().unwrap_or("cpu"),
-                                    caps["cpus"], caps["memory_mb"], if gpus.is_empty() { String::new() } else { format!(" · {}", gpus.join(", ")) });
+                                let gpus: Vec<String> = caps.gpus.iter().map(|g| format!("{} ({} MB)", g.name, g.memory_mb)).collect();
+                                let device = format!("{} · {} CPUs · {} MB{}", if caps.device.is_empty() { "cpu" } else { &caps.device },
+                                    caps.cpus, caps.memory_mb, if gpus.is_empty() { String::new() } else { format!(" · {}", gpus.join(", ")) });
                                 view! {
                                     <tr>
                                         <td>{w.id.clone()}</td>

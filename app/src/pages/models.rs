@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{
-    ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Model, ModelInfo, RegisterModel, Role,
-    Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
+    ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Job, Model, ModelInfo, RegisterModel,
+    Role, Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
 };
 
 use crate::client::{self, ApiFailure};
 use crate::components::charts::{LineChart, PALETTE};
 use crate::components::format::{gib, param_count};
+use crate::components::jobs::{DownloadButton, JobProgress};
 use crate::components::{ErrorBox, Loading, NotFound, RequireSignIn, form, format_time};
 
 /// The Models tab: the list, and the two ways to add one.
@@ -127,6 +128,8 @@ fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static
     let path = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiFailure>);
+    // Registering is a job (a GGUF file is dequantized): its progress shows under the form.
+    let progress = RwSignal::new(None::<Job>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = RegisterModel { name: name.get(), path: path.get() };
@@ -135,7 +138,15 @@ fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static
         }
         error.set(None);
         let path = format!("/workspaces/{}/models", ws_id.get_value());
-        form::send(Some(busy), error, async move { client::post::<_, Model>(&path, &req).await }, move |_| on_done());
+        let registering = async move {
+            let done = client::run_job(&path, &req, |j| {
+                let _ = progress.try_set(Some(j.clone()));
+            })
+            .await;
+            let _ = progress.try_set(None);
+            done
+        };
+        form::send(Some(busy), error, registering, move |_| on_done());
     };
     view! {
         <section class="card" aria-labelledby="register-title">
@@ -149,6 +160,7 @@ fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static
                 <div></div>
                 <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Reading the model…" } else { "Register" }}</button>
             </form>
+            {move || progress.get().map(|j| view! { <JobProgress job=j/> })}
             <ErrorBox error=error.read_only()/>
         </section>
     }
@@ -393,12 +405,12 @@ fn RunSummary(ws_id: String, run: Run) -> impl IntoView {
                     })}
                     <p class="muted">{format!("{} checkpoints kept", d.checkpoints.len())}
                         {(!d.checkpoints.is_empty()).then(|| {
-                            let base = format!("/api/v1/workspaces/{}/runs/{}/export", d.run.workspace_id, d.run.id);
+                            let base = format!("/workspaces/{}/runs/{}/export", d.run.workspace_id, d.run.id);
                             let lora = d.run.spec.method == TuneMethod::Lora;
                             view! {
                                 " · Download the newest as a Hugging Face folder: "
-                                <a href=format!("{base}?kind=merged") download="">"merged weights (.tar)"</a>
-                                {lora.then(|| view! { " · " <a href=format!("{base}?kind=adapter") download="">"LoRA adapter for PEFT (.tar)"</a> })}
+                                <DownloadButton path=format!("{base}?kind=merged") label="merged weights (.tar)"/>
+                                {lora.then(|| view! { " · " <DownloadButton path=format!("{base}?kind=adapter") label="LoRA adapter for PEFT (.tar)"/> })}
                             }
                         })}
                     </p>

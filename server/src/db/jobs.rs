@@ -8,7 +8,10 @@
 //! `(worker_id, attempt)`: every later write checks both, so a worker that lost its lease can no
 //! longer touch the job.
 
-use polytune_api::{Counters, EventBody, Job, JobEvent, JobOutput, JobPayload, JobProgress, JobState, LogLine, Phase, StateChange, Worker};
+use polytune_api::{
+    Counters, EventBody, Job, JobEvent, JobOutput, JobPayload, JobProgress, JobState, LogLine, Phase, StateChange,
+    Worker,
+};
 use sqlx::Row;
 
 use super::{Database, DbError, DbResult, Dialect, now_ms, q};
@@ -92,8 +95,7 @@ fn event_from_row(row: &sqlx::any::AnyRow) -> DbResult<JobEvent> {
     let data: String = row.try_get("data").map_err(q("event data"))?;
     let kind: String = row.try_get("kind").map_err(q("event kind"))?;
     let id: i64 = row.try_get("id").map_err(q("event id"))?;
-    let body = EventBody::parse(&kind, &data)
-        .map_err(|e| DbError::Corrupt(format!("job event {id} ({kind}): {e}")))?;
+    let body = EventBody::parse(&kind, &data).map_err(|e| DbError::Corrupt(format!("job event {id} ({kind}): {e}")))?;
     Ok(JobEvent {
         id,
         job_id: row.try_get("job_id").map_err(q("event job"))?,
@@ -250,13 +252,7 @@ impl Database {
     /// must become visible in order: on PostgreSQL concurrent inserts could commit out of id order
     /// and a reader could skip one, so inserts take a transaction-scoped advisory lock (held for
     /// the few hundred microseconds of the insert). SQLite has one writer anyway.
-    pub async fn job_event(
-        &self,
-        job_id: &str,
-        workspace_id: &str,
-        message: &str,
-        body: &EventBody,
-    ) -> DbResult<()> {
+    pub async fn job_event(&self, job_id: &str, workspace_id: &str, message: &str, body: &EventBody) -> DbResult<()> {
         let mut tx = self.begin_write("begin event").await?;
         insert_event(&mut tx, self.dialect(), job_id, workspace_id, message, body).await?;
         tx.commit().await.map_err(q("commit event"))?;

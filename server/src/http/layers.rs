@@ -149,7 +149,9 @@ pub async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
     let answer = problem(status, code, title, detail, vec![]);
     match cause {
         Some(c) => crate::error::with_cause(answer, c.0),
-        None if status.is_server_error() => crate::error::with_cause(answer, format!("a layer answered a bare {status}")),
+        None if status.is_server_error() => {
+            crate::error::with_cause(answer, format!("a layer answered a bare {status}"))
+        }
         None => answer,
     }
 }
@@ -176,7 +178,13 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     crate::error::with_cause(
-        problem(StatusCode::INTERNAL_SERVER_ERROR, ProblemCode::Internal, "Something went wrong on the server", None, vec![]),
+        problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ProblemCode::Internal,
+            "Something went wrong on the server",
+            None,
+            vec![],
+        ),
         format!("panic: {msg}"),
     )
 }

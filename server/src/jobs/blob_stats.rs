@@ -27,87 +27,82 @@ struct Checkpoint {
 }
 
 pub async fn validate(db: &Database, workspace_id: &str, p: &BlobStatsJob) -> Result<Resources, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        if !is_sha256(&p.blob) {
-            errors.push(FieldError::new(
-                "payload.blob",
-                "must be the SHA-256 of an uploaded file (64 lowercase hex digits)",
-            ));
-        } else {
-            match db.blob(workspace_id, &p.blob).await {
-                Ok(Some(_)) => {}
-                Ok(None) => errors
-                    .push(FieldError::new("payload.blob", "no file with this SHA-256 was uploaded to this workspace")),
-                Err(e) => errors.push(FieldError::new("payload.blob", format!("could not be checked: {e}"))),
+    let mut errors = Vec::new();
+    if !is_sha256(&p.blob) {
+        errors
+            .push(FieldError::new("payload.blob", "must be the SHA-256 of an uploaded file (64 lowercase hex digits)"));
+    } else {
+        match db.blob(workspace_id, &p.blob).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                errors.push(FieldError::new("payload.blob", "no file with this SHA-256 was uploaded to this workspace"))
             }
+            Err(e) => errors.push(FieldError::new("payload.blob", format!("could not be checked: {e}"))),
         }
-        if !(4096..=(256 << 20)).contains(&p.chunk_bytes) {
-            errors.push(FieldError::new("payload.chunk_bytes", "must be between 4096 and 268435456"));
-        }
-        if p.throttle_ms > 10_000 {
-            errors.push(FieldError::new("payload.throttle_ms", "must be at most 10000"));
-        }
-        if errors.is_empty() { Ok(Resources::default()) } else { Err(errors) }
+    }
+    if !(4096..=(256 << 20)).contains(&p.chunk_bytes) {
+        errors.push(FieldError::new("payload.chunk_bytes", "must be between 4096 and 268435456"));
+    }
+    if p.throttle_ms > 10_000 {
+        errors.push(FieldError::new("payload.throttle_ms", "must be at most 10000"));
+    }
+    if errors.is_empty() { Ok(Resources::default()) } else { Err(errors) }
 }
 
 pub async fn run(ctx: &JobContext, p: BlobStatsJob) -> Result<BlobStatsOutput, JobError> {
-        let mut file = ctx
-            .env()
-            .store
-            .open_async(&p.blob)
-            .await
-            .map_err(|e| JobError::Failed(format!("opening the file: {e}")))?;
-        let total = file.metadata().await.map_err(|e| JobError::Failed(format!("reading the file size: {e}")))?.len();
-        let mut state: Checkpoint = match ctx.checkpoint::<Checkpoint>() {
-            Some(cp) => {
-                ctx.log(&format!("resuming at chunk {} (byte {})", cp.chunks_done, cp.offset)).await;
-                cp
-            }
-            None => Checkpoint::default(),
-        };
-        file.seek(SeekFrom::Start(state.offset)).await.map_err(|e| JobError::Failed(format!("seeking: {e}")))?;
-        let started = Instant::now();
-        let start_offset = state.offset;
-        let mut buf = vec![0u8; p.chunk_bytes as usize];
-        loop {
-            ctx.check()?;
-            let n = read_full(&mut file, &mut buf).await.map_err(|e| JobError::Failed(format!("reading: {e}")))?;
-            if n == 0 {
-                break;
-            }
-            let chunk = &buf[..n];
-            state.rows += chunk.iter().filter(|b| **b == b'\n').count() as u64;
-            let mut chain = Sha256::new();
-            chain.update(state.chain.as_bytes());
-            chain.update(Sha256::digest(chunk));
-            state.chain = hex(&chain.finalize());
-            state.offset += n as u64;
-            state.chunks_done += 1;
-            ctx.log(&format!("chunk {} done", state.chunks_done)).await;
-            let secs = started.elapsed().as_secs_f64().max(1e-3);
-            let counters = Counters {
-                bytes: Some(state.offset),
-                total_bytes: Some(total),
-                rows: Some(state.rows),
-                chunks: Some(state.chunks_done),
-                bytes_per_sec: Some(((state.offset - start_offset) as f64 / secs).round()),
-                ..Counters::default()
-            };
-            let fraction = if total == 0 { 1.0 } else { state.offset as f64 / total as f64 };
-            ctx.progress(fraction, Phase::Reading, counters).await?;
-            ctx.save_checkpoint(&state).await?;
-            if p.throttle_ms > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(p.throttle_ms)).await;
-            }
+    let mut file =
+        ctx.env().store.open_async(&p.blob).await.map_err(|e| JobError::Failed(format!("opening the file: {e}")))?;
+    let total = file.metadata().await.map_err(|e| JobError::Failed(format!("reading the file size: {e}")))?.len();
+    let mut state: Checkpoint = match ctx.checkpoint::<Checkpoint>() {
+        Some(cp) => {
+            ctx.log(&format!("resuming at chunk {} (byte {})", cp.chunks_done, cp.offset)).await;
+            cp
         }
-        let digest = hex(&Sha256::digest(state.chain.as_bytes()));
-        Ok(BlobStatsOutput {
-            bytes: state.offset,
-            rows: state.rows,
-            chunks: state.chunks_done,
-            chunk_bytes: p.chunk_bytes,
-            chunked_sha256: digest,
-        })
+        None => Checkpoint::default(),
+    };
+    file.seek(SeekFrom::Start(state.offset)).await.map_err(|e| JobError::Failed(format!("seeking: {e}")))?;
+    let started = Instant::now();
+    let start_offset = state.offset;
+    let mut buf = vec![0u8; p.chunk_bytes as usize];
+    loop {
+        ctx.check()?;
+        let n = read_full(&mut file, &mut buf).await.map_err(|e| JobError::Failed(format!("reading: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        let chunk = &buf[..n];
+        state.rows += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+        let mut chain = Sha256::new();
+        chain.update(state.chain.as_bytes());
+        chain.update(Sha256::digest(chunk));
+        state.chain = hex(&chain.finalize());
+        state.offset += n as u64;
+        state.chunks_done += 1;
+        ctx.log(&format!("chunk {} done", state.chunks_done)).await;
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
+        let counters = Counters {
+            bytes: Some(state.offset),
+            total_bytes: Some(total),
+            rows: Some(state.rows),
+            chunks: Some(state.chunks_done),
+            bytes_per_sec: Some(((state.offset - start_offset) as f64 / secs).round()),
+            ..Counters::default()
+        };
+        let fraction = if total == 0 { 1.0 } else { state.offset as f64 / total as f64 };
+        ctx.progress(fraction, Phase::Reading, counters).await?;
+        ctx.save_checkpoint(&state).await?;
+        if p.throttle_ms > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(p.throttle_ms)).await;
+        }
+    }
+    let digest = hex(&Sha256::digest(state.chain.as_bytes()));
+    Ok(BlobStatsOutput {
+        bytes: state.offset,
+        rows: state.rows,
+        chunks: state.chunks_done,
+        chunk_bytes: p.chunk_bytes,
+        chunked_sha256: digest,
+    })
 }
 
 async fn read_full(file: &mut tokio::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {

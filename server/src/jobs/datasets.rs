@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use polytune_api::{
-    Counters, DatasetState, DeriveDatasetJob, DeriveOutput, FieldError, ImportDatasetJob, ImportOutput, OnError,
-    Phase, ProfileDatasetJob, ProfileOutput, Validate,
+    Counters, DatasetState, DeriveDatasetJob, DeriveOutput, FieldError, ImportDatasetJob, ImportOutput, OnError, Phase,
+    ProfileDatasetJob, ProfileOutput, Validate,
 };
 use polytune_data::{derive, import, profile, read};
 
@@ -73,109 +73,103 @@ pub async fn run_import(ctx: &JobContext, p: ImportDatasetJob) -> Result<ImportO
 }
 
 async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, JobError> {
-        let env = ctx.env();
-        if let Some((version_id, examples)) = env.db.version_of_job(ctx.id()).await.map_err(db_failed)? {
-            ensure_profiled(ctx, &version_id).await?;
-            return Ok(ImportOutput {
-                version_id: Some(version_id),
-                examples: Some(examples.max(0) as u64),
-                already_done: true,
-                ..ImportOutput::default()
-            });
-        }
-        let (blob, file_name, spec, created_by) = env
-            .db
-            .dataset_source(ctx.workspace_id(), &p.dataset_id)
-            .await
-            .map_err(db_failed)?
-            .ok_or_else(|| failed("the dataset was deleted"))?;
-        let spec: polytune_api::ImportSpec = serde_json::from_str(&spec).map_err(failed)?;
-        let source = env.store.local_copy(&blob).map_err(failed_storage)?;
-        let path = source.path();
-        let total = env.store.size(&blob).unwrap_or(0).max(1);
-        let mut out = env.store.writer().map_err(failed)?;
-        let counter = Arc::new(AtomicU64::new(0));
-        let mut reporter = Reporter::new(ctx);
-        let report = contained(READER_STOPPED, || {
-            import::import_counted(
-                path,
-                &file_name,
-                &spec,
-                p.on_error,
-                read::Limits::default(),
-                Some(counter.clone()),
-                &mut out,
-                &mut |records| {
-                    let bytes = counter.load(Ordering::Relaxed);
-                    let counters = Counters {
-                        records: Some(records),
-                        bytes: Some(bytes),
-                        total_bytes: Some(total),
-                        ..Counters::default()
-                    };
-                    reporter.report(bytes as f64 / total as f64, Phase::Reading, counters)
-                },
-            )
+    let env = ctx.env();
+    if let Some((version_id, examples)) = env.db.version_of_job(ctx.id()).await.map_err(db_failed)? {
+        ensure_profiled(ctx, &version_id).await?;
+        return Ok(ImportOutput {
+            version_id: Some(version_id),
+            examples: Some(examples.max(0) as u64),
+            already_done: true,
+            ..ImportOutput::default()
         });
-        if let Some(stop) = reporter.stop.take() {
-            return Err(stop);
-        }
-        let report = report?;
-        let problems = report.bad > 0 || report.fatal.is_some();
-        if report.imported == 0 {
-            env.db
-                .set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None)
-                .await
-                .map_err(db_failed)?;
-            let why = report
-                .fatal
-                .clone()
-                .or_else(|| report.issues.first().map(|i| format!("{}: {}", i.location, i.message)));
-            return Err(failed(format!(
-                "nothing could be imported: {}",
-                why.unwrap_or_else(|| "the file has no records".into())
-            )));
-        }
-        if problems && p.on_error == OnError::Ask {
-            drop(out);
-            env.db
-                .set_dataset_import(&p.dataset_id, DatasetState::NeedsDecision, Some(&report), None)
-                .await
-                .map_err(db_failed)?;
-            ctx.log(&format!("{} of {} records cannot be read; waiting for a decision", report.bad, report.records))
-                .await;
-            return Ok(ImportOutput { needs_decision: true, report: Some(report), ..ImportOutput::default() });
-        }
-        let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
-        let operation = serde_json::json!({"import": {"file": file_name, "source_blob": blob, "spec": spec, "on_error": p.on_error, "skipped": report.bad}});
-        let version_id = env
-            .db
-            .finish_import(
-                NewVersion {
-                    dataset_id: &p.dataset_id,
-                    parent_id: None,
-                    operation: &operation,
-                    blob: &sha,
-                    examples: report.imported as i64,
-                    bytes: bytes as i64,
-                    created_by: &created_by,
-                    job_id: ctx.id(),
-                },
-                &report,
-            )
+    }
+    let (blob, file_name, spec, created_by) = env
+        .db
+        .dataset_source(ctx.workspace_id(), &p.dataset_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| failed("the dataset was deleted"))?;
+    let spec: polytune_api::ImportSpec = serde_json::from_str(&spec).map_err(failed)?;
+    let source = env.store.local_copy(&blob).map_err(failed_storage)?;
+    let path = source.path();
+    let total = env.store.size(&blob).unwrap_or(0).max(1);
+    let mut out = env.store.writer().map_err(failed)?;
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut reporter = Reporter::new(ctx);
+    let report = contained(READER_STOPPED, || {
+        import::import_counted(
+            path,
+            &file_name,
+            &spec,
+            p.on_error,
+            read::Limits::default(),
+            Some(counter.clone()),
+            &mut out,
+            &mut |records| {
+                let bytes = counter.load(Ordering::Relaxed);
+                let counters = Counters {
+                    records: Some(records),
+                    bytes: Some(bytes),
+                    total_bytes: Some(total),
+                    ..Counters::default()
+                };
+                reporter.report(bytes as f64 / total as f64, Phase::Reading, counters)
+            },
+        )
+    });
+    if let Some(stop) = reporter.stop.take() {
+        return Err(stop);
+    }
+    let report = report?;
+    let problems = report.bad > 0 || report.fatal.is_some();
+    if report.imported == 0 {
+        env.db.set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None).await.map_err(db_failed)?;
+        let why =
+            report.fatal.clone().or_else(|| report.issues.first().map(|i| format!("{}: {}", i.location, i.message)));
+        return Err(failed(format!(
+            "nothing could be imported: {}",
+            why.unwrap_or_else(|| "the file has no records".into())
+        )));
+    }
+    if problems && p.on_error == OnError::Ask {
+        drop(out);
+        env.db
+            .set_dataset_import(&p.dataset_id, DatasetState::NeedsDecision, Some(&report), None)
             .await
             .map_err(db_failed)?;
-        let (profile_id, profile_job) =
-            enqueue_profile(&env.db, ctx.workspace_id(), &version_id, None, &created_by).await.map_err(db_failed)?;
-        Ok(ImportOutput {
-            version_id: Some(version_id),
-            examples: Some(report.imported),
-            skipped: Some(report.bad),
-            blob: Some(sha),
-            profile_id: Some(profile_id),
-            profile_job_id: Some(profile_job),
-            ..ImportOutput::default()
-        })
+        ctx.log(&format!("{} of {} records cannot be read; waiting for a decision", report.bad, report.records)).await;
+        return Ok(ImportOutput { needs_decision: true, report: Some(report), ..ImportOutput::default() });
+    }
+    let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
+    let operation = serde_json::json!({"import": {"file": file_name, "source_blob": blob, "spec": spec, "on_error": p.on_error, "skipped": report.bad}});
+    let version_id = env
+        .db
+        .finish_import(
+            NewVersion {
+                dataset_id: &p.dataset_id,
+                parent_id: None,
+                operation: &operation,
+                blob: &sha,
+                examples: report.imported as i64,
+                bytes: bytes as i64,
+                created_by: &created_by,
+                job_id: ctx.id(),
+            },
+            &report,
+        )
+        .await
+        .map_err(db_failed)?;
+    let (profile_id, profile_job) =
+        enqueue_profile(&env.db, ctx.workspace_id(), &version_id, None, &created_by).await.map_err(db_failed)?;
+    Ok(ImportOutput {
+        version_id: Some(version_id),
+        examples: Some(report.imported),
+        skipped: Some(report.bad),
+        blob: Some(sha),
+        profile_id: Some(profile_id),
+        profile_job_id: Some(profile_job),
+        ..ImportOutput::default()
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,83 +190,78 @@ pub async fn run_profile(ctx: &JobContext, p: ProfileDatasetJob) -> Result<Profi
 }
 
 async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<ProfileOutput, JobError> {
-        let env = ctx.env();
-        let version = env
-            .db
-            .version(ctx.workspace_id(), &p.version_id)
-            .await
-            .map_err(db_failed)?
-            .ok_or_else(|| failed("the dataset version was deleted"))?;
-        let counter = match &p.tokenizer {
-            Some(sha) if is_sha256(sha) => {
-                let tokenizer = env.store.local_copy(sha).map_err(failed_storage)?;
-                Some(contained(READER_STOPPED, || profile::TokenCounter::from_file(tokenizer.path()))?)
-            }
-            Some(_) => return Err(failed("the tokenizer must be named by the SHA-256 of a stored tokenizer.json")),
-            None => None,
-        };
-        let tokenizer_name = match &p.tokenizer {
-            Some(sha) => {
-                let name = env.db.blob(ctx.workspace_id(), sha).await.map_err(db_failed)?.map(|b| b.name);
-                Some(name.unwrap_or_else(|| sha[..12].to_string()))
-            }
-            None => None,
-        };
-        let file =
-            env.store.reader(&version.blob).map_err(|e| failed(format!("the examples cannot be opened: {e}")))?;
-        let mut annotations = env.store.writer().map_err(failed)?;
-        let total = version.bytes.max(1) as f64;
-        let mut reporter = Reporter::new(ctx);
-        let started = Instant::now();
-        let result = contained(READER_STOPPED, || {
-            profile::profile(
-                BufReader::with_capacity(1 << 20, file),
-                counter.as_ref(),
-                tokenizer_name,
-                &mut annotations,
-                &mut |examples, bytes| {
-                    let secs = started.elapsed().as_secs_f64().max(1e-3);
-                    let counters = Counters {
-                        examples: Some(examples),
-                        total_examples: Some(version.examples.max(0) as u64),
-                        bytes: Some(bytes),
-                        examples_per_sec: Some((examples as f64 / secs).round()),
-                        ..Counters::default()
-                    };
-                    reporter.report(bytes as f64 / total, Phase::Profiling, counters)
-                },
-            )
-        });
-        if let Some(stop) = reporter.stop.take() {
-            return Err(stop);
+    let env = ctx.env();
+    let version = env
+        .db
+        .version(ctx.workspace_id(), &p.version_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| failed("the dataset version was deleted"))?;
+    let counter = match &p.tokenizer {
+        Some(sha) if is_sha256(sha) => {
+            let tokenizer = env.store.local_copy(sha).map_err(failed_storage)?;
+            Some(contained(READER_STOPPED, || profile::TokenCounter::from_file(tokenizer.path()))?)
         }
-        let done = result?;
-        let (ann_sha, _) = tokio::task::block_in_place(|| annotations.finish()).map_err(failed)?;
-        let mut groups = env.store.writer().map_err(failed)?;
-        serde_json::to_writer(&mut groups, &done.groups).map_err(failed)?;
-        let (groups_sha, _) = tokio::task::block_in_place(|| groups.finish()).map_err(failed)?;
-        let summary = serde_json::to_string(&done.profile).map_err(failed)?;
-        env.db
-            .finish_profile(&p.profile_id, &summary, &ann_sha, &groups_sha, &done.profile.languages)
-            .await
-            .map_err(db_failed)?;
-        Ok(ProfileOutput {
-            profile_id: p.profile_id.clone(),
-            examples: done.profile.examples as u64,
-            languages: done.profile.languages.len() as u64,
-            seconds: done.profile.seconds,
-        })
+        Some(_) => return Err(failed("the tokenizer must be named by the SHA-256 of a stored tokenizer.json")),
+        None => None,
+    };
+    let tokenizer_name = match &p.tokenizer {
+        Some(sha) => {
+            let name = env.db.blob(ctx.workspace_id(), sha).await.map_err(db_failed)?.map(|b| b.name);
+            Some(name.unwrap_or_else(|| sha[..12].to_string()))
+        }
+        None => None,
+    };
+    let file = env.store.reader(&version.blob).map_err(|e| failed(format!("the examples cannot be opened: {e}")))?;
+    let mut annotations = env.store.writer().map_err(failed)?;
+    let total = version.bytes.max(1) as f64;
+    let mut reporter = Reporter::new(ctx);
+    let started = Instant::now();
+    let result = contained(READER_STOPPED, || {
+        profile::profile(
+            BufReader::with_capacity(1 << 20, file),
+            counter.as_ref(),
+            tokenizer_name,
+            &mut annotations,
+            &mut |examples, bytes| {
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                let counters = Counters {
+                    examples: Some(examples),
+                    total_examples: Some(version.examples.max(0) as u64),
+                    bytes: Some(bytes),
+                    examples_per_sec: Some((examples as f64 / secs).round()),
+                    ..Counters::default()
+                };
+                reporter.report(bytes as f64 / total, Phase::Profiling, counters)
+            },
+        )
+    });
+    if let Some(stop) = reporter.stop.take() {
+        return Err(stop);
+    }
+    let done = result?;
+    let (ann_sha, _) = tokio::task::block_in_place(|| annotations.finish()).map_err(failed)?;
+    let mut groups = env.store.writer().map_err(failed)?;
+    serde_json::to_writer(&mut groups, &done.groups).map_err(failed)?;
+    let (groups_sha, _) = tokio::task::block_in_place(|| groups.finish()).map_err(failed)?;
+    let summary = serde_json::to_string(&done.profile).map_err(failed)?;
+    env.db
+        .finish_profile(&p.profile_id, &summary, &ann_sha, &groups_sha, &done.profile.languages)
+        .await
+        .map_err(db_failed)?;
+    Ok(ProfileOutput {
+        profile_id: p.profile_id.clone(),
+        examples: done.profile.examples as u64,
+        languages: done.profile.languages.len() as u64,
+        seconds: done.profile.seconds,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 
 pub async fn validate_derive(db: &Database, ws: &str, p: &DeriveDatasetJob) -> Result<Resources, Vec<FieldError>> {
-    let mut errors: Vec<FieldError> = p
-        .spec
-        .validate()
-        .into_iter()
-        .map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message))
-        .collect();
+    let mut errors: Vec<FieldError> =
+        p.spec.validate().into_iter().map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message)).collect();
     match db.ready_profile(&p.version_id).await {
         Ok(Some(_)) if matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) => {}
         _ => errors.push(FieldError::new(
@@ -284,78 +273,77 @@ pub async fn validate_derive(db: &Database, ws: &str, p: &DeriveDatasetJob) -> R
 }
 
 pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveOutput, JobError> {
-        let env = ctx.env();
-        if let Some((version_id, kept)) = env.db.version_of_job(ctx.id()).await.map_err(db_failed)? {
-            ensure_profiled(ctx, &version_id).await?;
-            return Ok(DeriveOutput {
-                version_id,
-                kept: kept.max(0) as u64,
-                dropped: None,
-                profile_id: None,
-                already_done: true,
-            });
-        }
-        let version = env
-            .db
-            .version(ctx.workspace_id(), &p.version_id)
-            .await
-            .map_err(db_failed)?
-            .ok_or_else(|| failed("the dataset version was deleted"))?;
-        let stored = env
-            .db
-            .ready_profile(&p.version_id)
-            .await
-            .map_err(db_failed)?
-            .ok_or_else(|| failed("the version has no finished profile"))?;
-        let (Some(ann), Some(groups)) = (stored.annotations, stored.groups) else {
-            return Err(failed("the profile is incomplete"));
-        };
-        let open = |sha: &str| -> Result<BufReader<std::fs::File>, JobError> {
-            env.store.buffered(sha).map_err(failed_storage)
-        };
-        let groups: profile::DuplicateGroups = serde_json::from_reader(open(&groups)?).map_err(failed)?;
-        let mut out = env.store.writer().map_err(failed)?;
-        let mut reporter = Reporter::new(ctx);
-        let total = version.examples.max(1) as f64;
-        let (examples, ann1, ann2) = (open(&version.blob)?, open(&ann)?, open(&ann)?);
-        let result = contained(READER_STOPPED, || {
-            derive::derive(examples, ann1, ann2, &groups, &p.spec, &mut out, &mut |n| {
-                let counters = Counters { examples: Some(n), ..Counters::default() };
-                reporter.report(n as f64 / total, Phase::Filtering, counters)
-            })
+    let env = ctx.env();
+    if let Some((version_id, kept)) = env.db.version_of_job(ctx.id()).await.map_err(db_failed)? {
+        ensure_profiled(ctx, &version_id).await?;
+        return Ok(DeriveOutput {
+            version_id,
+            kept: kept.max(0) as u64,
+            dropped: None,
+            profile_id: None,
+            already_done: true,
         });
-        if let Some(stop) = reporter.stop.take() {
-            return Err(stop);
-        }
-        let report = result?;
-        if report.kept == 0 {
-            return Err(failed("the filters leave no examples; nothing was created"));
-        }
-        let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
-        let operation = serde_json::json!({"derive": {"parent": p.version_id, "spec": p.spec, "report": report}});
-        let version_id = env
-            .db
-            .add_version(NewVersion {
-                dataset_id: &version.dataset_id,
-                parent_id: Some(&p.version_id),
-                operation: &operation,
-                blob: &sha,
-                examples: report.kept as i64,
-                bytes: bytes as i64,
-                created_by: &p.user_id,
-                job_id: ctx.id(),
-            })
+    }
+    let version = env
+        .db
+        .version(ctx.workspace_id(), &p.version_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| failed("the dataset version was deleted"))?;
+    let stored = env
+        .db
+        .ready_profile(&p.version_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| failed("the version has no finished profile"))?;
+    let (Some(ann), Some(groups)) = (stored.annotations, stored.groups) else {
+        return Err(failed("the profile is incomplete"));
+    };
+    let open =
+        |sha: &str| -> Result<BufReader<std::fs::File>, JobError> { env.store.buffered(sha).map_err(failed_storage) };
+    let groups: profile::DuplicateGroups = serde_json::from_reader(open(&groups)?).map_err(failed)?;
+    let mut out = env.store.writer().map_err(failed)?;
+    let mut reporter = Reporter::new(ctx);
+    let total = version.examples.max(1) as f64;
+    let (examples, ann1, ann2) = (open(&version.blob)?, open(&ann)?, open(&ann)?);
+    let result = contained(READER_STOPPED, || {
+        derive::derive(examples, ann1, ann2, &groups, &p.spec, &mut out, &mut |n| {
+            let counters = Counters { examples: Some(n), ..Counters::default() };
+            reporter.report(n as f64 / total, Phase::Filtering, counters)
+        })
+    });
+    if let Some(stop) = reporter.stop.take() {
+        return Err(stop);
+    }
+    let report = result?;
+    if report.kept == 0 {
+        return Err(failed("the filters leave no examples; nothing was created"));
+    }
+    let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
+    let operation = serde_json::json!({"derive": {"parent": p.version_id, "spec": p.spec, "report": report}});
+    let version_id = env
+        .db
+        .add_version(NewVersion {
+            dataset_id: &version.dataset_id,
+            parent_id: Some(&p.version_id),
+            operation: &operation,
+            blob: &sha,
+            examples: report.kept as i64,
+            bytes: bytes as i64,
+            created_by: &p.user_id,
+            job_id: ctx.id(),
+        })
+        .await
+        .map_err(db_failed)?;
+    let (profile_id, _) =
+        enqueue_profile(&env.db, ctx.workspace_id(), &version_id, stored.info.tokenizer.as_deref(), &p.user_id)
             .await
             .map_err(db_failed)?;
-        let (profile_id, _) =
-            enqueue_profile(&env.db, ctx.workspace_id(), &version_id, stored.info.tokenizer.as_deref(), &p.user_id)
-                .await
-                .map_err(db_failed)?;
-        Ok(DeriveOutput {
-            version_id,
-            kept: report.kept,
-            dropped: Some(report.dropped),
-            profile_id: Some(profile_id),
-            already_done: false,
-        })
+    Ok(DeriveOutput {
+        version_id,
+        kept: report.kept,
+        dropped: Some(report.dropped),
+        profile_id: Some(profile_id),
+        already_done: false,
+    })
 }

@@ -47,98 +47,98 @@ pub async fn validate(db: &Database, ws: &str, p: &MaterializeMixtureJob) -> Res
 }
 
 pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<MaterializeOutput, JobError> {
-        let env = ctx.env();
-        let m: Mixture = env
+    let env = ctx.env();
+    let m: Mixture = env
+        .db
+        .mixture(ctx.workspace_id(), &p.mixture_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| failed("the mixture was deleted"))?;
+    if let Some(v) = &m.version_id {
+        return Ok(MaterializeOutput {
+            version_id: v.clone(),
+            validation_version_id: None,
+            train_examples: None,
+            validation_examples: None,
+            contaminated: None,
+            already_done: true,
+        });
+    }
+    let catalog = env.db.mixture_sources(ctx.workspace_id()).await.map_err(db_failed)?;
+    // The recipe was checked when it was created; check again against what is stored now.
+    let plan = polytune_api::plan(&m.spec, &catalog).map_err(|errors| {
+        failed(format!(
+            "the recipe no longer fits the data: {}",
+            errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; ")
+        ))
+    })?;
+    let targets: BTreeMap<String, u64> = plan.languages.iter().map(|l| (l.language.clone(), l.examples)).collect();
+    let opener = |sha: String| {
+        let store = env.store.clone();
+        Box::new(move || -> std::io::Result<Box<dyn std::io::BufRead + Send>> {
+            Ok(Box::new(store.buffered(&sha).map_err(std::io::Error::other)?))
+        }) as polytune_data::mixture::Opener
+    };
+    let mut sources = Vec::new();
+    let mut parents = Vec::new();
+    let mut expected = 0u64;
+    for id in &m.spec.sources {
+        let v = env
             .db
-            .mixture(ctx.workspace_id(), &p.mixture_id)
+            .version(ctx.workspace_id(), id)
             .await
             .map_err(db_failed)?
-            .ok_or_else(|| failed("the mixture was deleted"))?;
-        if let Some(v) = &m.version_id {
-            return Ok(MaterializeOutput {
-                version_id: v.clone(),
-                validation_version_id: None,
-                train_examples: None,
-                validation_examples: None,
-                contaminated: None,
-                already_done: true,
-            });
-        }
-        let catalog = env.db.mixture_sources(ctx.workspace_id()).await.map_err(db_failed)?;
-        // The recipe was checked when it was created; check again against what is stored now.
-        let plan = polytune_api::plan(&m.spec, &catalog).map_err(|errors| {
-            failed(format!(
-                "the recipe no longer fits the data: {}",
-                errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; ")
-            ))
-        })?;
-        let targets: BTreeMap<String, u64> = plan.languages.iter().map(|l| (l.language.clone(), l.examples)).collect();
-        let opener = |sha: String| {
-            let store = env.store.clone();
-            Box::new(move || -> std::io::Result<Box<dyn std::io::BufRead + Send>> {
-                Ok(Box::new(store.buffered(&sha).map_err(std::io::Error::other)?))
-            }) as polytune_data::mixture::Opener
-        };
-        let mut sources = Vec::new();
-        let mut parents = Vec::new();
-        let mut expected = 0u64;
-        for id in &m.spec.sources {
+            .ok_or_else(|| failed(format!("dataset version {id} was deleted")))?;
+        let profile = env.db.ready_profile(id).await.map_err(db_failed)?;
+        let ann = profile
+            .and_then(|p| p.annotations)
+            .ok_or_else(|| failed(format!("dataset version {id} has no finished profile")))?;
+        expected += v.examples.max(0) as u64;
+        sources.push(Source { version_id: id.clone(), examples: opener(v.blob.clone()), annotations: opener(ann) });
+        parents.push(id.clone());
+    }
+    let mut augmentations = Vec::new();
+    for (i, a) in m.spec.augmentations.iter().enumerate() {
+        let mut inputs = Vec::new();
+        let mut rows = 0;
+        for role in &a.template.roles {
+            let id = &a.inputs[role];
             let v = env
                 .db
                 .version(ctx.workspace_id(), id)
                 .await
                 .map_err(db_failed)?
-                .ok_or_else(|| failed(format!("dataset version {id} was deleted")))?;
-            let profile = env.db.ready_profile(id).await.map_err(db_failed)?;
-            let ann = profile
-                .and_then(|p| p.annotations)
-                .ok_or_else(|| failed(format!("dataset version {id} has no finished profile")))?;
-            expected += v.examples.max(0) as u64;
-            sources.push(Source { version_id: id.clone(), examples: opener(v.blob.clone()), annotations: opener(ann) });
+                .ok_or_else(|| failed(format!("augmentation {}: dataset version {id} was deleted", i + 1)))?;
+            let language = catalog
+                .iter()
+                .find(|s| s.version_id == *id)
+                .and_then(|s| s.main_language())
+                .unwrap_or("und")
+                .to_string();
+            let file = env.store.reader(&v.blob).map_err(failed_storage)?;
+            rows = v.examples.max(0) as u64;
+            inputs.push(AugmentInput {
+                role: role.clone(),
+                version_id: id.clone(),
+                language,
+                examples: Box::new(BufReader::with_capacity(1 << 20, file)),
+            });
             parents.push(id.clone());
         }
-        let mut augmentations = Vec::new();
-        for (i, a) in m.spec.augmentations.iter().enumerate() {
-            let mut inputs = Vec::new();
-            let mut rows = 0;
-            for role in &a.template.roles {
-                let id = &a.inputs[role];
-                let v = env
-                    .db
-                    .version(ctx.workspace_id(), id)
-                    .await
-                    .map_err(db_failed)?
-                    .ok_or_else(|| failed(format!("augmentation {}: dataset version {id} was deleted", i + 1)))?;
-                let language = catalog
-                    .iter()
-                    .find(|s| s.version_id == *id)
-                    .and_then(|s| s.main_language())
-                    .unwrap_or("und")
-                    .to_string();
-                let file = env.store.reader(&v.blob).map_err(failed_storage)?;
-                rows = v.examples.max(0) as u64;
-                inputs.push(AugmentInput {
-                    role: role.clone(),
-                    version_id: id.clone(),
-                    language,
-                    examples: Box::new(BufReader::with_capacity(1 << 20, file)),
-                });
-                parents.push(id.clone());
-            }
-            augmentations.push((rows, inputs));
-        }
-        let mut eval = EvalIndex::default();
-        for id in env.db.evaluation_sets(ctx.workspace_id()).await.map_err(db_failed)? {
-            let Some(v) = env.db.version(ctx.workspace_id(), &id).await.map_err(db_failed)? else { continue };
-            let name = catalog
-                .iter()
-                .find(|s| s.version_id == id)
-                .map(|s| format!("{} v{}", s.dataset_name, s.number))
-                .unwrap_or(id.clone());
-            let file = env.store.reader(&v.blob).map_err(failed_storage)?;
-            eval.add(&name, BufReader::new(file)).map_err(failed)?;
-        }
-        ctx.log(&format!(
+        augmentations.push((rows, inputs));
+    }
+    let mut eval = EvalIndex::default();
+    for id in env.db.evaluation_sets(ctx.workspace_id()).await.map_err(db_failed)? {
+        let Some(v) = env.db.version(ctx.workspace_id(), &id).await.map_err(db_failed)? else { continue };
+        let name = catalog
+            .iter()
+            .find(|s| s.version_id == id)
+            .map(|s| format!("{} v{}", s.dataset_name, s.number))
+            .unwrap_or(id.clone());
+        let file = env.store.reader(&v.blob).map_err(failed_storage)?;
+        eval.add(&name, BufReader::new(file)).map_err(failed)?;
+    }
+    ctx.log(&format!(
             "drawing {} training examples in {} languages from {} versions; {} augmentations; {} evaluation texts to check against",
             plan.examples,
             plan.languages.len(),
@@ -147,108 +147,93 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
             eval.len()
         ))
         .await;
-        let mut train = env.store.writer().map_err(failed)?;
-        let mut validation = env.store.writer().map_err(failed)?;
-        let mut reporter = Reporter::new(ctx);
-        let inputs = Inputs { sources, targets, augmentations, eval, expected };
-        let result = contained(READER_STOPPED, || {
-            materialize(&m.spec, inputs, &mut train, &mut validation, &mut |f| {
-                reporter.report(f, Phase::DrawingExamples, Counters::default())
-            })
-        });
-        if let Some(stop) = reporter.stop.take() {
-            return Err(stop);
-        }
-        let report = result?;
-        if report.train_examples == 0 {
-            return Err(failed("the mixture came out empty (everything was left out); nothing was created"));
-        }
-        let (train_sha, train_bytes) = tokio::task::block_in_place(|| train.finish()).map_err(failed)?;
-        let (val_sha, val_bytes) = tokio::task::block_in_place(|| validation.finish()).map_err(failed)?;
-        let operation = serde_json::json!({"mixture": {
-            "mixture_id": m.id, "name": m.name, "parents": parents, "spec": m.spec, "report": report,
-        }});
-        let version_id = dataset(ctx, &p.user_id, &m.name, &train_sha, train_bytes, report.train_examples, &operation, "")
-            .await?;
-        let validation_version_id = if report.validation_examples > 0 {
-            let name = format!("{} (validation)", m.name);
-            Some(
-                dataset(
-                    ctx,
-                    &p.user_id,
-                    &name,
-                    &val_sha,
-                    val_bytes,
-                    report.validation_examples,
-                    &operation,
-                    ":validation",
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
-        // Profile both (per-language counts for the run wizard and later mixtures) before the
-        // mixture is marked ready: a job re-run after that returns early.
-        let tokenizer =
-            catalog.iter().filter(|s| m.spec.sources.contains(&s.version_id)).find_map(|s| s.tokenizer.clone());
-        for v in std::iter::once(&version_id).chain(validation_version_id.as_ref()) {
-            enqueue_profile(&env.db, ctx.workspace_id(), v, tokenizer.as_deref(), &p.user_id)
-                .await
-                .map_err(db_failed)?;
-        }
-        env.db
-            .finish_mixture(&m.id, &version_id, validation_version_id.as_deref(), &report)
-            .await
-            .map_err(db_failed)?;
-        Ok(MaterializeOutput {
-            version_id,
-            validation_version_id,
-            train_examples: Some(report.train_examples),
-            validation_examples: Some(report.validation_examples),
-            contaminated: Some(report.contaminated),
-            already_done: false,
+    let mut train = env.store.writer().map_err(failed)?;
+    let mut validation = env.store.writer().map_err(failed)?;
+    let mut reporter = Reporter::new(ctx);
+    let inputs = Inputs { sources, targets, augmentations, eval, expected };
+    let result = contained(READER_STOPPED, || {
+        materialize(&m.spec, inputs, &mut train, &mut validation, &mut |f| {
+            reporter.report(f, Phase::DrawingExamples, Counters::default())
         })
+    });
+    if let Some(stop) = reporter.stop.take() {
+        return Err(stop);
+    }
+    let report = result?;
+    if report.train_examples == 0 {
+        return Err(failed("the mixture came out empty (everything was left out); nothing was created"));
+    }
+    let (train_sha, train_bytes) = tokio::task::block_in_place(|| train.finish()).map_err(failed)?;
+    let (val_sha, val_bytes) = tokio::task::block_in_place(|| validation.finish()).map_err(failed)?;
+    let operation = serde_json::json!({"mixture": {
+        "mixture_id": m.id, "name": m.name, "parents": parents, "spec": m.spec, "report": report,
+    }});
+    let version_id =
+        dataset(ctx, &p.user_id, &m.name, &train_sha, train_bytes, report.train_examples, &operation, "").await?;
+    let validation_version_id = if report.validation_examples > 0 {
+        let name = format!("{} (validation)", m.name);
+        Some(
+            dataset(ctx, &p.user_id, &name, &val_sha, val_bytes, report.validation_examples, &operation, ":validation")
+                .await?,
+        )
+    } else {
+        None
+    };
+    // Profile both (per-language counts for the run wizard and later mixtures) before the
+    // mixture is marked ready: a job re-run after that returns early.
+    let tokenizer = catalog.iter().filter(|s| m.spec.sources.contains(&s.version_id)).find_map(|s| s.tokenizer.clone());
+    for v in std::iter::once(&version_id).chain(validation_version_id.as_ref()) {
+        enqueue_profile(&env.db, ctx.workspace_id(), v, tokenizer.as_deref(), &p.user_id).await.map_err(db_failed)?;
+    }
+    env.db.finish_mixture(&m.id, &version_id, validation_version_id.as_deref(), &report).await.map_err(db_failed)?;
+    Ok(MaterializeOutput {
+        version_id,
+        validation_version_id,
+        train_examples: Some(report.train_examples),
+        validation_examples: Some(report.validation_examples),
+        contaminated: Some(report.contaminated),
+        already_done: false,
+    })
 }
 
-    /// A new dataset holding one blob as version 1; a job run again finds the version it made.
-    #[allow(clippy::too_many_arguments)]
-    async fn dataset(
-        ctx: &JobContext,
-        user_id: &str,
-        name: &str,
-        sha: &str,
-        bytes: u64,
-        examples: u64,
-        operation: &serde_json::Value,
-        job_suffix: &str,
-    ) -> Result<String, JobError> {
-        let env = ctx.env();
-        let job_key = format!("{}{job_suffix}", ctx.id());
-        if let Some((version_id, _)) = env.db.version_of_job(&job_key).await.map_err(db_failed)? {
-            return Ok(version_id);
-        }
-        let description = "Made by materializing a mixture; its first version records the recipe.";
-        let dataset_id = env
-            .db
-            .insert_dataset(ctx.workspace_id(), name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
-            .await
-            .map_err(db_failed)?;
-        let report = ImportReport { records: examples, imported: examples, bad: 0, issues: Vec::new(), fatal: None };
-        env.db
-            .finish_import(
-                NewVersion {
-                    dataset_id: &dataset_id,
-                    parent_id: None,
-                    operation,
-                    blob: sha,
-                    examples: examples as i64,
-                    bytes: bytes as i64,
-                    created_by: user_id,
-                    job_id: &job_key,
-                },
-                &report,
-            )
-            .await
-            .map_err(db_failed)
+/// A new dataset holding one blob as version 1; a job run again finds the version it made.
+#[allow(clippy::too_many_arguments)]
+async fn dataset(
+    ctx: &JobContext,
+    user_id: &str,
+    name: &str,
+    sha: &str,
+    bytes: u64,
+    examples: u64,
+    operation: &serde_json::Value,
+    job_suffix: &str,
+) -> Result<String, JobError> {
+    let env = ctx.env();
+    let job_key = format!("{}{job_suffix}", ctx.id());
+    if let Some((version_id, _)) = env.db.version_of_job(&job_key).await.map_err(db_failed)? {
+        return Ok(version_id);
     }
+    let description = "Made by materializing a mixture; its first version records the recipe.";
+    let dataset_id = env
+        .db
+        .insert_dataset(ctx.workspace_id(), name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
+        .await
+        .map_err(db_failed)?;
+    let report = ImportReport { records: examples, imported: examples, bad: 0, issues: Vec::new(), fatal: None };
+    env.db
+        .finish_import(
+            NewVersion {
+                dataset_id: &dataset_id,
+                parent_id: None,
+                operation,
+                blob: sha,
+                examples: examples as i64,
+                bytes: bytes as i64,
+                created_by: user_id,
+                job_id: &job_key,
+            },
+            &report,
+        )
+        .await
+        .map_err(db_failed)
+}

@@ -3,9 +3,7 @@
 //! checkpoint as a tar of a Hugging Face folder, stored as a blob for download). Both run the
 //! engine on a blocking thread; nothing is recorded until the work is complete.
 
-use polytune_api::{
-    ExportRunJob, ExportRunOutput, FieldError, ModelInfo, RegisterModelJob, RegisterModelOutput,
-};
+use polytune_api::{ExportRunJob, ExportRunOutput, FieldError, ModelInfo, RegisterModelJob, RegisterModelOutput};
 use polytune_gpu::files::{ModelDir, import_gguf};
 use polytune_gpu::template::Message;
 
@@ -39,11 +37,7 @@ pub fn model_info(dir: &ModelDir) -> ModelInfo {
     }
 }
 
-pub async fn validate_register(
-    db: &Database,
-    ws: &str,
-    p: &RegisterModelJob,
-) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate_register(db: &Database, ws: &str, p: &RegisterModelJob) -> Result<Resources, Vec<FieldError>> {
     if matches!(db.model(ws, &p.model_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
     }

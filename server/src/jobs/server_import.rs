@@ -27,13 +27,16 @@ pub async fn run(ctx: &JobContext, p: ServerImportJob, max_bytes: u64) -> Result
             continue;
         }
         if size > max_bytes {
-            result.skipped.push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
+            result
+                .skipped
+                .push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
             continue;
         }
         let file = tokio::fs::File::open(&path).await.map_err(|e| failed(format!("{name}: {e}")))?;
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
         let (sha, bytes) = env.store.put(stream, max_bytes).await.map_err(|e| failed(format!("{name}: {e}")))?;
-        let blob = env.db.insert_blob(ctx.workspace_id(), &sha, bytes as i64, &name, &p.user_id).await.map_err(db_failed)?;
+        let blob =
+            env.db.insert_blob(ctx.workspace_id(), &sha, bytes as i64, &name, &p.user_id).await.map_err(db_failed)?;
         result.files.push(blob);
         let counters = Counters { records: Some(i as u64 + 1), ..Counters::default() };
         ctx.progress((i + 1) as f64 / total as f64, Phase::Reading, counters).await?;

@@ -101,94 +101,101 @@ pub async fn validate(db: &Database, ws: &str, p: &TrainJob) -> Result<Resources
 }
 
 pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError> {
-        let env = ctx.env();
-        let failed = |e: String| JobError::Failed(e);
-        let run = env
-            .db
-            .run(ctx.workspace_id(), &p.run_id)
-            .await
-            .map_err(|e| failed(e.to_string()))?
-            .ok_or_else(|| failed("the run was deleted".into()))?;
-        let (_, model_path) = env
-            .db
-            .model(ctx.workspace_id(), &run.model_id)
-            .await
-            .map_err(|e| failed(e.to_string()))?
-            .ok_or_else(|| failed("the model was deleted".into()))?;
-        let version = env
-            .db
-            .version(ctx.workspace_id(), &run.dataset_version_id)
-            .await
-            .map_err(|e| failed(e.to_string()))?
-            .ok_or_else(|| failed("the dataset version was deleted".into()))?;
-        let output = env.store.run_dir(&run.id);
-        let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
-        // A mixture brings its own validation split (stratified by language when it was made).
-        let validation = match env.db.mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
-            Some(m) => match m.validation_version_id {
-                Some(v) => env
-                    .db
-                    .version(ctx.workspace_id(), &v)
-                    .await
-                    .map_err(|e| failed(e.to_string()))?
-                    .filter(|v| v.examples > 0)
-                    .map(|v| local(&v.blob))
-                    .transpose()?,
-                None => None,
-            },
+    let env = ctx.env();
+    let failed = |e: String| JobError::Failed(e);
+    let run = env
+        .db
+        .run(ctx.workspace_id(), &p.run_id)
+        .await
+        .map_err(|e| failed(e.to_string()))?
+        .ok_or_else(|| failed("the run was deleted".into()))?;
+    let (_, model_path) = env
+        .db
+        .model(ctx.workspace_id(), &run.model_id)
+        .await
+        .map_err(|e| failed(e.to_string()))?
+        .ok_or_else(|| failed("the model was deleted".into()))?;
+    let version = env
+        .db
+        .version(ctx.workspace_id(), &run.dataset_version_id)
+        .await
+        .map_err(|e| failed(e.to_string()))?
+        .ok_or_else(|| failed("the dataset version was deleted".into()))?;
+    let output = env.store.run_dir(&run.id);
+    let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
+    // A mixture brings its own validation split (stratified by language when it was made).
+    let validation = match env.db.mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
+        Some(m) => match m.validation_version_id {
+            Some(v) => env
+                .db
+                .version(ctx.workspace_id(), &v)
+                .await
+                .map_err(|e| failed(e.to_string()))?
+                .filter(|v| v.examples > 0)
+                .map(|v| local(&v.blob))
+                .transpose()?,
             None => None,
-        };
-        let mut train = local(&version.blob)?;
-        let mut init = None;
-        if let Some(c) = &run.continue_from {
-            let checkpoints = env.db.checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
-            let (_, path) = checkpoints.last().ok_or_else(|| failed("the earlier run has no checkpoint".into()))?;
-            init = Some(std::path::PathBuf::from(path));
-            if c.replay > 0.0 {
-                let earlier = env
-                    .db
-                    .run(ctx.workspace_id(), &c.run_id)
-                    .await
-                    .map_err(|e| failed(e.to_string()))?
-                    .ok_or_else(|| failed("the earlier run was deleted".into()))?;
-                let old = env
-                    .db
-                    .version(ctx.workspace_id(), &earlier.dataset_version_id)
-                    .await
-                    .map_err(|e| failed(e.to_string()))?
-                    .ok_or_else(|| failed("the earlier run's data was deleted".into()))?;
-                let want = ((version.examples as f64) * c.replay).round() as u64;
-                let (new_path, old_path) = (train.clone(), local(&old.blob)?);
-                let target = output.join("train-with-replay.jsonl");
-                let seed = run.spec.seed;
-                tokio::task::block_in_place(|| {
-                    polytune_data::replay::write_replay(&new_path, &old_path, old.examples.max(0) as u64, want, seed, &target)
-                })
-                .map_err(failed)?;
-                let replayed = want.min(old.examples.max(0) as u64);
-                ctx.log(&format!("replaying {replayed} examples of the earlier run's data")).await;
-                train = target;
-            }
+        },
+        None => None,
+    };
+    let mut train = local(&version.blob)?;
+    let mut init = None;
+    if let Some(c) = &run.continue_from {
+        let checkpoints = env.db.checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
+        let (_, path) = checkpoints.last().ok_or_else(|| failed("the earlier run has no checkpoint".into()))?;
+        init = Some(std::path::PathBuf::from(path));
+        if c.replay > 0.0 {
+            let earlier = env
+                .db
+                .run(ctx.workspace_id(), &c.run_id)
+                .await
+                .map_err(|e| failed(e.to_string()))?
+                .ok_or_else(|| failed("the earlier run was deleted".into()))?;
+            let old = env
+                .db
+                .version(ctx.workspace_id(), &earlier.dataset_version_id)
+                .await
+                .map_err(|e| failed(e.to_string()))?
+                .ok_or_else(|| failed("the earlier run's data was deleted".into()))?;
+            let want = ((version.examples as f64) * c.replay).round() as u64;
+            let (new_path, old_path) = (train.clone(), local(&old.blob)?);
+            let target = output.join("train-with-replay.jsonl");
+            let seed = run.spec.seed;
+            tokio::task::block_in_place(|| {
+                polytune_data::replay::write_replay(
+                    &new_path,
+                    &old_path,
+                    old.examples.max(0) as u64,
+                    want,
+                    seed,
+                    &target,
+                )
+            })
+            .map_err(failed)?;
+            let replayed = want.min(old.examples.max(0) as u64);
+            ctx.log(&format!("replaying {replayed} examples of the earlier run's data")).await;
+            train = target;
         }
-        let paths = RunPaths { model: model_path.into(), train, validation, output, init };
-        let mut recorder = Recorder {
-            ctx,
-            run_id: run.id.clone(),
-            handle: tokio::runtime::Handle::current(),
-            reporter: Reporter::new(ctx),
-            failure: None,
-        };
-        let spec = run.spec.clone();
-        let outcome = contained("the trainer stopped unexpectedly (an internal error)", || {
-            let device = device_for(&spec).map_err(|e| e.to_string())?;
-            let mut trainer = Trainer::prepare(&paths, &spec, &device).map_err(|e| e.to_string())?;
-            trainer.run(&mut recorder).map_err(|e| e.to_string())
-        });
-        if let Some(f) = recorder.failure.take() {
-            return Err(JobError::Failed(f));
-        }
-        match outcome? {
-            Outcome::Finished { steps, .. } => Ok(TrainOutput { run_id: run.id, steps: steps as u64 }),
-            Outcome::Stopped { .. } => Err(recorder.reporter.stop.take().unwrap_or(JobError::Cancelled)),
-        }
+    }
+    let paths = RunPaths { model: model_path.into(), train, validation, output, init };
+    let mut recorder = Recorder {
+        ctx,
+        run_id: run.id.clone(),
+        handle: tokio::runtime::Handle::current(),
+        reporter: Reporter::new(ctx),
+        failure: None,
+    };
+    let spec = run.spec.clone();
+    let outcome = contained("the trainer stopped unexpectedly (an internal error)", || {
+        let device = device_for(&spec).map_err(|e| e.to_string())?;
+        let mut trainer = Trainer::prepare(&paths, &spec, &device).map_err(|e| e.to_string())?;
+        trainer.run(&mut recorder).map_err(|e| e.to_string())
+    });
+    if let Some(f) = recorder.failure.take() {
+        return Err(JobError::Failed(f));
+    }
+    match outcome? {
+        Outcome::Finished { steps, .. } => Ok(TrainOutput { run_id: run.id, steps: steps as u64 }),
+        Outcome::Stopped { .. } => Err(recorder.reporter.stop.take().unwrap_or(JobError::Cancelled)),
+    }
 }

@@ -31,8 +31,8 @@ pub(super) fn ProfileProgress(
         <div class="card profiling" role="status">
             <p><strong>"Profiling…"</strong>" "<A href=href>"job details"</A></p>
             {move || job.get().and_then(Result::ok).map(|j| {
-                let ex = j.counters["examples"].as_u64().unwrap_or(0);
-                let total = j.counters["total_examples"].as_u64().unwrap_or(0);
+                let ex = j.counters.examples.unwrap_or(0);
+                let total = j.counters.total_examples.unwrap_or(0);
                 view! {
                     <StateBadge state=j.state/>
                     <JobProgress job=j.clone()/>

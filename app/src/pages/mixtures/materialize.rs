@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use polytune_api::{Job, JobState};
 
 use crate::client::{self, ApiFailure};
-use crate::components::jobs::{JobProgress, StateBadge, follow_job};
+use crate::components::jobs::{JobProgress, StateBadge, follow_job, phase_label};
 use crate::components::{ErrorBox, form};
 use crate::i18n::{Msg, t};
 
@@ -82,7 +82,7 @@ pub(super) fn MaterializeProgress(
             {move || job.get().and_then(Result::ok).map(|j| view! {
                 <StateBadge state=j.state/>
                 <JobProgress job=j.clone()/>
-                {(!j.phase.is_empty()).then(|| view! { <p class="muted">{t(Msg::JobPhase)}": "{j.phase.clone()}</p> })}
+                {j.phase.is_some().then(|| view! { <p class="muted">{t(Msg::JobPhase)}": "{phase_label(j.phase)}</p> })}
                 {j.cancel_requested.then(|| view! { <p class="muted">"Cancelling…"</p> })}
             })}
             <div class="actions">

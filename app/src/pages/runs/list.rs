@@ -29,7 +29,7 @@ pub fn RunsSection(ws: Workspace) -> impl IntoView {
     subscribe(
         format!("/api/v1/workspaces/{}/events?after=-1", ws.id),
         move |e| {
-            if e.kind == "state" {
+            if e.kind() == "state" {
                 last_state.update(|(n, j)| {
                     *n += 1;
                     *j = e.job_id;

@@ -93,10 +93,10 @@ pub fn RunPage() -> impl IntoView {
         let Some(j) = job_id.get() else { return };
         subscribe(
             format!("/api/v1/workspaces/{}/jobs/{j}/events", ws.get_value()),
-            move |e| match e.kind.as_str() {
+            move |e| match e.kind() {
                 "progress" => refresh(),
                 _ => {
-                    let state = e.kind == "state";
+                    let state = e.kind() == "state";
                     logs.update(|l| {
                         l.push(e);
                         let extra = l.len().saturating_sub(50);

@@ -12,7 +12,7 @@ use super::version_labels;
 use crate::client::{self, ApiFailure};
 use crate::components::charts::{LineChart, PALETTE, Series, lang_color};
 use crate::components::format::{count_in_words, duration, gib, signed, significant};
-use crate::components::jobs::StateBadge;
+use crate::components::jobs::{DownloadButton, StateBadge, phase_label};
 use crate::components::lang::lang_label;
 use crate::components::{ErrorBox, Loading, format_time};
 use crate::i18n::{Msg, t};
@@ -150,7 +150,7 @@ pub(super) fn RunView(
                 let running = j.as_ref().is_some_and(|j| j.state == JobState::Running);
                 let status = match j.as_ref().map(|j| j.state) {
                     Some(JobState::Queued) => "Waiting for a worker to pick it up.".to_string(),
-                    Some(JobState::Running) if s.is_none() => j.as_ref().map(|j| j.phase.clone()).filter(|p| !p.is_empty()).unwrap_or_else(|| "Preparing…".into()),
+                    Some(JobState::Running) if s.is_none() => j.as_ref().map(|j| phase_label(j.phase)).filter(|p| !p.is_empty()).unwrap_or("Preparing…").to_string(),
                     Some(JobState::Cancelled) => format!("Stopped at step {step:.0}. Resume continues from the newest checkpoint."),
                     Some(JobState::Failed) => "It failed; Resume continues from the newest checkpoint.".to_string(),
                     Some(JobState::Succeeded) => "Finished.".to_string(),
@@ -255,7 +255,7 @@ pub(super) fn RunView(
                     return view! { <p class="muted">"None saved yet."</p> }.into_any();
                 }
                 let run = run_of();
-                let base = format!("/api/v1/workspaces/{}/runs/{}/export", run.workspace_id, run.id);
+                let base = format!("/workspaces/{}/runs/{}/export", run.workspace_id, run.id);
                 let lora = run.spec.method == TuneMethod::Lora;
                 let best = list.iter().filter_map(|c| c.validation_loss).fold(f64::INFINITY, f64::min);
                 view! {
@@ -271,8 +271,8 @@ pub(super) fn RunView(
                                         <td class="num">{c.validation_loss.map_or("—".into(), |v| format!("{v:.3}"))}{is_best.then(|| view! { " "<span class="badge best">"best"</span> })}</td>
                                         <td>{format_time(c.created_at)}</td>
                                         <td>
-                                            <a href=format!("{base}?kind=merged&step={}", c.step) download="">"merged weights"</a>
-                                            {lora.then(|| view! { " · "<a href=format!("{base}?kind=adapter&step={}", c.step) download="">"LoRA adapter (PEFT)"</a> })}
+                                            <DownloadButton path=format!("{base}?kind=merged&step={}", c.step) label="merged weights"/>
+                                            {lora.then(|| view! { " · "<DownloadButton path=format!("{base}?kind=adapter&step={}", c.step) label="LoRA adapter (PEFT)"/> })}
                                         </td>
                                     </tr>
                                 }
@@ -288,7 +288,7 @@ pub(super) fn RunView(
             <p class="hint">"The last 50 lines."</p>
             <ol class="log">
                 {move || logs.get().into_iter().map(|e| view! {
-                    <li><time>{format_time(e.at)}</time>" "<span class=format!("kind-{}", e.kind)>{e.message}</span></li>
+                    <li><time>{format_time(e.at)}</time>" "<span class=format!("kind-{}", e.kind())>{e.message.clone()}</span></li>
                 }).collect_view()}
             </ol>
         </section>

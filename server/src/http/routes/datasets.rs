@@ -11,9 +11,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use polytune_api::{
-    CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveSpec, DupFilter, ExampleItem,
-    DeriveDatasetJob, ExamplePage, Flag, ImportDatasetJob, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo,
-    ServerImport, ServerImportJob, Upload, lang,
+    CreateDataset, CreateProfile, CreateUpload, Dataset, DatasetState, DeriveDatasetJob, DeriveSpec, DupFilter,
+    ExampleItem, ExamplePage, Flag, ImportDatasetJob, InspectRequest, Inspection, Job, OnError, Problem, Profile,
+    ProfileInfo, ServerImport, ServerImportJob, Upload, lang,
 };
 use polytune_data::profile::DuplicateGroups;
 use polytune_data::{browse, import, read};

@@ -28,7 +28,8 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateJob>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let known = || JobKind::ALL.into_iter().filter(|k| k.public()).map(JobKind::as_str).collect::<Vec<_>>().join(", ");
-    let unknown = || ApiError::Validation(vec![FieldError::new("kind", format!("unknown job kind; known kinds: {}", known()))]);
+    let unknown =
+        || ApiError::Validation(vec![FieldError::new("kind", format!("unknown job kind; known kinds: {}", known()))]);
     if !JobKind::parse(req.kind.trim()).is_some_and(JobKind::public) {
         return Err(unknown());
     }
@@ -37,9 +38,11 @@ pub async fn create(
         Err(PayloadError::UnknownKind(_)) => return Err(unknown()),
         Err(PayloadError::Invalid(e)) => return Err(ApiError::Validation(vec![FieldError::new("payload", e)])),
     };
-    let resources = crate::jobs::validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
+    let resources =
+        crate::jobs::validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
     let resources = crate::jobs::Resources { priority: req.priority, ..resources };
-    let id = crate::jobs::enqueue_payload(&state.db, &cap.workspace.id, &payload, &cap.actor.user.id, resources).await?;
+    let id =
+        crate::jobs::enqueue_payload(&state.db, &cap.workspace.id, &payload, &cap.actor.user.id, resources).await?;
     let job = state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(job)))
 }
