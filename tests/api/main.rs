@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod util;
 
+mod authz;
 mod bad_input;
 mod datasets;
 mod invitations;

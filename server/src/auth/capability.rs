@@ -1,7 +1,9 @@
 //! Authorization as types. A handler that changes a workspace takes a `WorkspaceEditor` (or
 //! `WorkspaceOwner`) argument; the only way to get one is this extractor, which checks the
 //! caller's membership and role for the `{workspace_id}` in the path. It fails closed:
-//! not a member (or no such workspace) → 404, a role too low → 403.
+//! not a member (or no such workspace) → 404, a role too low → 403, a write (`MinRole::WRITES`) to
+//! an archived workspace → 409. Each handler's `#[utoipa::path(security(...))]` states the same
+//! for clients; `http::openapi` checks that the two agree.
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -95,6 +97,27 @@ impl FromRequestParts<AppState> for Admin {
         match who.session {
             Session::Cookie { .. } if who.user.is_admin => Ok(Admin(who)),
             _ => Err(ApiError::Forbidden("Only administrators can do this.")),
+        }
+    }
+}
+
+/// Proof that the caller signed in through a browser session. API tokens act inside one
+/// workspace and never hand out access: no new tokens, no new workspaces. Taken after a
+/// workspace capability, so a token of another workspace still sees 404, and before the body, so
+/// a token is refused (403) whatever it sends.
+#[derive(Debug)]
+pub struct BrowserSession(pub SignedIn);
+
+impl FromRequestParts<AppState> for BrowserSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let who = SignedIn::from_request_parts(parts, state).await?;
+        match who.session {
+            Session::Cookie { .. } => Ok(BrowserSession(who)),
+            Session::Token { .. } => {
+                Err(ApiError::Forbidden("API tokens act inside one workspace and cannot do this; sign in to do it."))
+            }
         }
     }
 }

@@ -8,5 +8,5 @@ pub mod rate_limit;
 pub mod secret;
 pub mod session;
 
-pub use capability::{Admin, WorkspaceEditor, WorkspaceOwner, WorkspaceViewer};
+pub use capability::{Admin, BrowserSession, WorkspaceEditor, WorkspaceOwner, WorkspaceViewer};
 pub use session::{ClientIp, Session, SignedIn};

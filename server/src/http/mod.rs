@@ -3,6 +3,7 @@
 
 pub mod extract;
 mod layers;
+mod openapi;
 pub mod routes;
 
 use std::time::Duration;
@@ -20,6 +21,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use self::openapi::AuthSchemes;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -32,7 +34,8 @@ use crate::state::AppState;
         (name = "jobs", description = "Uploads, jobs, live events, workers"),
         (name = "models", description = "Models, generation, training runs"),
         (name = "mixtures", description = "Language mixtures, augmentation templates, evaluation sets, compute estimates"),
-    )
+    ),
+    modifiers(&AuthSchemes)
 )]
 struct ApiDoc;
 

@@ -26,6 +26,7 @@ impl Page {
 
 /// The workspace's audit log, newest first (owners).
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/audit", tag = "workspaces",
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
     params(("workspace_id" = String, Path), Page),
     responses((status = 200, body = Vec<AuditEvent>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn workspace_log(
@@ -38,6 +39,7 @@ pub async fn workspace_log(
 
 /// Every audit event, including sign-ins and failed sign-ins (administrators).
 #[utoipa::path(get, path = "/audit", tag = "accounts", params(Page),
+    security(("session" = ["admin"])),
     responses((status = 200, body = Vec<AuditEvent>), (status = 403, body = Problem)))]
 pub async fn global_log(
     State(state): State<AppState>,

@@ -21,6 +21,7 @@ pub struct UploadQuery {
 
 /// Upload a file (editors): the raw bytes as the body. Stored once per content (SHA-256).
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/blobs", tag = "jobs",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = Blob), (status = 413, body = Problem)))]

@@ -34,6 +34,7 @@ use crate::storage::is_sha256;
 
 /// Start a resumable upload: say the file's name and size, then send its bytes with PATCH.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/uploads", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = CreateUpload,
     responses((status = 201, body = Upload), (status = 413, body = Problem)))]
 pub async fn create_upload(
@@ -65,6 +66,7 @@ async fn upload_state(state: &AppState, workspace_id: &str, id: &str) -> ApiResu
 
 /// Where an upload stands: send the rest from `offset`.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/uploads/{upload_id}", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("upload_id" = String, Path)), responses((status = 200, body = Upload)))]
 pub async fn upload_status(
     State(state): State<AppState>,
@@ -78,6 +80,7 @@ pub async fn upload_status(
 /// Send bytes of an upload starting at the `Upload-Offset` header (which must equal the stored
 /// offset). The last chunk stores the file and answers with its SHA-256 in `blob`.
 #[utoipa::path(patch, path = "/workspaces/{workspace_id}/uploads/{upload_id}", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("upload_id" = String, Path),
         ("Upload-Offset" = u64, Header, description = "where these bytes start")),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
@@ -177,6 +180,7 @@ impl Drop for UploadLock {
 /// folders) into this workspace's storage. Answers with the job that copies them; its result
 /// lists the stored files and the ones left out.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/server-imports", tag = "datasets",
+    security(("session" = ["editor", "admin"])),
     params(("workspace_id" = String, Path)), request_body = ServerImport,
     responses((status = 202, body = Job)))]
 pub async fn server_import(
@@ -228,6 +232,7 @@ async fn stored_blob(state: &AppState, workspace_id: &str, sha: &str) -> ApiResu
 /// Detect a stored file's format and show how its first records become examples (or try a
 /// corrected reading, `spec`).
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/datasets/inspect", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), request_body = InspectRequest,
     responses((status = 200, body = Inspection), (status = 422, body = Problem)))]
 pub async fn inspect(
@@ -258,6 +263,7 @@ async fn queue_import(
 /// Import a stored file as a new dataset (a job). Records that cannot be read stop the import
 /// for a decision unless `on_error` is `skip`.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/datasets", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = CreateDataset,
     responses((status = 202, body = Dataset), (status = 422, body = Problem)))]
 pub async fn create(
@@ -285,6 +291,7 @@ pub async fn create(
 
 /// The workspace's datasets with their versions, newest first.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/datasets", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Dataset>)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Dataset>>> {
     Ok(Json(state.db.datasets_of(&cap.workspace.id).await?))
@@ -292,6 +299,7 @@ pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
 
 /// One dataset.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/datasets/{dataset_id}", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("dataset_id" = String, Path)), responses((status = 200, body = Dataset)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -304,6 +312,7 @@ pub async fn show(
 
 /// Delete a dataset, or cancel an import waiting for a decision.
 #[utoipa::path(delete, path = "/workspaces/{workspace_id}/datasets/{dataset_id}", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("dataset_id" = String, Path)), responses((status = 204)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -321,6 +330,7 @@ pub async fn delete(
 
 /// After an import stopped on bad records: import again, leaving them out.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/datasets/{dataset_id}/skip-bad-records", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("dataset_id" = String, Path)),
     responses((status = 202, body = Dataset), (status = 409, body = Problem)))]
 pub async fn skip_bad_records(
@@ -341,6 +351,7 @@ pub async fn skip_bad_records(
 
 /// Profile a version again, e.g. with a tokenizer.json stored in the workspace (its SHA-256).
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/versions/{version_id}/profiles", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path)), request_body = CreateProfile,
     responses((status = 202, body = ProfileInfo)))]
 pub async fn create_profile(
@@ -375,6 +386,7 @@ pub async fn create_profile(
 
 /// The newest finished profile of a version.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/profile", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path)),
     responses((status = 200, body = Profile), (status = 404, body = Problem)))]
 pub async fn profile(
@@ -461,6 +473,7 @@ async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) 
 /// Search and filter a version's examples (streamed from storage; filters on language, length,
 /// flags and duplicates need a finished profile).
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/examples", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path), ExampleQuery),
     responses((status = 200, body = ExamplePage)))]
 pub async fn examples(
@@ -509,6 +522,7 @@ pub async fn examples(
 
 /// One example by its index, with its annotation and the other members of its duplicate groups.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/examples/{index}", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path), ("index" = u64, Path)),
     responses((status = 200, body = ExampleItem), (status = 404, body = Problem)))]
 pub async fn example(
@@ -529,6 +543,7 @@ pub async fn example(
 
 /// Derive a new version by filters (a job); it records its parent and the exact filter.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/versions/{version_id}/derive", tag = "datasets",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path)), request_body = DeriveSpec,
     responses((status = 202, body = Job), (status = 422, body = Problem)))]
 pub async fn derive(
@@ -556,6 +571,7 @@ pub struct ExportQuery {
 
 /// Download a version as JSON lines (the canonical examples) or Parquet.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/versions/{version_id}/export", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path), ExportQuery),
     responses((status = 200, content_type = "application/octet-stream")))]
 pub async fn export(

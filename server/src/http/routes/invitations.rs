@@ -18,6 +18,7 @@ use crate::state::AppState;
 
 /// Invite a person (administrators). The response holds the link; it is shown only once.
 #[utoipa::path(post, path = "/invitations", tag = "accounts", request_body = CreateInvitation,
+    security(("session" = ["admin"])),
     responses((status = 201, body = Invitation), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,

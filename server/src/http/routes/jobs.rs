@@ -20,6 +20,7 @@ use crate::state::AppState;
 /// Start a job (editors). The kind must be known and its payload valid for this workspace;
 /// otherwise nothing is queued.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/jobs", tag = "jobs", request_body = CreateJob,
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)),
     responses((status = 201, body = Job), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(
@@ -49,6 +50,7 @@ pub async fn create(
 
 /// The workspace's jobs, newest first.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs", tag = "jobs",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Job>)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Job>>> {
     Ok(Json(state.db.jobs_of(&cap.workspace.id, 200).await?))
@@ -60,6 +62,7 @@ async fn find(state: &AppState, workspace_id: &str, job_id: &str) -> ApiResult<J
 
 /// One job.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs/{job_id}", tag = "jobs",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("job_id" = String, Path)),
     responses((status = 200, body = Job), (status = 404, body = Problem)))]
 pub async fn show(
@@ -72,6 +75,7 @@ pub async fn show(
 
 /// Cancel a job (editors): a queued one at once, a running one at its next safe point.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/jobs/{job_id}/cancel", tag = "jobs",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("job_id" = String, Path)),
     responses((status = 200, body = Job), (status = 409, body = Problem)))]
 pub async fn cancel(
@@ -88,6 +92,7 @@ pub async fn cancel(
 
 /// Run a failed or cancelled job again (editors); it resumes from its last checkpoint.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/jobs/{job_id}/retry", tag = "jobs",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("job_id" = String, Path)),
     responses((status = 200, body = Job), (status = 409, body = Problem)))]
 pub async fn retry(
@@ -120,6 +125,7 @@ fn resume_point(headers: &HeaderMap, q: &After) -> i64 {
 /// Server-sent events for one job: `state`, `progress` and `log` events, each with its id, so a
 /// reconnecting client resumes without gaps.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs/{job_id}/events", tag = "jobs",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("job_id" = String, Path), After),
     responses((status = 200, description = "text/event-stream of JobEvent")))]
 pub async fn job_events(
@@ -135,6 +141,7 @@ pub async fn job_events(
 
 /// Server-sent events for every job of the workspace.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/events", tag = "jobs",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), After),
     responses((status = 200, description = "text/event-stream of JobEvent")))]
 pub async fn workspace_events(
@@ -186,6 +193,7 @@ fn event_stream(
 
 /// Download the file a finished job made (a run export).
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/jobs/{job_id}/file", tag = "jobs",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("job_id" = String, Path)),
     responses((status = 200, content_type = "application/octet-stream"), (status = 409, body = Problem)))]
 pub async fn file(

@@ -15,6 +15,7 @@ use crate::state::AppState;
 
 /// Who is in the workspace.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/members", tag = "workspaces",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)),
     responses((status = 200, body = Vec<Member>), (status = 404, body = Problem)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Member>>> {
@@ -23,6 +24,7 @@ pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
 
 /// Add a person who already has an account (owners). To bring in someone new, invite them.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/members", tag = "workspaces", request_body = AddMember,
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
     params(("workspace_id" = String, Path)),
     responses((status = 201, body = Member), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add(
@@ -50,6 +52,7 @@ pub async fn add(
 
 /// Change a member's role (owners).
 #[utoipa::path(patch, path = "/workspaces/{workspace_id}/members/{user_id}", tag = "workspaces", request_body = UpdateMember,
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
     params(("workspace_id" = String, Path), ("user_id" = String, Path)),
     responses((status = 200, body = Member), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn update(
@@ -67,6 +70,7 @@ pub async fn update(
 
 /// Remove a member (owners).
 #[utoipa::path(delete, path = "/workspaces/{workspace_id}/members/{user_id}", tag = "workspaces",
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
     params(("workspace_id" = String, Path), ("user_id" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn remove(

@@ -39,6 +39,7 @@ async fn with_job_state(state: &AppState, mut m: Mixture) -> ApiResult<Mixture> 
 /// Everything the mixture builder needs: every dataset version with its per-language counts,
 /// and the augmentation templates (built-in first).
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/mixtures/catalog", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = MixtureCatalog)))]
 pub async fn catalog(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<MixtureCatalog>> {
     let sources = state.db.mixture_sources(&cap.workspace.id).await?;
@@ -49,6 +50,7 @@ pub async fn catalog(State(state): State<AppState>, cap: WorkspaceViewer) -> Api
 
 /// The mixtures of a workspace, newest first.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/mixtures", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Mixture])))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Mixture>>> {
     let mut out = Vec::new();
@@ -146,6 +148,7 @@ fn check_augmentation(a: &Augmentation, sources: &[SourceFacts]) -> Result<u64, 
 
 /// The first examples an augmentation makes, or what is wrong with it.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/mixtures/preview-augmentation", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), request_body = Augmentation,
     responses((status = 200, body = AugmentPreview), (status = 422, body = Problem)))]
 pub async fn preview_augmentation(
@@ -163,6 +166,7 @@ pub async fn preview_augmentation(
 /// Check a recipe and materialize it: the examples are drawn by a job into two new datasets
 /// (training and validation).
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/mixtures", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = CreateMixture,
     responses((status = 202, body = Mixture), (status = 422, body = Problem)))]
 pub async fn create(
@@ -199,6 +203,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/mixtures/{mixture_id}", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("mixture_id" = String, Path)),
     responses((status = 200, body = Mixture), (status = 404, body = Problem)))]
 pub async fn show(
@@ -212,6 +217,7 @@ pub async fn show(
 
 /// Built-in templates and the workspace's own.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/augment-templates", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [AugmentTemplate])))]
 pub async fn templates(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<AugmentTemplate>>> {
     let mut all = builtin_templates();
@@ -221,6 +227,7 @@ pub async fn templates(State(state): State<AppState>, cap: WorkspaceViewer) -> A
 
 /// Store a template in the workspace (e.g. an edited copy of a built-in one, in another language).
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/augment-templates", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = AugmentTemplate,
     responses((status = 201, body = AugmentTemplate), (status = 422, body = Problem)))]
 pub async fn create_template(
@@ -238,6 +245,7 @@ pub async fn create_template(
 }
 
 #[utoipa::path(put, path = "/workspaces/{workspace_id}/augment-templates/{template_id}", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("template_id" = String, Path)), request_body = AugmentTemplate,
     responses((status = 200, body = AugmentTemplate), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_template(
@@ -260,6 +268,7 @@ pub async fn update_template(
 }
 
 #[utoipa::path(delete, path = "/workspaces/{workspace_id}/augment-templates/{template_id}", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("template_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
 pub async fn delete_template(
@@ -276,6 +285,7 @@ pub async fn delete_template(
 
 /// The dataset versions registered as evaluation sets.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/evaluation-sets", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [String])))]
 pub async fn evaluation_sets(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<String>>> {
     Ok(Json(state.db.evaluation_sets(&cap.workspace.id).await?))
@@ -284,6 +294,7 @@ pub async fn evaluation_sets(State(state): State<AppState>, cap: WorkspaceViewer
 /// Register a version as an evaluation set: it is never trained on, and mixtures are checked
 /// against its texts.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/evaluation-sets", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = RegisterEvaluationSet,
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn add_evaluation_set(
@@ -301,6 +312,7 @@ pub async fn add_evaluation_set(
 }
 
 #[utoipa::path(delete, path = "/workspaces/{workspace_id}/evaluation-sets/{version_id}", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("version_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
 pub async fn remove_evaluation_set(
@@ -318,6 +330,7 @@ pub async fn remove_evaluation_set(
 /// Count tokens with a model's own tokenizer: its tokenizer.json becomes a workspace file and each
 /// named version not yet counted with it is profiled again (the builder's token shares then use it).
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/models/{model_id}/count-tokens", tag = "mixtures",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("model_id" = String, Path)), request_body = CountTokens,
     responses((status = 202, body = TokenCounting), (status = 422, body = Problem)))]
 pub async fn count_tokens(
@@ -384,6 +397,7 @@ fn training_machine(workers: &[polytune_api::Worker]) -> Option<&polytune_api::C
 /// The machine runs train on, and how fast it trains: measured from the newest finished run in
 /// this workspace (of the chosen model, when there is one), otherwise a conservative default.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/compute", tag = "mixtures",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ComputeQuery), responses((status = 200, body = ComputeInfo)))]
 pub async fn compute(
     State(state): State<AppState>,

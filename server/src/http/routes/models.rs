@@ -23,6 +23,7 @@ use super::{blocking, invalid};
 
 /// The models of a workspace, newest first.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/models", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Model])))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Model>>> {
     Ok(Json(state.db.models(&cap.workspace.id).await?))
@@ -32,6 +33,7 @@ pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
 /// studio's storage) found inside a folder the server allows imports from. Answers with the job
 /// that does it; its result names the new model.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/models", tag = "models",
+    security(("session" = ["editor", "admin"])),
     params(("workspace_id" = String, Path)), request_body = RegisterModel,
     responses((status = 202, body = Job), (status = 422, body = Problem)))]
 pub async fn register(
@@ -68,6 +70,7 @@ fn version_texts(path: PathBuf) -> Result<Vec<String>, String> {
 
 /// Make a tiny random llama for experiments, with a tokenizer trained on a dataset version.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/models/tiny", tag = "models",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = CreateTinyModel,
     responses((status = 201, body = Model), (status = 422, body = Problem)))]
 pub async fn create_tiny(
@@ -140,6 +143,7 @@ async fn checkpoint(
 
 /// One model.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/models/{model_id}", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("model_id" = String, Path)), responses((status = 200, body = Model)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -151,6 +155,7 @@ pub async fn show(
 
 /// Answer a conversation with the model, or with a run's checkpoint of it.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/models/{model_id}/generate", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("model_id" = String, Path)), request_body = GenerateRequest,
     responses((status = 200, body = GenerateResponse), (status = 422, body = Problem)))]
 pub async fn generate(
@@ -195,6 +200,7 @@ pub async fn generate(
 
 /// The training runs of a workspace, newest first.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/runs", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Run])))]
 pub async fn runs(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Run>>> {
     Ok(Json(state.db.runs(&cap.workspace.id).await?))
@@ -202,6 +208,7 @@ pub async fn runs(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
 
 /// Start a training run: the model tuned on a dataset version with the given settings.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/runs", tag = "models",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)), request_body = CreateRun,
     responses((status = 202, body = Run), (status = 422, body = Problem)))]
 pub async fn create_run(
@@ -269,6 +276,7 @@ pub async fn create_run(
 
 /// A run with every reported step and validation, and its checkpoints.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/runs/{run_id}", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("run_id" = String, Path)), responses((status = 200, body = RunDetail)))]
 pub async fn run(
     State(state): State<AppState>,
@@ -293,6 +301,7 @@ pub struct ExportQuery {
 /// LoRA adapter alone (PEFT's adapter_config.json + adapter_model.safetensors), with tokenizer
 /// files. Answers with the job that builds it; `GET …/jobs/{job_id}/file` then downloads it.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/runs/{run_id}/export", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("run_id" = String, Path), ExportQuery),
     responses((status = 202, body = Job), (status = 422, body = Problem)))]
 pub async fn export_run(

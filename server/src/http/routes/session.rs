@@ -25,6 +25,7 @@ pub async fn start_session(state: &AppState, user_id: &str, ip: &str) -> ApiResu
 
 /// The signed-in person.
 #[utoipa::path(get, path = "/session", tag = "accounts",
+    security(("session" = []), ("api_token" = [])),
     responses((status = 200, body = User), (status = 401, body = Problem)))]
 pub async fn me(who: SignedIn) -> Json<User> {
     Json(who.user)
@@ -75,7 +76,9 @@ pub async fn sign_in(
 }
 
 /// Sign out of this browser.
-#[utoipa::path(delete, path = "/session", tag = "accounts", responses((status = 204)))]
+#[utoipa::path(delete, path = "/session", tag = "accounts",
+    security(("session" = []), ("api_token" = [])),
+    responses((status = 204)))]
 pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> ApiResult<impl IntoResponse> {
     if let Session::Cookie { id_hash } = &who.session {
         state.db.delete_session(id_hash).await?;
@@ -84,7 +87,9 @@ pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> ApiResult
 }
 
 /// Sign out of every browser and device.
-#[utoipa::path(delete, path = "/sessions", tag = "accounts", responses((status = 204)))]
+#[utoipa::path(delete, path = "/sessions", tag = "accounts",
+    security(("session" = []), ("api_token" = [])),
+    responses((status = 204)))]
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     who: SignedIn,

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use polytune_api::{ApiToken, CreateApiToken, FieldError, Problem};
 
-use crate::auth::{ClientIp, Session, WorkspaceViewer, secret};
+use crate::auth::{BrowserSession, ClientIp, WorkspaceViewer, secret};
 use crate::db::audit::AuditEntry;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
@@ -13,17 +13,16 @@ use crate::state::AppState;
 
 /// Create an API token. The secret is in the response only; send it as `Authorization: Bearer …`.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/tokens", tag = "workspaces", request_body = CreateApiToken,
+    security(("session" = ["viewer"])),
     params(("workspace_id" = String, Path)),
     responses((status = 201, body = ApiToken), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
+    _browser: BrowserSession,
     ip: ClientIp,
     ApiJson(req): ApiJson<CreateApiToken>,
 ) -> ApiResult<(StatusCode, Json<ApiToken>)> {
-    if matches!(cap.actor.session, Session::Token { .. }) {
-        return Err(ApiError::Forbidden("API tokens cannot create more tokens; sign in to do that."));
-    }
     if req.role > cap.workspace.role {
         return Err(ApiError::Validation(vec![FieldError::new(
             "role",

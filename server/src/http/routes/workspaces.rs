@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use polytune_api::{CreateWorkspace, Problem, UpdateDescription, UpdateWorkspace, Workspace};
 use serde::Deserialize;
 
-use crate::auth::{ClientIp, Session, SignedIn, WorkspaceEditor, WorkspaceOwner, WorkspaceViewer};
+use crate::auth::{BrowserSession, ClientIp, Session, SignedIn, WorkspaceEditor, WorkspaceOwner, WorkspaceViewer};
 use crate::db::audit::AuditEntry;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
@@ -22,6 +22,7 @@ pub struct ListQuery {
 
 /// The workspaces you belong to, with your role in each.
 #[utoipa::path(get, path = "/workspaces", tag = "workspaces", params(ListQuery),
+    security(("session" = []), ("api_token" = [])),
     responses((status = 200, body = Vec<Workspace>), (status = 401, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -38,16 +39,14 @@ pub async fn list(
 
 /// Create a workspace; you become its owner.
 #[utoipa::path(post, path = "/workspaces", tag = "workspaces", request_body = CreateWorkspace,
+    security(("session" = [])),
     responses((status = 201, body = Workspace), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
-    who: SignedIn,
+    BrowserSession(who): BrowserSession,
     ip: ClientIp,
     ApiJson(req): ApiJson<CreateWorkspace>,
 ) -> ApiResult<(StatusCode, Json<Workspace>)> {
-    if matches!(who.session, Session::Token { .. }) {
-        return Err(ApiError::Forbidden("API tokens act inside one workspace and cannot create workspaces."));
-    }
     let ws = state.db.create_workspace(req.name.trim(), &who.user.id).await?;
     state
         .db
@@ -66,6 +65,7 @@ pub async fn create(
 
 /// One workspace, with your role in it.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}", tag = "workspaces",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)),
     responses((status = 200, body = Workspace), (status = 404, body = Problem)))]
 pub async fn show(cap: WorkspaceViewer) -> Json<Workspace> {
@@ -74,6 +74,7 @@ pub async fn show(cap: WorkspaceViewer) -> Json<Workspace> {
 
 /// Rename, archive or restore a workspace (owners).
 #[utoipa::path(patch, path = "/workspaces/{workspace_id}", tag = "workspaces", request_body = UpdateWorkspace,
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
     params(("workspace_id" = String, Path)),
     responses((status = 200, body = Workspace), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update(
@@ -109,6 +110,7 @@ pub async fn update(
 
 /// Write what the workspace is for (editors and owners).
 #[utoipa::path(put, path = "/workspaces/{workspace_id}/description", tag = "workspaces", request_body = UpdateDescription,
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path)),
     responses((status = 200, body = Workspace), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn describe(
