@@ -12,6 +12,7 @@ pub mod models;
 pub mod session;
 pub mod setup;
 pub mod tokens;
+pub mod uploads;
 pub mod workers;
 pub mod workspaces;
 
@@ -72,8 +73,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::retry))
         .routes(routes!(jobs::file))
         .routes(routes!(workers::list))
-        .routes(routes!(datasets::create_upload))
-        .routes(routes!(datasets::upload_status))
+        .routes(routes!(uploads::create_upload))
+        .routes(routes!(uploads::upload_status))
         .routes(routes!(datasets::inspect))
         .routes(routes!(datasets::create, datasets::list))
         .routes(routes!(datasets::show, datasets::delete))
@@ -98,10 +99,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub fn streams() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(blobs::upload))
-        .routes(routes!(datasets::upload_chunk))
+        .routes(routes!(uploads::upload_chunk))
         .routes(routes!(datasets::export))
         .routes(routes!(datasets::examples))
-        .routes(routes!(datasets::server_import))
+        .routes(routes!(uploads::server_import))
         .routes(routes!(models::list, models::register))
         .routes(routes!(models::create_tiny))
         .routes(routes!(models::show))

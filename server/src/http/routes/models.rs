@@ -42,7 +42,7 @@ pub async fn register(
     _admin: Admin,
     ApiJson(req): ApiJson<RegisterModel>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let wanted = super::datasets::allowed_server_path(&state, &req.path)?;
+    let wanted = super::uploads::allowed_server_path(&state, &req.path)?;
     let job = RegisterModelJob {
         model_id: crate::db::new_id(),
         name: req.name.trim().to_string(),
