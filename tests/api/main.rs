@@ -17,4 +17,5 @@ mod models;
 mod openapi;
 mod session;
 mod setup;
+mod upgrade;
 mod workspaces;

@@ -45,6 +45,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Builder {
     db: Db,
     env: Vec<(String, String)>,
+    /// A SQLite file (and its `-wal` beside it, if any) to start from instead of an empty one.
+    seed: Option<std::path::PathBuf>,
 }
 
 impl Builder {
@@ -53,8 +55,22 @@ impl Builder {
         self
     }
 
+    /// Starts from a copy of an existing SQLite database (SQLite only).
+    pub fn sqlite_from(mut self, file: &std::path::Path) -> Self {
+        assert_eq!(self.db, Db::Sqlite, "only a SQLite file can be copied in");
+        self.seed = Some(file.to_owned());
+        self
+    }
+
     pub async fn start(self) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
+        if let Some(seed) = &self.seed {
+            std::fs::copy(seed, dir.path().join("polytune.db")).expect("copy the seed database");
+            let wal = seed.with_extension("db-wal");
+            if wal.exists() {
+                std::fs::copy(&wal, dir.path().join("polytune.db-wal")).expect("copy the seed WAL");
+            }
+        }
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
         let (database_url, pg_db) = match self.db {
             Db::Sqlite => (format!("sqlite:{}", dir.path().join("polytune.db").display()), None),
@@ -150,7 +166,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub fn builder(db: Db) -> Builder {
-        Builder { db, env: Vec::new() }
+        Builder { db, env: Vec::new(), seed: None }
     }
 
     pub fn base(&self) -> &str {

@@ -6,18 +6,38 @@ use leptos::prelude::*;
 
 use crate::components::format::significant;
 
-/// One stable colour per language across every chart: a hue from the code's hash, at a
-/// lightness readable on both the light and the dark theme.
+/// Twenty colours told apart from each other on both themes: hue and lightness both vary, so
+/// two languages on one chart never come out as two near-identical yellows.
+const LANG_PALETTE: [&str; 20] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#ff9da7", "#9c755f", "#8c8c8c",
+    "#1d4e89", "#b85a0d", "#8f1d21", "#2d6a1f", "#a68a00", "#6b3f8f", "#2a7f7a", "#c2185b", "#5d4037", "#17becf",
+];
+
+/// Languages with a place of their own in [`LANG_PALETTE`]: those most often shown together
+/// (the studio's own low-resource languages beside the large ones) never share a colour.
+const FIXED_LANGS: [&str; 20] = [
+    "eng", "fra", "spa", "deu", "swa", "yor", "eus", "kaz", "ltz", "que", "zho", "ara", "hin", "por", "rus", "jpn",
+    "ita", "dan", "ind", "tur",
+];
+
+/// One stable colour per language across every chart: a fixed palette place for the languages
+/// in [`FIXED_LANGS`], otherwise a hue from the code's hash at a lightness between the palette's.
 pub fn lang_color(code: &str) -> String {
+    let base = code.split('-').next().unwrap_or(code);
+    if let Some(i) = FIXED_LANGS.iter().position(|l| *l == base) {
+        return LANG_PALETTE[i].to_string();
+    }
     // FNV-1a: stable across builds and machines.
     let mut h: u32 = 0x811c_9dc5;
-    for b in code.split('-').next().unwrap_or(code).bytes() {
+    for b in base.bytes() {
         h ^= b as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
-    // Golden-angle steps spread neighbouring hashes apart.
+    // Golden-angle steps spread neighbouring hashes apart; three lightness levels separate
+    // languages whose hues land close.
     let hue = (h % 360) as f64 * 137.508 % 360.0;
-    format!("hsl({hue:.0} 65% 50%)")
+    let light = [42, 52, 62][(h / 360 % 3) as usize];
+    format!("hsl({hue:.0} 60% {light}%)")
 }
 
 /// Colours for things that are not languages (runs side by side, training vs validation),
