@@ -349,6 +349,60 @@ pub struct Dataset {
     pub versions: Vec<DatasetVersion>,
 }
 
+/// How a version was made, exactly enough to make it again: `{"import": …}`, `{"derive": …}` or
+/// `{"mixture": …}` (the shape stored since the first version of the studio).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VersionOperation {
+    Import(ImportOperation),
+    Derive(DeriveOperation),
+    Mixture(MixtureOperation),
+}
+
+/// A file read into version 1 of a dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportOperation {
+    pub file: String,
+    pub source_blob: String,
+    pub spec: ImportSpec,
+    pub on_error: OnError,
+    /// Records that could not be read and were left out.
+    pub skipped: u64,
+}
+
+/// A filtered version of a parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeriveOperation {
+    pub parent: String,
+    pub spec: DeriveSpec,
+    pub report: DeriveReport,
+}
+
+/// What deriving a version kept and left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeriveReport {
+    pub kept: u64,
+    pub examples: u64,
+    /// Examples left out, by the first reason that applied.
+    pub dropped: std::collections::BTreeMap<String, u64>,
+}
+
+/// A materialized mixture (its training examples, or its validation split).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MixtureOperation {
+    pub mixture_id: String,
+    pub name: String,
+    /// Every version drawn from (sources and augmentation inputs).
+    pub parents: Vec<String>,
+    pub spec: crate::mixtures::MixtureSpec,
+    pub report: crate::mixtures::MixtureReport,
+}
+
 /// An immutable set of examples. Version 1 is the import; later ones are derived from a parent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -357,9 +411,8 @@ pub struct DatasetVersion {
     pub dataset_id: String,
     pub number: i64,
     pub parent_id: Option<String>,
-    /// The exact operation that made it (import spec, or the filter).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub operation: serde_json::Value,
+    /// The exact operation that made it (import spec, the filter, or the mixture recipe).
+    pub operation: VersionOperation,
     pub blob: String,
     pub examples: i64,
     pub bytes: i64,

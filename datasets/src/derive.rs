@@ -1,23 +1,16 @@
 //! Deriving a new version from a profiled one: filters by language, length and flags, then
 //! duplicates resolved (keep the first or the longest of each group among what the filters kept).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::ops::ControlFlow;
 
 use polytune_api::{Annotation, Dedup, DeriveSpec, lang};
-use serde::{Deserialize, Serialize};
 
 use crate::minhash::Groups;
 use crate::profile::DuplicateGroups;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeriveReport {
-    pub kept: u64,
-    pub examples: u64,
-    /// Examples left out, by the first reason that applied.
-    pub dropped: BTreeMap<String, u64>,
-}
+pub use polytune_api::DeriveReport;
 
 fn annotations(input: impl BufRead) -> impl Iterator<Item = Result<Annotation, String>> {
     input.lines().enumerate().map(|(i, l)| {

@@ -44,31 +44,40 @@ async fn databases_of_the_previous_version_load() {
     let files = fixtures();
     assert!(files.len() >= 3, "fixtures missing: {files:?}");
     let mut kinds = std::collections::BTreeSet::new();
+    let mut operations = std::collections::BTreeSet::new();
     for file in files {
         let (jobs_stored, events_stored, succeeded_stored) = counts(&file).await;
         // No worker: the stored jobs are read as they are, not run again.
         let app = TestApp::builder(Db::Sqlite).sqlite_from(&file).env("POLYTUNE_WORKERS", "0").start().await;
         let c = app.client();
-        c.expect(
-            Method::POST,
-            "/session",
-            Some(json!({"email": "admin@example.org", "password": PASSWORD})),
-            200,
-        )
-        .await;
+        c.expect(Method::POST, "/session", Some(json!({"email": "admin@example.org", "password": PASSWORD})), 200)
+            .await;
         let workspaces = c.expect(Method::GET, "/workspaces?archived=true", None, 200).await;
         let (mut jobs_read, mut events_read, mut succeeded_read) = (0, 0, 0);
         for ws in workspaces.as_array().unwrap() {
             let ws = ws["id"].as_str().unwrap();
             let jobs = c.expect(Method::GET, &format!("/workspaces/{ws}/jobs"), None, 200).await;
             for j in jobs.as_array().unwrap() {
-                let one = c.expect(Method::GET, &format!("/workspaces/{ws}/jobs/{}", j["id"].as_str().unwrap()), None, 200).await;
+                let one = c
+                    .expect(Method::GET, &format!("/workspaces/{ws}/jobs/{}", j["id"].as_str().unwrap()), None, 200)
+                    .await;
                 kinds.insert(one["kind"].as_str().unwrap().to_owned());
                 if one["state"] == "succeeded" {
                     assert!(one["result"].is_object(), "{}: {one}", file.display());
                     succeeded_read += 1;
                 }
                 jobs_read += 1;
+            }
+            // Dataset versions record how they were made (import, derive, mixture): each reads.
+            let datasets = c.expect(Method::GET, &format!("/workspaces/{ws}/datasets"), None, 200).await;
+            for d in datasets.as_array().unwrap() {
+                let one = c
+                    .expect(Method::GET, &format!("/workspaces/{ws}/datasets/{}", d["id"].as_str().unwrap()), None, 200)
+                    .await;
+                for v in one["versions"].as_array().into_iter().flatten() {
+                    let op = v["operation"].as_object().unwrap_or_else(|| panic!("{v}"));
+                    operations.extend(op.keys().cloned());
+                }
             }
             let events: Vec<Value> = sse_events(&c, &format!("/workspaces/{ws}/events"), None).await;
             for e in &events {
@@ -84,6 +93,9 @@ async fn databases_of_the_previous_version_load() {
         );
         assert!(!app.log().contains("damaged"), "{}", app.log());
         app.stop().await;
+    }
+    for op in ["import", "derive", "mixture"] {
+        assert!(operations.contains(op), "no version made by {op} among the fixtures: {operations:?}");
     }
     for kind in ["blob_stats", "import_dataset", "profile_dataset", "derive_dataset", "materialize_mixture", "train"] {
         assert!(kinds.contains(kind), "no {kind} job among the fixtures: {kinds:?}");

@@ -2,9 +2,10 @@
 
 use polytune_api::{
     Dataset, DatasetState, DatasetVersion, ImportReport, ImportSpec, LanguageStats, ProfileInfo, ProfileState,
+    VersionOperation,
 };
 
-use super::{Database, DbResult, new_id, now_ms, q};
+use super::{Database, DbError, DbResult, new_id, now_ms, q};
 
 type DatasetRow = (String, String, String, String, String, String, String, Option<String>, Option<String>, i64);
 type VersionRow = (String, String, i64, Option<String>, String, String, i64, i64, i64);
@@ -53,7 +54,7 @@ pub struct StoredProfile {
 pub struct NewVersion<'a> {
     pub dataset_id: &'a str,
     pub parent_id: Option<&'a str>,
-    pub operation: &'a serde_json::Value,
+    pub operation: &'a VersionOperation,
     pub blob: &'a str,
     pub examples: i64,
     pub bytes: i64,
@@ -229,18 +230,9 @@ impl Database {
     async fn version_from(&self, v: VersionRow) -> DbResult<DatasetVersion> {
         let (id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_at) = v;
         let profile = self.latest_profile(&id).await?.map(|p| p.info);
-        Ok(DatasetVersion {
-            id,
-            dataset_id,
-            number,
-            parent_id,
-            operation: serde_json::from_str(&operation).unwrap_or(serde_json::Value::Null),
-            blob,
-            examples,
-            bytes,
-            created_at,
-            profile,
-        })
+        let operation = serde_json::from_str(&operation)
+            .map_err(|e| DbError::Corrupt(format!("dataset version {id}: operation: {e}")))?;
+        Ok(DatasetVersion { id, dataset_id, number, parent_id, operation, blob, examples, bytes, created_at, profile })
     }
 
     /// A version, if it belongs to a dataset of `workspace_id`.
@@ -360,7 +352,19 @@ impl Database {
         self.profile_where(version_id, false).await
     }
 
-    pub async fn ready_profile(&self, version_id: &str) -> DbResult<Option<StoredProfile>> {
+    /// The newest finished profile of a version of `workspace_id`.
+    pub async fn ready_profile(&self, workspace_id: &str, version_id: &str) -> DbResult<Option<StoredProfile>> {
+        let in_workspace: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = $1 AND d.workspace_id = $2",
+        )
+        .bind(version_id)
+        .bind(workspace_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("version in workspace"))?;
+        if in_workspace.is_none() {
+            return Ok(None);
+        }
         self.profile_where(version_id, true).await
     }
 
@@ -410,10 +414,11 @@ impl Database {
             .map_err(q("get upload"))
     }
 
-    pub async fn complete_upload(&self, id: &str, blob: &str) -> DbResult<()> {
-        sqlx::query("UPDATE uploads SET blob = $1 WHERE id = $2")
+    pub async fn complete_upload(&self, workspace_id: &str, id: &str, blob: &str) -> DbResult<()> {
+        sqlx::query("UPDATE uploads SET blob = $1 WHERE id = $2 AND workspace_id = $3")
             .bind(blob)
             .bind(id)
+            .bind(workspace_id)
             .execute(self.pool())
             .await
             .map_err(q("complete upload"))?;
@@ -435,7 +440,7 @@ async fn insert_version(
     .bind(v.dataset_id)
     .bind(number)
     .bind(v.parent_id)
-    .bind(v.operation.to_string())
+    .bind(serde_json::to_string(v.operation).unwrap_or_default())
     .bind(v.blob)
     .bind(v.examples)
     .bind(v.bytes)

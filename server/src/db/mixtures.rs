@@ -263,13 +263,14 @@ impl Database {
     }
 
     /// The mixture whose training version is `version_id`.
-    pub async fn mixture_of_version(&self, version_id: &str) -> DbResult<Option<Mixture>> {
-        let row: Option<MixtureRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {MIXTURE_COLS} FROM mixtures WHERE version_id = $1")))
-                .bind(version_id)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(q("get mixture of version"))?;
+    pub async fn mixture_of_version(&self, workspace_id: &str, version_id: &str) -> DbResult<Option<Mixture>> {
+        let sql = format!("SELECT {MIXTURE_COLS} FROM mixtures WHERE version_id = $1 AND workspace_id = $2");
+        let row: Option<MixtureRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(version_id)
+            .bind(workspace_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("get mixture of version"))?;
         Ok(row.map(mixture_from))
     }
 

@@ -179,13 +179,16 @@ impl Database {
         Ok(())
     }
 
-    pub async fn run_points(&self, run_id: &str) -> DbResult<Vec<RunPoint>> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT step, kind, data FROM run_points WHERE run_id = $1 ORDER BY step, kind")
-                .bind(run_id)
-                .fetch_all(self.pool())
-                .await
-                .map_err(q("list run points"))?;
+    pub async fn run_points(&self, workspace_id: &str, run_id: &str) -> DbResult<Vec<RunPoint>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT p.step, p.kind, p.data FROM run_points p JOIN runs r ON r.id = p.run_id \
+             WHERE p.run_id = $1 AND r.workspace_id = $2 ORDER BY p.step, p.kind",
+        )
+        .bind(run_id)
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(q("list run points"))?;
         Ok(rows
             .into_iter()
             .map(|(step, kind, data)| RunPoint { step, kind, data: serde_json::from_str(&data).unwrap_or_default() })
@@ -227,11 +230,13 @@ impl Database {
     }
 
     /// Checkpoints of a run, oldest first, with their folders.
-    pub async fn checkpoints(&self, run_id: &str) -> DbResult<Vec<(Checkpoint, String)>> {
+    pub async fn checkpoints(&self, workspace_id: &str, run_id: &str) -> DbResult<Vec<(Checkpoint, String)>> {
         let rows: Vec<(i64, Option<f64>, i64, String)> = sqlx::query_as(
-            "SELECT step, validation_loss, created_at, path FROM run_checkpoints WHERE run_id = $1 ORDER BY step",
+            "SELECT c.step, c.validation_loss, c.created_at, c.path FROM run_checkpoints c JOIN runs r ON r.id = c.run_id \
+             WHERE c.run_id = $1 AND r.workspace_id = $2 ORDER BY c.step",
         )
         .bind(run_id)
+        .bind(workspace_id)
         .fetch_all(self.pool())
         .await
         .map_err(q("list checkpoints"))?;

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use polytune_api::{
-    Counters, DatasetState, DeriveDatasetJob, DeriveOutput, FieldError, ImportDatasetJob, ImportOutput, OnError, Phase,
-    ProfileDatasetJob, ProfileOutput, Validate,
+    Counters, DatasetState, DeriveDatasetJob, DeriveOperation, DeriveOutput, FieldError, ImportDatasetJob,
+    ImportOperation, ImportOutput, OnError, Phase, ProfileDatasetJob, ProfileOutput, Validate, VersionOperation,
 };
 use polytune_data::{derive, import, profile, read};
 
@@ -141,7 +141,13 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
         return Ok(ImportOutput { needs_decision: true, report: Some(report), ..ImportOutput::default() });
     }
     let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
-    let operation = serde_json::json!({"import": {"file": file_name, "source_blob": blob, "spec": spec, "on_error": p.on_error, "skipped": report.bad}});
+    let operation = VersionOperation::Import(ImportOperation {
+        file: file_name,
+        source_blob: blob,
+        spec,
+        on_error: p.on_error,
+        skipped: report.bad,
+    });
     let version_id = env
         .db
         .finish_import(
@@ -262,7 +268,7 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
 pub async fn validate_derive(db: &Database, ws: &str, p: &DeriveDatasetJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors: Vec<FieldError> =
         p.spec.validate().into_iter().map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message)).collect();
-    match db.ready_profile(&p.version_id).await {
+    match db.ready_profile(ws, &p.version_id).await {
         Ok(Some(_)) if matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) => {}
         _ => errors.push(FieldError::new(
             "payload.version_id",
@@ -292,7 +298,7 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
         .ok_or_else(|| failed("the dataset version was deleted"))?;
     let stored = env
         .db
-        .ready_profile(&p.version_id)
+        .ready_profile(ctx.workspace_id(), &p.version_id)
         .await
         .map_err(db_failed)?
         .ok_or_else(|| failed("the version has no finished profile"))?;
@@ -320,7 +326,9 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
         return Err(failed("the filters leave no examples; nothing was created"));
     }
     let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
-    let operation = serde_json::json!({"derive": {"parent": p.version_id, "spec": p.spec, "report": report}});
+    let (kept, dropped) = (report.kept, report.dropped.clone());
+    let operation =
+        VersionOperation::Derive(DeriveOperation { parent: p.version_id.clone(), spec: p.spec.clone(), report });
     let version_id = env
         .db
         .add_version(NewVersion {
@@ -328,7 +336,7 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
             parent_id: Some(&p.version_id),
             operation: &operation,
             blob: &sha,
-            examples: report.kept as i64,
+            examples: kept as i64,
             bytes: bytes as i64,
             created_by: &p.user_id,
             job_id: ctx.id(),
@@ -339,11 +347,5 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
         enqueue_profile(&env.db, ctx.workspace_id(), &version_id, stored.info.tokenizer.as_deref(), &p.user_id)
             .await
             .map_err(db_failed)?;
-    Ok(DeriveOutput {
-        version_id,
-        kept: report.kept,
-        dropped: Some(report.dropped),
-        profile_id: Some(profile_id),
-        already_done: false,
-    })
+    Ok(DeriveOutput { version_id, kept, dropped: Some(dropped), profile_id: Some(profile_id), already_done: false })
 }

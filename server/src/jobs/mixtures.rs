@@ -7,7 +7,7 @@ use std::io::BufReader;
 
 use polytune_api::{
     Counters, FieldError, FileFormat, ImportReport, ImportSpec, Mapping, MaterializeMixtureJob, MaterializeOutput,
-    Mixture, Phase,
+    Mixture, MixtureOperation, Phase, VersionOperation,
 };
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
 
@@ -89,7 +89,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
             .await
             .map_err(db_failed)?
             .ok_or_else(|| failed(format!("dataset version {id} was deleted")))?;
-        let profile = env.db.ready_profile(id).await.map_err(db_failed)?;
+        let profile = env.db.ready_profile(ctx.workspace_id(), id).await.map_err(db_failed)?;
         let ann = profile
             .and_then(|p| p.annotations)
             .ok_or_else(|| failed(format!("dataset version {id} has no finished profile")))?;
@@ -165,9 +165,13 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     }
     let (train_sha, train_bytes) = tokio::task::block_in_place(|| train.finish()).map_err(failed)?;
     let (val_sha, val_bytes) = tokio::task::block_in_place(|| validation.finish()).map_err(failed)?;
-    let operation = serde_json::json!({"mixture": {
-        "mixture_id": m.id, "name": m.name, "parents": parents, "spec": m.spec, "report": report,
-    }});
+    let operation = VersionOperation::Mixture(MixtureOperation {
+        mixture_id: m.id.clone(),
+        name: m.name.clone(),
+        parents,
+        spec: m.spec.clone(),
+        report: report.clone(),
+    });
     let version_id =
         dataset(ctx, &p.user_id, &m.name, &train_sha, train_bytes, report.train_examples, &operation, "").await?;
     let validation_version_id = if report.validation_examples > 0 {
@@ -205,7 +209,7 @@ async fn dataset(
     sha: &str,
     bytes: u64,
     examples: u64,
-    operation: &serde_json::Value,
+    operation: &VersionOperation,
     job_suffix: &str,
 ) -> Result<String, JobError> {
     let env = ctx.env();

@@ -103,7 +103,7 @@ pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOu
     let run = env.db.run(ws, &p.run_id).await.map_err(db_failed)?.ok_or_else(|| failed("the run was deleted"))?;
     let (model, model_path) =
         env.db.model(ws, &run.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
-    let checkpoints = env.db.checkpoints(&run.id).await.map_err(db_failed)?;
+    let checkpoints = env.db.checkpoints(ws, &run.id).await.map_err(db_failed)?;
     let (ck, ck_path) = checkpoints
         .into_iter()
         .find(|(c, _)| c.step == p.step)

@@ -124,24 +124,25 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
     let output = env.store.run_dir(&run.id);
     let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
     // A mixture brings its own validation split (stratified by language when it was made).
-    let validation = match env.db.mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
-        Some(m) => match m.validation_version_id {
-            Some(v) => env
-                .db
-                .version(ctx.workspace_id(), &v)
-                .await
-                .map_err(|e| failed(e.to_string()))?
-                .filter(|v| v.examples > 0)
-                .map(|v| local(&v.blob))
-                .transpose()?,
+    let validation =
+        match env.db.mixture_of_version(ctx.workspace_id(), &version.id).await.map_err(|e| failed(e.to_string()))? {
+            Some(m) => match m.validation_version_id {
+                Some(v) => env
+                    .db
+                    .version(ctx.workspace_id(), &v)
+                    .await
+                    .map_err(|e| failed(e.to_string()))?
+                    .filter(|v| v.examples > 0)
+                    .map(|v| local(&v.blob))
+                    .transpose()?,
+                None => None,
+            },
             None => None,
-        },
-        None => None,
-    };
+        };
     let mut train = local(&version.blob)?;
     let mut init = None;
     if let Some(c) = &run.continue_from {
-        let checkpoints = env.db.checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
+        let checkpoints = env.db.checkpoints(ctx.workspace_id(), &c.run_id).await.map_err(|e| failed(e.to_string()))?;
         let (_, path) = checkpoints.last().ok_or_else(|| failed("the earlier run has no checkpoint".into()))?;
         init = Some(std::path::PathBuf::from(path));
         if c.replay > 0.0 {

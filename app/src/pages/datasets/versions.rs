@@ -1,18 +1,18 @@
 //! A dataset's versions: how each was made, its size and profile, and its exports.
 
 use leptos::prelude::*;
-use polytune_api::{Dataset, DatasetVersion, Dedup, DeriveSpec, ProfileState};
+use polytune_api::{Dataset, DatasetVersion, Dedup, DeriveSpec, ProfileState, VersionOperation};
 
 use crate::components::format::{bytes, thousands};
 
 fn operation_text(v: &DatasetVersion, all: &[DatasetVersion]) -> String {
-    if let Some(imp) = v.operation.get("import") {
-        let skipped = imp["skipped"].as_u64().unwrap_or(0);
+    if let VersionOperation::Import(imp) = &v.operation {
+        let skipped = imp.skipped;
         return if skipped > 0 { format!("imported, {skipped} bad records left out") } else { "imported".into() };
     }
-    if let Some(d) = v.operation.get("derive") {
+    if let VersionOperation::Derive(d) = &v.operation {
         let parent = v.parent_id.as_ref().and_then(|p| all.iter().find(|x| &x.id == p)).map(|p| p.number);
-        let spec: DeriveSpec = serde_json::from_value(d["spec"].clone()).unwrap_or_default();
+        let spec: &DeriveSpec = &d.spec;
         let mut parts = Vec::new();
         if !spec.languages.is_empty() {
             parts.push(format!("languages {}", spec.languages.join(", ")));

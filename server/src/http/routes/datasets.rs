@@ -208,7 +208,7 @@ pub async fn profile(
 ) -> ApiResult<Response> {
     let version_id = ids.1;
     state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
-    let p = state.db.ready_profile(&version_id).await?.ok_or(ApiError::NotFound)?;
+    let p = state.db.ready_profile(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
     let summary = p.summary.ok_or(ApiError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], summary).into_response())
 }
@@ -258,7 +258,7 @@ impl Browse {
 
 async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) -> ApiResult<Browse> {
     let v = state.db.version(workspace_id, version_id).await?.ok_or(ApiError::NotFound)?;
-    let profile = state.db.ready_profile(version_id).await?;
+    let profile = state.db.ready_profile(workspace_id, version_id).await?;
     let store = &state.jobs.store;
     let (annotations, groups) = match profile {
         Some(p) => {

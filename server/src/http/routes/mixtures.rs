@@ -439,7 +439,7 @@ async fn calibrate(state: &AppState, ws: &str, model_id: Option<&str>) -> ApiRes
     let runs = state.db.runs(ws).await?;
     let ordered = runs.iter().filter(|r| Some(r.model_id.as_str()) == model_id).chain(runs.iter());
     for run in ordered {
-        let points = state.db.run_points(&run.id).await?;
+        let points = state.db.run_points(ws, &run.id).await?;
         let steps: Vec<_> = points.iter().filter(|p| p.kind == "step").collect();
         if steps.len() < 4 {
             continue;

@@ -131,10 +131,11 @@ pub async fn create_tiny(
 /// A run's checkpoint at `step`, or its newest; with the folder it is in.
 async fn checkpoint(
     state: &AppState,
+    workspace_id: &str,
     run_id: &str,
     step: Option<i64>,
 ) -> ApiResult<Option<(polytune_api::Checkpoint, String)>> {
-    let all = state.db.checkpoints(run_id).await?;
+    let all = state.db.checkpoints(workspace_id, run_id).await?;
     Ok(match step {
         Some(s) => all.into_iter().find(|(c, _)| c.step == s),
         None => all.into_iter().last(),
@@ -172,7 +173,7 @@ pub async fn generate(
             if run.model_id != ids.1 {
                 return Err(invalid("run_id", "this run tuned another model"));
             }
-            let chosen = checkpoint(&state, run_id, req.checkpoint_step).await?;
+            let chosen = checkpoint(&state, &cap.workspace.id, run_id, req.checkpoint_step).await?;
             Some(PathBuf::from(
                 chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1,
             ))
@@ -245,11 +246,11 @@ pub async fn create_run(
             return Err(invalid("continue_from.run_id", "that run tuned another base model"));
         }
         req.spec.can_continue(&earlier.spec).map_err(|why| invalid("continue_from.run_id", why))?;
-        if state.db.checkpoints(&earlier.id).await?.is_empty() {
+        if state.db.checkpoints(&cap.workspace.id, &earlier.id).await?.is_empty() {
             return Err(invalid("continue_from.run_id", "that run has no checkpoint yet"));
         }
     }
-    let mixture_id = state.db.mixture_of_version(&req.dataset_version_id).await?.map(|m| m.id);
+    let mixture_id = state.db.mixture_of_version(&cap.workspace.id, &req.dataset_version_id).await?.map(|m| m.id);
     let id = crate::db::new_id();
     // The run row first, then its job: a job never points at a missing run.
     let job_id = crate::db::new_id();
@@ -284,8 +285,8 @@ pub async fn run(
     Path(ids): Path<(String, String)>,
 ) -> ApiResult<Json<RunDetail>> {
     let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
-    let points = state.db.run_points(&run.id).await?;
-    let checkpoints = state.db.checkpoints(&run.id).await?.into_iter().map(|(c, _)| c).collect();
+    let points = state.db.run_points(&cap.workspace.id, &run.id).await?;
+    let checkpoints = state.db.checkpoints(&cap.workspace.id, &run.id).await?.into_iter().map(|(c, _)| c).collect();
     Ok(Json(RunDetail { run, points, checkpoints }))
 }
 
@@ -317,7 +318,7 @@ pub async fn export_run(
         "adapter" => return Err(invalid("kind", "this run tuned every weight: export merged weights")),
         other => return Err(invalid("kind", format!("“{other}” is not an export; use merged or adapter"))),
     };
-    let chosen = checkpoint(&state, &run.id, q.step).await?;
+    let chosen = checkpoint(&state, &cap.workspace.id, &run.id, q.step).await?;
     let (ck, _) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
     let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
     super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await

@@ -136,7 +136,7 @@ pub async fn upload_chunk(
         let p = path.clone();
         let (sha, bytes) = blocking(move || store.adopt(&p)).await?.map_err(|e| ApiError::Internal(e.into()))?;
         state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &current.name, &cap.actor.user.id).await?;
-        state.db.complete_upload(&id, &sha).await?;
+        state.db.complete_upload(&cap.workspace.id, &id, &sha).await?;
         return Ok(Json(Upload { blob: Some(sha), offset: bytes, ..current }));
     }
     Ok(Json(Upload { offset: written, ..current }))
