@@ -2,6 +2,7 @@
 // inference / LoRA / full tuning at a chosen batch, chat template), try it, then see a training
 // run started through the API with its loss curve and validation loss per language.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { launchBrowser, shot, startServer } from "./harness.mjs";
 
@@ -128,10 +129,12 @@ test("tiny model, model page, memory, try it, a run's curves", { timeout: 240_00
     for (const name of ["German", "French", "Spanish"]) {
       await perLang.getByText(new RegExp(name)).waitFor();
     }
-    const href = await page.getByRole("link", { name: "LoRA adapter for PEFT (.tar)" }).getAttribute("href");
-    const res = await page.request.get(server.base + href);
-    assert.equal(res.status(), 200);
-    assert.match((await res.body()).subarray(0, 512).toString("latin1"), /adapter/);
+    // The export is a job: the button builds the archive (with progress), then downloads it.
+    const downloading = page.waitForEvent("download", { timeout: 120_000 });
+    await page.getByRole("button", { name: "LoRA adapter for PEFT (.tar)" }).click();
+    const download = await downloading;
+    assert.match(download.suggestedFilename(), /adapter.*\.tar$/);
+    assert.match(readFileSync(await download.path()).subarray(0, 512).toString("latin1"), /adapter/);
     await page.getByLabel("Weights").selectOption({ label: "Tuned by run “LoRA quick look”" });
     await page.getByRole("button", { name: "Answer" }).click();
     await page.getByText(/tokens in .* s, ended by/).waitFor({ timeout: 60_000 });
