@@ -158,6 +158,24 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
     await aug.locator(".augmentation-examples").getByText(/from English into German/).first().waitFor();
     await page.locator("svg.plan-chart g.plan-row[data-lang=deu]").waitFor();
     await page.locator("#mixture-name").fill("Numbers + translation");
+    // The preview stays in view beside the form while the person scrolls through it.
+    for (const y of [0, 900]) {
+      await page.evaluate((to) => window.scrollTo(0, to), y);
+      await page.waitForTimeout(100);
+      const preview = await page.locator(".builder-preview").boundingBox();
+      const form = await page.locator(".builder-form").boundingBox();
+      const height = page.viewportSize().height;
+      assert.ok(preview.x >= form.x + form.width, `preview beside the form: ${JSON.stringify({ preview, form })}`);
+      assert.ok(preview.y >= 0 && preview.y < height - 150, `preview in view after scrolling to ${y}: ${JSON.stringify(preview)}`);
+    }
+    // Every field of an augmentation card stays inside the card.
+    const card = await aug.boundingBox();
+    for (const field of await aug.locator(".form-grid").first().locator("select, input").all()) {
+      const b = await field.boundingBox();
+      assert.ok(b.x >= card.x && b.x + b.width <= card.x + card.width + 0.5, `field inside its card: ${JSON.stringify({ b, card })}`);
+      assert.ok(b.width >= 60, `field wide enough to use: ${JSON.stringify(b)}`);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "30-mixture-builder");
     await page.locator("#mixture-materialize").click();
     await page.waitForURL(/\/mixtures\/[0-9a-f-]+$/);
