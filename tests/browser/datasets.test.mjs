@@ -2,21 +2,11 @@
 // watch the profile job finish, open the per-language view and the examples (right-to-left text
 // rendered as such). Screenshots go to tests/output/.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, shot, startServer } from "./harness.mjs";
+import { test } from "node:test";
+import { adminWithWorkspace } from "./flows.mjs";
+import { shot, useStudio } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery";
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const studio = useStudio();
 
 function csvFile() {
   const rows = [["frage", "antwort"]];
@@ -31,22 +21,13 @@ function csvFile() {
 }
 
 test("upload, fix the mapping, profile, per-language view, examples", { timeout: 180_000 }, async (t) => {
-  const ctx = await browser.newContext();
+  const ctx = await studio.browser.newContext();
   const page = await ctx.newPage();
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
 
   await t.test("set up and open an empty Datasets section", async () => {
-    await page.goto(server.base);
-    await page.waitForURL("**/setup");
-    await page.getByLabel("Email").fill("ada@example.org");
-    await page.getByLabel("Your name").fill("Ada");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create administrator" }).click();
-    await page.waitForURL("**/workspaces");
-    await page.getByLabel("New workspace name").fill("Multilingual");
-    await page.getByRole("button", { name: "Create workspace" }).click();
-    await page.waitForURL(/\/workspaces\/[0-9a-f-]+$/);
+    await adminWithWorkspace(studio, page, "Multilingual");
     await page.getByRole("link", { name: "Datasets", exact: true }).click();
     await page.getByText("No datasets yet").waitFor();
     await page.getByText("Drop instruction data here").waitFor();
@@ -106,7 +87,7 @@ test("upload, fix the mapping, profile, per-language view, examples", { timeout:
     await page.getByRole("button", { name: "v2" }).waitFor({ timeout: 60_000 });
     await page.getByRole("cell", { name: /from v1: languages deu, tha/ }).waitFor();
     const href = await page.getByRole("link", { name: "Parquet" }).last().getAttribute("href");
-    const res = await page.request.get(server.base + href);
+    const res = await page.request.get(studio.server.base + href);
     assert.equal(res.status(), 200);
     assert.equal((await res.body()).subarray(0, 4).toString(), "PAR1");
     await shot(page, "14-dataset-versions");

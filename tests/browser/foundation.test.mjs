@@ -1,31 +1,20 @@
 // First-run setup → create workspace → invite → the invited person signs in and sees the
 // workspace with the right role. Screenshots go to tests/output/.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, shot, startServer } from "./harness.mjs";
+import { test } from "node:test";
+import { PASSWORD, shot, useStudio } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery";
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const studio = useStudio();
 
 test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
-  const admin = await browser.newContext();
+  const admin = await studio.browser.newContext();
   const page = await admin.newPage();
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   let inviteLink;
 
   await t.test("a fresh studio opens on the setup page", async () => {
-    await page.goto(server.base);
+    await page.goto(studio.server.base);
     await page.waitForURL("**/setup");
     await page.getByRole("heading", { name: "Welcome to Polytune" }).waitFor();
     await shot(page, "01-setup");
@@ -97,7 +86,7 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
   });
 
   await t.test("the invited person joins and sees the workspace as viewer", async () => {
-    const guest = await browser.newContext();
+    const guest = await studio.browser.newContext();
     const p = await guest.newPage();
     await p.goto(inviteLink);
     await p.getByText("Euskara instructions").waitFor();
@@ -114,7 +103,7 @@ test("setup, workspace, invitation, role", { timeout: 120_000 }, async (t) => {
     await shot(p, "06-viewer-members");
 
     // The link worked once; opening it again says so in plain words.
-    const again = await browser.newContext();
+    const again = await studio.browser.newContext();
     const q = await again.newPage();
     await q.goto(inviteLink);
     await q.getByText("This invitation link is no longer valid").waitFor();

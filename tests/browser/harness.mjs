@@ -1,6 +1,7 @@
 // A real polytune process on a free port with its own SQLite data directory, and Debian's
 // Chromium driven by playwright-core (no browser download: executablePath /usr/bin/chromium).
 import { spawn } from "node:child_process";
+import { after, before } from "node:test";
 import { mkdtempSync, mkdirSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -66,6 +67,26 @@ export async function launchBrowser() {
       "--disable-sync",
     ],
   });
+}
+
+/** The password every browser test signs in with. */
+export const PASSWORD = "correct horse battery";
+
+/**
+ * A studio and a browser for one test file: started before its tests, stopped after them.
+ * Read `studio.server` and `studio.browser` inside the tests.
+ */
+export function useStudio(env = {}) {
+  const studio = {};
+  before(async () => {
+    studio.server = await startServer(env);
+    studio.browser = await launchBrowser();
+  });
+  after(async () => {
+    await studio.browser?.close();
+    studio.server?.stop();
+  });
+  return studio;
 }
 
 export async function shot(page, name) {

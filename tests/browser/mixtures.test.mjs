@@ -3,21 +3,11 @@
 // wizard with a preset and its estimate, watch the run page, duplicate it with a change, and compare
 // the two runs.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, shot, startServer } from "./harness.mjs";
+import { test } from "node:test";
+import { adminWithWorkspace } from "./flows.mjs";
+import { shot, useStudio } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery";
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const studio = useStudio();
 
 function instructions() {
   const lines = [];
@@ -75,24 +65,14 @@ async function waitJob(page, ws, jobId, seconds = 180) {
 }
 
 test("mixture builder, materialize, run wizard, live run page, compare", { timeout: 420_000 }, async (t) => {
-  const ctx = await browser.newContext();
+  const ctx = await studio.browser.newContext();
   const page = await ctx.newPage();
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   let wsId, modelId;
 
   await t.test("set up: three datasets and a tiny model", async () => {
-    await page.goto(server.base);
-    await page.waitForURL("**/setup");
-    await page.getByLabel("Email").fill("ada@example.org");
-    await page.getByLabel("Your name").fill("Ada");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create administrator" }).click();
-    await page.waitForURL("**/workspaces");
-    await page.getByLabel("New workspace name").fill("Mixing");
-    await page.getByRole("button", { name: "Create workspace" }).click();
-    await page.waitForURL(/\/workspaces\/[0-9a-f-]+$/);
-    wsId = page.url().split("/").pop();
+    wsId = await adminWithWorkspace(studio, page, "Mixing");
     await importDataset(page, wsId, "Numbers", instructions(), null);
     await importDataset(page, wsId, "News eng", sentences("The weather in city number", 24), "eng");
     await importDataset(page, wsId, "News deu", sentences("Das Wetter in der Stadt Nummer", 24), "deu");
@@ -116,7 +96,7 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
   });
 
   await t.test("compose a mixture: shares, a named mistake, a translation augmentation", async () => {
-    await page.goto(`${server.base}/workspaces/${wsId}/mixtures`);
+    await page.goto(`${studio.server.base}/workspaces/${wsId}/mixtures`);
     await page.locator("#new-mixture").click();
     const numbers = page.locator(".mixture-source", { hasText: "Numbers" }).locator("input[type=checkbox]");
     await numbers.check();
@@ -239,7 +219,7 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
     assert.equal(run.run.spec.learning_rate, 0.002);
     await waitJob(page, wsId, run.run.job_id);
 
-    await page.goto(`${server.base}/workspaces/${wsId}/runs`);
+    await page.goto(`${studio.server.base}/workspaces/${wsId}/runs`);
     const boxes = page.locator(".run-row input[type=checkbox]");
     await boxes.nth(1).waitFor();
     await boxes.nth(0).check();
@@ -254,7 +234,7 @@ test("mixture builder, materialize, run wizard, live run page, compare", { timeo
   });
 
   await t.test("stop a long run, then resume it", async () => {
-    await page.goto(`${server.base}/workspaces/${wsId}/runs`);
+    await page.goto(`${studio.server.base}/workspaces/${wsId}/runs`);
     await page.locator(".run-row a", { hasText: "Quick look" }).click();
     await page.locator("#run-duplicate").click();
     await page.waitForURL(/\/runs\/new\?duplicate=/);

@@ -3,21 +3,11 @@
 // run started through the API with its loss curve and validation loss per language.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
-import { launchBrowser, shot, startServer } from "./harness.mjs";
+import { test } from "node:test";
+import { adminWithWorkspace } from "./flows.mjs";
+import { shot, useStudio } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery";
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const studio = useStudio();
 
 function jsonl() {
   const langs = [
@@ -36,24 +26,14 @@ function jsonl() {
 }
 
 test("tiny model, model page, memory, try it, a run's curves", { timeout: 240_000 }, async (t) => {
-  const ctx = await browser.newContext();
+  const ctx = await studio.browser.newContext();
   const page = await ctx.newPage();
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   let wsId;
 
   await t.test("set up, import a small multilingual dataset", async () => {
-    await page.goto(server.base);
-    await page.waitForURL("**/setup");
-    await page.getByLabel("Email").fill("ada@example.org");
-    await page.getByLabel("Your name").fill("Ada");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create administrator" }).click();
-    await page.waitForURL("**/workspaces");
-    await page.getByLabel("New workspace name").fill("Tuning");
-    await page.getByRole("button", { name: "Create workspace" }).click();
-    await page.waitForURL(/\/workspaces\/[0-9a-f-]+$/);
-    wsId = page.url().split("/").pop();
+    wsId = await adminWithWorkspace(studio, page, "Tuning");
     await page.getByRole("link", { name: "Datasets", exact: true }).click();
     await page.locator("#dataset-files").setInputFiles({ name: "count.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(jsonl()) });
     await page.getByText("Uploaded").waitFor({ timeout: 30_000 });

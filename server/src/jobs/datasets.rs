@@ -14,7 +14,7 @@ use polytune_api::{
 };
 use polytune_data::{derive, import, profile, read};
 
-use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage};
+use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage, version};
 use super::{JobContext, JobError, MAX_ATTEMPTS, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{Database, DbError};
@@ -197,12 +197,7 @@ pub async fn run_profile(ctx: &JobContext, p: ProfileDatasetJob) -> Result<Profi
 
 async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<ProfileOutput, JobError> {
     let env = ctx.env();
-    let version = env
-        .db
-        .version(ctx.workspace_id(), &p.version_id)
-        .await
-        .map_err(db_failed)?
-        .ok_or_else(|| failed("the dataset version was deleted"))?;
+    let version = version(ctx, &p.version_id, "the dataset version was deleted").await?;
     let counter = match &p.tokenizer {
         Some(sha) if is_sha256(sha) => {
             let tokenizer = env.store.local_copy(sha).map_err(failed_storage)?;
@@ -290,12 +285,7 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
             already_done: true,
         });
     }
-    let version = env
-        .db
-        .version(ctx.workspace_id(), &p.version_id)
-        .await
-        .map_err(db_failed)?
-        .ok_or_else(|| failed("the dataset version was deleted"))?;
+    let version = version(ctx, &p.version_id, "the dataset version was deleted").await?;
     let stored = env
         .db
         .ready_profile(ctx.workspace_id(), &p.version_id)

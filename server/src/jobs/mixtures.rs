@@ -12,7 +12,7 @@ use polytune_api::{
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
 
 use super::datasets::enqueue_profile;
-use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage};
+use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage, version};
 use super::{JobContext, JobError, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{Database, DbError};
@@ -83,12 +83,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     let mut parents = Vec::new();
     let mut expected = 0u64;
     for id in &m.spec.sources {
-        let v = env
-            .db
-            .version(ctx.workspace_id(), id)
-            .await
-            .map_err(db_failed)?
-            .ok_or_else(|| failed(format!("dataset version {id} was deleted")))?;
+        let v = version(ctx, id, &format!("dataset version {id} was deleted")).await?;
         let profile = env.db.ready_profile(ctx.workspace_id(), id).await.map_err(db_failed)?;
         let ann = profile
             .and_then(|p| p.annotations)
@@ -103,12 +98,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
         let mut rows = 0;
         for role in &a.template.roles {
             let id = &a.inputs[role];
-            let v = env
-                .db
-                .version(ctx.workspace_id(), id)
-                .await
-                .map_err(db_failed)?
-                .ok_or_else(|| failed(format!("augmentation {}: dataset version {id} was deleted", i + 1)))?;
+            let v = version(ctx, id, &format!("augmentation {}: dataset version {id} was deleted", i + 1)).await?;
             let language = catalog
                 .iter()
                 .find(|s| s.version_id == *id)

@@ -24,6 +24,12 @@ pub fn failed_storage(e: crate::storage::StorageError) -> JobError {
     JobError::Failed(format!("stored data cannot be read: {e}"))
 }
 
+/// A dataset version of the job's workspace that the job needs; `gone` says which, when it was
+/// deleted meanwhile.
+pub async fn version(ctx: &JobContext, id: &str, gone: &str) -> Result<polytune_api::DatasetVersion, JobError> {
+    ctx.env().db.version(ctx.workspace_id(), id).await.map_err(db_failed)?.ok_or_else(|| failed(gone))
+}
+
 /// How often a job writes its progress at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
