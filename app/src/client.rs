@@ -180,20 +180,37 @@ pub async fn upload_resumable(
 }
 
 /// Starts a job (a route that answers 202 with it) and waits for it to finish, handing the job
-/// to `on_update` as it goes (read every half second). Succeeded: the finished job, its result
-/// read by kind. Failed or cancelled: a failure saying why, in the job's words.
+/// to `on_update` as it goes (read every half second; `on_update` answers false when nobody looks
+/// any more, which ends the wait). A dropped connection is retried for about half a minute.
+/// Succeeded: the finished job, its result read by kind. Failed or cancelled: a failure saying
+/// why, in the job's words.
 pub async fn run_job<B: Serialize>(
     path: &str,
     body: &B,
-    on_update: impl Fn(&polytune_api::Job),
+    on_update: impl Fn(&polytune_api::Job) -> bool,
 ) -> ApiResult<polytune_api::Job> {
     let started: polytune_api::Job = post(path, body).await?;
-    on_update(&started);
+    if !on_update(&started) {
+        return Ok(started);
+    }
     let at = format!("/workspaces/{}/jobs/{}", started.workspace_id, started.id);
+    let mut misses = 0;
     loop {
-        gloo_timers_sleep(500).await;
-        let job: polytune_api::Job = get(&at).await?;
-        on_update(&job);
+        gloo_timers_sleep(if misses == 0 { 500 } else { 2_000 }).await;
+        let job: polytune_api::Job = match get(&at).await {
+            Ok(j) => {
+                misses = 0;
+                j
+            }
+            Err(ApiFailure::Network(_)) if misses < 15 => {
+                misses += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if !on_update(&job) {
+            return Ok(job);
+        }
         match job.state {
             polytune_api::JobState::Succeeded => return Ok(job),
             polytune_api::JobState::Failed | polytune_api::JobState::Cancelled => {

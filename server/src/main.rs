@@ -69,7 +69,12 @@ async fn job_env(settings: &Settings) -> anyhow::Result<jobs::JobEnv> {
     tracing::info!(database = %config::redact_url(&url), "connecting to the database");
     let db = db::Database::connect(&url, settings.db_max_connections).await.context("opening the database")?;
     let store = storage::BlobStore::open(settings.storage_dir()).context("opening the storage folder")?;
-    Ok(jobs::JobEnv { db, store, max_upload_bytes: settings.max_upload_bytes })
+    Ok(jobs::JobEnv {
+        db,
+        store,
+        max_upload_bytes: settings.max_upload_bytes,
+        import_dirs: settings.import_dirs.clone(),
+    })
 }
 
 fn worker_config(settings: &Settings) -> jobs::worker::WorkerConfig {

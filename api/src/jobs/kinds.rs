@@ -285,7 +285,7 @@ pub struct MaterializeMixtureJob {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaterializeOutput {
     pub version_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub validation_version_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train_examples: Option<u64>,

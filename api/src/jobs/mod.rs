@@ -70,7 +70,9 @@ pub struct Job {
     pub heartbeat_at: Option<i64>,
     /// 0.0 – 1.0.
     pub progress: f64,
-    /// None before the first progress report.
+    /// None before the first progress report (`""` on the wire, as before phases were codes).
+    #[serde(with = "phase_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub phase: Option<Phase>,
     pub counters: Counters,
     /// Set once the job succeeded; its type follows from the kind.
@@ -83,6 +85,21 @@ pub struct Job {
 impl Job {
     pub fn kind(&self) -> JobKind {
         self.work.kind()
+    }
+}
+
+/// A job's phase as text: its code, or `""` before the first report.
+mod phase_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Phase;
+
+    pub fn serialize<S: Serializer>(p: &Option<Phase>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(p.map(Phase::as_str).unwrap_or(""))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Phase>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.as_deref().and_then(Phase::parse))
     }
 }
 
@@ -106,6 +123,7 @@ struct JobWire {
     worker_id: Option<String>,
     heartbeat_at: Option<i64>,
     progress: f64,
+    #[serde(with = "phase_text")]
     phase: Option<Phase>,
     counters: Counters,
     result: serde_json::Value,

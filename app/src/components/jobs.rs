@@ -215,10 +215,12 @@ pub fn DownloadButton(path: String, label: &'static str) -> impl IntoView {
         error.set(None);
         leptos::task::spawn_local(async move {
             let body = serde_json::Map::new();
-            let done = client::run_job(&path.get_value(), &body, |j| {
-                let _ = progress.try_set(Some(j.clone()));
-            })
-            .await;
+            let Some(path) = path.try_get_value() else { return };
+            let done = client::run_job(&path, &body, |j| progress.try_set(Some(j.clone())).is_none()).await;
+            // The page was left meanwhile: nothing to show, nothing to download.
+            if working.try_get_untracked().is_none() {
+                return;
+            }
             let _ = working.try_set(false);
             let _ = progress.try_set(None);
             match done {

@@ -139,10 +139,7 @@ fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static
         error.set(None);
         let path = format!("/workspaces/{}/models", ws_id.get_value());
         let registering = async move {
-            let done = client::run_job(&path, &req, |j| {
-                let _ = progress.try_set(Some(j.clone()));
-            })
-            .await;
+            let done = client::run_job(&path, &req, |j| progress.try_set(Some(j.clone())).is_none()).await;
             let _ = progress.try_set(None);
             done
         };

@@ -95,7 +95,12 @@ fn event_from_row(row: &sqlx::any::AnyRow) -> DbResult<JobEvent> {
     let data: String = row.try_get("data").map_err(q("event data"))?;
     let kind: String = row.try_get("kind").map_err(q("event kind"))?;
     let id: i64 = row.try_get("id").map_err(q("event id"))?;
-    let body = EventBody::parse(&kind, &data).map_err(|e| DbError::Corrupt(format!("job event {id} ({kind}): {e}")))?;
+    // An event this version cannot read still keeps its place in the stream (as a log line), so
+    // a follower moves past it.
+    let body = EventBody::parse(&kind, &data).unwrap_or_else(|e| {
+        tracing::warn!(event = id, %kind, error = %e, "job event read as a log line");
+        EventBody::Log(LogLine::default())
+    });
     Ok(JobEvent {
         id,
         job_id: row.try_get("job_id").map_err(q("event job"))?,
@@ -432,7 +437,12 @@ impl Database {
             .fetch_all(self.pool())
             .await
             .map_err(q("list jobs"))?;
-        rows.iter().map(job_from_row).collect()
+        // One row this version cannot read (written by a newer one, or damaged) is left out of the
+        // list, with a warning, rather than hiding every other job.
+        Ok(rows
+            .iter()
+            .filter_map(|r| job_from_row(r).map_err(|e| tracing::warn!(error = %e, "job left out of the list")).ok())
+            .collect())
     }
 
     pub async fn job(&self, workspace_id: &str, job_id: &str) -> DbResult<Option<Job>> {

@@ -124,7 +124,8 @@ impl JobContext {
 
     /// Reports progress (0–1), the current phase and counters (e.g. rows, bytes).
     pub async fn progress(&self, fraction: f64, phase: Phase, counters: Counters) -> Result<(), JobError> {
-        let report = JobProgress { fraction: fraction.clamp(0.0, 1.0), phase: Some(phase), counters };
+        let fraction = if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.0 };
+        let report = JobProgress { fraction, phase: Some(phase), counters };
         let flags = &self.flags;
         self.persist(|| async {
             let r = self.env.db.job_progress(self.owner(), &self.scope.workspace_id, &report).await?;

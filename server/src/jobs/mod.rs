@@ -114,4 +114,22 @@ pub struct JobEnv {
     pub store: BlobStore,
     /// The largest file a job may store (the upload limit).
     pub max_upload_bytes: u64,
+    /// Folders on this machine that server imports and model registrations may read from.
+    pub import_dirs: Vec<std::path::PathBuf>,
+}
+
+impl JobEnv {
+    /// `path` resolved (links followed) and checked again, on the machine that runs the job, to
+    /// lie inside an allowed import folder: the check when the job was queued ran elsewhere, or
+    /// earlier.
+    pub fn allowed_import(&self, path: &str) -> Result<std::path::PathBuf, JobError> {
+        let wanted = std::fs::canonicalize(path)
+            .map_err(|e| JobError::Failed(format!("{path} cannot be opened on this worker: {e}")))?;
+        let allowed =
+            self.import_dirs.iter().filter_map(|d| std::fs::canonicalize(d).ok()).any(|root| wanted.starts_with(&root));
+        if !allowed {
+            return Err(JobError::Failed(format!("{path} is not inside a folder this worker allows imports from")));
+        }
+        Ok(wanted)
+    }
 }

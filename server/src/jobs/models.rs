@@ -41,7 +41,8 @@ pub async fn validate_register(db: &Database, ws: &str, p: &RegisterModelJob) ->
     if matches!(db.model(ws, &p.model_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
     }
-    Ok(Resources::default())
+    // Reading a model again gives the same answer: a failure is reported, not repeated.
+    Ok(Resources { max_attempts: 1, ..Resources::default() })
 }
 
 pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<RegisterModelOutput, JobError> {
@@ -50,7 +51,8 @@ pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<Regis
     if env.db.model(ctx.workspace_id(), &p.model_id).await.map_err(db_failed)?.is_some() {
         return Ok(RegisterModelOutput { model_id: p.model_id });
     }
-    let wanted = std::path::PathBuf::from(&p.path);
+    let wanted = env.allowed_import(&p.path)?;
+    ctx.check()?;
     let is_gguf = wanted.extension().is_some_and(|x| x.eq_ignore_ascii_case("gguf"));
     let target = env.store.model_dir(&p.model_id);
     let (source, dir_path) = if is_gguf { ("gguf", target.clone()) } else { ("directory", wanted.clone()) };
@@ -94,7 +96,7 @@ pub async fn validate_export(db: &Database, ws: &str, p: &ExportRunJob) -> Resul
     if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
     }
-    Ok(Resources::default())
+    Ok(Resources { max_attempts: 1, ..Resources::default() })
 }
 
 pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOutput, JobError> {
@@ -133,6 +135,8 @@ pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOu
     });
     let _ = std::fs::remove_dir_all(&work);
     made?;
+    // A cancel asked for while the archive was written: nothing is recorded.
+    ctx.check()?;
     let (blob, bytes) = tokio::task::block_in_place(|| tar.finish()).map_err(failed)?;
     let file_name = format!("{folder}.tar");
     env.db.insert_blob(ws, &blob, bytes as i64, &file_name, &p.user_id).await.map_err(db_failed)?;

@@ -11,12 +11,12 @@ pub async fn validate(_db: &Database, _ws: &str, p: &ServerImportJob) -> Result<
     if p.path.trim().is_empty() {
         return Err(vec![FieldError::new("payload.path", "must name a folder or file")]);
     }
-    Ok(Resources::default())
+    Ok(Resources { max_attempts: 1, ..Resources::default() })
 }
 
 pub async fn run(ctx: &JobContext, p: ServerImportJob, max_bytes: u64) -> Result<ServerImportResult, JobError> {
     let env = ctx.env();
-    let root = std::path::PathBuf::from(&p.path);
+    let root = env.allowed_import(&p.path)?;
     let files = tokio::task::block_in_place(|| polytune_data::files::data_files(&root)).map_err(failed)?;
     let total = files.len().max(1);
     let mut result = ServerImportResult { files: Vec::new(), skipped: Vec::new() };

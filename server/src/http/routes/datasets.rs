@@ -263,16 +263,19 @@ async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) 
     let (annotations, groups) = match profile {
         Some(p) => {
             let groups = match &p.groups {
-                Some(g) => {
-                    let path = local_blob(store, g)?;
-                    blocking(move || {
-                        std::fs::File::open(&path)
-                            .ok()
-                            .and_then(|f| serde_json::from_reader(std::io::BufReader::new(f)).ok())
-                            .unwrap_or_default()
-                    })
-                    .await?
-                }
+                Some(g) => match local_blob(store, g) {
+                    Ok(path) => {
+                        blocking(move || {
+                            std::fs::File::open(&path)
+                                .ok()
+                                .and_then(|f| serde_json::from_reader(std::io::BufReader::new(f)).ok())
+                                .unwrap_or_default()
+                        })
+                        .await?
+                    }
+                    // Missing groups only take the duplicate view away, not the examples.
+                    Err(_) => DuplicateGroups::default(),
+                },
                 None => DuplicateGroups::default(),
             };
             (p.annotations.map(|a| local_blob(store, &a)).transpose()?, groups)

@@ -101,6 +101,12 @@ pub async fn retry(
     Path(ids): Path<(String, String)>,
 ) -> ApiResult<Json<Job>> {
     let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    // Jobs that read the server's own folders were started by an administrator; so is their retry.
+    let admin_only = matches!(job.kind(), JobKind::ServerImport | JobKind::RegisterModel);
+    let is_admin = cap.actor.user.is_admin && matches!(cap.actor.session, crate::auth::Session::Cookie { .. });
+    if admin_only && !is_admin {
+        return Err(ApiError::Forbidden("Only administrators can run this job again."));
+    }
     if !state.db.retry_job(&cap.workspace.id, &job.id).await? {
         return Err(ApiError::Conflict(format!(
             "the job is {}; only failed or cancelled jobs can be retried",

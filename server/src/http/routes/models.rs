@@ -302,12 +302,12 @@ pub struct ExportQuery {
 /// LoRA adapter alone (PEFT's adapter_config.json + adapter_model.safetensors), with tokenizer
 /// files. Answers with the job that builds it; `GET …/jobs/{job_id}/file` then downloads it.
 #[utoipa::path(post, path = "/workspaces/{workspace_id}/runs/{run_id}/export", tag = "models",
-    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("run_id" = String, Path), ExportQuery),
     responses((status = 202, body = Job), (status = 422, body = Problem)))]
 pub async fn export_run(
     State(state): State<AppState>,
-    cap: WorkspaceViewer,
+    cap: WorkspaceEditor,
     Path(ids): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
