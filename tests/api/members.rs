@@ -268,3 +268,28 @@ db_test!(server_errors_are_logged_with_cause_and_request_id, env: [("POLYTUNE_TE
     let line = log.lines().find(|l| l.contains(&request_id)).unwrap_or_else(|| panic!("no log line for {request_id}:\n{log}"));
     assert!(line.contains("ERROR") && line.contains("injected fault at audit_events"), "{line}");
 });
+
+// Two owners demote each other at the same moment: one change goes through, the other is refused
+// because the workspace would be left without an owner (on PostgreSQL the member changes of a
+// workspace take turns on its row; SQLite serializes writers).
+db_test!(two_owners_demoting_each_other_leave_one_owner, env: [("POLYTUNE_TEST_FAULTS", "change_member=pause:1000")],
+    |app: TestApp| async move {
+    let a = app.admin().await;
+    let ws = a.expect(Method::POST, "/workspaces", Some(json!({"name": "Owners"})), 201).await;
+    let ws_id = ws["id"].as_str().unwrap().to_owned();
+    let b = app.invite(&a, "b@example.org", Some((&ws_id, "owner"))).await;
+    let (a_id, b_id) = (id_of(&a).await, id_of(&b).await);
+    let (a_path, b_path) = (format!("/workspaces/{ws_id}/members/{b_id}"), format!("/workspaces/{ws_id}/members/{a_id}"));
+    let first = a.call(Method::PATCH, &a_path, Some(json!({"role": "editor"})));
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        b.call(Method::PATCH, &b_path, Some(json!({"role": "editor"}))).await
+    };
+    let ((s1, b1), (s2, b2)) = tokio::join!(first, second);
+    let mut codes = [s1.as_u16(), s2.as_u16()];
+    codes.sort();
+    assert_eq!(codes, [200, 409], "{b1} / {b2}");
+    let members = a.get(&format!("/workspaces/{ws_id}/members")).await.1;
+    let owners = members.as_array().unwrap().iter().filter(|m| m["role"] == "owner").count();
+    assert_eq!(owners, 1, "{members}");
+});

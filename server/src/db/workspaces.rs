@@ -156,6 +156,15 @@ impl Database {
     /// without an owner. Returns the member as they were.
     pub async fn change_member(&self, workspace_id: &str, user_id: &str, role: Option<Role>) -> DbResult<Member> {
         let mut tx = self.begin_write("begin change member").await?;
+        // Member changes of one workspace take turns: the last-owner check below must see the
+        // other changes (SQLite's BEGIN IMMEDIATE already serializes every writer).
+        if self.dialect() == super::Dialect::Postgres {
+            sqlx::query("SELECT id FROM workspaces WHERE id = $1 FOR UPDATE")
+                .bind(workspace_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(q("lock workspace"))?;
+        }
         let row = sqlx::query(
             "SELECT m.user_id, u.email, u.name, m.role, m.added_at FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.workspace_id = $1 AND m.user_id = $2",
