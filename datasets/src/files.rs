@@ -4,6 +4,14 @@ use std::path::{Path, PathBuf};
 
 const DATA_EXTENSIONS: &[&str] = &[".jsonl", ".json", ".csv", ".tsv", ".parquet", ".txt", ".gz"];
 
+/// `path` resolved (links followed) when it lies inside one of `roots`: `Ok(None)` when it lies
+/// outside them all, an error naming it when it cannot be opened.
+pub fn inside(path: &str, roots: &[PathBuf]) -> Result<Option<PathBuf>, String> {
+    let wanted = std::fs::canonicalize(path.trim()).map_err(|e| format!("cannot open {path}: {e}"))?;
+    let allowed = roots.iter().filter_map(|d| std::fs::canonicalize(d).ok()).any(|root| wanted.starts_with(&root));
+    Ok(allowed.then_some(wanted))
+}
+
 /// Data files under `root` (recursively, at most 2,000), named relative to it.
 pub fn data_files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let mut out = Vec::new();

@@ -17,6 +17,7 @@ pub mod datasets;
 pub mod jobs;
 pub mod mixtures;
 pub mod models;
+pub mod workers;
 pub mod workspaces;
 
 use std::borrow::Cow;

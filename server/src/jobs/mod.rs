@@ -123,13 +123,8 @@ impl JobEnv {
     /// lie inside an allowed import folder: the check when the job was queued ran elsewhere, or
     /// earlier.
     pub fn allowed_import(&self, path: &str) -> Result<std::path::PathBuf, JobError> {
-        let wanted = std::fs::canonicalize(path)
-            .map_err(|e| JobError::Failed(format!("{path} cannot be opened on this worker: {e}")))?;
-        let allowed =
-            self.import_dirs.iter().filter_map(|d| std::fs::canonicalize(d).ok()).any(|root| wanted.starts_with(&root));
-        if !allowed {
-            return Err(JobError::Failed(format!("{path} is not inside a folder this worker allows imports from")));
-        }
-        Ok(wanted)
+        polytune_data::files::inside(path, &self.import_dirs)
+            .map_err(|e| JobError::Failed(format!("on this worker: {e}")))?
+            .ok_or_else(|| JobError::Failed(format!("{path} is not inside a folder this worker allows imports from")))
     }
 }

@@ -369,11 +369,7 @@ pub async fn derive(
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let version_id = ids.1;
     let job = DeriveDatasetJob { version_id, spec, user_id: cap.actor.user.id.clone() };
-    let resources = crate::jobs::datasets::validate_derive(&state.db, &cap.workspace.id, &job)
-        .await
-        .map_err(ApiError::Validation)?;
-    let id = crate::jobs::enqueue(&state.db, &cap.workspace.id, job, &cap.actor.user.id, resources).await?;
-    Ok((StatusCode::ACCEPTED, Json(state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
+    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

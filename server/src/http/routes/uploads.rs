@@ -187,15 +187,7 @@ pub fn allowed_server_path(state: &AppState, path: &str) -> ApiResult<PathBuf> {
             "server imports are off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
         ));
     }
-    let wanted = std::fs::canonicalize(path.trim()).map_err(|e| invalid("path", format!("cannot open it: {e}")))?;
-    let allowed = state
-        .settings
-        .import_dirs
-        .iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
-        .any(|root| wanted.starts_with(&root));
-    if !allowed {
-        return Err(invalid("path", "this is not inside a folder the server allows imports from"));
-    }
-    Ok(wanted)
+    polytune_data::files::inside(path, &state.settings.import_dirs)
+        .map_err(|e| invalid("path", e))?
+        .ok_or_else(|| invalid("path", "this is not inside a folder the server allows imports from"))
 }
