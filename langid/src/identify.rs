@@ -1,0 +1,130 @@
+//! The one identification path: the script decides where only one known language writes it;
+//! otherwise the n-gram model scores the candidates (all its languages, or those a dataset or
+//! task declares), and a fastText model, where one is loaded, speaks when the n-gram model is not
+//! confident. Below the confidence threshold the answer is "unknown" (`und`), never a guess
+//! presented as fact.
+
+use crate::fasttext;
+use crate::ngram::NgramModel;
+use crate::script;
+
+/// What the identifier says about one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guess {
+    /// The FLORES label (`swh_Latn`), or `None` for unknown.
+    pub label: Option<String>,
+    /// How sure the identifier is, 0–1.
+    pub probability: f32,
+    /// The dominant script (ISO 15924), when the text has letters.
+    pub script: Option<&'static str>,
+    /// Which part decided: `script`, `ngram` or `fasttext`.
+    pub by: &'static str,
+}
+
+impl Guess {
+    fn unknown(script: Option<&'static str>, probability: f32) -> Guess {
+        Guess { label: None, probability, script, by: "none" }
+    }
+
+    /// The label, or `und`.
+    pub fn code(&self) -> &str {
+        self.label.as_deref().unwrap_or("und")
+    }
+}
+
+/// A fastText model whose labels were mapped to FLORES labels by the caller (`__label__sw` →
+/// `swh_Latn`); labels without a mapping are never answered.
+pub struct FastTextPart {
+    pub model: fasttext::Model,
+    pub flores: Vec<Option<String>>,
+}
+
+pub struct Identifier {
+    ngram: NgramModel,
+    fasttext: Option<FastTextPart>,
+    /// Below this probability the answer is unknown.
+    pub threshold: f32,
+    /// Script → the labels written in it (the script half of each label).
+    scripts: Vec<(String, Vec<usize>)>,
+}
+
+/// The languages a text may be in, as a mask over the identifier's labels.
+pub struct Candidates {
+    mask: Vec<bool>,
+}
+
+impl Identifier {
+    pub fn new(ngram: NgramModel, fasttext: Option<FastTextPart>) -> Identifier {
+        let mut scripts: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, l) in ngram.labels().iter().enumerate() {
+            let s = l.rsplit_once('_').map_or("", |(_, s)| s).to_string();
+            match scripts.iter_mut().find(|(k, _)| *k == s) {
+                Some((_, v)) => v.push(i),
+                None => scripts.push((s, vec![i])),
+            }
+        }
+        Identifier { ngram, fasttext, threshold: 0.5, scripts }
+    }
+
+    pub fn labels(&self) -> &[String] {
+        self.ngram.labels()
+    }
+
+    pub fn ngram(&self) -> &NgramModel {
+        &self.ngram
+    }
+
+    /// A candidate set from labels; labels the identifier does not know are returned as the error.
+    pub fn candidates<'a>(&self, labels: impl IntoIterator<Item = &'a str>) -> Result<Candidates, Vec<String>> {
+        let mut mask = vec![false; self.labels().len()];
+        let mut unknown = Vec::new();
+        for l in labels {
+            match self.labels().iter().position(|k| k == l) {
+                Some(i) => mask[i] = true,
+                None => unknown.push(l.to_string()),
+            }
+        }
+        if unknown.is_empty() { Ok(Candidates { mask }) } else { Err(unknown) }
+    }
+
+    pub fn identify(&self, text: &str, candidates: Option<&Candidates>) -> Guess {
+        let mut scratch = Vec::new();
+        self.identify_with(text, candidates, &mut scratch)
+    }
+
+    /// [`identify`](Self::identify) with a reusable buffer (the profile calls this per text).
+    pub fn identify_with(&self, text: &str, candidates: Option<&Candidates>, scratch: &mut Vec<u64>) -> Guess {
+        let script = script::dominant(text);
+        let Some(s) = script else { return Guess::unknown(None, 0.0) };
+        let allowed = candidates.map(|c| c.mask.as_slice());
+        let ok = |i: usize| allowed.is_none_or(|a| a[i]);
+        // One known language writes this script: no model needed.
+        let writers: Vec<usize> = self
+            .scripts
+            .iter()
+            .filter(|(k, _)| script::label_fits(k, s))
+            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|&i| ok(i))
+            .collect();
+        if let [only] = writers[..] {
+            return Guess { label: Some(self.labels()[only].clone()), probability: 1.0, script, by: "script" };
+        }
+        let Some(scores) = self.ngram.scores(text, scratch) else { return Guess::unknown(script, 0.0) };
+        let Some((best, p)) = self.ngram.best(&scores, allowed) else { return Guess::unknown(script, 0.0) };
+        if p >= self.threshold {
+            return Guess { label: Some(self.labels()[best].clone()), probability: p, script, by: "ngram" };
+        }
+        if let Some(ft) = &self.fasttext {
+            let line = text.replace(['\n', '\r'], " ");
+            for pred in ft.model.predict(&line, 5) {
+                let i = ft.model.labels().iter().position(|l| *l == pred.label);
+                let Some(Some(flores)) = i.map(|i| &ft.flores[i]) else { continue };
+                let Some(k) = self.labels().iter().position(|l| l == flores) else { continue };
+                if ok(k) && pred.probability >= self.threshold {
+                    return Guess { label: Some(flores.clone()), probability: pred.probability, script, by: "fasttext" };
+                }
+            }
+        }
+        Guess::unknown(script, p)
+    }
+}

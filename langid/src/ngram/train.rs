@@ -1,0 +1,109 @@
+//! Training: count the features of every labeled sentence per language, drop rare ones, and lay
+//! the counts out as postings. Deterministic: the same sentences in the same order give the same
+//! bytes, on one thread, with no randomness at all.
+
+use std::collections::HashMap;
+
+use super::{NgramModel, features};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Longest character n-gram.
+    pub max_order: u8,
+    /// Lidstone smoothing.
+    pub alpha: f32,
+    /// A feature seen fewer times than this in a language is not kept for it.
+    pub min_count: u32,
+    /// Sharpness of the softmax that turns per-feature scores into a probability.
+    pub temperature: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { max_order: 4, alpha: 0.1, min_count: 2, temperature: 40.0 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainReport {
+    /// Per label: sentences used and sentences without a single letter (skipped).
+    pub sentences: Vec<(String, usize, usize)>,
+    pub features: usize,
+    pub postings: usize,
+}
+
+/// Trains on `(label, text)` pairs. Labels are kept as given (FLORES `swh_Latn` for the default
+/// model); `progress` is told the fraction done now and then.
+pub fn train<'a>(
+    examples: impl IntoIterator<Item = (&'a str, &'a str)>,
+    settings: Settings,
+    notice: String,
+    mut progress: impl FnMut(f32),
+) -> Result<(NgramModel, TrainReport)> {
+    if !(1..=8).contains(&settings.max_order) {
+        return Err(Error::Training(format!("max order {} is outside 1..=8", settings.max_order)));
+    }
+    if !(settings.alpha > 0.0 && settings.alpha.is_finite()) {
+        return Err(Error::Training(format!("smoothing {} must be a positive number", settings.alpha)));
+    }
+    let examples: Vec<(&str, &str)> = examples.into_iter().collect();
+    let mut labels: Vec<String> = examples.iter().map(|(l, _)| l.to_string()).collect();
+    labels.sort();
+    labels.dedup();
+    if labels.iter().any(|l| l.trim().is_empty()) {
+        return Err(Error::Training("an example has an empty language label".into()));
+    }
+    if labels.len() < 2 {
+        return Err(Error::Training(format!("{} language(s) in the training data; an identifier needs at least two", labels.len())));
+    }
+    if labels.len() > u16::MAX as usize {
+        return Err(Error::Training(format!("{} languages; at most {} are supported", labels.len(), u16::MAX)));
+    }
+    let index: HashMap<&str, usize> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
+    let mut counts: Vec<HashMap<u64, u32>> = vec![HashMap::new(); labels.len()];
+    let mut totals = vec![0u64; labels.len()];
+    let mut sentences: Vec<(String, usize, usize)> = labels.iter().map(|l| (l.clone(), 0, 0)).collect();
+    let mut scratch = Vec::new();
+    let order = settings.max_order as usize;
+    for (k, (label, text)) in examples.iter().enumerate() {
+        let li = index[label];
+        let letters = features::features(text, order, &mut scratch);
+        if letters == 0 {
+            sentences[li].2 += 1;
+            continue;
+        }
+        sentences[li].1 += 1;
+        totals[li] += scratch.len() as u64;
+        let c = &mut counts[li];
+        for &f in &scratch {
+            *c.entry(f).or_insert(0) += 1;
+        }
+        if k % 4096 == 0 {
+            progress(0.8 * k as f32 / examples.len() as f32);
+        }
+    }
+    if let Some((l, _, _)) = sentences.iter().find(|(_, used, _)| *used == 0) {
+        return Err(Error::Training(format!("language {l} has no example with letters in it")));
+    }
+    let mut kept: Vec<(u64, u16, u32)> = Vec::new();
+    for (li, c) in counts.into_iter().enumerate() {
+        kept.extend(c.into_iter().filter(|&(_, n)| n >= settings.min_count).map(|(f, n)| (f, li as u16, n)));
+    }
+    progress(0.85);
+    kept.sort_unstable();
+    let mut entries: Vec<(u64, u32, u16)> = Vec::new();
+    let mut post_lang = Vec::with_capacity(kept.len());
+    let mut post_count = Vec::with_capacity(kept.len());
+    for (i, &(f, l, n)) in kept.iter().enumerate() {
+        if i == 0 || kept[i - 1].0 != f {
+            entries.push((f, post_lang.len() as u32, 0));
+        }
+        entries.last_mut().expect("pushed").2 += 1;
+        post_lang.push(l);
+        post_count.push(n);
+    }
+    let report = TrainReport { sentences, features: entries.len(), postings: post_lang.len() };
+    progress(1.0);
+    Ok((NgramModel::assemble(labels, settings, totals, entries, post_lang, post_count, notice), report))
+}
