@@ -160,8 +160,11 @@ pub fn language_from_name(file_name: &str) -> Option<String> {
             }
         }
     }
-    const NOT_LANGUAGES: &[&str] =
-        &["jsonl", "json", "tsv", "csv", "txt", "gz", "parquet", "val", "dev", "train", "test"];
+    const NOT_LANGUAGES: &[&str] = &[
+        "jsonl", "json", "tsv", "csv", "txt", "gz", "parquet", "val", "dev", "train", "test",
+        // ISO 639-3 codes that are everyday words in file names.
+        "war", "run", "min", "bug", "ban", "san", "sag", "sun", "mag", "lit", "lim", "kin", "pap", "tat", "fur", "mos",
+    ];
     // Two-letter codes only where they stand last (`mgsm_de`): elsewhere they are too often words (`my_data`).
     parts
         .iter()

@@ -40,8 +40,10 @@ pub struct FastTextPart {
 }
 
 pub struct Identifier {
-    ngram: NgramModel,
+    ngram: Option<NgramModel>,
     fasttext: Option<FastTextPart>,
+    /// The FLORES labels this identifier can answer.
+    labels: Vec<String>,
     /// Below this probability the answer is unknown.
     pub threshold: f32,
     /// Script → the labels written in it (the script half of each label).
@@ -54,24 +56,38 @@ pub struct Candidates {
 }
 
 impl Identifier {
+    /// The n-gram model, with a fastText model to ask where it is unsure.
     pub fn new(ngram: NgramModel, fasttext: Option<FastTextPart>) -> Identifier {
+        let labels = ngram.labels().to_vec();
+        Self::build(Some(ngram), fasttext, labels)
+    }
+
+    /// A fastText model alone (for example GlotLID or lid.176 registered by an administrator).
+    pub fn fasttext_only(fasttext: FastTextPart) -> Identifier {
+        let mut labels: Vec<String> = fasttext.flores.iter().flatten().cloned().collect();
+        labels.sort();
+        labels.dedup();
+        Self::build(None, Some(fasttext), labels)
+    }
+
+    fn build(ngram: Option<NgramModel>, fasttext: Option<FastTextPart>, labels: Vec<String>) -> Identifier {
         let mut scripts: Vec<(String, Vec<usize>)> = Vec::new();
-        for (i, l) in ngram.labels().iter().enumerate() {
+        for (i, l) in labels.iter().enumerate() {
             let s = l.rsplit_once('_').map_or("", |(_, s)| s).to_string();
             match scripts.iter_mut().find(|(k, _)| *k == s) {
                 Some((_, v)) => v.push(i),
                 None => scripts.push((s, vec![i])),
             }
         }
-        Identifier { ngram, fasttext, threshold: 0.5, scripts }
+        Identifier { ngram, fasttext, labels, threshold: 0.5, scripts }
     }
 
     pub fn labels(&self) -> &[String] {
-        self.ngram.labels()
+        &self.labels
     }
 
-    pub fn ngram(&self) -> &NgramModel {
-        &self.ngram
+    pub fn ngram(&self) -> Option<&NgramModel> {
+        self.ngram.as_ref()
     }
 
     /// A candidate set from labels; labels the identifier does not know are returned as the error.
@@ -109,20 +125,37 @@ impl Identifier {
         if let [only] = writers[..] {
             return Guess { label: Some(self.labels()[only].clone()), probability: 1.0, script, by: "script" };
         }
-        let Some(scores) = self.ngram.scores(text, scratch) else { return Guess::unknown(script, 0.0) };
-        let Some((best, p)) = self.ngram.best(&scores, allowed) else { return Guess::unknown(script, 0.0) };
-        if p >= self.threshold {
-            return Guess { label: Some(self.labels()[best].clone()), probability: p, script, by: "ngram" };
+        let mut p = 0.0;
+        if let Some(ngram) = &self.ngram {
+            let Some(scores) = ngram.scores(text, scratch) else { return Guess::unknown(script, 0.0) };
+            let Some((best, q)) = ngram.best(&scores, allowed) else { return Guess::unknown(script, 0.0) };
+            if q >= self.threshold {
+                return Guess { label: Some(self.labels[best].clone()), probability: q, script, by: "ngram" };
+            }
+            p = q;
         }
         if let Some(ft) = &self.fasttext {
             let line = text.replace(['\n', '\r'], " ");
-            for pred in ft.model.predict(&line, 5) {
+            // Candidates may be far down fastText's list: look at all of it, and renormalize
+            // over the allowed labels.
+            let k = if allowed.is_some() { ft.model.labels().len() } else { 3 };
+            let mut best: Option<(&String, f32)> = None;
+            let mut total = 0.0f32;
+            for pred in ft.model.predict(&line, k) {
                 let i = ft.model.labels().iter().position(|l| *l == pred.label);
                 let Some(Some(flores)) = i.map(|i| &ft.flores[i]) else { continue };
-                let Some(k) = self.labels().iter().position(|l| l == flores) else { continue };
-                if ok(k) && pred.probability >= self.threshold {
-                    return Guess { label: Some(flores.clone()), probability: pred.probability, script, by: "fasttext" };
+                let Some(j) = self.labels.iter().position(|l| l == flores) else { continue };
+                if ok(j) {
+                    total += pred.probability;
+                    best = best.or(Some((flores, pred.probability)));
                 }
+            }
+            if let Some((flores, q)) = best {
+                let q = if allowed.is_some() { q / total } else { q };
+                if q >= self.threshold {
+                    return Guess { label: Some(flores.clone()), probability: q, script, by: "fasttext" };
+                }
+                p = p.max(q);
             }
         }
         Guess::unknown(script, p)

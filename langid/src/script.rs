@@ -17,7 +17,10 @@ pub fn dominant(text: &str) -> Option<&'static str> {
     let mut counts: Vec<(Script, usize)> = Vec::new();
     let mut letters = 0;
     for c in text.chars().take(MAX_CHARS) {
-        let s = c.script();
+        if c.is_ascii() && !c.is_ascii_alphabetic() {
+            continue;
+        }
+        let s = if c.is_ascii() { Script::Latin } else { c.script() };
         if matches!(s, Script::Common | Script::Inherited | Script::Unknown) || !c.is_alphabetic() {
             continue;
         }

@@ -13,6 +13,8 @@ use std::io::Write;
 
 use polytune_langid::fasttext::Model;
 
+mod common;
+
 fn cache() -> PathBuf {
     if let Ok(c) = std::env::var("POLYTUNE_CACHE") {
         return c.into();
@@ -114,8 +116,8 @@ fn lid176_matches_cpp_fasttext() {
     assert_eq!(model.labels().len(), 176);
     let mut lines: Vec<String> = fixture().into_iter().map(|(_, _, t)| t).collect();
     lines.extend(awkward());
-    let sib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/labeled/sib200");
-    if let Ok(dirs) = std::fs::read_dir(&sib) {
+    if let Some(sib) = common::shared_data().map(|d| d.join("labeled/sib200")) {
+        let dirs = std::fs::read_dir(&sib).unwrap();
         let mut dirs: Vec<_> = dirs.flatten().map(|d| d.path()).collect();
         dirs.sort();
         for d in dirs {

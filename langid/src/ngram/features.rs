@@ -1,6 +1,6 @@
 //! The features a text is identified by: lower-cased words (letters, marks and apostrophes;
 //! digits, punctuation and symbols separate words), each padded with a space on both sides, cut
-//! into character n-grams of 1..=`max_order` characters, plus the whole word. Each feature is a
+//! into character n-grams of `min_order..=max_order` characters, plus the whole word. Each feature is a
 //! 64-bit hash (xxh3 seeded by its order, so "ab" as a bigram and as a word differ).
 
 use unicode_script::{Script, UnicodeScript};
@@ -16,7 +16,10 @@ const WORD_SEED: u64 = 0x5eed_0f_30_4d;
 const MAX_WORD_CHARS: usize = 24;
 
 fn is_word_char(c: char) -> bool {
-    c == '\'' || c == '’' || c.is_alphabetic() || !matches!(c.script(), Script::Common | Script::Unknown)
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic() || c == '\'';
+    }
+    c == '’' || c.is_alphabetic() || !matches!(c.script(), Script::Common | Script::Unknown)
 }
 
 /// The words of a text's first [`MAX_CHARS`] characters, lower-cased, each as " word ".
@@ -24,7 +27,9 @@ pub(crate) fn words(text: &str, mut each: impl FnMut(&str)) {
     let mut word = String::with_capacity(64);
     word.push(' ');
     for c in text.chars().take(MAX_CHARS) {
-        if is_word_char(c) {
+        if c.is_ascii_uppercase() {
+            word.push(c.to_ascii_lowercase());
+        } else if is_word_char(c) {
             word.extend(c.to_lowercase());
         } else if word.len() > 1 {
             word.push(' ');
@@ -39,7 +44,8 @@ pub(crate) fn words(text: &str, mut each: impl FnMut(&str)) {
 }
 
 /// Appends the feature hashes of `text` to `out` (cleared first). Returns the letters counted.
-pub(crate) fn features(text: &str, max_order: usize, out: &mut Vec<u64>) -> usize {
+pub(crate) fn features(text: &str, orders: (usize, usize), out: &mut Vec<u64>) -> usize {
+    let (min_order, max_order) = orders;
     out.clear();
     let mut letters = 0;
     let mut bounds: Vec<usize> = Vec::with_capacity(64);
@@ -51,7 +57,7 @@ pub(crate) fn features(text: &str, max_order: usize, out: &mut Vec<u64>) -> usiz
         letters += nchars - 2;
         let bytes = w.as_bytes();
         for i in 0..nchars {
-            for n in 1..=max_order.min(nchars - i) {
+            for n in min_order..=max_order.min(nchars - i) {
                 if n == 1 && (i == 0 || i == nchars - 1) {
                     continue; // a lone boundary space
                 }
@@ -80,9 +86,9 @@ mod tests {
     fn features_count_ngrams_and_words() {
         let mut f = Vec::new();
         // " ab " has 4 chars: unigrams a,b (2) + bigrams " a","ab","b " (3) + trigrams (2) + 4-gram (1) + word (1)
-        assert_eq!(features("ab", 4, &mut f), 2);
+        assert_eq!(features("ab", (1, 4), &mut f), 2);
         assert_eq!(f.len(), 2 + 3 + 2 + 1 + 1);
-        assert_eq!(features("!!! 123", 4, &mut f), 0);
+        assert_eq!(features("!!! 123", (1, 4), &mut f), 0);
         assert!(f.is_empty());
     }
 }

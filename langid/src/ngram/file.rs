@@ -32,6 +32,7 @@ impl NgramModel {
         b.extend_from_slice(&VERSION.to_le_bytes());
         varint(&mut b, self.notice.len() as u64);
         b.extend_from_slice(self.notice.as_bytes());
+        b.push(self.settings.min_order);
         b.push(self.settings.max_order);
         b.extend_from_slice(&self.settings.alpha.to_le_bytes());
         varint(&mut b, self.settings.min_count as u64);
@@ -88,14 +89,15 @@ impl NgramModel {
         }
         let n = r.varint("the notice length")? as usize;
         let notice = String::from_utf8(r.take(n, "the notice")?.to_vec()).map_err(|_| r.corrupt("the notice is not UTF-8"))?;
+        let min_order = r.u8("the minimum order")?;
         let max_order = r.u8("the maximum order")?;
         let alpha = f32::from_le_bytes(r.take(4, "alpha")?.try_into().expect("4 bytes"));
         let min_count = r.varint("the minimum count")? as u32;
         let temperature = f32::from_le_bytes(r.take(4, "the temperature")?.try_into().expect("4 bytes"));
-        if !(1..=8).contains(&max_order) || !(alpha > 0.0 && alpha.is_finite()) || !temperature.is_finite() {
+        if !(1..=8).contains(&max_order) || !(1..=max_order).contains(&min_order) || !(alpha > 0.0 && alpha.is_finite()) || !temperature.is_finite() {
             return Err(r.corrupt(format!("impossible settings: order {max_order}, alpha {alpha}, temperature {temperature}")));
         }
-        let settings = Settings { max_order, alpha, min_count, temperature };
+        let settings = Settings { min_order, max_order, alpha, min_count, temperature };
         let nlabels = r.varint("the label count")? as usize;
         if !(2..=u16::MAX as usize).contains(&nlabels) {
             return Err(r.corrupt(format!("{nlabels} labels")));
@@ -136,6 +138,9 @@ impl NgramModel {
         }
         if !r.at_end() {
             return Err(r.corrupt("bytes after the model"));
+        }
+        if super::sparse_postings(&entries) >= super::MAX_SPARSE {
+            return Err(r.corrupt("more postings than a model can hold"));
         }
         Ok(NgramModel::assemble(labels, settings, totals, entries, post_lang, post_count, notice))
     }

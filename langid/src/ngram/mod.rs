@@ -9,6 +9,7 @@
 //! `ln(1 + c / α)` to the languages it was seen in — a few dozen additions per feature instead of
 //! one per language.
 
+pub mod default;
 mod features;
 mod file;
 mod train;
@@ -29,46 +30,85 @@ pub struct NgramModel {
     /// Postings: the languages a feature was seen in and how often.
     post_lang: Vec<u16>,
     post_count: Vec<u32>,
-    /// `ln(1 + c / α)` for small counts, computed once.
-    delta: Vec<f32>,
+    /// `(ln(1 + c / α), language)` of each posting, side by side: one cache miss per list.
+    scored: Vec<(f32, u16)>,
+    /// Features seen in many languages are scored from dense rows (one value per language, 0
+    /// where unseen): adding a row vectorizes, walking a long posting list does not.
+    dense: Vec<u8>,
     /// Where the training data came from and its licence, carried in the file.
     pub notice: String,
 }
 
-/// Open addressing from feature hash to its postings (keys are already hashes).
+/// A feature seen in at least this many languages gets a dense row.
+const DENSE_FROM: usize = 32;
+/// Dense rows hold `ln(1 + c / α)` in steps of 1/16 (at most 15.9: a count of 10⁶ at α = 0.1 is 16.1).
+const DENSE_SCALE: f32 = 16.0;
+
+/// Open addressing from feature hash to where its scores are, in 8-byte slots so that the
+/// table stays in the CPU's cache: the low bits of the hash pick the slot, its high 32 bits are
+/// kept as a fingerprint (a false match is a 1 in 2³² event per probe), and the value is either a
+/// dense row (top bit set) or a sparse posting list (24-bit start, 7-bit length).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    tag: u32,
+    value: u32,
+}
+
+const DENSE_BIT: u32 = 1 << 31;
+/// Sparse postings a model may have (24 bits of start).
+pub(crate) const MAX_SPARSE: usize = 1 << 24;
+
+/// Whether a model's sparse postings fit the table's 24-bit starts.
+pub(crate) fn sparse_postings(entries: &[(u64, u32, u16)]) -> usize {
+    entries.iter().filter(|e| (e.2 as usize) < DENSE_FROM).map(|e| e.2 as usize).sum()
+}
+
+enum Hit {
+    Dense(usize),
+    Sparse(usize, usize),
+}
+
 struct Table {
-    keys: Vec<u64>,
-    start: Vec<u32>,
-    len: Vec<u16>,
+    slots: Vec<Slot>,
     mask: usize,
 }
 
+fn tag(k: u64) -> u32 {
+    ((k >> 32) as u32) | 1 // 0 marks an empty slot
+}
+
 impl Table {
-    fn build(entries: &[(u64, u32, u16)]) -> Table {
+    fn build(entries: &[(u64, Hit)]) -> Table {
         let cap = (entries.len() * 3 / 2 + 1).next_power_of_two().max(16);
-        let mut t = Table { keys: vec![0; cap], start: vec![0; cap], len: vec![0; cap], mask: cap - 1 };
-        for &(k, s, l) in entries {
-            let k = k | 1; // 0 marks an empty slot
-            let mut i = k as usize & t.mask;
-            while t.keys[i] != 0 {
+        let mut t = Table { slots: vec![Slot::default(); cap], mask: cap - 1 };
+        for (k, hit) in entries {
+            let value = match *hit {
+                Hit::Dense(row) => DENSE_BIT | row as u32,
+                Hit::Sparse(start, len) => (start as u32) | ((len as u32) << 24),
+            };
+            let mut i = *k as usize & t.mask;
+            while t.slots[i].tag != 0 {
                 i = (i + 1) & t.mask;
             }
-            t.keys[i] = k;
-            t.start[i] = s;
-            t.len[i] = l;
+            t.slots[i] = Slot { tag: tag(*k), value };
         }
         t
     }
 
-    fn get(&self, k: u64) -> Option<(usize, usize)> {
-        let k = k | 1;
+    #[inline]
+    fn get(&self, k: u64) -> Option<Hit> {
+        let want = tag(k);
         let mut i = k as usize & self.mask;
         loop {
-            let key = self.keys[i];
-            if key == k {
-                return Some((self.start[i] as usize, self.len[i] as usize));
+            let s = self.slots[i];
+            if s.tag == want {
+                return Some(if s.value & DENSE_BIT != 0 {
+                    Hit::Dense((s.value & !DENSE_BIT) as usize)
+                } else {
+                    Hit::Sparse((s.value & 0xff_ffff) as usize, (s.value >> 24) as usize)
+                });
             }
-            if key == 0 {
+            if s.tag == 0 {
                 return None;
             }
             i = (i + 1) & self.mask;
@@ -84,7 +124,6 @@ pub struct Scores {
     pub letters: usize,
 }
 
-const DELTA_TABLE: usize = 4096;
 
 impl NgramModel {
     pub(crate) fn assemble(
@@ -96,12 +135,32 @@ impl NgramModel {
         post_count: Vec<u32>,
         notice: String,
     ) -> Self {
-        let table = Table::build(&entries);
         let alpha = settings.alpha as f64;
+        let post_delta: Vec<f32> = post_count.iter().map(|&c| (1.0 + c as f64 / alpha).ln() as f32).collect();
+        let n = labels.len();
+        let mut dense = Vec::new();
+        let mut scored: Vec<(f32, u16)> = Vec::new();
+        let slots: Vec<(u64, Hit)> = entries
+            .iter()
+            .map(|&(k, s, l)| {
+                let (s, l) = (s as usize, l as usize);
+                if l < DENSE_FROM {
+                    let start = scored.len();
+                    scored.extend((s..s + l).map(|p| (post_delta[p], post_lang[p])));
+                    return (k, Hit::Sparse(start, l));
+                }
+                let row = dense.len() / n;
+                dense.resize(dense.len() + n, 0);
+                for p in s..s + l {
+                    dense[row * n + post_lang[p] as usize] = (post_delta[p] * DENSE_SCALE).round().clamp(0.0, 255.0) as u8;
+                }
+                (k, Hit::Dense(row))
+            })
+            .collect();
+        let table = Table::build(&slots);
         let vocab = entries.len() as f64;
         let base = totals.iter().map(|&n| (alpha / (n as f64 + alpha * vocab)).ln() as f32).collect();
-        let delta = (0..DELTA_TABLE).map(|c| (1.0 + c as f64 / alpha).ln() as f32).collect();
-        NgramModel { labels, settings, totals, base, entries, table, post_lang, post_count, delta, notice }
+        NgramModel { labels, settings, totals, base, entries, table, post_lang, post_count, scored, dense, notice }
     }
 
     /// Distinct features and postings kept.
@@ -118,30 +177,47 @@ impl NgramModel {
         &self.settings
     }
 
-    fn delta(&self, c: u32) -> f32 {
-        match self.delta.get(c as usize) {
-            Some(&d) => d,
-            None => (1.0 + c as f64 / self.settings.alpha as f64).ln() as f32,
-        }
-    }
-
     /// Per-language scores of a text; `None` when it has fewer letters than a language can be told from.
     pub fn scores(&self, text: &str, scratch: &mut Vec<u64>) -> Option<Scores> {
-        let letters = features::features(text, self.settings.max_order as usize, scratch);
+        let letters = features::features(text, self.settings.orders(), scratch);
         if letters < crate::script::MIN_LETTERS || scratch.is_empty() {
             return None;
         }
         let n = scratch.len() as f32;
         let mut acc = vec![0.0f32; self.labels.len()];
+        let mut acc_dense = vec![0u32; self.labels.len()];
+        let nl = self.labels.len();
+        // Two passes: first every lookup (independent cache misses overlap when nothing else is
+        // in the loop), touching the first line of each row or posting list so that it is on
+        // its way; then the additions.
+        let mut hits: Vec<Hit> = Vec::with_capacity(scratch.len());
+        let mut touch = 0.0f32;
         for &f in scratch.iter() {
-            if let Some((s, l)) = self.table.get(f) {
-                for p in s..s + l {
-                    acc[self.post_lang[p] as usize] += self.delta(self.post_count[p]);
+            if let Some(hit) = self.table.get(f) {
+                touch += match hit {
+                    Hit::Dense(row) => self.dense[row * nl] as f32,
+                    Hit::Sparse(s, _) => self.scored[s].0,
+                };
+                hits.push(hit);
+            }
+        }
+        std::hint::black_box(touch);
+        for hit in &hits {
+            match *hit {
+                Hit::Dense(row) => {
+                    for (a, &d) in acc_dense.iter_mut().zip(&self.dense[row * nl..(row + 1) * nl]) {
+                        *a += d as u32;
+                    }
+                }
+                Hit::Sparse(s, l) => {
+                    for &(d, lang) in &self.scored[s..s + l] {
+                        acc[lang as usize] += d;
+                    }
                 }
             }
         }
-        for (a, b) in acc.iter_mut().zip(&self.base) {
-            *a = *a / n + b;
+        for ((a, d), b) in acc.iter_mut().zip(&acc_dense).zip(&self.base) {
+            *a = (*a + *d as f32 / DENSE_SCALE) / n + b;
         }
         Some(Scores { per_feature: acc, letters })
     }
@@ -167,6 +243,35 @@ impl NgramModel {
             }
         }
         Some((best.0, 1.0 / z))
+    }
+
+    /// For measuring: the features alone.
+    pub fn feature_count(&self, text: &str, scratch: &mut Vec<u64>) -> usize {
+        features::features(text, self.settings.orders(), scratch);
+        scratch.len()
+    }
+
+    /// For measuring: (features, features found, postings added) for one text.
+    pub fn work(&self, text: &str, scratch: &mut Vec<u64>) -> (usize, usize, usize) {
+        features::features(text, self.settings.orders(), scratch);
+        let (mut found, mut posts) = (0, 0);
+        for &f in scratch.iter() {
+            if let Ok(i) = self.entries.binary_search_by_key(&f, |e| e.0) {
+                found += 1;
+                posts += self.entries[i].2 as usize;
+            }
+        }
+        (scratch.len(), found, posts)
+    }
+
+    /// For measuring: posting-list lengths of the features of a text, and of the whole model.
+    pub fn lengths(&self, text: &str, scratch: &mut Vec<u64>) -> Vec<usize> {
+        features::features(text, self.settings.orders(), scratch);
+        scratch.iter().filter_map(|&f| self.entries.binary_search_by_key(&f, |e| e.0).ok()).map(|i| self.entries[i].2 as usize).collect()
+    }
+
+    pub fn model_lengths(&self) -> Vec<usize> {
+        self.entries.iter().map(|e| e.2 as usize).collect()
     }
 
     /// Convenience: the best label of a text and its probability.

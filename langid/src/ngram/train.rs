@@ -5,10 +5,13 @@
 use std::collections::HashMap;
 
 use super::{NgramModel, features};
+
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// Shortest character n-gram.
+    pub min_order: u8,
     /// Longest character n-gram.
     pub max_order: u8,
     /// Lidstone smoothing.
@@ -19,9 +22,15 @@ pub struct Settings {
     pub temperature: f32,
 }
 
+impl Settings {
+    pub(crate) fn orders(&self) -> (usize, usize) {
+        (self.min_order as usize, self.max_order as usize)
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
-        Settings { max_order: 4, alpha: 0.1, min_count: 2, temperature: 40.0 }
+        Settings { min_order: 1, max_order: 4, alpha: 0.1, min_count: 2, temperature: 40.0 }
     }
 }
 
@@ -41,8 +50,8 @@ pub fn train<'a>(
     notice: String,
     mut progress: impl FnMut(f32),
 ) -> Result<(NgramModel, TrainReport)> {
-    if !(1..=8).contains(&settings.max_order) {
-        return Err(Error::Training(format!("max order {} is outside 1..=8", settings.max_order)));
+    if !(1..=8).contains(&settings.max_order) || !(1..=settings.max_order).contains(&settings.min_order) {
+        return Err(Error::Training(format!("n-gram orders {}..={} are not within 1..=8", settings.min_order, settings.max_order)));
     }
     if !(settings.alpha > 0.0 && settings.alpha.is_finite()) {
         return Err(Error::Training(format!("smoothing {} must be a positive number", settings.alpha)));
@@ -65,7 +74,7 @@ pub fn train<'a>(
     let mut totals = vec![0u64; labels.len()];
     let mut sentences: Vec<(String, usize, usize)> = labels.iter().map(|l| (l.clone(), 0, 0)).collect();
     let mut scratch = Vec::new();
-    let order = settings.max_order as usize;
+    let order = settings.orders();
     for (k, (label, text)) in examples.iter().enumerate() {
         let li = index[label];
         let letters = features::features(text, order, &mut scratch);
@@ -102,6 +111,13 @@ pub fn train<'a>(
         entries.last_mut().expect("pushed").2 += 1;
         post_lang.push(l);
         post_count.push(n);
+    }
+    if super::sparse_postings(&entries) >= super::MAX_SPARSE {
+        return Err(Error::Training(format!(
+            "{} features are too many for one model; raise the minimum count (now {})",
+            entries.len(),
+            settings.min_count
+        )));
     }
     let report = TrainReport { sentences, features: entries.len(), postings: post_lang.len() };
     progress(1.0);
