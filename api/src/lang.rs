@@ -315,6 +315,21 @@ pub fn by_code(code: &str) -> Option<&'static Language> {
     LANGUAGES.iter().find(|l| l.code == code)
 }
 
+/// The FLORES-200 label (`swh_Latn`) of a code in any form [`parse`] reads: the language's usual
+/// label, or that language in the script the code names (`zho-Hant` → `zho_Hant`). `None` for
+/// codes the table does not know and languages outside FLORES-200.
+pub fn flores(input: &str) -> Option<String> {
+    let tag = parse(input)?;
+    let l = tag.language()?;
+    if l.flores.is_empty() {
+        return None;
+    }
+    Some(match tag.0.split_once('-') {
+        Some((_, script)) => format!("{}_{script}", &l.flores[..3]),
+        None => l.flores.to_string(),
+    })
+}
+
 /// Maps what public datasets write to the canonical tag, or `None` when the table does not know it.
 ///
 /// Accepts ISO 639-3 (and the individual-language codes of a macrolanguage), ISO 639-1, FLORES
@@ -394,6 +409,15 @@ mod tests {
         for bad in ["", "xx", "klingon", "de-Latnx", "deu_12"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn flores_labels_of_codes() {
+        assert_eq!(flores("sw").as_deref(), Some("swh_Latn"));
+        assert_eq!(flores("ar").as_deref(), Some("arb_Arab"));
+        assert_eq!(flores("zh-TW").as_deref(), Some("zho_Hant"));
+        assert_eq!(flores("deu_Latn").as_deref(), Some("deu_Latn"));
+        assert_eq!(flores("xx"), None);
     }
 
     #[test]

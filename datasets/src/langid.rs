@@ -1,100 +1,97 @@
-//! Language and script identification.
-//!
-//! whatlang (pure Rust, 70 languages, trigram profiles) was chosen by the measured table in
-//! `datasets/LANGID.md` (`cargo run --release -p polytune-data --example langid_table`), which compares it with
-//! whichlang on SIB-200 dev. Only the first [`MAX_CHARS`] characters are looked at, and a script written by one language
-//! only (Thai, Hangul, kana, Tamil…) decides without the trigram model: the measured accuracy is
-//! the same and the cost is a fraction.
+//! Language and script identification for the data pipeline: the studio's identifier
+//! ([`polytune_langid`]: script shortcut, the n-gram model trained on SIB-200's 205 languages,
+//! and fastText's lid.176 where the n-gram model is unsure and the setup fetched it), answered in
+//! the studio's canonical codes. The measured choice is in `datasets/LANGID.md`.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use polytune_api::lang;
-use whatlang::Script;
+use polytune_langid::{FastTextPart, Identifier, fasttext, ngram};
 
-pub const MAX_CHARS: usize = 256;
+pub use polytune_langid::script::MAX_CHARS;
 
-/// The ISO 15924 code of a whatlang script. Hiragana and Katakana are Japanese (`Jpan`); Hangul is `Kore`.
-pub fn iso_script(s: Script) -> &'static str {
-    match s {
-        Script::Arabic => "Arab",
-        Script::Armenian => "Armn",
-        Script::Bengali => "Beng",
-        Script::Cyrillic => "Cyrl",
-        Script::Devanagari => "Deva",
-        Script::Ethiopic => "Ethi",
-        Script::Georgian => "Geor",
-        Script::Greek => "Grek",
-        Script::Gujarati => "Gujr",
-        Script::Gurmukhi => "Guru",
-        Script::Hangul => "Kore",
-        Script::Hebrew => "Hebr",
-        Script::Hiragana | Script::Katakana => "Jpan",
-        Script::Kannada => "Knda",
-        Script::Khmer => "Khmr",
-        Script::Latin => "Latn",
-        Script::Malayalam => "Mlym",
-        Script::Mandarin => "Hani",
-        Script::Myanmar => "Mymr",
-        Script::Oriya => "Orya",
-        Script::Sinhala => "Sinh",
-        Script::Tamil => "Taml",
-        Script::Telugu => "Telu",
-        Script::Thai => "Thai",
-    }
+struct Loaded {
+    identifier: Identifier,
+    name: String,
+    /// Canonical codes of the languages the identifier knows.
+    canonical: Vec<String>,
 }
 
-fn head(text: &str) -> &str {
-    match text.char_indices().nth(MAX_CHARS) {
-        Some((i, _)) => &text[..i],
-        None => text,
+/// Where the setup puts fastText's lid.176 (`POLYTUNE_LID176` overrides; `none` turns it off).
+pub fn lid176_path() -> Option<PathBuf> {
+    match std::env::var("POLYTUNE_LID176") {
+        Ok(p) if p == "none" => return None,
+        Ok(p) => return Some(p.into()),
+        Err(_) => {}
+    }
+    let cache = std::env::var_os("POLYTUNE_CACHE").map(PathBuf::from).or_else(|| {
+        let base = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        Some(base.join("polytune"))
+    })?;
+    Some(cache.join("models/lid.176.ftz")).filter(|p| p.is_file())
+}
+
+/// A fastText model with its labels (`__label__sw`, `__label__swh_Latn`) mapped to FLORES labels.
+pub fn fasttext_part(model: fasttext::Model) -> FastTextPart {
+    let flores = model.labels().iter().map(|l| lang::flores(l.trim_start_matches("__label__"))).collect();
+    FastTextPart { model, flores }
+}
+
+static DEFAULT: LazyLock<Loaded> = LazyLock::new(|| {
+    let lid = lid176_path().and_then(|p| match fasttext::Model::open(&p) {
+        Ok(m) => Some(fasttext_part(m)),
+        Err(e) => {
+            eprintln!("language identification without lid.176: {e}");
+            None
+        }
+    });
+    let name = if lid.is_some() { "polytune-sib200-ngram-1+lid.176" } else { "polytune-sib200-ngram-1" };
+    let identifier = Identifier::new(ngram::default::load(), lid);
+    let mut canonical: Vec<String> = identifier.labels().iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
+    canonical.sort();
+    canonical.dedup();
+    Loaded { identifier, name: name.to_string(), canonical }
+});
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The identifier every profile uses.
+pub fn identifier() -> &'static Identifier {
+    &DEFAULT.identifier
+}
+
+/// Its name, recorded with each profile.
+pub fn identifier_name() -> &'static str {
+    &DEFAULT.name
+}
+
+/// The canonical language (and the script) of a text, either `None` when there is too little
+/// text or nothing is confident.
+pub fn detect(text: &str) -> (Option<String>, Option<&'static str>) {
+    let guess = SCRATCH.with(|s| DEFAULT.identifier.identify_with(text, None, &mut s.borrow_mut()));
+    (guess.label.as_deref().and_then(lang::parse).map(|t| t.0), guess.script)
+}
+
+/// The canonical language of a text (and its script), or `None`.
+pub fn identify(text: &str) -> Option<(String, &'static str)> {
+    match detect(text) {
+        (Some(l), Some(s)) => Some((l, s)),
+        _ => None,
     }
 }
 
 /// The dominant script of a text with at least a few letters.
 pub fn script(text: &str) -> Option<&'static str> {
-    let t = head(text);
-    if t.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-        return None;
-    }
-    whatlang::detect_script(t).map(iso_script)
+    polytune_langid::script::dominant(text)
 }
 
-/// The canonical language of a text (and its script), or `None` when there is too little text.
-pub fn identify(text: &str) -> Option<(String, &'static str)> {
-    let t = head(text);
-    if t.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-        return None;
-    }
-    // Scripts used by one language need no trigram model (the costly part).
-    let script = whatlang::detect_script(t)?;
-    let only = match script {
-        Script::Thai => Some("tha"),
-        Script::Hangul => Some("kor"),
-        Script::Hiragana | Script::Katakana => Some("jpn"),
-        Script::Georgian => Some("kat"),
-        Script::Armenian => Some("hye"),
-        Script::Greek => Some("ell"),
-        Script::Gujarati => Some("guj"),
-        Script::Gurmukhi => Some("pan"),
-        Script::Kannada => Some("kan"),
-        Script::Khmer => Some("khm"),
-        Script::Malayalam => Some("mal"),
-        Script::Myanmar => Some("mya"),
-        Script::Oriya => Some("ori"),
-        Script::Sinhala => Some("sin"),
-        Script::Tamil => Some("tam"),
-        Script::Telugu => Some("tel"),
-        _ => None,
-    };
-    if let Some(code) = only {
-        return Some((code.to_string(), iso_script(script)));
-    }
-    let info = whatlang::detect(t)?;
-    let code = lang::parse(info.lang().code())?.0;
-    Some((code, iso_script(info.script())))
-}
-
-/// Whether whatlang can recognize this language at all (Quechua, Yoruba… it cannot).
+/// Whether the identifier can recognize this language at all.
 pub fn supported(code: &str) -> bool {
-    whatlang::Lang::all().iter().any(|l| lang::parse(l.code()).is_some_and(|t| t.code() == code))
+    DEFAULT.canonical.iter().any(|c| c == code)
 }
 
 /// Whether text in `script` is normal for language `code` (Japanese mixes kana and kanji…).
@@ -102,9 +99,9 @@ pub fn script_fits(code: &str, script: &str) -> bool {
     let Some(l) = lang::by_code(code) else { return true };
     match code {
         "jpn" => matches!(script, "Jpan" | "Hani"),
-        "kor" => matches!(script, "Kore" | "Hani"),
+        "kor" => matches!(script, "Hang" | "Kore" | "Hani"),
         "zho" => matches!(script, "Hani" | "Hans" | "Hant"),
-        "srp" | "uzb" | "aze" | "kaz" | "tuk" | "mon" => matches!(script, "Cyrl" | "Latn"),
+        "srp" | "uzb" | "aze" | "kaz" | "tuk" | "mon" => matches!(script, "Cyrl" | "Latn" | "Arab"),
         "pan" => matches!(script, "Guru" | "Arab"),
         _ => l.script == script,
     }
@@ -115,15 +112,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn identifies_common_languages_and_scripts() {
+    fn identifies_common_and_low_resource_languages() {
         assert_eq!(identify("Der schnelle braune Fuchs springt über den faulen Hund."), Some(("deu".into(), "Latn")));
         assert_eq!(identify("Быстрая коричневая лиса прыгает через ленивую собаку."), Some(("rus".into(), "Cyrl")));
-        assert_eq!(identify("敏捷的棕色狐狸跳过了懒狗。"), Some(("zho".into(), "Hani")));
         assert_eq!(identify("สุนัขจิ้งจอกสีน้ำตาลกระโดดข้ามสุนัขขี้เกียจ"), Some(("tha".into(), "Thai")));
+        assert_eq!(identify("Habari za asubuhi, rafiki yangu. Leo ni siku nzuri sana kwa kazi."), Some(("swa".into(), "Latn")));
+        assert_eq!(identify("Ẹ kú àárọ̀, ọ̀rẹ́ mi. Òní jẹ́ ọjọ́ tí ó dára púpọ̀ fún iṣẹ́."), Some(("yor".into(), "Latn")));
         assert_eq!(identify("42"), None);
         assert_eq!(script("مرحبا بالعالم"), Some("Arab"));
-        assert!(supported("deu"));
-        assert!(!supported("que"));
+        assert!(supported("deu") && supported("que") && supported("yor") && supported("eus"));
+        assert!(!supported("lat"));
         assert!(script_fits("jpn", "Hani"));
         assert!(!script_fits("hin", "Latn"));
     }

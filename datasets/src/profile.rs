@@ -108,13 +108,11 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>) -> Analysis {
     let instruction = e.instruction_text();
     let response = e.response_text();
     let declared = e.language.as_deref();
-    let di = langid::identify(&instruction);
-    let dr = langid::identify(&response);
-    let si = langid::script(&instruction);
-    let sr = langid::script(&response);
+    let (di, si) = langid::detect(&instruction);
+    let (dr, sr) = langid::detect(&response);
     // A declared language wins for the instruction; detection cannot know every language.
-    let li = declared.map(str::to_string).or_else(|| di.as_ref().map(|d| d.0.clone()));
-    let lr = dr.as_ref().map(|d| d.0.clone());
+    let li = declared.map(str::to_string).or(di);
+    let lr = dr;
     // A mismatch needs enough text on both sides to trust detection.
     let enough = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() >= 20;
     let both = enough(&instruction) && enough(&response);

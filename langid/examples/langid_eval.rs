@@ -102,20 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // lid.176 labels → FLORES labels through the language table.
     let lid_map = |m: &fasttext::Model| -> Vec<Option<String>> {
-        m.labels()
-            .iter()
-            .map(|l| {
-                let code = l.trim_start_matches("__label__");
-                let tag = lang::parse(code)?;
-                let flores = tag.language()?.flores;
-                // A script written out in the tag (zho-Hant…) picks that script's label.
-                let flores = match tag.0.split_once('-') {
-                    Some((_, sc)) => format!("{}_{sc}", &flores[..3]),
-                    None => flores.to_string(),
-                };
-                labels.contains(&flores).then_some(flores)
-            })
-            .collect()
+        m.labels().iter().map(|l| lang::flores(l.trim_start_matches("__label__")).filter(|f| labels.contains(f))).collect()
     };
 
     let mut predictors: Vec<(&str, Predict)> = Vec::new();
@@ -135,8 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     predictors.push(("whatlang 0.18", Box::new(|t: &str| {
         whatlang::detect(head(t, 256))
-            .and_then(|i| lang::parse(i.lang().code()))
-            .and_then(|tag| tag.language().map(|l| l.flores.to_string()))
+            .and_then(|i| lang::flores(i.lang().code()))
             .unwrap_or("und".into())
     })));
 

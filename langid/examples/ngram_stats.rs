@@ -1,6 +1,6 @@
-//! How much work one identification is: features per text and postings touched, by order.
+//! How long one identification takes with the default model, and its parts (features, script).
 //!
-//!     cargo run --release -p polytune-langid --example ngram_stats -- ../shared/data
+//!     cargo run --release -p polytune-langid --example ngram_stats -- ../shared/data --bench
 
 use std::path::Path;
 
@@ -33,28 +33,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!("script alone: {:.1} µs/text ({n})", t.elapsed().as_secs_f64() * 1e6 / (5 * dev.len()) as f64);
         return Ok(());
-    }
-    let (mut feats, mut posts, mut found) = (0usize, 0usize, 0usize);
-    let mut scratch = Vec::new();
-    for (_, t) in &dev {
-        let (f, p, h) = model.work(t, &mut scratch);
-        feats += f;
-        posts += p;
-        found += h;
-    }
-    let n = dev.len() as f64;
-    println!("per text: {:.0} features, {:.0} found in the model, {:.0} postings added", feats as f64 / n, found as f64 / n, posts as f64 / n);
-    let mut touched = vec![0usize; 206];
-    for (_, t) in &dev {
-        for l in model.lengths(t, &mut scratch) {
-            touched[l] += l;
-        }
-    }
-    let all = model.model_lengths();
-    for cut in [8, 16, 24, 32, 48, 64, 96, 128] {
-        let dense = all.iter().filter(|&&l| l >= cut).count();
-        let sparse_work: usize = touched[..cut].iter().sum();
-        println!("dense from {cut} languages up: {dense} dense rows; sparse postings per text {:.0}", sparse_work as f64 / n);
     }
     let (f, p) = model.size();
     println!("model: {f} features, {p} postings ({:.1} per feature)", p as f64 / f as f64);

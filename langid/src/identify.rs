@@ -110,6 +110,11 @@ impl Identifier {
 
     /// [`identify`](Self::identify) with a reusable buffer (the profile calls this per text).
     pub fn identify_with(&self, text: &str, candidates: Option<&Candidates>, scratch: &mut Vec<u64>) -> Guess {
+        self.identify_at(text, candidates, self.threshold, scratch)
+    }
+
+    /// [`identify_with`](Self::identify_with) with another confidence threshold.
+    pub fn identify_at(&self, text: &str, candidates: Option<&Candidates>, threshold: f32, scratch: &mut Vec<u64>) -> Guess {
         let script = script::dominant(text);
         let Some(s) = script else { return Guess::unknown(None, 0.0) };
         let allowed = candidates.map(|c| c.mask.as_slice());
@@ -129,7 +134,7 @@ impl Identifier {
         if let Some(ngram) = &self.ngram {
             let Some(scores) = ngram.scores(text, scratch) else { return Guess::unknown(script, 0.0) };
             let Some((best, q)) = ngram.best(&scores, allowed) else { return Guess::unknown(script, 0.0) };
-            if q >= self.threshold {
+            if q >= threshold {
                 return Guess { label: Some(self.labels[best].clone()), probability: q, script, by: "ngram" };
             }
             p = q;
@@ -152,7 +157,7 @@ impl Identifier {
             }
             if let Some((flores, q)) = best {
                 let q = if allowed.is_some() { q / total } else { q };
-                if q >= self.threshold {
+                if q >= threshold {
                     return Guess { label: Some(flores.clone()), probability: q, script, by: "fasttext" };
                 }
                 p = p.max(q);

@@ -64,6 +64,8 @@ pub enum Command {
     Generate(crate::cli::GenerateArgs),
     /// Export a run's checkpoint: merged weights, or the LoRA adapter alone (`--adapter`).
     Export(crate::cli::ExportArgs),
+    /// Identify the language of each line of stdin: `<FLORES label> <probability>`, `und` when unknown.
+    Langid(crate::cli::LangidArgs),
 }
 
 /// Every setting. Each can also be set in the config file (same name, snake_case) or as

@@ -30,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Generate(args)) => return cli::generate(&args),
         Some(Command::Export(args)) => return cli::export(&args),
+        Some(Command::Langid(args)) => return cli::langid(&args),
         _ => {}
     }
     let settings = Settings::load(&cli.settings)?;
@@ -41,7 +42,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => serve(settings).await,
         Command::Worker => worker(settings).await,
-        Command::Model { .. } | Command::Train | Command::Generate(_) | Command::Export(_) => {
+        Command::Model { .. } | Command::Train | Command::Generate(_) | Command::Export(_) | Command::Langid(_) => {
             unreachable!("handled above")
         }
     }

@@ -11,6 +11,7 @@ mod bad_input;
 mod datasets;
 mod invitations;
 mod jobs;
+mod langid;
 mod members;
 mod mixtures;
 mod models;

@@ -139,7 +139,7 @@ fn pg_url_for(admin: &str, db: &str) -> String {
     }
 }
 
-fn server_binary() -> PathBuf {
+pub fn server_binary() -> PathBuf {
     if let Ok(p) = std::env::var("POLYTUNE_BIN") {
         return p.into();
     }

@@ -39,5 +39,5 @@ pub fn build(dir: &Path) -> Result<(NgramModel, TrainReport)> {
 
 /// The committed model.
 pub fn load() -> NgramModel {
-    NgramModel::from_bytes(BYTES).expect("the committed model loads (checked by its test)")
+    NgramModel::from_static(BYTES).expect("the committed model loads (checked by its test)")
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use flate2::{Compression, GzBuilder, read::GzDecoder};
 
-use super::{NgramModel, Settings};
+use std::borrow::Cow;
+
+use super::{Counts, NgramModel, Settings};
 use crate::error::{Error, Result};
 use crate::read::Reader;
 
@@ -26,33 +28,38 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 impl NgramModel {
+    /// The model file: gzip-compressed counts (what [`from_bytes`](Self::from_bytes) reads).
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.file.to_vec()
+    }
+
+    pub(crate) fn encode(labels: &[String], settings: &Settings, notice: &str, counts: &Counts) -> Vec<u8> {
         let mut b = Vec::new();
         b.extend_from_slice(MAGIC);
         b.extend_from_slice(&VERSION.to_le_bytes());
-        varint(&mut b, self.notice.len() as u64);
-        b.extend_from_slice(self.notice.as_bytes());
-        b.push(self.settings.min_order);
-        b.push(self.settings.max_order);
-        b.extend_from_slice(&self.settings.alpha.to_le_bytes());
-        varint(&mut b, self.settings.min_count as u64);
-        b.extend_from_slice(&self.settings.temperature.to_le_bytes());
-        varint(&mut b, self.labels.len() as u64);
-        for (l, total) in self.labels.iter().zip(&self.totals) {
+        varint(&mut b, notice.len() as u64);
+        b.extend_from_slice(notice.as_bytes());
+        b.push(settings.min_order);
+        b.push(settings.max_order);
+        b.extend_from_slice(&settings.alpha.to_le_bytes());
+        varint(&mut b, settings.min_count as u64);
+        b.extend_from_slice(&settings.temperature.to_le_bytes());
+        varint(&mut b, labels.len() as u64);
+        for (l, total) in labels.iter().zip(&counts.totals) {
             varint(&mut b, l.len() as u64);
             b.extend_from_slice(l.as_bytes());
             varint(&mut b, *total);
         }
-        varint(&mut b, self.entries.len() as u64);
+        varint(&mut b, counts.entries.len() as u64);
         let mut prev = 0u64;
-        for &(k, s, l) in &self.entries {
+        for &(k, s, l) in &counts.entries {
             let (s, l) = (s as usize, l as usize);
             varint(&mut b, k - prev);
             prev = k;
             varint(&mut b, l as u64);
             for p in s..s + l {
-                varint(&mut b, self.post_lang[p] as u64);
-                varint(&mut b, self.post_count[p] as u64);
+                varint(&mut b, counts.post_lang[p] as u64);
+                varint(&mut b, counts.post_count[p] as u64);
             }
         }
         let mut gz = GzBuilder::new().mtime(0).write(Vec::new(), Compression::best());
@@ -70,6 +77,16 @@ impl NgramModel {
     }
 
     pub fn from_bytes(packed: &[u8]) -> Result<Self> {
+        Self::decode(Cow::Owned(packed.to_vec()))
+    }
+
+    /// A model built into the binary: its bytes are borrowed, not copied.
+    pub fn from_static(packed: &'static [u8]) -> Result<Self> {
+        Self::decode(Cow::Borrowed(packed))
+    }
+
+    fn decode(file: Cow<'static, [u8]>) -> Result<Self> {
+        let packed: &[u8] = &file;
         let not = |detail: &str| Error::NotAModel { kind: KIND, detail: detail.into() };
         if packed.len() < 2 || packed[..2] != [0x1f, 0x8b] {
             return Err(not("it is not gzip-compressed"));
@@ -142,6 +159,7 @@ impl NgramModel {
         if super::sparse_postings(&entries) >= super::MAX_SPARSE {
             return Err(r.corrupt("more postings than a model can hold"));
         }
-        Ok(NgramModel::assemble(labels, settings, totals, entries, post_lang, post_count, notice))
+        let counts = Counts { totals, entries, post_lang, post_count };
+        Ok(NgramModel::assemble(labels, settings, notice, counts, file))
     }
 }

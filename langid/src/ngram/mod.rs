@@ -16,20 +16,28 @@ mod train;
 
 pub use train::{Settings, TrainReport, train};
 
+use std::borrow::Cow;
+
+/// What training counted, as stored in the file: per language the feature occurrences (`N_L`),
+/// and per feature (in hash order) its postings: the languages it was seen in and how often.
+pub(crate) struct Counts {
+    pub totals: Vec<u64>,
+    pub entries: Vec<(u64, u32, u16)>,
+    pub post_lang: Vec<u16>,
+    pub post_count: Vec<u32>,
+}
+
 /// A trained identifier.
 pub struct NgramModel {
     labels: Vec<String>,
     settings: Settings,
-    /// Feature occurrences per language in training (`N_L`).
-    totals: Vec<u64>,
     /// `ln(α / (N_L + α V))` per language.
     base: Vec<f32>,
-    /// (feature hash, first posting, postings) in hash order.
-    entries: Vec<(u64, u32, u16)>,
+    /// The model file this was read from or trained into (counts only; see [`file`]).
+    file: Cow<'static, [u8]>,
+    /// Distinct features and postings kept.
+    size: (usize, usize),
     table: Table,
-    /// Postings: the languages a feature was seen in and how often.
-    post_lang: Vec<u16>,
-    post_count: Vec<u32>,
     /// `(ln(1 + c / α), language)` of each posting, side by side: one cache miss per list.
     scored: Vec<(f32, u16)>,
     /// Features seen in many languages are scored from dense rows (one value per language, 0
@@ -126,15 +134,8 @@ pub struct Scores {
 
 
 impl NgramModel {
-    pub(crate) fn assemble(
-        labels: Vec<String>,
-        settings: Settings,
-        totals: Vec<u64>,
-        entries: Vec<(u64, u32, u16)>,
-        post_lang: Vec<u16>,
-        post_count: Vec<u32>,
-        notice: String,
-    ) -> Self {
+    pub(crate) fn assemble(labels: Vec<String>, settings: Settings, notice: String, counts: Counts, file: Cow<'static, [u8]>) -> Self {
+        let Counts { totals, entries, post_lang, post_count } = counts;
         let alpha = settings.alpha as f64;
         let post_delta: Vec<f32> = post_count.iter().map(|&c| (1.0 + c as f64 / alpha).ln() as f32).collect();
         let n = labels.len();
@@ -160,12 +161,13 @@ impl NgramModel {
         let table = Table::build(&slots);
         let vocab = entries.len() as f64;
         let base = totals.iter().map(|&n| (alpha / (n as f64 + alpha * vocab)).ln() as f32).collect();
-        NgramModel { labels, settings, totals, base, entries, table, post_lang, post_count, scored, dense, notice }
+        let size = (entries.len(), post_lang.len());
+        NgramModel { labels, settings, base, file, size, table, scored, dense, notice }
     }
 
     /// Distinct features and postings kept.
     pub fn size(&self) -> (usize, usize) {
-        (self.entries.len(), self.post_lang.len())
+        self.size
     }
 
     /// The FLORES labels (`swh_Latn`) this model knows.
@@ -249,29 +251,6 @@ impl NgramModel {
     pub fn feature_count(&self, text: &str, scratch: &mut Vec<u64>) -> usize {
         features::features(text, self.settings.orders(), scratch);
         scratch.len()
-    }
-
-    /// For measuring: (features, features found, postings added) for one text.
-    pub fn work(&self, text: &str, scratch: &mut Vec<u64>) -> (usize, usize, usize) {
-        features::features(text, self.settings.orders(), scratch);
-        let (mut found, mut posts) = (0, 0);
-        for &f in scratch.iter() {
-            if let Ok(i) = self.entries.binary_search_by_key(&f, |e| e.0) {
-                found += 1;
-                posts += self.entries[i].2 as usize;
-            }
-        }
-        (scratch.len(), found, posts)
-    }
-
-    /// For measuring: posting-list lengths of the features of a text, and of the whole model.
-    pub fn lengths(&self, text: &str, scratch: &mut Vec<u64>) -> Vec<usize> {
-        features::features(text, self.settings.orders(), scratch);
-        scratch.iter().filter_map(|&f| self.entries.binary_search_by_key(&f, |e| e.0).ok()).map(|i| self.entries[i].2 as usize).collect()
-    }
-
-    pub fn model_lengths(&self) -> Vec<usize> {
-        self.entries.iter().map(|e| e.2 as usize).collect()
     }
 
     /// Convenience: the best label of a text and its probability.

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::{NgramModel, features};
+use std::borrow::Cow;
+
+use super::{Counts, NgramModel, features};
 
 use crate::error::{Error, Result};
 
@@ -121,5 +123,7 @@ pub fn train<'a>(
     }
     let report = TrainReport { sentences, features: entries.len(), postings: post_lang.len() };
     progress(1.0);
-    Ok((NgramModel::assemble(labels, settings, totals, entries, post_lang, post_count, notice), report))
+    let counts = Counts { totals, entries, post_lang, post_count };
+    let file = NgramModel::encode(&labels, &settings, &notice, &counts);
+    Ok((NgramModel::assemble(labels, settings, notice, counts, Cow::Owned(file)), report))
 }

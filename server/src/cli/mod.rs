@@ -2,6 +2,8 @@
 //! `polytune train`, `polytune generate`, `polytune export`. Progress goes to stderr in words and
 //! to stdout as one JSON object per line, for scripts and benchmarks.
 
+mod langid;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,6 +17,8 @@ use polytune_gpu::files::{InitSpec, ModelDir, import_gguf, init_tiny};
 use polytune_gpu::template::Message;
 use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunFile, StepMetrics, Trainer, device_for};
 use serde_json::json;
+
+pub use langid::{LangidArgs, run as langid};
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
