@@ -48,7 +48,9 @@ static DEFAULT: LazyLock<Loaded> = LazyLock::new(|| {
         }
     });
     let name = if lid.is_some() { "polytune-sib200-ngram-1+lid.176" } else { "polytune-sib200-ngram-1" };
-    let identifier = Identifier::new(ngram::default::load(), lid);
+    // Labels of one canonical language (the Arabic varieties…) form a group: a text that is
+    // surely Arabic but not surely Levantine is Arabic to the profile.
+    let identifier = Identifier::new(ngram::default::load(), lid).with_groups(|l| lang::parse(l).map_or(l.to_string(), |t| t.0));
     let mut canonical: Vec<String> = identifier.labels().iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
     canonical.sort();
     canonical.dedup();
@@ -72,8 +74,10 @@ pub fn identifier_name() -> &'static str {
 /// The canonical language (and the script) of a text, either `None` when there is too little
 /// text or nothing is confident.
 pub fn detect(text: &str) -> (Option<String>, Option<&'static str>) {
-    let guess = SCRATCH.with(|s| DEFAULT.identifier.identify_with(text, None, &mut s.borrow_mut()));
-    (guess.label.as_deref().and_then(lang::parse).map(|t| t.0), guess.script)
+    let id = &DEFAULT.identifier;
+    let guess = SCRATCH.with(|s| id.identify_with(text, None, &mut s.borrow_mut()));
+    let label = guess.label.as_deref().or(guess.candidate.as_deref().filter(|_| guess.group_probability >= id.threshold));
+    (label.and_then(lang::parse).map(|t| t.0), guess.script)
 }
 
 /// The canonical language of a text (and its script), or `None`.

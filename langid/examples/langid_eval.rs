@@ -109,6 +109,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     predictors.push(("n-gram model alone", Box::new(|t: &str| ngram.predict(t).map_or("und".into(), |(l, _)| l.to_string()))));
     let ours = Identifier::new(NgramModel::open(Path::new(&model_path))?, None);
     predictors.push(("Polytune identifier (script shortcut + n-gram, und below 0.5)", Box::new(move |t: &str| ours.identify(t, None).code().to_string())));
+    let grouped = Identifier::new(NgramModel::open(Path::new(&model_path))?, None).with_groups(folded);
+    predictors.push(("Polytune identifier as profiles use it (a sure language group answers)", Box::new(move |t: &str| {
+        let g = grouped.identify(t, None);
+        g.label.or(g.candidate.filter(|_| g.group_probability >= grouped.threshold)).unwrap_or("und".into())
+    })));
     if let Some(lid) = &lid {
         let map = lid_map(lid);
         let map2 = map.clone();

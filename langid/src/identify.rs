@@ -19,11 +19,20 @@ pub struct Guess {
     pub script: Option<&'static str>,
     /// Which part decided: `script`, `ngram` or `fasttext`.
     pub by: &'static str,
+    /// The most likely label even when it is not confident enough to be the answer.
+    pub candidate: Option<String>,
+    /// The probability of the candidate's whole language group (the labels that fold into one
+    /// canonical language, such as the Arabic varieties), when groups are set.
+    pub group_probability: f32,
 }
 
 impl Guess {
     fn unknown(script: Option<&'static str>, probability: f32) -> Guess {
-        Guess { label: None, probability, script, by: "none" }
+        Guess { label: None, probability, script, by: "none", candidate: None, group_probability: probability }
+    }
+
+    fn sure(label: &str, probability: f32, script: Option<&'static str>, by: &'static str) -> Guess {
+        Guess { label: Some(label.to_string()), probability, script, by, candidate: Some(label.to_string()), group_probability: probability }
     }
 
     /// The label, or `und`.
@@ -48,6 +57,8 @@ pub struct Identifier {
     pub threshold: f32,
     /// Script → the labels written in it (the script half of each label).
     scripts: Vec<(String, Vec<usize>)>,
+    /// A group number per label (labels of one canonical language share it), if set.
+    groups: Option<Vec<usize>>,
 }
 
 /// The languages a text may be in, as a mask over the identifier's labels.
@@ -79,11 +90,23 @@ impl Identifier {
                 None => scripts.push((s, vec![i])),
             }
         }
-        Identifier { ngram, fasttext, labels, threshold: 0.5, scripts }
+        Identifier { ngram, fasttext, labels, threshold: 0.5, scripts, groups: None }
     }
 
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// Groups labels that mean one language to the caller (`group(label)` gives its key, for
+    /// example its canonical code): an unsure label whose group is sure then says so in
+    /// [`Guess::group_probability`].
+    pub fn with_groups(mut self, group: impl Fn(&str) -> String) -> Identifier {
+        let keys: Vec<String> = self.labels.iter().map(|l| group(l)).collect();
+        let mut uniq: Vec<&String> = keys.iter().collect();
+        uniq.sort();
+        uniq.dedup();
+        self.groups = Some(keys.iter().map(|k| uniq.binary_search(&k).unwrap_or(0)).collect());
+        self
     }
 
     pub fn ngram(&self) -> Option<&NgramModel> {
@@ -128,16 +151,24 @@ impl Identifier {
             .filter(|&i| ok(i))
             .collect();
         if let [only] = writers[..] {
-            return Guess { label: Some(self.labels()[only].clone()), probability: 1.0, script, by: "script" };
+            return Guess::sure(&self.labels[only], 1.0, script, "script");
         }
-        let mut p = 0.0;
+        let mut unsure = Guess::unknown(script, 0.0);
         if let Some(ngram) = &self.ngram {
             let Some(scores) = ngram.scores(text, scratch) else { return Guess::unknown(script, 0.0) };
             let Some((best, q)) = ngram.best(&scores, allowed) else { return Guess::unknown(script, 0.0) };
             if q >= threshold {
-                return Guess { label: Some(self.labels[best].clone()), probability: q, script, by: "ngram" };
+                return Guess::sure(&self.labels[best], q, script, "ngram");
             }
-            p = q;
+            unsure.probability = q;
+            unsure.candidate = Some(self.labels[best].clone());
+            unsure.group_probability = match &self.groups {
+                Some(g) => {
+                    let p = ngram.probabilities(&scores, allowed);
+                    p.iter().enumerate().filter(|&(i, _)| g[i] == g[best]).map(|(_, &x)| x).sum()
+                }
+                None => q,
+            };
         }
         if let Some(ft) = &self.fasttext {
             let line = text.replace(['\n', '\r'], " ");
@@ -158,11 +189,10 @@ impl Identifier {
             if let Some((flores, q)) = best {
                 let q = if allowed.is_some() { q / total } else { q };
                 if q >= threshold {
-                    return Guess { label: Some(flores.clone()), probability: q, script, by: "fasttext" };
+                    return Guess::sure(flores, q, script, "fasttext");
                 }
-                p = p.max(q);
             }
         }
-        Guess::unknown(script, p)
+        unsure
     }
 }

@@ -253,6 +253,19 @@ impl NgramModel {
         scratch.len()
     }
 
+    /// The probability of every label (0 outside `allowed`), as in [`best`](Self::best).
+    pub fn probabilities(&self, scores: &Scores, allowed: Option<&[bool]>) -> Vec<f32> {
+        let ok = |i: usize| allowed.is_none_or(|a| a.get(i).copied().unwrap_or(false));
+        let t = self.settings.temperature;
+        let max = scores.per_feature.iter().enumerate().filter(|&(i, _)| ok(i)).map(|(_, &s)| s).fold(f32::NEG_INFINITY, f32::max);
+        let mut p: Vec<f32> = scores.per_feature.iter().enumerate().map(|(i, &s)| if ok(i) { ((s - max) * t).exp() } else { 0.0 }).collect();
+        let z: f32 = p.iter().sum();
+        if z > 0.0 {
+            p.iter_mut().for_each(|x| *x /= z);
+        }
+        p
+    }
+
     /// Convenience: the best label of a text and its probability.
     pub fn predict(&self, text: &str) -> Option<(&str, f32)> {
         let mut scratch = Vec::new();
