@@ -1,7 +1,9 @@
 //! The default identifier: trained on SIB-200 *train* for all 205 languages, committed as
 //! `langid/models/sib200.ngram` and rebuilt, byte for byte, by
 //!
-//!     cargo run --release -p polytune-langid --example build_default_model -- ../shared/data/labeled/sib200 langid/models/sib200.ngram
+//! ```text
+//! cargo run --release -p polytune-langid --example build_default_model -- ../shared/data/labeled/sib200 langid/models/sib200.ngram
+//! ```
 
 use std::path::{Path, PathBuf};
 
