@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod datasets;
+pub mod identifiers;
 pub mod jobs;
 pub mod lang;
 pub mod mixtures;
@@ -22,6 +23,7 @@ pub mod workspaces;
 pub use accounts::*;
 pub use audit::*;
 pub use datasets::*;
+pub use identifiers::*;
 pub use jobs::*;
 pub use mixtures::*;
 pub use models::*;

@@ -154,5 +154,8 @@ pub struct Profile {
     pub exact_groups: Vec<Vec<u64>>,
     pub near_groups: Vec<Vec<u64>>,
     pub tokenizer: Option<String>,
+    /// The language identifier that made it (empty: made before identifiers were named, by whatlang).
+    #[serde(default)]
+    pub identifier: String,
     pub seconds: f64,
 }

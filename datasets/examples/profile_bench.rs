@@ -149,6 +149,7 @@ fn main() {
                 BufReader::with_capacity(1 << 20, std::fs::File::open(&args[1]).unwrap()),
                 counter.as_ref(),
                 Some("bench".into()),
+                polytune_data::langid::Detector::default_ref(),
                 &mut sink,
                 &mut |_, _| ControlFlow::Continue(()),
             )

@@ -12,12 +12,66 @@ use polytune_langid::{FastTextPart, Identifier, fasttext, ngram};
 
 pub use polytune_langid::script::MAX_CHARS;
 
-struct Loaded {
+/// An identifier as the data pipeline uses it: answers in canonical codes, with its name (which a
+/// profile records, so that one made by an earlier identifier can be told apart).
+pub struct Detector {
     identifier: Identifier,
     name: String,
-    /// Canonical codes of the languages the identifier knows.
+    /// Canonical codes of the languages it knows.
     canonical: Vec<String>,
 }
+
+impl Detector {
+    /// An n-gram model (the default, or one a workspace trained), with lid.176 where it is unsure
+    /// when the setup fetched it. Labels of one canonical language form a group: a text that is
+    /// surely Arabic but not surely Levantine is Arabic to the profile.
+    pub fn new(model: ngram::NgramModel, name: &str) -> Detector {
+        let lid = lid176_path().and_then(|p| match fasttext::Model::open(&p) {
+            Ok(m) => Some(fasttext_part(m)),
+            Err(e) => {
+                eprintln!("language identification without lid.176: {e}");
+                None
+            }
+        });
+        let name = if lid.is_some() { format!("{name}+lid.176") } else { name.to_string() };
+        let identifier = Identifier::new(model, lid).with_groups(|l| lang::parse(l).map_or(l.to_string(), |t| t.0));
+        let mut canonical: Vec<String> =
+            identifier.labels().iter().map(|l| lang::parse(l).map_or(l.clone(), |t| t.code().to_string())).collect();
+        canonical.sort();
+        canonical.dedup();
+        Detector { identifier, name, canonical }
+    }
+
+    /// The studio's default: the n-gram model trained on SIB-200's 205 languages.
+    pub fn default_ref() -> &'static Detector {
+        &DEFAULT
+    }
+
+    pub fn identifier(&self) -> &Identifier {
+        &self.identifier
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The canonical language (and the script) of a text; no language when there is too little
+    /// text or nothing is confident.
+    pub fn detect(&self, text: &str) -> (Option<String>, Option<&'static str>) {
+        let id = &self.identifier;
+        let guess = SCRATCH.with(|s| id.identify_with(text, None, &mut s.borrow_mut()));
+        let label = guess.label.as_deref().or(guess.candidate.as_deref().filter(|_| guess.group_probability >= id.threshold));
+        (label.map(|l| lang::parse(l).map_or(l.to_string(), |t| t.0)), guess.script)
+    }
+
+    /// Whether it can recognize this language at all.
+    pub fn supported(&self, code: &str) -> bool {
+        self.canonical.iter().any(|c| c == code)
+    }
+}
+
+/// The name of the default identifier's model.
+pub const DEFAULT_NAME: &str = "polytune-sib200-ngram-1";
 
 /// Where the setup puts fastText's lid.176 (`POLYTUNE_LID176` overrides; `none` turns it off).
 pub fn lid176_path() -> Option<PathBuf> {
@@ -39,45 +93,20 @@ pub fn fasttext_part(model: fasttext::Model) -> FastTextPart {
     FastTextPart { model, flores }
 }
 
-static DEFAULT: LazyLock<Loaded> = LazyLock::new(|| {
-    let lid = lid176_path().and_then(|p| match fasttext::Model::open(&p) {
-        Ok(m) => Some(fasttext_part(m)),
-        Err(e) => {
-            eprintln!("language identification without lid.176: {e}");
-            None
-        }
-    });
-    let name = if lid.is_some() { "polytune-sib200-ngram-1+lid.176" } else { "polytune-sib200-ngram-1" };
-    // Labels of one canonical language (the Arabic varieties…) form a group: a text that is
-    // surely Arabic but not surely Levantine is Arabic to the profile.
-    let identifier = Identifier::new(ngram::default::load(), lid).with_groups(|l| lang::parse(l).map_or(l.to_string(), |t| t.0));
-    let mut canonical: Vec<String> = identifier.labels().iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
-    canonical.sort();
-    canonical.dedup();
-    Loaded { identifier, name: name.to_string(), canonical }
-});
+static DEFAULT: LazyLock<Detector> = LazyLock::new(|| Detector::new(ngram::default::load(), DEFAULT_NAME));
 
 thread_local! {
     static SCRATCH: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The identifier every profile uses.
+/// The default identifier.
 pub fn identifier() -> &'static Identifier {
-    &DEFAULT.identifier
+    DEFAULT.identifier()
 }
 
-/// Its name, recorded with each profile.
-pub fn identifier_name() -> &'static str {
-    &DEFAULT.name
-}
-
-/// The canonical language (and the script) of a text, either `None` when there is too little
-/// text or nothing is confident.
+/// The canonical language (and the script) of a text, with the default identifier.
 pub fn detect(text: &str) -> (Option<String>, Option<&'static str>) {
-    let id = &DEFAULT.identifier;
-    let guess = SCRATCH.with(|s| id.identify_with(text, None, &mut s.borrow_mut()));
-    let label = guess.label.as_deref().or(guess.candidate.as_deref().filter(|_| guess.group_probability >= id.threshold));
-    (label.and_then(lang::parse).map(|t| t.0), guess.script)
+    DEFAULT.detect(text)
 }
 
 /// The canonical language of a text (and its script), or `None`.
@@ -93,9 +122,9 @@ pub fn script(text: &str) -> Option<&'static str> {
     polytune_langid::script::dominant(text)
 }
 
-/// Whether the identifier can recognize this language at all.
+/// Whether the default identifier can recognize this language at all.
 pub fn supported(code: &str) -> bool {
-    DEFAULT.canonical.iter().any(|c| c == code)
+    DEFAULT.supported(code)
 }
 
 /// Whether text in `script` is normal for language `code` (Japanese mixes kana and kanji…).

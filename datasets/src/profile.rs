@@ -104,12 +104,12 @@ struct Analysis {
     bands: [u64; BANDS],
 }
 
-fn analyze(e: &Example, tokens: Option<&TokenCounter>) -> Analysis {
+fn analyze(e: &Example, tokens: Option<&TokenCounter>, detector: &langid::Detector) -> Analysis {
     let instruction = e.instruction_text();
     let response = e.response_text();
     let declared = e.language.as_deref();
-    let (di, si) = langid::detect(&instruction);
-    let (dr, sr) = langid::detect(&response);
+    let (di, si) = detector.detect(&instruction);
+    let (dr, sr) = detector.detect(&response);
     // A declared language wins for the instruction; detection cannot know every language.
     let li = declared.map(str::to_string).or(di);
     let lr = dr;
@@ -122,7 +122,7 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>) -> Analysis {
     let li_code = li.as_deref().map(|l| l.split('-').next().unwrap_or(l).to_string());
     let lr_code = lr.as_deref().map(|l| l.split('-').next().unwrap_or(l).to_string());
     // Only compare when detection could have recognized the declared language.
-    let comparable = li_code.as_deref().is_some_and(langid::supported);
+    let comparable = li_code.as_deref().is_some_and(|c| detector.supported(c));
     let seen = Seen {
         instruction_lang: if comparable { trusted(&li_code, both) } else { None },
         response_lang: if comparable { trusted(&lr_code, both) } else { None },
@@ -168,12 +168,18 @@ pub fn profile(
     mut input: impl BufRead,
     tokens: Option<&TokenCounter>,
     tokenizer_name: Option<String>,
+    detector: &langid::Detector,
     annotations: &mut dyn Write,
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<Profiled, String> {
     let started = Instant::now();
     let mut stats: BTreeMap<String, LanguageStats> = BTreeMap::new();
-    let mut p = Profile { length_bins: length_bins(), tokenizer: tokenizer_name, ..Profile::default() };
+    let mut p = Profile {
+        length_bins: length_bins(),
+        tokenizer: tokenizer_name,
+        identifier: detector.name().to_string(),
+        ..Profile::default()
+    };
     let mut exact: Vec<u64> = Vec::new();
     let mut bands: Vec<[u64; BANDS]> = Vec::new();
     let mut bytes = 0u64;
@@ -200,7 +206,7 @@ pub fn profile(
             .map(|(i, l)| {
                 let e: Example =
                     serde_json::from_str(l).map_err(|err| format!("example {} is damaged: {err}", base + i as u64))?;
-                Ok(analyze(&e, tokens))
+                Ok(analyze(&e, tokens, detector))
             })
             .collect();
         for a in analyzed? {

@@ -102,7 +102,7 @@ fn too_little_text_is_unknown() {
 #[test]
 fn bad_training_data_is_a_clear_error() {
     let one = vec![("eng_Latn", "Only one language here.")];
-    assert!(matches!(train(one, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("at least two")));
+    assert!(matches!(train(one, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("at least 2")));
     let empty_label = vec![("eng_Latn", "Hello there"), ("", "Hallo da")];
     assert!(matches!(train(empty_label, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("empty language label")));
     let no_letters = vec![("eng_Latn", "Hello there"), ("deu_Latn", "12345")];
@@ -148,4 +148,33 @@ fn rebuild_gives_the_committed_model() {
     let dir = data.join("labeled/sib200");
     let (model, _) = polytune_langid::ngram::default::build(&dir).unwrap();
     assert!(model.to_bytes() == polytune_langid::ngram::default::BYTES, "the rebuilt model differs from langid/models/sib200.ngram");
+}
+
+/// Merging a model trained on 20 of the fixture's languages with one trained on the other 20
+/// knows all 40, and a language in both adds its counts.
+#[test]
+fn merged_models_know_both_sets_of_languages() {
+    let rows = fixture();
+    let langs: Vec<String> = {
+        let mut l: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+        l.dedup();
+        l
+    };
+    let half = |first: bool| -> Vec<(&str, &str)> {
+        rows.iter()
+            .filter(|r| r.0 == "train" && (langs.iter().position(|l| *l == r.1).unwrap() < 20) == first)
+            .map(|r| (r.1.as_str(), r.2.as_str()))
+            .collect()
+    };
+    let (a, _) = train(half(true), Settings::default(), "a".into(), |_| {}).unwrap();
+    let (b, _) = train(half(false), Settings::default(), "b".into(), |_| {}).unwrap();
+    let merged = a.merged_with(&b, "merged".into()).unwrap();
+    assert_eq!(merged.labels().len(), 40);
+    let (whole, _) = trained();
+    // Same counts as training on everything at once: identical predictions.
+    for r in rows.iter().filter(|r| r.0 == "dev") {
+        assert_eq!(merged.predict(&r.2).map(|p| p.0), whole.predict(&r.2).map(|p| p.0), "{}", r.2);
+    }
+    let self_merge = a.merged_with(&a, "twice".into()).unwrap();
+    assert_eq!(self_merge.labels(), a.labels());
 }

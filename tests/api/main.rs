@@ -9,6 +9,7 @@ mod util;
 mod authz;
 mod bad_input;
 mod datasets;
+mod identifiers;
 mod invitations;
 mod jobs;
 mod langid;

@@ -26,10 +26,11 @@ pub enum JobKind {
     ServerImport,
     RegisterModel,
     ExportRun,
+    TrainIdentifier,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 9] = [
+    pub const ALL: [JobKind; 10] = [
         JobKind::BlobStats,
         JobKind::ImportDataset,
         JobKind::ProfileDataset,
@@ -39,6 +40,7 @@ impl JobKind {
         JobKind::ServerImport,
         JobKind::RegisterModel,
         JobKind::ExportRun,
+        JobKind::TrainIdentifier,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +54,7 @@ impl JobKind {
             JobKind::ServerImport => "server_import",
             JobKind::RegisterModel => "register_model",
             JobKind::ExportRun => "export_run",
+            JobKind::TrainIdentifier => "train_identifier",
         }
     }
 
@@ -137,6 +140,7 @@ job_kinds! {
     ServerImport(ServerImportJob) -> ServerImportResult,
     RegisterModel(RegisterModelJob) -> RegisterModelOutput,
     ExportRun(ExportRunJob) -> ExportRunOutput,
+    TrainIdentifier(TrainIdentifierJob) -> TrainIdentifierOutput,
 }
 
 /// Why a stored or sent payload cannot be read.
@@ -393,4 +397,23 @@ mod tests {
             assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.as_str()));
         }
     }
+}
+
+/// `train_identifier`: a language identifier from a labeled dataset version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TrainIdentifierJob {
+    pub identifier_id: String,
+    pub version_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrainIdentifierOutput {
+    pub identifier_id: String,
+    /// Languages learned from the dataset.
+    pub languages: u64,
+    pub held_out: u64,
+    pub correct: u64,
 }

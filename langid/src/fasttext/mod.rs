@@ -39,6 +39,7 @@ pub struct Prediction {
     pub probability: f32,
 }
 
+#[derive(Clone, Copy)]
 struct Node {
     left: i32,
     right: i32,
@@ -129,7 +130,11 @@ impl Model {
         if !r.at_end() {
             return Err(r.corrupt(format!("{} bytes after the model", bytes.len() - r.offset())));
         }
-        let tree = if loss == Loss::HierarchicalSoftmax { huffman(&dict.label_counts) } else { Vec::new() };
+        let tree = if loss == Loss::HierarchicalSoftmax {
+            huffman(&dict.label_counts).ok_or_else(|| r.corrupt("the label counts cannot make a tree"))?
+        } else {
+            Vec::new()
+        };
         Ok(Model { dict, input, output, loss, tree })
     }
 
@@ -237,7 +242,10 @@ fn table_sigmoid(x: f32) -> f32 {
 
 /// fastText's Huffman tree over label counts (labels sorted by count, most frequent first):
 /// leaves are `0..n`, inner nodes `n..2n-1`, the root last.
-fn huffman(counts: &[i64]) -> Vec<Node> {
+const MAX_TREE_DEPTH: usize = 1024;
+
+/// `None` when the counts cannot make a tree (a damaged file: negative or absurd counts).
+fn huffman(counts: &[i64]) -> Option<Vec<Node>> {
     let n = counts.len();
     let mut count: Vec<i64> = vec![1_000_000_000_000_000; 2 * n - 1]; // 1e15, as fastText
     let mut tree: Vec<Node> = (0..2 * n - 1).map(|_| Node { left: -1, right: -1 }).collect();
@@ -247,17 +255,33 @@ fn huffman(counts: &[i64]) -> Vec<Node> {
     for i in n..2 * n - 1 {
         let mut mini = [0usize; 2];
         for m in mini.iter_mut() {
-            if leaf >= 0 && count[leaf as usize] < count[node] {
+            // Only inner nodes already built (below `i`) can be taken.
+            if leaf >= 0 && (node >= i || count[leaf as usize] < count[node]) {
                 *m = leaf as usize;
                 leaf -= 1;
-            } else {
+            } else if node < i {
                 *m = node;
                 node += 1;
+            } else {
+                return None;
             }
         }
         tree[i].left = mini[0] as i32;
         tree[i].right = mini[1] as i32;
-        count[i] = count[mini[0]] + count[mini[1]];
+        count[i] = count[mini[0]].saturating_add(count[mini[1]]);
     }
-    tree
+    // Prediction walks the tree recursively: refuse trees deeper than any real one.
+    let mut stack = vec![(2 * n - 2, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_TREE_DEPTH {
+            return None;
+        }
+        let Node { left, right } = tree[node];
+        for child in [left, right] {
+            if child >= 0 {
+                stack.push((child as usize, depth + 1));
+            }
+        }
+    }
+    Some(tree)
 }

@@ -86,7 +86,16 @@ impl NgramModel {
     }
 
     fn decode(file: Cow<'static, [u8]>) -> Result<Self> {
-        let packed: &[u8] = &file;
+        let (labels, settings, notice, counts) = Self::parse(&file)?;
+        Ok(NgramModel::assemble(labels, settings, notice, counts, file))
+    }
+
+    /// The counts this model was built from (read back from its file).
+    pub(crate) fn counts(&self) -> Result<(Vec<String>, Settings, String, Counts)> {
+        Self::parse(&self.file)
+    }
+
+    fn parse(packed: &[u8]) -> Result<(Vec<String>, Settings, String, Counts)> {
         let not = |detail: &str| Error::NotAModel { kind: KIND, detail: detail.into() };
         if packed.len() < 2 || packed[..2] != [0x1f, 0x8b] {
             return Err(not("it is not gzip-compressed"));
@@ -116,7 +125,7 @@ impl NgramModel {
         }
         let settings = Settings { min_order, max_order, alpha, min_count, temperature };
         let nlabels = r.varint("the label count")? as usize;
-        if !(2..=u16::MAX as usize).contains(&nlabels) {
+        if !(1..=u16::MAX as usize).contains(&nlabels) {
             return Err(r.corrupt(format!("{nlabels} labels")));
         }
         r.room_for(nlabels, 2, "labels")?;
@@ -159,7 +168,6 @@ impl NgramModel {
         if super::sparse_postings(&entries) >= super::MAX_SPARSE {
             return Err(r.corrupt("more postings than a model can hold"));
         }
-        let counts = Counts { totals, entries, post_lang, post_count };
-        Ok(NgramModel::assemble(labels, settings, notice, counts, file))
+        Ok((labels, settings, notice, Counts { totals, entries, post_lang, post_count }))
     }
 }

@@ -14,7 +14,7 @@ mod features;
 mod file;
 mod train;
 
-pub use train::{Settings, TrainReport, train};
+pub use train::{Settings, TrainReport, train, train_additions};
 
 use std::borrow::Cow;
 

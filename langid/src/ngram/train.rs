@@ -50,7 +50,23 @@ pub fn train<'a>(
     examples: impl IntoIterator<Item = (&'a str, &'a str)>,
     settings: Settings,
     notice: String,
+    progress: impl FnMut(f32),
+) -> Result<(NgramModel, TrainReport)> {
+    train_at_least(examples, settings, notice, progress, 2)
+}
+
+/// Counts of languages to add to another model with [`NgramModel::merged_with`]: one language
+/// is enough, since the model it joins knows others.
+pub fn train_additions<'a>(examples: impl IntoIterator<Item = (&'a str, &'a str)>, settings: Settings) -> Result<(NgramModel, TrainReport)> {
+    train_at_least(examples, settings, String::new(), |_| {}, 1)
+}
+
+fn train_at_least<'a>(
+    examples: impl IntoIterator<Item = (&'a str, &'a str)>,
+    settings: Settings,
+    notice: String,
     mut progress: impl FnMut(f32),
+    min_languages: usize,
 ) -> Result<(NgramModel, TrainReport)> {
     if !(1..=8).contains(&settings.max_order) || !(1..=settings.max_order).contains(&settings.min_order) {
         return Err(Error::Training(format!("n-gram orders {}..={} are not within 1..=8", settings.min_order, settings.max_order)));
@@ -65,8 +81,8 @@ pub fn train<'a>(
     if labels.iter().any(|l| l.trim().is_empty()) {
         return Err(Error::Training("an example has an empty language label".into()));
     }
-    if labels.len() < 2 {
-        return Err(Error::Training(format!("{} language(s) in the training data; an identifier needs at least two", labels.len())));
+    if labels.len() < min_languages {
+        return Err(Error::Training(format!("{} language(s) in the training data; an identifier needs at least {min_languages}", labels.len())));
     }
     if labels.len() > u16::MAX as usize {
         return Err(Error::Training(format!("{} languages; at most {} are supported", labels.len(), u16::MAX)));
@@ -126,4 +142,79 @@ pub fn train<'a>(
     let counts = Counts { totals, entries, post_lang, post_count };
     let file = NgramModel::encode(&labels, &settings, &notice, &counts);
     Ok((NgramModel::assemble(labels, settings, notice, counts, Cow::Owned(file)), report))
+}
+
+impl NgramModel {
+    /// A model that knows this model's languages and `other`'s: counts add up (a language in both
+    /// gets the text of both), with this model's settings. This is how a workspace teaches the
+    /// default identifier its own languages without the default's training data.
+    pub fn merged_with(&self, other: &NgramModel, notice: String) -> Result<NgramModel> {
+        let (la, sa, _, ca) = self.counts()?;
+        let (lb, sb, _, cb) = other.counts()?;
+        if (sa.min_order, sa.max_order, sa.alpha) != (sb.min_order, sb.max_order, sb.alpha) {
+            return Err(Error::Training("the two identifiers were trained with different settings".into()));
+        }
+        let mut labels: Vec<String> = la.iter().chain(&lb).cloned().collect();
+        labels.sort();
+        labels.dedup();
+        if labels.len() > u16::MAX as usize {
+            return Err(Error::Training(format!("{} languages; at most {} are supported", labels.len(), u16::MAX)));
+        }
+        let index = |l: &String| labels.binary_search(l).expect("in the union") as u16;
+        let map_a: Vec<u16> = la.iter().map(index).collect();
+        let map_b: Vec<u16> = lb.iter().map(index).collect();
+        let mut totals = vec![0u64; labels.len()];
+        for (i, t) in ca.totals.iter().enumerate() {
+            totals[map_a[i] as usize] += t;
+        }
+        for (i, t) in cb.totals.iter().enumerate() {
+            totals[map_b[i] as usize] += t;
+        }
+        let postings = |c: &Counts, map: &[u16], e: usize| -> Vec<(u16, u32)> {
+            let (_, s, l) = c.entries[e];
+            (s as usize..s as usize + l as usize).map(|p| (map[c.post_lang[p] as usize], c.post_count[p])).collect()
+        };
+        let (mut i, mut j) = (0, 0);
+        let mut entries = Vec::new();
+        let (mut post_lang, mut post_count) = (Vec::new(), Vec::new());
+        while i < ca.entries.len() || j < cb.entries.len() {
+            let ka = ca.entries.get(i).map(|e| e.0);
+            let kb = cb.entries.get(j).map(|e| e.0);
+            let (key, mut list) = match (ka, kb) {
+                (Some(a), Some(b)) if a == b => {
+                    let mut l = postings(&ca, &map_a, i);
+                    l.extend(postings(&cb, &map_b, j));
+                    i += 1;
+                    j += 1;
+                    (a, l)
+                }
+                (Some(a), b) if b.is_none_or(|b| a < b) => {
+                    i += 1;
+                    (a, postings(&ca, &map_a, i - 1))
+                }
+                (_, Some(b)) => {
+                    j += 1;
+                    (b, postings(&cb, &map_b, j - 1))
+                }
+                _ => unreachable!("one side has entries left"),
+            };
+            list.sort_unstable();
+            let start = post_lang.len() as u32;
+            for (l, c) in list {
+                if post_lang.len() > start as usize && *post_lang.last().expect("non-empty") == l {
+                    *post_count.last_mut().expect("non-empty") += c;
+                } else {
+                    post_lang.push(l);
+                    post_count.push(c);
+                }
+            }
+            entries.push((key, start, (post_lang.len() - start as usize) as u16));
+        }
+        if super::sparse_postings(&entries) >= super::MAX_SPARSE {
+            return Err(Error::Training(format!("{} features are too many for one model", entries.len())));
+        }
+        let counts = Counts { totals, entries, post_lang, post_count };
+        let file = NgramModel::encode(&labels, &sa, &notice, &counts);
+        Ok(NgramModel::assemble(labels, sa, notice, counts, Cow::Owned(file)))
+    }
 }

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod audit;
 pub mod blobs;
 pub mod datasets;
+pub mod identifiers;
 pub mod jobs;
 pub mod mixtures;
 pub mod models;
@@ -195,6 +196,7 @@ impl Database {
                 (3, "datasets", include_str!("../../../migrations/sqlite/0003_datasets.sql")),
                 (4, "models", include_str!("../../../migrations/sqlite/0004_models.sql")),
                 (5, "mixtures", include_str!("../../../migrations/sqlite/0005_mixtures.sql")),
+                (6, "identifiers", include_str!("../../../migrations/sqlite/0006_identifiers.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
@@ -202,6 +204,7 @@ impl Database {
                 (3, "datasets", include_str!("../../../migrations/postgres/0003_datasets.sql")),
                 (4, "models", include_str!("../../../migrations/postgres/0004_models.sql")),
                 (5, "mixtures", include_str!("../../../migrations/postgres/0005_mixtures.sql")),
+                (6, "identifiers", include_str!("../../../migrations/postgres/0006_identifiers.sql")),
             ],
         };
         let migrations = sources

@@ -213,6 +213,7 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
         }
         None => None,
     };
+    let detector = super::identifiers::detector_for(env, ctx.workspace_id()).await?;
     let file = env.store.reader(&version.blob).map_err(|e| failed(format!("the examples cannot be opened: {e}")))?;
     let mut annotations = env.store.writer().map_err(failed)?;
     let total = version.bytes.max(1) as f64;
@@ -223,6 +224,7 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
             BufReader::with_capacity(1 << 20, file),
             counter.as_ref(),
             tokenizer_name,
+            &detector,
             &mut annotations,
             &mut |examples, bytes| {
                 let secs = started.elapsed().as_secs_f64().max(1e-3);

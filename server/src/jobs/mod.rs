@@ -11,6 +11,7 @@
 mod blob_stats;
 mod context;
 pub mod datasets;
+pub mod identifiers;
 pub mod mixtures;
 pub mod models;
 mod server_import;
@@ -89,6 +90,7 @@ pub async fn validate(db: &Database, workspace_id: &str, payload: &JobPayload) -
         JobPayload::ServerImport(p) => server_import::validate(db, workspace_id, p).await,
         JobPayload::RegisterModel(p) => models::validate_register(db, workspace_id, p).await,
         JobPayload::ExportRun(p) => models::validate_export(db, workspace_id, p).await,
+        JobPayload::TrainIdentifier(p) => identifiers::validate(db, workspace_id, p).await,
     }
 }
 
@@ -104,6 +106,7 @@ pub async fn run(ctx: &JobContext, payload: JobPayload) -> Result<JobOutput, Job
         JobPayload::ServerImport(p) => server_import::run(ctx, p, ctx.env().max_upload_bytes).await?.into(),
         JobPayload::RegisterModel(p) => models::run_register(ctx, p).await?.into(),
         JobPayload::ExportRun(p) => models::run_export(ctx, p).await?.into(),
+        JobPayload::TrainIdentifier(p) => identifiers::run(ctx, p).await?.into(),
     })
 }
 

@@ -176,8 +176,16 @@ async fn run_one(env: JobEnv, worker_id: String, job: Claimed, flags: Arc<Flags>
         lease,
     };
     let stored = serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null);
+    // A kind that panics fails its job (the lease keeper stops with it) instead of leaving it
+    // "running" with a lease renewed forever.
     let outcome = match JobPayload::parse(&kind, stored) {
-        Ok(p) => super::run(&ctx, p).await,
+        Ok(p) => match futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(super::run(&ctx, p))).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::error!(job = %id, kind = %kind, "the job panicked");
+                Err(JobError::Failed("the job stopped on an internal error".into()))
+            }
+        },
         Err(e) => Err(JobError::Failed(format!("this worker cannot read the job: {e}"))),
     };
     keeper.abort();

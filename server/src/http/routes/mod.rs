@@ -4,6 +4,7 @@ pub mod audit;
 pub mod blobs;
 pub mod datasets;
 pub mod health;
+pub mod identifiers;
 pub mod invitations;
 pub mod jobs;
 pub mod members;
@@ -93,6 +94,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mixtures::remove_evaluation_set))
         .routes(routes!(mixtures::compute))
         .routes(routes!(mixtures::count_tokens))
+        .routes(routes!(identifiers::list, identifiers::create))
+        .routes(routes!(identifiers::choose))
 }
 
 /// Long-lived requests (uploads, event streams): kept out of the request timeout.

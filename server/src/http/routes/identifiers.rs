@@ -1,0 +1,92 @@
+//! Language identifiers: list them with their measured accuracy, train one from a labeled dataset
+//! version (owners; a job), and choose the one the workspace's profiles use (owners).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use polytune_api::{IdentifierState, Identifiers, Job, Problem, TrainIdentifier, TrainIdentifierJob, UseIdentifier, identifier_name};
+use polytune_data::langid::Detector;
+
+use crate::auth::{WorkspaceOwner, WorkspaceViewer};
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
+
+use super::invalid;
+
+async fn listing(state: &AppState, ws: &str) -> ApiResult<Identifiers> {
+    let items = state.db.identifiers(ws).await?;
+    let default = Detector::default_ref();
+    let current_name = match items.iter().find(|i| i.active) {
+        // The same name the profile job records (lid.176 is added where the setup fetched it).
+        Some(i) => match default.name().strip_prefix(polytune_data::langid::DEFAULT_NAME) {
+            Some(suffix) => format!("{}{suffix}", identifier_name(&i.id)),
+            None => identifier_name(&i.id),
+        },
+        None => default.name().to_string(),
+    };
+    Ok(Identifiers {
+        default_name: default.name().to_string(),
+        default_languages: default.identifier().labels().len() as u64,
+        current_name,
+        items,
+    })
+}
+
+/// The workspace's language identifiers, which one its profiles use, and the default.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/identifiers", tag = "datasets",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
+    params(("workspace_id" = String, Path)), responses((status = 200, body = Identifiers)))]
+pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Identifiers>> {
+    Ok(Json(listing(&state, &cap.workspace.id).await?))
+}
+
+/// Owners: train an identifier that knows the default's 205 languages and those of a dataset
+/// version whose examples declare their language. Answers with the job; the identifier's held-out
+/// accuracy per language is in the listing when it is done.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/identifiers", tag = "datasets",
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
+    params(("workspace_id" = String, Path)), request_body = TrainIdentifier,
+    responses((status = 202, body = Job), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    cap: WorkspaceOwner,
+    ApiJson(req): ApiJson<TrainIdentifier>,
+) -> ApiResult<(StatusCode, Json<Job>)> {
+    let ws = &cap.workspace.id;
+    if state.db.version(ws, &req.version_id).await?.is_none() {
+        return Err(invalid("version_id", "the dataset version must exist in this workspace"));
+    }
+    let id = crate::db::new_id();
+    state.db.insert_identifier(&id, ws, req.name.trim(), &req.version_id, &cap.actor.user.id).await?;
+    let job = TrainIdentifierJob { identifier_id: id.clone(), version_id: req.version_id };
+    let answer = super::queued(&state, ws, job, &cap.actor.user.id).await;
+    match &answer {
+        Ok((_, Json(job))) => state.db.set_identifier_job(&id, &job.id).await?,
+        Err(_) => state.db.fail_identifier(&id).await?,
+    }
+    answer
+}
+
+/// Owners: the identifier the workspace's profiles use from now on (`null`: the default). Profiles
+/// made before keep saying which identifier made them.
+#[utoipa::path(put, path = "/workspaces/{workspace_id}/identifier", tag = "datasets",
+    security(("session" = ["owner"]), ("api_token" = ["owner"])),
+    params(("workspace_id" = String, Path)), request_body = UseIdentifier,
+    responses((status = 200, body = Identifiers), (status = 422, body = Problem)))]
+pub async fn choose(
+    State(state): State<AppState>,
+    cap: WorkspaceOwner,
+    ApiJson(req): ApiJson<UseIdentifier>,
+) -> ApiResult<Json<Identifiers>> {
+    let ws = &cap.workspace.id;
+    if let Some(id) = &req.identifier_id {
+        match state.db.identifier(ws, id).await? {
+            Some(i) if i.state == IdentifierState::Ready => {}
+            Some(_) => return Err(invalid("identifier_id", "this identifier has not finished training")),
+            None => return Err(ApiError::NotFound),
+        }
+    }
+    state.db.use_identifier(ws, req.identifier_id.as_deref()).await?;
+    Ok(Json(listing(&state, ws).await?))
+}
