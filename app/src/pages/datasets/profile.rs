@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use polytune_api::{CreateProfile, DatasetVersion, Flag, Job, JobState, Profile, ProfileState};
+use polytune_api::{CreateProfile, DatasetVersion, Flag, Identifiers, Job, JobState, Profile, ProfileState};
 
 use super::duplicates::Duplicates;
 use super::languages::{LanguageBars, LanguageTable, LengthHistogram};
@@ -11,6 +11,7 @@ use crate::client::{self, ApiFailure};
 use crate::components::format::thousands;
 use crate::components::jobs::{JobProgress, StateBadge, follow_job};
 use crate::components::{ErrorBox, Loading, form};
+use crate::i18n::{Msg, t};
 
 /// The running profile job, live; `on_finish` when it ends.
 #[component]
@@ -66,7 +67,38 @@ pub(super) fn ProfileView(
         on_change();
     };
     let chosen_lang = RwSignal::new(None::<String>);
+    // Which identifier profiles use now, to mark a profile made by an earlier one.
+    let current = LocalResource::new(move || async move {
+        client::get::<Identifiers>(&format!("/workspaces/{}/identifiers", ws.get_value())).await.ok().map(|l| l.current_name)
+    });
+    let tokenizer = version.profile.as_ref().and_then(|p| p.tokenizer.clone());
+    let again_error = RwSignal::new(None);
+    let again_busy = RwSignal::new(false);
+    let profile_again = move |_| {
+        let req = CreateProfile { tokenizer: tokenizer.clone() };
+        let path = format!("/workspaces/{}/versions/{}/profiles", ws.get_value(), vid.get_value());
+        form::send(Some(again_busy), again_error, async move { client::post::<_, serde_json::Value>(&path, &req).await }, move |_| {
+            on_change()
+        });
+    };
+    let older = move || {
+        let made = profile.get().and_then(Result::ok).map(|p| p.identifier)?;
+        let now = current.get().flatten()?;
+        (made != now).then(|| {
+            let made = if made.is_empty() { "whatlang 0.18".to_string() } else { made };
+            t(Msg::ProfileOlderIdentifier).replace("{old}", &made).replace("{new}", &now)
+        })
+    };
     view! {
+        {move || older().map(|text| view! {
+            <div class="card notice" role="status" data-testid="older-identifier">
+                <p>{text}</p>
+                {can_edit.then(|| view! {
+                    <button type="button" class="primary" disabled=again_busy on:click=profile_again.clone()>{t(Msg::ProfileAgain)}</button>
+                })}
+                <ErrorBox error=again_error.read_only()/>
+            </div>
+        })}
         {running.map(|job| view! { <ProfileProgress ws=ws.get_value() job_id=job on_finish=finished/> })}
         {move || match profile.get() {
             None => view! { <Loading/> }.into_any(),
