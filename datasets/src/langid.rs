@@ -26,14 +26,19 @@ impl Detector {
     /// when the setup fetched it. Labels of one canonical language form a group: a text that is
     /// surely Arabic but not surely Levantine is Arabic to the profile.
     pub fn new(model: ngram::NgramModel, name: &str) -> Detector {
-        let lid = lid176_path().and_then(|p| match fasttext::Model::open(&p) {
+        let path = lid176_path();
+        let lid = path.as_ref().and_then(|p| match fasttext::Model::open(p) {
             Ok(m) => Some(fasttext_part(m)),
             Err(e) => {
-                eprintln!("language identification without lid.176: {e}");
+                eprintln!("language identification without the fastText model {}: {e}", p.display());
                 None
             }
         });
-        let name = if lid.is_some() { format!("{name}+lid.176") } else { name.to_string() };
+        // The profile names the fastText model by its file (`lid.176`, or an administrator's).
+        let name = match (&lid, &path) {
+            (Some(_), Some(p)) => format!("{name}+{}", p.file_stem().map_or("fasttext".into(), |s| s.to_string_lossy())),
+            _ => name.to_string(),
+        };
         let identifier = Identifier::new(model, lid).with_groups(|l| lang::parse(l).map_or(l.to_string(), |t| t.0));
         let mut canonical: Vec<String> =
             identifier.labels().iter().map(|l| lang::parse(l).map_or(l.clone(), |t| t.code().to_string())).collect();
@@ -73,9 +78,11 @@ impl Detector {
 /// The name of the default identifier's model.
 pub const DEFAULT_NAME: &str = "polytune-sib200-ngram-1";
 
-/// Where the setup puts fastText's lid.176 (`POLYTUNE_LID176` overrides; `none` turns it off).
+/// The fastText language-ID model asked where the n-gram model is unsure: lid.176 where the
+/// setup put it, or any fastText model an administrator names with `POLYTUNE_LID_MODEL` (GlotLID,
+/// OpenLID…); `POLYTUNE_LID_MODEL=none` turns it off.
 pub fn lid176_path() -> Option<PathBuf> {
-    match std::env::var("POLYTUNE_LID176") {
+    match std::env::var("POLYTUNE_LID_MODEL") {
         Ok(p) if p == "none" => return None,
         Ok(p) => return Some(p.into()),
         Err(_) => {}

@@ -10,7 +10,7 @@ fn langid(args: &[&str], input: &str) -> (bool, String, String) {
     let mut child = Command::new(server_binary())
         .arg("langid")
         .args(args)
-        .env("POLYTUNE_LID176", "none")
+        .env("POLYTUNE_LID_MODEL", "none")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
