@@ -3,12 +3,16 @@
 //! Character shingles work for every script (word shingles fail for Chinese, Japanese, Thai).
 //! 64 one-permutation-hashing buckets in 8 bands of 8 rows: two texts become candidates when one band agrees,
 //! which happens with probability 1 − (1 − J⁸)⁸ for Jaccard similarity J — 99% at J = 0.9,
-//! 77% at J = 0.8, 3% at J = 0.5. Only the 8 band keys are kept per example (64 bytes), and
-//! groups are found by sorting each band's keys, so memory is a small constant per example.
+//! 77% at J = 0.8, 3% at J = 0.5. Candidates are then verified: each keeps a 64-byte b-bit
+//! sketch of its signature, and only pairs whose estimated similarity reaches [`NEAR_JACCARD`] are
+//! linked (otherwise prompts sharing a long template chain into one group). The 8 band keys and
+//! the sketch are kept per example (128 bytes); groups are found by sorting each band's keys.
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 pub const BANDS: usize = 8;
+/// Candidates are near duplicates when their estimated Jaccard similarity reaches this.
+pub const NEAR_JACCARD: f64 = 0.7;
 pub const ROWS: usize = 8;
 const SHINGLE: usize = 5;
 
@@ -94,6 +98,23 @@ pub fn similarity(a: &[u64; BANDS * ROWS], b: &[u64; BANDS * ROWS]) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / (BANDS * ROWS) as f64
 }
 
+/// A compact copy of a signature for verifying candidates: the lowest byte of each of its 64
+/// values (b-bit MinHash, Li & König 2010) — 64 bytes per example instead of 512.
+pub fn sketch(sig: &[u64; BANDS * ROWS]) -> [u8; BANDS * ROWS] {
+    let mut out = [0u8; BANDS * ROWS];
+    for (o, v) in out.iter_mut().zip(sig) {
+        *o = *v as u8;
+    }
+    out
+}
+
+/// Jaccard similarity estimated from two sketches: bytes agree with probability J + (1 − J)/256,
+/// so the share of agreeing bytes is corrected for the chance agreements.
+pub fn sketch_similarity(a: &[u8; BANDS * ROWS], b: &[u8; BANDS * ROWS]) -> f64 {
+    let agree = a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / (BANDS * ROWS) as f64;
+    ((agree - 1.0 / 256.0) / (1.0 - 1.0 / 256.0)).max(0.0)
+}
+
 /// Union-find over example indices.
 pub struct Groups {
     parent: Vec<u32>,
@@ -132,6 +153,25 @@ impl Groups {
         }
     }
 
+    /// Like [`link_equal`](Self::link_equal), but a run of equal keys (LSH candidates) links a
+    /// member to the run's first member only when `accept(first, member)`: candidates are
+    /// verified, so prompts that share a template but not their content do not chain together.
+    pub fn link_equal_verified(&mut self, pairs: &mut [(u64, u32)], accept: impl Fn(u32, u32) -> bool) {
+        pairs.sort_unstable();
+        let mut start = 0;
+        for i in 1..=pairs.len() {
+            if i == pairs.len() || pairs[i].0 != pairs[start].0 {
+                let anchor = pairs[start].1;
+                for p in &pairs[start + 1..i] {
+                    if accept(anchor, p.1) {
+                        self.union(anchor, p.1);
+                    }
+                }
+                start = i;
+            }
+        }
+    }
+
     /// Groups with more than one member, each sorted, ordered by their first member.
     pub fn multi(mut self) -> Vec<Vec<u64>> {
         let n = self.parent.len();
@@ -156,6 +196,24 @@ impl Groups {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Prompts built from one template around different sentences are not near duplicates of
+    /// each other, even when a band happens to agree; a one-word edit still is.
+    #[test]
+    fn verified_candidates_do_not_chain_templated_prompts() {
+        let template = |s: &str| format!("Translate the following sentence into English, keeping names as they are: {s}");
+        let sentences = ["Der Hund schläft.", "Die Katze spielt.", "Wir gehen heute ins Kino.", "Es regnet seit Tagen."];
+        let sketches: Vec<[u8; 64]> = sentences.iter().map(|s| sketch(&signature(&normalize(&template(s))))).collect();
+        // Force every pair to be a candidate: one shared band key.
+        let mut pairs: Vec<(u64, u32)> = (0..sketches.len() as u32).map(|i| (7, i)).collect();
+        let mut g = Groups::new(sketches.len());
+        g.link_equal_verified(&mut pairs, |a, b| sketch_similarity(&sketches[a as usize], &sketches[b as usize]) >= NEAR_JACCARD);
+        assert!(g.multi().is_empty(), "templated prompts were grouped");
+        let a = sketch(&sig("The quick brown fox jumps over the lazy dog near the river bank every single morning."));
+        let b = sketch(&sig("The quick brown fox jumps over the lazy dog near the river bank every single evening."));
+        assert!(sketch_similarity(&a, &b) >= NEAR_JACCARD, "{}", sketch_similarity(&a, &b));
+        assert!(sketch_similarity(&a, &a) > 0.99);
+    }
 
     fn sig(s: &str) -> [u64; 64] {
         signature(&normalize(s))

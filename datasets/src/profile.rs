@@ -102,6 +102,7 @@ struct Analysis {
     byte_tokens: u64,
     exact: u64,
     bands: [u64; BANDS],
+    sketch: [u8; BANDS * minhash::ROWS],
 }
 
 fn analyze(e: &Example, tokens: Option<&TokenCounter>, detector: &langid::Detector) -> Analysis {
@@ -135,7 +136,9 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>, detector: &langid::Detect
     let words = full.unicode_words().count() as u64;
     let norm = minhash::normalize(&full);
     let exact = minhash::exact_key(&norm);
-    let bands = minhash::bands(&minhash::signature(&norm));
+    let sig = minhash::signature(&norm);
+    let bands = minhash::bands(&sig);
+    let sketch = minhash::sketch(&sig);
     let ann = Annotation {
         li: li.clone(),
         si: si.map(str::to_string),
@@ -159,6 +162,7 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>, detector: &langid::Detect
         byte_tokens: byte_tokens as u64,
         exact,
         bands,
+        sketch,
     }
 }
 
@@ -182,6 +186,7 @@ pub fn profile(
     };
     let mut exact: Vec<u64> = Vec::new();
     let mut bands: Vec<[u64; BANDS]> = Vec::new();
+    let mut sketches: Vec<[u8; BANDS * minhash::ROWS]> = Vec::new();
     let mut bytes = 0u64;
     let mut lines: Vec<String> = Vec::with_capacity(BATCH);
     loop {
@@ -240,6 +245,7 @@ pub fn profile(
             p.chars += (a.ann.ci + a.ann.cr) as u64;
             exact.push(a.exact);
             bands.push(a.bands);
+            sketches.push(a.sketch);
             serde_json::to_writer(&mut *annotations, &a.ann).map_err(|e| format!("writing annotations failed: {e}"))?;
             annotations.write_all(b"\n").map_err(|e| format!("writing annotations failed: {e}"))?;
         }
@@ -257,15 +263,19 @@ pub fn profile(
     g.link_equal(&mut pairs);
     drop(pairs);
     let exact_groups = g.multi();
-    // Near duplicates: any LSH band in common; groups made only of exact copies are not repeated.
+    // Near duplicates: an LSH band in common and a verified similarity (a sketch comparison);
+    // groups made only of exact copies are not repeated.
     let mut g = Groups::new(n);
     let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(n);
     for b in 0..BANDS {
         pairs.clear();
         pairs.extend(bands.iter().enumerate().map(|(i, k)| (k[b], i as u32)));
-        g.link_equal(&mut pairs);
+        g.link_equal_verified(&mut pairs, |a, b| {
+            minhash::sketch_similarity(&sketches[a as usize], &sketches[b as usize]) >= minhash::NEAR_JACCARD
+        });
     }
     drop(bands);
+    drop(sketches);
     let near_groups: Vec<Vec<u64>> =
         g.multi().into_iter().filter(|grp| grp.iter().any(|i| exact[*i as usize] != exact[grp[0] as usize])).collect();
     p.exact_duplicates = exact_groups.iter().map(|g| g.len() as u64).sum();
