@@ -61,6 +61,9 @@ pub struct Identifier {
     groups: Option<Vec<usize>>,
 }
 
+/// Below this share of the unrestricted probability, a candidate set says "not any of these".
+const MIN_CANDIDATE_MASS: f32 = 0.05;
+
 /// The languages a text may be in, as a mask over the identifier's labels.
 pub struct Candidates {
     mask: Vec<bool>,
@@ -142,20 +145,34 @@ impl Identifier {
         let Some(s) = script else { return Guess::unknown(None, 0.0) };
         let allowed = candidates.map(|c| c.mask.as_slice());
         let ok = |i: usize| allowed.is_none_or(|a| a[i]);
-        // One known language writes this script: no model needed.
+        // One known language writes this script: no model needed. Writers are counted among all
+        // labels (a candidate set must not turn "some Latin-script language" into "Spanish"), and
+        // a label without a script (a language a workspace taught, `qaa`) writes every script.
         let writers: Vec<usize> = self
             .scripts
             .iter()
-            .filter(|(k, _)| script::label_fits(k, s))
+            .filter(|(k, _)| k.is_empty() || script::label_fits(k, s))
             .flat_map(|(_, v)| v.iter().copied())
-            .filter(|&i| ok(i))
             .collect();
         if let [only] = writers[..] {
-            return Guess::sure(&self.labels[only], 1.0, script, "script");
+            return if ok(only) { Guess::sure(&self.labels[only], 1.0, script, "script") } else { Guess::unknown(script, 0.0) };
+        }
+        if allowed.is_some() && !writers.iter().any(|&i| ok(i)) {
+            return Guess::unknown(script, 0.0);
         }
         let mut unsure = Guess::unknown(script, 0.0);
         if let Some(ngram) = &self.ngram {
             let Some(scores) = ngram.scores(text, scratch) else { return Guess::unknown(script, 0.0) };
+            // Restricted to candidates, the answer is the best candidate — but only when the
+            // candidates together are plausible at all (a Thai text is not "English" because
+            // English was the only candidate).
+            if allowed.is_some() {
+                let all = ngram.probabilities(&scores, None);
+                let mass: f32 = all.iter().enumerate().filter(|&(i, _)| ok(i)).map(|(_, &p)| p).sum();
+                if mass < MIN_CANDIDATE_MASS {
+                    return Guess::unknown(script, 0.0);
+                }
+            }
             let Some((best, q)) = ngram.best(&scores, allowed) else { return Guess::unknown(script, 0.0) };
             if q >= threshold {
                 return Guess::sure(&self.labels[best], q, script, "ngram");
@@ -171,13 +188,14 @@ impl Identifier {
             };
         }
         if let Some(ft) = &self.fasttext {
-            let line = text.replace(['\n', '\r'], " ");
+            // What the n-gram model reads: the first characters, on one line.
+            let head: String = text.chars().take(script::MAX_CHARS).map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
             // Candidates may be far down fastText's list: look at all of it, and renormalize
-            // over the allowed labels.
+            // over the allowed labels (when they are plausible at all).
             let k = if allowed.is_some() { ft.model.labels().len() } else { 3 };
             let mut best: Option<(&String, f32)> = None;
             let mut total = 0.0f32;
-            for pred in ft.model.predict(&line, k) {
+            for pred in ft.model.predict(&head, k) {
                 let i = ft.model.labels().iter().position(|l| *l == pred.label);
                 let Some(Some(flores)) = i.map(|i| &ft.flores[i]) else { continue };
                 let Some(j) = self.labels.iter().position(|l| l == flores) else { continue };
@@ -186,7 +204,7 @@ impl Identifier {
                     best = best.or(Some((flores, pred.probability)));
                 }
             }
-            if let Some((flores, q)) = best {
+            if let Some((flores, q)) = best.filter(|_| allowed.is_none() || total >= MIN_CANDIDATE_MASS) {
                 let q = if allowed.is_some() { q / total } else { q };
                 if q >= threshold {
                     return Guess::sure(flores, q, script, "fasttext");

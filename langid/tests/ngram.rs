@@ -218,3 +218,27 @@ fn default_model_accuracy_floors_on_sib200_dev() {
         assert!(a >= floor, "{label}: {:.3} below its floor {floor}", a);
     }
 }
+
+/// A candidate set never turns a text in another language into a candidate "for sure": a Thai
+/// text with only English allowed is unknown, and so is Latin-script text none of the
+/// candidates resembles; a language a workspace taught without a script is not pre-empted by
+/// the script shortcut.
+#[test]
+fn candidates_do_not_force_an_answer() {
+    let (model, _) = trained();
+    let id = Identifier::new(model, None);
+    let eng = id.candidates(["eng_Latn"]).unwrap();
+    assert_eq!(id.identify("ภาษาไทยเป็นภาษาราชการของประเทศไทย", Some(&eng)).code(), "und");
+    let spa = id.candidates(["spa_Latn"]).unwrap();
+    assert_eq!(id.identify("Der schnelle braune Fuchs springt über den faulen Hund und läuft weiter.", Some(&spa)).code(), "und");
+    assert_eq!(id.identify("El rápido zorro marrón salta sobre el perro perezoso y sigue corriendo.", Some(&spa)).code(), "spa_Latn");
+    // Thai is written by one fixture language; a taught scriptless label takes part anyway.
+    let rows = fixture();
+    let mut fit: Vec<(&str, &str)> = rows.iter().filter(|r| r.0 == "train").map(|r| (r.1.as_str(), r.2.as_str())).collect();
+    let thai_like: Vec<String> = (0..30).map(|i| format!("ภาษาของเรา คำที่ {i} เป็นภาษาพิเศษ ของหมู่บ้าน ริมแม่น้ำ")).collect();
+    fit.extend(thai_like.iter().map(|t| ("qaa", t.as_str())));
+    let (m, _) = train(fit, Settings::default(), String::new(), |_| {}).unwrap();
+    let id = Identifier::new(m, None);
+    let g = id.identify("ภาษาของเรา คำที่ 99 เป็นภาษาพิเศษ ของหมู่บ้าน ริมแม่น้ำ", None);
+    assert_eq!(g.code(), "qaa", "{g:?}");
+}

@@ -6,7 +6,8 @@ CREATE TABLE identifiers (
     id           TEXT PRIMARY KEY,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
-    version_id   TEXT NOT NULL REFERENCES dataset_versions(id),
+    -- The version it learned from; an identifier outlives its dataset.
+    version_id   TEXT REFERENCES dataset_versions(id) ON DELETE SET NULL,
     job_id       TEXT NOT NULL,
     state        TEXT NOT NULL CHECK (state IN ('training', 'ready', 'failed')),
     blob         TEXT,

@@ -13,19 +13,24 @@ use crate::mixtures::import;
 use crate::util::{Client, TestApp, job_result, wait_for};
 
 /// A constructed language for the test (`qaa` is ISO 639's "reserved for local use"): English
-/// words spelled backwards with `ek` after each — nothing any identifier has seen.
+/// words spelled backwards with `ek` after each, eight per sentence drawn by a fixed LCG, so
+/// every held-out or re-profiled sentence is new (learning, not memorising).
 fn constructed(i: usize) -> String {
-    let english = [
-        "the river near the old village floods every spring",
-        "my grandmother keeps bees behind the wooden house",
-        "children walk to school along the dusty road",
-        "the market opens early when the fishermen return",
-        "we planted maize and beans after the first rain",
-        "the teacher wrote a long story about the mountain",
+    const WORDS: [&str; 40] = [
+        "river", "village", "spring", "grandmother", "bees", "wooden", "house", "children", "school", "dusty", "road",
+        "market", "early", "fishermen", "return", "planted", "maize", "beans", "first", "rain", "teacher", "story",
+        "mountain", "bright", "morning", "cattle", "goats", "well", "water", "song", "evening", "fire", "stars",
+        "harvest", "bread", "salt", "boat", "net", "wind", "field",
     ];
-    let s = english[i % english.len()];
-    let words: Vec<String> = s.split(' ').map(|w| format!("{}ek", w.chars().rev().collect::<String>())).collect();
-    format!("{} {}", words.join(" "), ["onek", "owtek", "eerhtek", "ruofek", "evifek"][i % 5])
+    let mut x = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..8)
+        .map(|_| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let w = WORDS[(x >> 33) as usize % WORDS.len()];
+            format!("{}ek", w.chars().rev().collect::<String>())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn labeled() -> Vec<u8> {
@@ -85,7 +90,7 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     let report = &item["report"];
     assert_eq!(report["languages"], 206, "the default's 205 and qaa: {report}");
     let qaa = report["held_out"].as_array().unwrap().iter().find(|a| a["language"] == "qaa").unwrap();
-    assert!(qaa["held_out"].as_u64().unwrap() >= 8, "{report}");
+    assert!(qaa["held_out"].as_u64().unwrap() >= 4, "{report}");
     assert_eq!(qaa["correct"], qaa["held_out"], "{report}");
     let id = item["id"].as_str().unwrap().to_owned();
 

@@ -9,19 +9,20 @@ import { shot, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
 
-// `qaa` (ISO 639 "reserved for local use"): English words spelled backwards, `ek` after each.
-const ENGLISH = [
-  "the river near the old village floods every spring",
-  "my grandmother keeps bees behind the wooden house",
-  "children walk to school along the dusty road",
-  "the market opens early when the fishermen return",
-  "we planted maize and beans after the first rain",
-  "the teacher wrote a long story about the mountain",
-];
-const NUMBERS = ["onek", "owtek", "eerhtek", "ruofek", "evifek"];
+// `qaa` (ISO 639 "reserved for local use"): English words spelled backwards with `ek` after each,
+// eight per sentence drawn by a fixed generator, so every held-out or re-profiled sentence is new.
+const WORDS = ["river", "village", "spring", "grandmother", "bees", "wooden", "house", "children", "school", "dusty", "road",
+  "market", "early", "fishermen", "return", "planted", "maize", "beans", "first", "rain", "teacher", "story",
+  "mountain", "bright", "morning", "cattle", "goats", "well", "water", "song", "evening", "fire", "stars",
+  "harvest", "bread", "salt", "boat", "net", "wind", "field"];
 function constructed(i) {
-  const words = ENGLISH[i % ENGLISH.length].split(" ").map((w) => [...w].reverse().join("") + "ek");
-  return `${words.join(" ")} ${NUMBERS[i % 5]}`;
+  let x = (i * 2654435761 + 97) >>> 0;
+  const out = [];
+  for (let k = 0; k < 8; k++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out.push([...WORDS[(x >>> 8) % WORDS.length]].reverse().join("") + "ek");
+  }
+  return out.join(" ");
 }
 
 function labeled() {

@@ -185,7 +185,10 @@ fn TrainForm(ws: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> i
                 {move || datasets.get().unwrap_or_default().into_iter().flat_map(|d| {
                     let dname = d.name.clone();
                     d.versions.into_iter().map(move |v| {
-                        let label = format!("{} · v{} · {} examples", dname, v.number, v.examples);
+                        let label = t(Msg::LangIdVersionOption)
+                            .replace("{dataset}", &dname)
+                            .replace("{number}", &v.number.to_string())
+                            .replace("{examples}", &v.examples.to_string());
                         view! { <option value=v.id.clone()>{label}</option> }
                     })
                 }).collect_view()}

@@ -82,12 +82,15 @@ impl Model {
         if version != 11 && version != 12 {
             return Err(Error::Unsupported { kind: KIND, detail: format!("file version {version} (11 and 12 are read)") });
         }
-        let dim = r.count_i32("dim", 1 << 20)?;
+        let dim = r.count_i32("dim", 1 << 16)?;
+        if dim == 0 {
+            return Err(r.corrupt("dim is 0"));
+        }
         let _ws = r.i32("ws")?;
         let _epoch = r.i32("epoch")?;
         let _min_count = r.i32("minCount")?;
         let _neg = r.i32("neg")?;
-        let word_ngrams = r.count_i32("wordNgrams", 1 << 10)?;
+        let word_ngrams = r.count_i32("wordNgrams", 16)?;
         let loss = match r.i32("loss")? {
             1 => Loss::HierarchicalSoftmax,
             2 => Loss::NegativeSampling,
@@ -101,7 +104,8 @@ impl Model {
         }
         let bucket = r.count_i32("bucket", i32::MAX as usize)? as u64;
         let minn = r.count_i32("minn", 1 << 10)?;
-        let mut maxn = r.count_i32("maxn", 1 << 10)?;
+        // Every word's character n-grams are precomputed: a bound keeps a small file small in memory.
+        let mut maxn = r.count_i32("maxn", 16)?;
         let _lr_update = r.i32("lrUpdateRate")?;
         let _t = r.f64("t")?;
         if version == 11 {

@@ -168,6 +168,9 @@ impl NgramModel {
         if super::sparse_postings(&entries) >= super::MAX_SPARSE {
             return Err(r.corrupt("more postings than a model can hold"));
         }
+        if super::dense_bytes(&entries, nlabels) > super::MAX_DENSE_BYTES {
+            return Err(r.corrupt("its dense rows would not fit in memory"));
+        }
         Ok((labels, settings, notice, Counts { totals, entries, post_lang, post_count }))
     }
 }

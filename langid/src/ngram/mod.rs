@@ -71,6 +71,13 @@ pub(crate) fn sparse_postings(entries: &[(u64, u32, u16)]) -> usize {
     entries.iter().filter(|e| (e.2 as usize) < DENSE_FROM).map(|e| e.2 as usize).sum()
 }
 
+/// Bytes of dense rows a model may have (features seen in many languages × languages).
+pub(crate) const MAX_DENSE_BYTES: usize = 1 << 28;
+
+pub(crate) fn dense_bytes(entries: &[(u64, u32, u16)], nlabels: usize) -> usize {
+    entries.iter().filter(|e| (e.2 as usize) >= DENSE_FROM).count().saturating_mul(nlabels)
+}
+
 enum Hit {
     Dense(usize),
     Sparse(usize, usize),

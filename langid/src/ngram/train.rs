@@ -130,7 +130,7 @@ fn train_at_least<'a>(
         post_lang.push(l);
         post_count.push(n);
     }
-    if super::sparse_postings(&entries) >= super::MAX_SPARSE {
+    if super::sparse_postings(&entries) >= super::MAX_SPARSE || super::dense_bytes(&entries, labels.len()) > super::MAX_DENSE_BYTES {
         return Err(Error::Training(format!(
             "{} features are too many for one model; raise the minimum count (now {})",
             entries.len(),
@@ -210,7 +210,7 @@ impl NgramModel {
             }
             entries.push((key, start, (post_lang.len() - start as usize) as u16));
         }
-        if super::sparse_postings(&entries) >= super::MAX_SPARSE {
+        if super::sparse_postings(&entries) >= super::MAX_SPARSE || super::dense_bytes(&entries, labels.len()) > super::MAX_DENSE_BYTES {
             return Err(Error::Training(format!("{} features are too many for one model", entries.len())));
         }
         let counts = Counts { totals, entries, post_lang, post_count };

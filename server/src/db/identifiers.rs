@@ -4,7 +4,7 @@ use polytune_api::{Identifier, IdentifierReport, IdentifierState};
 
 use super::{Database, DbResult, now_ms, q};
 
-type Row = (String, String, String, String, String, Option<String>, i64, i64);
+type Row = (String, String, Option<String>, String, String, Option<String>, i64, i64);
 const COLS: &str = "id, name, version_id, job_id, state, report, active, created_at";
 
 fn from_row(r: Row) -> Identifier {
@@ -15,7 +15,7 @@ fn from_row(r: Row) -> Identifier {
         _ => IdentifierState::Training,
     };
     let report: Option<IdentifierReport> = report.and_then(|r| serde_json::from_str(&r).ok());
-    Identifier { id, name, version_id, job_id, state, active: active != 0, report, created_at }
+    Identifier { id, name, version_id: version_id.unwrap_or_default(), job_id, state, active: active != 0, report, created_at }
 }
 
 impl Database {

@@ -1,6 +1,6 @@
 //! `train_identifier`: the studio learns languages from a labeled dataset version. Every example
-//! with a declared language gives its instruction and its answer as texts of that language; every
-//! tenth text per language is held out. The workspace's identifier is the default model (205
+//! with a declared language gives its instruction as a text of that language (not its answer: in
+//! translation data the answer is in another language); every tenth text per language is held out. The workspace's identifier is the default model (205
 //! languages) merged with counts from this data — first from 90 %, measured on the held-out
 //! tenth over all its languages, then from everything — stored as a blob. Profiles of a workspace
 //! use its active identifier ([`detector_for`]).
@@ -21,6 +21,8 @@ use crate::db::Database;
 const MIN_LETTERS: usize = 10;
 /// Languages need this many texts to be learned (and at least one held out).
 const MIN_TEXTS: usize = 10;
+/// Texts per language learned at most (memory stays bounded on large datasets).
+const MAX_TEXTS: usize = 50_000;
 
 pub async fn validate(db: &Database, ws: &str, p: &TrainIdentifierJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -85,10 +87,10 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
                 *bad.entry(code).or_default() += 1;
                 continue;
             };
-            for text in [e.instruction_text(), e.response_text()] {
-                if text.chars().filter(|c| c.is_alphabetic()).count() >= MIN_LETTERS {
-                    by_label.entry(label.clone()).or_default().push(text);
-                }
+            let text = e.instruction_text();
+            let texts = by_label.entry(label).or_default();
+            if texts.len() < MAX_TEXTS && text.chars().filter(|c| c.is_alphabetic()).count() >= MIN_LETTERS {
+                texts.push(text);
             }
             if i % 1000 == 0 && reporter.report(0.4 * bytes as f64 / total, Phase::Reading, Counters::default()).is_break() {
                 return Err("stopped".into());
@@ -127,11 +129,14 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
         let settings = base.settings().clone();
         let (part, _) = train_additions(fit, settings.clone()).map_err(|e| e.to_string())?;
         let trial = base.merged_with(&part, String::new()).map_err(|e| e.to_string())?;
+        // Measured through the same path profiles use (script shortcut, threshold → unknown).
+        let trial = polytune_langid::Identifier::new(trial, None);
         let mut acc: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        let mut scratch = Vec::new();
         for (label, text) in &held {
             let e = acc.entry(label).or_default();
             e.0 += 1;
-            if trial.predict(text).is_some_and(|(p, _)| p == *label) {
+            if trial.identify_with(text, None, &mut scratch).label.as_deref() == Some(*label) {
                 e.1 += 1;
             }
         }
@@ -162,8 +167,9 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
     })
 }
 
-/// Loaded workspace identifiers by model blob (loading one takes a moment and ~40 MB).
-static LOADED: LazyLock<Mutex<HashMap<String, Arc<Detector>>>> = LazyLock::new(Default::default);
+/// Loaded workspace identifiers by (identifier, model blob): loading one takes a moment and
+/// ~40 MB. Two identifiers trained on the same data have the same blob but not the same name.
+static LOADED: LazyLock<Mutex<HashMap<(String, String), Arc<Detector>>>> = LazyLock::new(Default::default);
 
 pub enum Chosen {
     Default,
@@ -183,18 +189,22 @@ impl std::ops::Deref for Chosen {
 /// The identifier a workspace's profiles use: its active one, or the default.
 pub async fn detector_for(env: &JobEnv, ws: &str) -> Result<Chosen, JobError> {
     let Some((id, blob)) = env.db.active_identifier(ws).await.map_err(db_failed)? else { return Ok(Chosen::Default) };
-    if let Some(d) = LOADED.lock().expect("identifier cache").get(&blob) {
+    let key = (id.clone(), blob.clone());
+    if let Some(d) = LOADED.lock().expect("identifier cache").get(&key) {
         return Ok(Chosen::Workspace(d.clone()));
     }
     let copy = env.store.local_copy(&blob).map_err(failed_storage)?;
-    let bytes = std::fs::read(copy.path()).map_err(|e| failed(format!("the workspace's identifier cannot be read: {e}")))?;
-    let model = NgramModel::from_bytes(&bytes).map_err(|e| failed(format!("the workspace's identifier is damaged: {e}")))?;
-    let detector = Arc::new(tokio::task::block_in_place(|| Detector::new(model, &identifier_name(&id))));
+    let detector = tokio::task::block_in_place(|| -> Result<Detector, JobError> {
+        let bytes = std::fs::read(copy.path()).map_err(|e| failed(format!("the workspace's identifier cannot be read: {e}")))?;
+        let model = NgramModel::from_bytes(&bytes).map_err(|e| failed(format!("the workspace's identifier is damaged: {e}")))?;
+        Ok(Detector::new(model, &identifier_name(&id)))
+    })?;
+    let detector = Arc::new(detector);
     let mut cache = LOADED.lock().expect("identifier cache");
     if cache.len() >= 8 {
         cache.clear();
     }
-    cache.insert(blob, detector.clone());
+    cache.insert(key, detector.clone());
     Ok(Chosen::Workspace(detector))
 }
 

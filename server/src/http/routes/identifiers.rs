@@ -16,7 +16,8 @@ use super::invalid;
 
 async fn listing(state: &AppState, ws: &str) -> ApiResult<Identifiers> {
     let items = state.db.identifiers(ws).await?;
-    let default = Detector::default_ref();
+    // The first call loads the default identifier (a moment): off the async workers.
+    let default = tokio::task::block_in_place(Detector::default_ref);
     let current_name = match items.iter().find(|i| i.active) {
         // The same name the profile job records (lid.176 is added where the setup fetched it).
         Some(i) => match default.name().strip_prefix(polytune_data::langid::DEFAULT_NAME) {

@@ -107,6 +107,10 @@ pub async fn retry(
     if admin_only && !is_admin {
         return Err(ApiError::Forbidden("Only administrators can run this job again."));
     }
+    // An identifier is trained by an owner from the Settings page, as a new identifier.
+    if job.kind() == JobKind::TrainIdentifier {
+        return Err(ApiError::Conflict("Train the identifier again from the workspace's Settings page.".into()));
+    }
     if !state.db.retry_job(&cap.workspace.id, &job.id).await? {
         return Err(ApiError::Conflict(format!(
             "the job is {}; only failed or cancelled jobs can be retried",
