@@ -177,8 +177,11 @@ fn TrainForm(ws: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> i
         <form class="card" on:submit=submit novalidate>
             <h3>{t(Msg::LangIdTrainTitle)}</h3>
             <p class="muted">{t(Msg::LangIdTrainIntro)}</p>
-            <label for="identifier-name">{t(Msg::LangIdName)}</label>
-            <input id="identifier-name" dir="auto" bind:value=name/>
+            <div class="field">
+                <label for="identifier-name">{t(Msg::LangIdName)}</label>
+                <input id="identifier-name" dir="auto" bind:value=name/>
+            </div>
+            <div class="field">
             <label for="identifier-version">{t(Msg::LangIdVersion)}</label>
             <select id="identifier-version" on:change=move |ev| version.set(event_target_value(&ev))>
                 <option value="">{t(Msg::LangIdChooseVersion)}</option>
@@ -193,6 +196,7 @@ fn TrainForm(ws: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> i
                     })
                 }).collect_view()}
             </select>
+            </div>
             <button type="submit" class="primary" disabled=busy>{t(Msg::LangIdTrain)}</button>
             {move || progress.get().map(|j| view! { <JobProgress job=j/> })}
             <ErrorBox error=error.read_only()/>
