@@ -15,6 +15,8 @@ use polytune_langid::fasttext::Model;
 
 mod common;
 
+use common::fixture;
+
 fn cache() -> PathBuf {
     if let Ok(c) = std::env::var("POLYTUNE_CACHE") {
         return c.into();
@@ -38,17 +40,6 @@ fn peers() -> Option<(PathBuf, PathBuf, PathBuf)> {
     }
     eprintln!("{msg}");
     None
-}
-
-fn fixture() -> Vec<(String, String, String)> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sib200_sample.tsv")).unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let mut p = l.splitn(3, '\t');
-            (p.next().unwrap().into(), p.next().unwrap().into(), p.next().unwrap().into())
-        })
-        .collect()
 }
 
 fn awkward() -> Vec<String> {

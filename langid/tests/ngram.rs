@@ -6,19 +6,10 @@ use std::path::Path;
 
 mod common;
 
+use common::fixture;
+
 use polytune_langid::ngram::{NgramModel, Settings, train};
 use polytune_langid::{Error, Identifier};
-
-fn fixture() -> Vec<(String, String, String)> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sib200_sample.tsv")).unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let mut p = l.splitn(3, '\t');
-            (p.next().unwrap().into(), p.next().unwrap().into(), p.next().unwrap().into())
-        })
-        .collect()
-}
 
 fn trained() -> (NgramModel, Vec<(String, String)>) {
     let rows = fixture();
