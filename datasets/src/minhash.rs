@@ -201,13 +201,17 @@ mod tests {
     /// each other, even when a band happens to agree; a one-word edit still is.
     #[test]
     fn verified_candidates_do_not_chain_templated_prompts() {
-        let template = |s: &str| format!("Translate the following sentence into English, keeping names as they are: {s}");
-        let sentences = ["Der Hund schläft.", "Die Katze spielt.", "Wir gehen heute ins Kino.", "Es regnet seit Tagen."];
+        let template =
+            |s: &str| format!("Translate the following sentence into English, keeping names as they are: {s}");
+        let sentences =
+            ["Der Hund schläft.", "Die Katze spielt.", "Wir gehen heute ins Kino.", "Es regnet seit Tagen."];
         let sketches: Vec<[u8; 64]> = sentences.iter().map(|s| sketch(&signature(&normalize(&template(s))))).collect();
         // Force every pair to be a candidate: one shared band key.
         let mut pairs: Vec<(u64, u32)> = (0..sketches.len() as u32).map(|i| (7, i)).collect();
         let mut g = Groups::new(sketches.len());
-        g.link_equal_verified(&mut pairs, |a, b| sketch_similarity(&sketches[a as usize], &sketches[b as usize]) >= NEAR_JACCARD);
+        g.link_equal_verified(&mut pairs, |a, b| {
+            sketch_similarity(&sketches[a as usize], &sketches[b as usize]) >= NEAR_JACCARD
+        });
         assert!(g.multi().is_empty(), "templated prompts were grouped");
         let a = sketch(&sig("The quick brown fox jumps over the lazy dog near the river bank every single morning."));
         let b = sketch(&sig("The quick brown fox jumps over the lazy dog near the river bank every single evening."));

@@ -51,13 +51,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let t = Instant::now();
                     let acc = accuracy(&m, &held);
                     let us = t.elapsed().as_secs_f64() * 1e6 / held.len() as f64;
-                    println!("| {min_order}–{max_order} | {alpha} | {min_count} | {:.2}% | {f} | {p} | {secs:.1} | {us:.1} |", 100.0 * acc);
+                    println!(
+                        "| {min_order}–{max_order} | {alpha} | {min_count} | {:.2}% | {f} | {p} | {secs:.1} | {us:.1} |",
+                        100.0 * acc
+                    );
                 }
             }
         }
     }
     let (model, report) = default::build(Path::new(dir))?;
     model.save(Path::new(out))?;
-    eprintln!("{} features, {} postings, {} bytes -> {out}", report.features, report.postings, std::fs::metadata(out)?.len());
+    eprintln!(
+        "{} features, {} postings, {} bytes -> {out}",
+        report.features,
+        report.postings,
+        std::fs::metadata(out)?.len()
+    );
     Ok(())
 }

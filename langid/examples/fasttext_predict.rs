@@ -7,7 +7,8 @@ use std::io::{BufRead, Write};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let model = polytune_langid::fasttext::Model::open(args.get(1).ok_or("usage: fasttext_predict MODEL [K]")?.as_ref())?;
+    let model =
+        polytune_langid::fasttext::Model::open(args.get(1).ok_or("usage: fasttext_predict MODEL [K]")?.as_ref())?;
     let k = args.get(2).map_or(Ok(1), |k| k.parse())?;
     let out = std::io::stdout();
     let mut out = out.lock();

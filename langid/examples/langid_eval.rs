@@ -17,17 +17,34 @@ use polytune_langid::ngram::NgramModel;
 use polytune_langid::{FastTextPart, Identifier};
 
 const THE_24: [&str; 24] = [
-    "amh_Ethi", "arb_Arab", "ben_Beng", "deu_Latn", "eng_Latn", "eus_Latn", "fin_Latn", "fra_Latn", "hin_Deva", "ind_Latn",
-    "jpn_Jpan", "kaz_Cyrl", "kor_Hang", "ltz_Latn", "quy_Latn", "rus_Cyrl", "spa_Latn", "swh_Latn", "tel_Telu", "tha_Thai",
-    "tur_Latn", "vie_Latn", "yor_Latn", "zho_Hans",
+    "amh_Ethi", "arb_Arab", "ben_Beng", "deu_Latn", "eng_Latn", "eus_Latn", "fin_Latn", "fra_Latn", "hin_Deva",
+    "ind_Latn", "jpn_Jpan", "kaz_Cyrl", "kor_Hang", "ltz_Latn", "quy_Latn", "rus_Cyrl", "spa_Latn", "swh_Latn",
+    "tel_Telu", "tha_Thai", "tur_Latn", "vie_Latn", "yor_Latn", "zho_Hans",
 ];
 
 /// NTREX-128 file names → FLORES labels.
 const NTREX: [(&str, &str); 21] = [
-    ("eng", "eng_Latn"), ("deu", "deu_Latn"), ("fra", "fra_Latn"), ("spa", "spa_Latn"), ("rus", "rus_Cyrl"), ("zho-CN", "zho_Hans"),
-    ("jpn", "jpn_Jpan"), ("arb", "arb_Arab"), ("hin", "hin_Deva"), ("ben", "ben_Beng"), ("swa", "swh_Latn"), ("tha", "tha_Thai"),
-    ("tur", "tur_Latn"), ("vie", "vie_Latn"), ("ind", "ind_Latn"), ("kaz", "kaz_Cyrl"), ("eus", "eus_Latn"), ("ltz", "ltz_Latn"),
-    ("yor", "yor_Latn"), ("tel", "tel_Telu"), ("fin", "fin_Latn"),
+    ("eng", "eng_Latn"),
+    ("deu", "deu_Latn"),
+    ("fra", "fra_Latn"),
+    ("spa", "spa_Latn"),
+    ("rus", "rus_Cyrl"),
+    ("zho-CN", "zho_Hans"),
+    ("jpn", "jpn_Jpan"),
+    ("arb", "arb_Arab"),
+    ("hin", "hin_Deva"),
+    ("ben", "ben_Beng"),
+    ("swa", "swh_Latn"),
+    ("tha", "tha_Thai"),
+    ("tur", "tur_Latn"),
+    ("vie", "vie_Latn"),
+    ("ind", "ind_Latn"),
+    ("kaz", "kaz_Cyrl"),
+    ("eus", "eus_Latn"),
+    ("ltz", "ltz_Latn"),
+    ("yor", "yor_Latn"),
+    ("tel", "tel_Telu"),
+    ("fin", "fin_Latn"),
 ];
 
 fn folded(label: &str) -> String {
@@ -75,7 +92,12 @@ fn summary(name: &str, s: &Score, langs: Option<&[&str]>) -> String {
     let min = rows.iter().map(|r| pct(r.1.1, r.1.0)).fold(100.0, f64::min);
     let ge90 = rows.iter().filter(|r| pct(r.1.1, r.1.0) >= 90.0).count();
     let ge90f = rows.iter().filter(|r| pct(r.1.2, r.1.0) >= 90.0).count();
-    format!("| {name} | {} | {n} | {:.2}% | {:.2}% | {min:.1}% | {ge90} | {ge90f} |", rows.len(), pct(ok, n), pct(okf, n))
+    format!(
+        "| {name} | {} | {n} | {:.2}% | {:.2}% | {min:.1}% | {ge90} | {ge90f} |",
+        rows.len(),
+        pct(ok, n),
+        pct(okf, n)
+    )
 }
 
 fn read_sib(dir: &Path, split: &str) -> Vec<(String, String)> {
@@ -85,7 +107,9 @@ fn read_sib(dir: &Path, split: &str) -> Vec<(String, String)> {
     for d in langs {
         let label = d.file_name().unwrap().to_string_lossy().into_owned();
         let Ok(text) = std::fs::read_to_string(d.join(format!("{split}.tsv"))) else { continue };
-        out.extend(text.lines().skip(1).filter_map(|l| l.splitn(3, '\t').nth(2)).map(|t| (label.clone(), t.to_string())));
+        out.extend(
+            text.lines().skip(1).filter_map(|l| l.splitn(3, '\t').nth(2)).map(|t| (label.clone(), t.to_string())),
+        );
     }
     out
 }
@@ -93,46 +117,75 @@ fn read_sib(dir: &Path, split: &str) -> Vec<(String, String)> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let opt = |k: &str| args.iter().position(|a| a == k).and_then(|i| args.get(i + 1)).cloned();
-    let data_dir = PathBuf::from(args.first().ok_or("usage: langid_eval SHARED_DATA [--lid176 FILE] [--model FILE] [--table]")?);
-    let model_path = opt("--model").unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/models/sib200.ngram").into());
+    let data_dir =
+        PathBuf::from(args.first().ok_or("usage: langid_eval SHARED_DATA [--lid176 FILE] [--model FILE] [--table]")?);
+    let model_path =
+        opt("--model").unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/models/sib200.ngram").into());
     let ngram = NgramModel::open(Path::new(&model_path))?;
-    let lid = opt("--lid176").map(|p| fasttext::Model::open(Path::new(&p))).transpose()?;
+    let lid = opt("--lid176").map(|p| fasttext::Model::open(Path::new(&p)).map(std::sync::Arc::new)).transpose()?;
     let dev = read_sib(&data_dir.join("labeled/sib200"), "dev");
     let labels: Vec<String> = ngram.labels().to_vec();
 
     // lid.176 labels → FLORES labels through the language table.
     let lid_map = |m: &fasttext::Model| -> Vec<Option<String>> {
-        m.labels().iter().map(|l| lang::flores(l.trim_start_matches("__label__")).filter(|f| labels.contains(f))).collect()
+        m.labels()
+            .iter()
+            .map(|l| lang::flores(l.trim_start_matches("__label__")).filter(|f| labels.contains(f)))
+            .collect()
     };
 
     let mut predictors: Vec<(&str, Predict)> = Vec::new();
-    predictors.push(("n-gram model alone", Box::new(|t: &str| ngram.predict(t).map_or("und".into(), |(l, _)| l.to_string()))));
+    predictors.push((
+        "n-gram model alone",
+        Box::new(|t: &str| ngram.predict(t).map_or("und".into(), |(l, _)| l.to_string())),
+    ));
     let ours = Identifier::new(NgramModel::open(Path::new(&model_path))?, None);
-    predictors.push(("Polytune identifier (script shortcut + n-gram, und below 0.5)", Box::new(move |t: &str| ours.identify(t, None).code().to_string())));
+    predictors.push((
+        "Polytune identifier (script shortcut + n-gram, und below 0.5)",
+        Box::new(move |t: &str| ours.identify(t, None).code().to_string()),
+    ));
     let grouped = Identifier::new(NgramModel::open(Path::new(&model_path))?, None).with_groups(folded);
-    predictors.push(("Polytune identifier as profiles use it (a sure language group answers)", Box::new(move |t: &str| {
-        let g = grouped.identify(t, None);
-        g.label.or(g.candidate.filter(|_| g.group_probability >= grouped.threshold)).unwrap_or("und".into())
-    })));
+    predictors.push((
+        "Polytune identifier as profiles use it (a sure language group answers)",
+        Box::new(move |t: &str| {
+            let g = grouped.identify(t, None);
+            g.label.or(g.candidate.filter(|_| g.group_probability >= grouped.threshold)).unwrap_or("und".into())
+        }),
+    ));
     if let Some(lid) = &lid {
         let map = lid_map(lid);
         let map2 = map.clone();
-        predictors.push(("fastText lid.176 (this engine)", Box::new(move |t: &str| {
-            let line = t.replace('\n', " ");
-            let p = lid.predict(&line, 1);
-            p.first().and_then(|p| lid.labels().iter().position(|l| *l == p.label)).and_then(|i| map[i].clone()).unwrap_or("und".into())
-        })));
-        let both = Identifier::new(NgramModel::open(Path::new(&model_path))?, Some(FastTextPart { model: fasttext::Model::open(Path::new(&opt("--lid176").unwrap()))?, flores: map2 }));
-        predictors.push(("Polytune identifier + lid.176 where unsure", Box::new(move |t: &str| both.identify(t, None).code().to_string())));
+        predictors.push((
+            "fastText lid.176 (this engine)",
+            Box::new(move |t: &str| {
+                let line = t.replace('\n', " ");
+                let p = lid.predict(&line, 1);
+                p.first()
+                    .and_then(|p| lid.labels().iter().position(|l| *l == p.label))
+                    .and_then(|i| map[i].clone())
+                    .unwrap_or("und".into())
+            }),
+        ));
+        let both = Identifier::new(
+            NgramModel::open(Path::new(&model_path))?,
+            Some(FastTextPart { model: lid.clone(), flores: map2 }),
+        );
+        predictors.push((
+            "Polytune identifier + lid.176 where unsure",
+            Box::new(move |t: &str| both.identify(t, None).code().to_string()),
+        ));
     }
-    predictors.push(("whatlang 0.18", Box::new(|t: &str| {
-        whatlang::detect(head(t, 256))
-            .and_then(|i| lang::flores(i.lang().code()))
-            .unwrap_or("und".into())
-    })));
+    predictors.push((
+        "whatlang 0.18",
+        Box::new(|t: &str| {
+            whatlang::detect(head(t, 256)).and_then(|i| lang::flores(i.lang().code())).unwrap_or("und".into())
+        }),
+    ));
 
     println!("## SIB-200 dev\n");
-    println!("| identifier | languages | sentences | exact label | folded | worst language | ≥ 90 % (exact) | ≥ 90 % (folded) |");
+    println!(
+        "| identifier | languages | sentences | exact label | folded | worst language | ≥ 90 % (exact) | ≥ 90 % (folded) |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut scores = Vec::new();
     for (name, f) in &predictors {
@@ -171,7 +224,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         println!("\n## NTREX-128 (news, 21 languages × 500 lines)\n");
-        println!("| identifier | languages | sentences | exact label | folded | worst language | ≥ 90 % (exact) | ≥ 90 % (folded) |");
+        println!(
+            "| identifier | languages | sentences | exact label | folded | worst language | ≥ 90 % (exact) | ≥ 90 % (folded) |"
+        );
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (name, f) in &predictors {
             println!("{}", summary(name, &score(&ntrex, f.as_ref()), None));
@@ -190,7 +245,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     println!("\n## Short texts (3–10 words of SIB-200 dev, the 24 languages)\n");
-    println!("| identifier | languages | sentences | exact label | folded | worst language | ≥ 90 % (exact) | ≥ 90 % (folded) |");
+    println!(
+        "| identifier | languages | sentences | exact label | folded | worst language | ≥ 90 % (exact) | ≥ 90 % (folded) |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (name, f) in &predictors {
         println!("{}", summary(name, &score(&short, f.as_ref()), None));
@@ -203,7 +260,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("|---|{}", "---:|".repeat(names.len()));
         for l in scores[0].per_lang.keys() {
             let name = lang::parse(l).map_or(l.clone(), |t| t.display());
-            let cells: Vec<String> = scores.iter().map(|s| { let e = s.per_lang[l]; format!("{:.0}%", pct(e.1, e.0)) }).collect();
+            let cells: Vec<String> = scores
+                .iter()
+                .map(|s| {
+                    let e = s.per_lang[l];
+                    format!("{:.0}%", pct(e.1, e.0))
+                })
+                .collect();
             println!("| {name} `{l}` | {} |", cells.join(" | "));
         }
         println!("\n## Most frequent confusions (first identifier)\n");

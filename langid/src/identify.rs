@@ -4,6 +4,8 @@
 //! confident. Below the confidence threshold the answer is "unknown" (`und`), never a guess
 //! presented as fact.
 
+use std::sync::Arc;
+
 use crate::fasttext;
 use crate::ngram::NgramModel;
 use crate::script;
@@ -32,7 +34,14 @@ impl Guess {
     }
 
     fn sure(label: &str, probability: f32, script: Option<&'static str>, by: &'static str) -> Guess {
-        Guess { label: Some(label.to_string()), probability, script, by, candidate: Some(label.to_string()), group_probability: probability }
+        Guess {
+            label: Some(label.to_string()),
+            probability,
+            script,
+            by,
+            candidate: Some(label.to_string()),
+            group_probability: probability,
+        }
     }
 
     /// The label, or `und`.
@@ -42,9 +51,11 @@ impl Guess {
 }
 
 /// A fastText model whose labels were mapped to FLORES labels by the caller (`__label__sw` →
-/// `swh_Latn`); labels without a mapping are never answered.
+/// `swh_Latn`); labels without a mapping are never answered. Shared: one loaded model serves
+/// every identifier that asks it.
+#[derive(Clone)]
 pub struct FastTextPart {
-    pub model: fasttext::Model,
+    pub model: Arc<fasttext::Model>,
     pub flores: Vec<Option<String>>,
 }
 
@@ -57,6 +68,8 @@ pub struct Identifier {
     pub threshold: f32,
     /// Script → the labels written in it (the script half of each label).
     scripts: Vec<(String, Vec<usize>)>,
+    /// For each fastText label, the identifier's label it answers (if any).
+    fasttext_labels: Vec<Option<usize>>,
     /// A group number per label (labels of one canonical language share it), if set.
     groups: Option<Vec<usize>>,
 }
@@ -93,7 +106,11 @@ impl Identifier {
                 None => scripts.push((s, vec![i])),
             }
         }
-        Identifier { ngram, fasttext, labels, threshold: 0.5, scripts, groups: None }
+        let fasttext_labels = fasttext
+            .as_ref()
+            .map(|ft| ft.flores.iter().map(|f| f.as_ref().and_then(|f| labels.iter().position(|l| l == f))).collect())
+            .unwrap_or_default();
+        Identifier { ngram, fasttext, labels, threshold: 0.5, scripts, fasttext_labels, groups: None }
     }
 
     pub fn labels(&self) -> &[String] {
@@ -140,7 +157,13 @@ impl Identifier {
     }
 
     /// [`identify_with`](Self::identify_with) with another confidence threshold.
-    pub fn identify_at(&self, text: &str, candidates: Option<&Candidates>, threshold: f32, scratch: &mut Vec<u64>) -> Guess {
+    pub fn identify_at(
+        &self,
+        text: &str,
+        candidates: Option<&Candidates>,
+        threshold: f32,
+        scratch: &mut Vec<u64>,
+    ) -> Guess {
         let script = script::dominant(text);
         let Some(s) = script else { return Guess::unknown(None, 0.0) };
         let allowed = candidates.map(|c| c.mask.as_slice());
@@ -148,16 +171,21 @@ impl Identifier {
         // One known language writes this script: no model needed. Writers are counted among all
         // labels (a candidate set must not turn "some Latin-script language" into "Spanish"), and
         // a label without a script (a language a workspace taught, `qaa`) writes every script.
-        let writers: Vec<usize> = self
-            .scripts
-            .iter()
-            .filter(|(k, _)| k.is_empty() || script::label_fits(k, s))
-            .flat_map(|(_, v)| v.iter().copied())
-            .collect();
-        if let [only] = writers[..] {
-            return if ok(only) { Guess::sure(&self.labels[only], 1.0, script, "script") } else { Guess::unknown(script, 0.0) };
+        let writers = || {
+            self.scripts
+                .iter()
+                .filter(|(k, _)| k.is_empty() || script::label_fits(k, s))
+                .flat_map(|(_, v)| v.iter().copied())
+        };
+        let mut some = writers();
+        if let (Some(only), None) = (some.next(), some.next()) {
+            return if ok(only) {
+                Guess::sure(&self.labels[only], 1.0, script, "script")
+            } else {
+                Guess::unknown(script, 0.0)
+            };
         }
-        if allowed.is_some() && !writers.iter().any(|&i| ok(i)) {
+        if allowed.is_some() && !writers().any(ok) {
             return Guess::unknown(script, 0.0);
         }
         let mut unsure = Guess::unknown(script, 0.0);
@@ -189,25 +217,24 @@ impl Identifier {
         }
         if let Some(ft) = &self.fasttext {
             // What the n-gram model reads: the first characters, on one line.
-            let head: String = text.chars().take(script::MAX_CHARS).map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+            let head: String =
+                text.chars().take(script::MAX_CHARS).map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
             // Candidates may be far down fastText's list: look at all of it, and renormalize
             // over the allowed labels (when they are plausible at all).
             let k = if allowed.is_some() { ft.model.labels().len() } else { 3 };
-            let mut best: Option<(&String, f32)> = None;
+            let mut best: Option<(usize, f32)> = None;
             let mut total = 0.0f32;
-            for pred in ft.model.predict(&head, k) {
-                let i = ft.model.labels().iter().position(|l| *l == pred.label);
-                let Some(Some(flores)) = i.map(|i| &ft.flores[i]) else { continue };
-                let Some(j) = self.labels.iter().position(|l| l == flores) else { continue };
+            for (i, p) in ft.model.predict_indices(&head, k) {
+                let Some(j) = self.fasttext_labels[i] else { continue };
                 if ok(j) {
-                    total += pred.probability;
-                    best = best.or(Some((flores, pred.probability)));
+                    total += p;
+                    best = best.or(Some((j, p)));
                 }
             }
-            if let Some((flores, q)) = best.filter(|_| allowed.is_none() || total >= MIN_CANDIDATE_MASS) {
+            if let Some((j, q)) = best.filter(|_| allowed.is_none() || total >= MIN_CANDIDATE_MASS) {
                 let q = if allowed.is_some() { q / total } else { q };
                 if q >= threshold {
-                    return Guess::sure(flores, q, script, "fasttext");
+                    return Guess::sure(&self.labels[j], q, script, "fasttext");
                 }
             }
         }

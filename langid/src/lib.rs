@@ -10,10 +10,10 @@
 
 pub mod error;
 pub mod fasttext;
-pub mod ngram;
-pub mod script;
-mod read;
 mod identify;
+pub mod ngram;
+mod read;
+pub mod script;
 
 pub use error::{Error, Result};
 pub use identify::{Candidates, FastTextPart, Guess, Identifier};

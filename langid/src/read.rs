@@ -25,7 +25,10 @@ impl<'a> Reader<'a> {
 
     pub fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
         if self.bytes.len() - self.pos < n {
-            return Err(self.corrupt(format!("the file ends inside {what} ({n} bytes wanted, {} left)", self.bytes.len() - self.pos)));
+            return Err(self.corrupt(format!(
+                "the file ends inside {what} ({n} bytes wanted, {} left)",
+                self.bytes.len() - self.pos
+            )));
         }
         let s = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
@@ -78,7 +81,10 @@ impl<'a> Reader<'a> {
     pub fn room_for(&self, count: usize, size: usize, what: &str) -> Result<()> {
         match count.checked_mul(size) {
             Some(n) if n <= self.bytes.len() - self.pos => Ok(()),
-            _ => Err(self.corrupt(format!("{what}: {count} items do not fit in the {} bytes left", self.bytes.len() - self.pos))),
+            _ => Err(self.corrupt(format!(
+                "{what}: {count} items do not fit in the {} bytes left",
+                self.bytes.len() - self.pos
+            ))),
         }
     }
 

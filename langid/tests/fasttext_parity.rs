@@ -7,9 +7,9 @@
 //! The peers come from `scripts/setup.sh --tests` (a venv in the cache). Without them the test
 //! says so and passes, unless `POLYTUNE_REQUIRE_PEERS=1` (the test command sets it).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::io::Write;
 
 use polytune_langid::fasttext::Model;
 
@@ -21,7 +21,9 @@ fn cache() -> PathBuf {
     if let Ok(c) = std::env::var("POLYTUNE_CACHE") {
         return c.into();
     }
-    let base = std::env::var("XDG_CACHE_HOME").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache"));
+    let base = std::env::var("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache"));
     base.join("polytune")
 }
 
@@ -34,7 +36,9 @@ fn peers() -> Option<(PathBuf, PathBuf, PathBuf)> {
     if missing.is_empty() {
         return Some((python, predict_pkg, lid));
     }
-    let msg = format!("skipped: the C++ fastText peers are not installed ({missing:?} missing; run scripts/setup.sh --tests)");
+    let msg = format!(
+        "skipped: the C++ fastText peers are not installed ({missing:?} missing; run scripts/setup.sh --tests)"
+    );
     if std::env::var("POLYTUNE_REQUIRE_PEERS").as_deref() == Ok("1") {
         panic!("{msg}");
     }
@@ -44,9 +48,20 @@ fn peers() -> Option<(PathBuf, PathBuf, PathBuf)> {
 
 fn awkward() -> Vec<String> {
     [
-        "", "12345 678", "🎉🎉🎉 👍", "   leading and trailing   ", "__label__eng_Latn is not a word here",
-        "tab\tseparated\twords", "mixed Ελληνικά και English words", "ÄÖÜ äöü ß", "a", "日本語とEnglishの混在",
-        "कुछ हिंदी text mixed", "ሰላም ልዑል", "\u{200b}zero\u{200b}width", "l'amour d’été",
+        "",
+        "12345 678",
+        "🎉🎉🎉 👍",
+        "   leading and trailing   ",
+        "__label__eng_Latn is not a word here",
+        "tab\tseparated\twords",
+        "mixed Ελληνικά και English words",
+        "ÄÖÜ äöü ß",
+        "a",
+        "日本語とEnglishの混在",
+        "कुछ हिंदी text mixed",
+        "ሰላም ልዑል",
+        "\u{200b}zero\u{200b}width",
+        "l'amour d’été",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -94,7 +109,13 @@ fn compare(name: &str, model: &Model, peer: &[Vec<(String, f32)>], lines: &[Stri
         for (g, w) in got.iter().zip(want) {
             let d = (g.probability - w.1).abs();
             worst = worst.max(d);
-            assert!(d <= 1e-4, "{name}: {} has probability {} here and {} in fastText on {line:?}", g.label, g.probability, w.1);
+            assert!(
+                d <= 1e-4,
+                "{name}: {} has probability {} here and {} in fastText on {line:?}",
+                g.label,
+                g.probability,
+                w.1
+            );
         }
     }
     eprintln!("{name}: {} lines, same top-{k} labels, largest probability difference {worst:.2e}", lines.len());

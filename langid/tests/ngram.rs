@@ -93,11 +93,17 @@ fn too_little_text_is_unknown() {
 #[test]
 fn bad_training_data_is_a_clear_error() {
     let one = vec![("eng_Latn", "Only one language here.")];
-    assert!(matches!(train(one, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("at least 2")));
+    assert!(
+        matches!(train(one, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("at least 2"))
+    );
     let empty_label = vec![("eng_Latn", "Hello there"), ("", "Hallo da")];
-    assert!(matches!(train(empty_label, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("empty language label")));
+    assert!(
+        matches!(train(empty_label, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("empty language label"))
+    );
     let no_letters = vec![("eng_Latn", "Hello there"), ("deu_Latn", "12345")];
-    assert!(matches!(train(no_letters, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("deu_Latn")));
+    assert!(
+        matches!(train(no_letters, Settings::default(), String::new(), |_| {}), Err(Error::Training(m)) if m.contains("deu_Latn"))
+    );
     // One example per language is enough to build a (weak) model.
     let tiny = vec![("eng_Latn", "the cat sat on the mat"), ("deu_Latn", "die Katze saß auf der Matte")];
     let (m, _) = train(tiny, Settings { min_count: 1, ..Settings::default() }, String::new(), |_| {}).unwrap();
@@ -138,7 +144,10 @@ fn rebuild_gives_the_committed_model() {
     };
     let dir = data.join("labeled/sib200");
     let (model, _) = polytune_langid::ngram::default::build(&dir).unwrap();
-    assert!(model.to_bytes() == polytune_langid::ngram::default::BYTES, "the rebuilt model differs from langid/models/sib200.ngram");
+    assert!(
+        model.to_bytes() == polytune_langid::ngram::default::BYTES,
+        "the rebuilt model differs from langid/models/sib200.ngram"
+    );
 }
 
 /// Merging a model trained on 20 of the fixture's languages with one trained on the other 20
@@ -198,11 +207,30 @@ fn default_model_accuracy_floors_on_sib200_dev() {
     assert!(acc(total) >= 0.970, "overall {:.4}", acc(total));
     assert!(good >= 185, "{good} languages ≥ 90 %");
     let floors: &[(&str, f64)] = &[
-        ("amh_Ethi", 0.95), ("ben_Beng", 0.95), ("deu_Latn", 0.95), ("eng_Latn", 0.95), ("eus_Latn", 0.95),
-        ("fin_Latn", 0.95), ("fra_Latn", 0.95), ("hin_Deva", 0.95), ("jpn_Jpan", 0.95), ("kaz_Cyrl", 0.95),
-        ("kor_Hang", 0.95), ("ltz_Latn", 0.95), ("quy_Latn", 0.95), ("rus_Cyrl", 0.95), ("spa_Latn", 0.95),
-        ("swh_Latn", 0.95), ("tel_Telu", 0.95), ("tha_Thai", 0.95), ("tur_Latn", 0.95), ("vie_Latn", 0.95),
-        ("yor_Latn", 0.95), ("zho_Hans", 0.95), ("ind_Latn", 0.85), ("arb_Arab", 0.45),
+        ("amh_Ethi", 0.95),
+        ("ben_Beng", 0.95),
+        ("deu_Latn", 0.95),
+        ("eng_Latn", 0.95),
+        ("eus_Latn", 0.95),
+        ("fin_Latn", 0.95),
+        ("fra_Latn", 0.95),
+        ("hin_Deva", 0.95),
+        ("jpn_Jpan", 0.95),
+        ("kaz_Cyrl", 0.95),
+        ("kor_Hang", 0.95),
+        ("ltz_Latn", 0.95),
+        ("quy_Latn", 0.95),
+        ("rus_Cyrl", 0.95),
+        ("spa_Latn", 0.95),
+        ("swh_Latn", 0.95),
+        ("tel_Telu", 0.95),
+        ("tha_Thai", 0.95),
+        ("tur_Latn", 0.95),
+        ("vie_Latn", 0.95),
+        ("yor_Latn", 0.95),
+        ("zho_Hans", 0.95),
+        ("ind_Latn", 0.85),
+        ("arb_Arab", 0.45),
     ];
     for &(label, floor) in floors {
         let a = acc(per[label]);
@@ -221,11 +249,18 @@ fn candidates_do_not_force_an_answer() {
     let eng = id.candidates(["eng_Latn"]).unwrap();
     assert_eq!(id.identify("ภาษาไทยเป็นภาษาราชการของประเทศไทย", Some(&eng)).code(), "und");
     let spa = id.candidates(["spa_Latn"]).unwrap();
-    assert_eq!(id.identify("Der schnelle braune Fuchs springt über den faulen Hund und läuft weiter.", Some(&spa)).code(), "und");
-    assert_eq!(id.identify("El rápido zorro marrón salta sobre el perro perezoso y sigue corriendo.", Some(&spa)).code(), "spa_Latn");
+    assert_eq!(
+        id.identify("Der schnelle braune Fuchs springt über den faulen Hund und läuft weiter.", Some(&spa)).code(),
+        "und"
+    );
+    assert_eq!(
+        id.identify("El rápido zorro marrón salta sobre el perro perezoso y sigue corriendo.", Some(&spa)).code(),
+        "spa_Latn"
+    );
     // Thai is written by one fixture language; a taught scriptless label takes part anyway.
     let rows = fixture();
-    let mut fit: Vec<(&str, &str)> = rows.iter().filter(|r| r.0 == "train").map(|r| (r.1.as_str(), r.2.as_str())).collect();
+    let mut fit: Vec<(&str, &str)> =
+        rows.iter().filter(|r| r.0 == "train").map(|r| (r.1.as_str(), r.2.as_str())).collect();
     let thai_like: Vec<String> = (0..30).map(|i| format!("ภาษาของเรา คำที่ {i} เป็นภาษาพิเศษ ของหมู่บ้าน ริมแม่น้ำ")).collect();
     fit.extend(thai_like.iter().map(|t| ("qaa", t.as_str())));
     let (m, _) = train(fit, Settings::default(), String::new(), |_| {}).unwrap();

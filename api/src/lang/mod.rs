@@ -39,8 +39,8 @@ pub fn script_is_rtl(script: &str) -> bool {
 
 mod table;
 
-pub use table::LANGUAGES;
 use table::EXTRA_NAMES;
+pub use table::LANGUAGES;
 
 /// A parsed language tag: a language of the table and perhaps a script.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use crate::read::Reader;
 use crate::error::Result;
+use crate::read::Reader;
 
 pub(crate) const EOS: &str = "</s>";
 const BOW: u8 = b'<';

@@ -3,8 +3,8 @@
 //! last sub-vector possibly shorter; with `qnorm`, rows were normalized before quantizing and
 //! their norms are quantized separately by a one-dimensional quantizer.
 
-use crate::read::Reader;
 use crate::error::Result;
+use crate::read::Reader;
 
 const KSUB: usize = 256;
 

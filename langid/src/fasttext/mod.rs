@@ -12,12 +12,11 @@ mod dictionary;
 mod heap;
 mod matrix;
 
-
 use std::path::Path;
 
+use crate::read::Reader;
 use dictionary::{Dictionary, Settings};
 use matrix::Matrix;
-use crate::read::Reader;
 
 use crate::error::{Error, Result};
 
@@ -56,7 +55,11 @@ pub struct Model {
 
 impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("fasttext::Model").field("labels", &self.dict.labels.len()).field("dim", &self.dim()).field("loss", &self.loss).finish()
+        f.debug_struct("fasttext::Model")
+            .field("labels", &self.dict.labels.len())
+            .field("dim", &self.dim())
+            .field("loss", &self.loss)
+            .finish()
     }
 }
 
@@ -80,7 +83,10 @@ impl Model {
         }
         let version = r.i32("the version")?;
         if version != 11 && version != 12 {
-            return Err(Error::Unsupported { kind: KIND, detail: format!("file version {version} (11 and 12 are read)") });
+            return Err(Error::Unsupported {
+                kind: KIND,
+                detail: format!("file version {version} (11 and 12 are read)"),
+            });
         }
         let dim = r.count_i32("dim", 1 << 16)?;
         if dim == 0 {
@@ -100,7 +106,10 @@ impl Model {
         };
         let model = r.i32("model")?;
         if model != 3 {
-            return Err(Error::Unsupported { kind: KIND, detail: format!("model kind {model}: only supervised (3) models identify languages") });
+            return Err(Error::Unsupported {
+                kind: KIND,
+                detail: format!("model kind {model}: only supervised (3) models identify languages"),
+            });
         }
         let bucket = r.count_i32("bucket", i32::MAX as usize)? as u64;
         let minn = r.count_i32("minn", 1 << 10)?;
@@ -121,10 +130,18 @@ impl Model {
         let qout = r.bool("the quantized-output flag")?;
         let output = if quant_input && qout { Matrix::load_quantized(&mut r)? } else { Matrix::load_dense(&mut r)? };
         if input.cols() != dim || output.cols() != dim {
-            return Err(r.corrupt(format!("matrices have {} and {} columns, the model says {dim}", input.cols(), output.cols())));
+            return Err(r.corrupt(format!(
+                "matrices have {} and {} columns, the model says {dim}",
+                input.cols(),
+                output.cols()
+            )));
         }
         if dict.max_row() > input.rows() {
-            return Err(r.corrupt(format!("the dictionary needs {} input rows, the matrix has {}", dict.max_row(), input.rows())));
+            return Err(r.corrupt(format!(
+                "the dictionary needs {} input rows, the matrix has {}",
+                dict.max_row(),
+                input.rows()
+            )));
         }
         let nlabels = dict.labels.len();
         let want_out = if loss == Loss::HierarchicalSoftmax { nlabels - 1 } else { nlabels };
@@ -153,6 +170,14 @@ impl Model {
     /// The `k` most probable labels for one line (a newline ends the line, as in fastText).
     /// No word at all gives no prediction.
     pub fn predict(&self, text: &str, k: usize) -> Vec<Prediction> {
+        self.predict_indices(text, k)
+            .into_iter()
+            .map(|(i, probability)| Prediction { label: self.dict.labels[i].clone(), probability })
+            .collect()
+    }
+
+    /// [`predict`](Self::predict) as `(label index, probability)`, without copying label names.
+    pub fn predict_indices(&self, text: &str, k: usize) -> Vec<(usize, f32)> {
         let mut rows = Vec::new();
         self.dict.line(text, &mut rows);
         if rows.is_empty() || k == 0 {
@@ -182,15 +207,14 @@ impl Model {
                 k_best(k, &out, &mut heap);
             }
             Loss::NegativeSampling | Loss::OneVsAll => {
-                let out: Vec<f32> = (0..self.dict.labels.len()).map(|i| table_sigmoid(self.output.dot_row(&hidden, i))).collect();
+                let out: Vec<f32> =
+                    (0..self.dict.labels.len()).map(|i| table_sigmoid(self.output.dot_row(&hidden, i))).collect();
                 k_best(k, &out, &mut heap);
             }
         }
         heap::sort(&mut heap);
         let best = heap;
-        best.into_iter()
-            .map(|(score, i)| Prediction { label: self.dict.labels[i].clone(), probability: score.exp() })
-            .collect()
+        best.into_iter().map(|(score, i)| (i, score.exp())).collect()
     }
 
     fn dfs(&self, k: usize, node: usize, score: f32, heap: &mut Vec<(f32, usize)>, hidden: &[f32]) {

@@ -28,7 +28,9 @@ pub fn read_sib200(dir: &Path, split: &str) -> Result<Vec<(String, String)>> {
         let label = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let file = d.join(format!("{split}.tsv"));
         let text = std::fs::read_to_string(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
-        out.extend(text.lines().skip(1).filter_map(|l| l.splitn(3, '\t').nth(2)).map(|t| (label.clone(), t.to_string())));
+        out.extend(
+            text.lines().skip(1).filter_map(|l| l.splitn(3, '\t').nth(2)).map(|t| (label.clone(), t.to_string())),
+        );
     }
     Ok(out)
 }

@@ -101,27 +101,38 @@ impl NgramModel {
             return Err(not("it is not gzip-compressed"));
         }
         let mut bytes = Vec::new();
-        GzDecoder::new(packed)
-            .take(MAX_UNPACKED)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::Corrupt { kind: KIND, offset: 0, detail: format!("cannot decompress: {e}") })?;
+        GzDecoder::new(packed).take(MAX_UNPACKED).read_to_end(&mut bytes).map_err(|e| Error::Corrupt {
+            kind: KIND,
+            offset: 0,
+            detail: format!("cannot decompress: {e}"),
+        })?;
         let mut r = Reader::new(&bytes, KIND);
         if r.take(16, "the magic").ok() != Some(MAGIC.as_slice()) {
             return Err(not("wrong magic bytes"));
         }
         let version = u32::from_le_bytes(r.take(4, "the version")?.try_into().expect("4 bytes"));
         if version != VERSION {
-            return Err(Error::Unsupported { kind: KIND, detail: format!("file version {version} (this build reads {VERSION})") });
+            return Err(Error::Unsupported {
+                kind: KIND,
+                detail: format!("file version {version} (this build reads {VERSION})"),
+            });
         }
         let n = r.varint("the notice length")? as usize;
-        let notice = String::from_utf8(r.take(n, "the notice")?.to_vec()).map_err(|_| r.corrupt("the notice is not UTF-8"))?;
+        let notice =
+            String::from_utf8(r.take(n, "the notice")?.to_vec()).map_err(|_| r.corrupt("the notice is not UTF-8"))?;
         let min_order = r.u8("the minimum order")?;
         let max_order = r.u8("the maximum order")?;
         let alpha = f32::from_le_bytes(r.take(4, "alpha")?.try_into().expect("4 bytes"));
         let min_count = r.varint("the minimum count")? as u32;
         let temperature = f32::from_le_bytes(r.take(4, "the temperature")?.try_into().expect("4 bytes"));
-        if !(1..=8).contains(&max_order) || !(1..=max_order).contains(&min_order) || !(alpha > 0.0 && alpha.is_finite()) || !temperature.is_finite() {
-            return Err(r.corrupt(format!("impossible settings: order {max_order}, alpha {alpha}, temperature {temperature}")));
+        if !(1..=8).contains(&max_order)
+            || !(1..=max_order).contains(&min_order)
+            || !(alpha > 0.0 && alpha.is_finite())
+            || !temperature.is_finite()
+        {
+            return Err(
+                r.corrupt(format!("impossible settings: order {max_order}, alpha {alpha}, temperature {temperature}"))
+            );
         }
         let settings = Settings { min_order, max_order, alpha, min_count, temperature };
         let nlabels = r.varint("the label count")? as usize;
@@ -159,7 +170,8 @@ impl NgramModel {
                     return Err(r.corrupt(format!("language index {l} of {nlabels}")));
                 }
                 post_lang.push(l as u16);
-                post_count.push(u32::try_from(r.varint("a posting's count")?).map_err(|_| r.corrupt("a count overflows"))?);
+                post_count
+                    .push(u32::try_from(r.varint("a posting's count")?).map_err(|_| r.corrupt("a count overflows"))?);
             }
         }
         if !r.at_end() {

@@ -139,9 +139,14 @@ pub struct Scores {
     pub letters: usize,
 }
 
-
 impl NgramModel {
-    pub(crate) fn assemble(labels: Vec<String>, settings: Settings, notice: String, counts: Counts, file: Cow<'static, [u8]>) -> Self {
+    pub(crate) fn assemble(
+        labels: Vec<String>,
+        settings: Settings,
+        notice: String,
+        counts: Counts,
+        file: Cow<'static, [u8]>,
+    ) -> Self {
         let Counts { totals, entries, post_lang, post_count } = counts;
         let alpha = settings.alpha as f64;
         let post_delta: Vec<f32> = post_count.iter().map(|&c| (1.0 + c as f64 / alpha).ln() as f32).collect();
@@ -160,7 +165,8 @@ impl NgramModel {
                 let row = dense.len() / n;
                 dense.resize(dense.len() + n, 0);
                 for p in s..s + l {
-                    dense[row * n + post_lang[p] as usize] = (post_delta[p] * DENSE_SCALE).round().clamp(0.0, 255.0) as u8;
+                    dense[row * n + post_lang[p] as usize] =
+                        (post_delta[p] * DENSE_SCALE).round().clamp(0.0, 255.0) as u8;
                 }
                 (k, Hit::Dense(row))
             })
@@ -231,46 +237,43 @@ impl NgramModel {
         Some(Scores { per_feature: acc, letters })
     }
 
-    /// The best label among `allowed` (all when `None`) and its probability: a softmax over
-    /// per-feature scores sharpened by the model's calibrated temperature.
+    /// The best label among `allowed` (all when `None`) and its probability (see
+    /// [`probabilities`](Self::probabilities)); `None` when nothing is allowed.
     pub fn best(&self, scores: &Scores, allowed: Option<&[bool]>) -> Option<(usize, f32)> {
         let ok = |i: usize| allowed.is_none_or(|a| a.get(i).copied().unwrap_or(false));
-        let t = self.settings.temperature;
-        let max = scores.per_feature.iter().enumerate().filter(|&(i, _)| ok(i)).map(|(_, &s)| s).fold(f32::NEG_INFINITY, f32::max);
-        if !max.is_finite() {
-            return None;
-        }
-        let mut z = 0.0f32;
-        let mut best = (usize::MAX, f32::NEG_INFINITY);
-        for (i, &s) in scores.per_feature.iter().enumerate() {
-            if !ok(i) {
-                continue;
-            }
-            z += ((s - max) * t).exp();
-            if s > best.1 {
-                best = (i, s);
-            }
-        }
-        Some((best.0, 1.0 / z))
+        let p = self.probabilities(scores, allowed);
+        (0..p.len()).filter(|&i| ok(i)).max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a))).map(|i| (i, p[i]))
     }
 
-    /// For measuring: the features alone.
-    pub fn feature_count(&self, text: &str, scratch: &mut Vec<u64>) -> usize {
-        features::features(text, self.settings.orders(), scratch);
-        scratch.len()
-    }
-
-    /// The probability of every label (0 outside `allowed`), as in [`best`](Self::best).
+    /// The probability of every label (0 outside `allowed`): a softmax over per-feature scores
+    /// sharpened by the model's calibrated temperature.
     pub fn probabilities(&self, scores: &Scores, allowed: Option<&[bool]>) -> Vec<f32> {
         let ok = |i: usize| allowed.is_none_or(|a| a.get(i).copied().unwrap_or(false));
         let t = self.settings.temperature;
-        let max = scores.per_feature.iter().enumerate().filter(|&(i, _)| ok(i)).map(|(_, &s)| s).fold(f32::NEG_INFINITY, f32::max);
-        let mut p: Vec<f32> = scores.per_feature.iter().enumerate().map(|(i, &s)| if ok(i) { ((s - max) * t).exp() } else { 0.0 }).collect();
+        let max = scores
+            .per_feature
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| ok(i))
+            .map(|(_, &s)| s)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let mut p: Vec<f32> = scores
+            .per_feature
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| if ok(i) { ((s - max) * t).exp() } else { 0.0 })
+            .collect();
         let z: f32 = p.iter().sum();
         if z > 0.0 {
             p.iter_mut().for_each(|x| *x /= z);
         }
         p
+    }
+
+    /// For measuring (`examples/ngram_stats.rs`): the number of features of a text.
+    pub fn feature_count(&self, text: &str, scratch: &mut Vec<u64>) -> usize {
+        features::features(text, self.settings.orders(), scratch);
+        scratch.len()
     }
 
     /// Convenience: the best label of a text and its probability.

@@ -57,7 +57,10 @@ pub fn train<'a>(
 
 /// Counts of languages to add to another model with [`NgramModel::merged_with`]: one language
 /// is enough, since the model it joins knows others.
-pub fn train_additions<'a>(examples: impl IntoIterator<Item = (&'a str, &'a str)>, settings: Settings) -> Result<(NgramModel, TrainReport)> {
+pub fn train_additions<'a>(
+    examples: impl IntoIterator<Item = (&'a str, &'a str)>,
+    settings: Settings,
+) -> Result<(NgramModel, TrainReport)> {
     train_at_least(examples, settings, String::new(), |_| {}, 1)
 }
 
@@ -69,7 +72,10 @@ fn train_at_least<'a>(
     min_languages: usize,
 ) -> Result<(NgramModel, TrainReport)> {
     if !(1..=8).contains(&settings.max_order) || !(1..=settings.max_order).contains(&settings.min_order) {
-        return Err(Error::Training(format!("n-gram orders {}..={} are not within 1..=8", settings.min_order, settings.max_order)));
+        return Err(Error::Training(format!(
+            "n-gram orders {}..={} are not within 1..=8",
+            settings.min_order, settings.max_order
+        )));
     }
     if !(settings.alpha > 0.0 && settings.alpha.is_finite()) {
         return Err(Error::Training(format!("smoothing {} must be a positive number", settings.alpha)));
@@ -82,7 +88,10 @@ fn train_at_least<'a>(
         return Err(Error::Training("an example has an empty language label".into()));
     }
     if labels.len() < min_languages {
-        return Err(Error::Training(format!("{} language(s) in the training data; an identifier needs at least {min_languages}", labels.len())));
+        return Err(Error::Training(format!(
+            "{} language(s) in the training data; an identifier needs at least {min_languages}",
+            labels.len()
+        )));
     }
     if labels.len() > u16::MAX as usize {
         return Err(Error::Training(format!("{} languages; at most {} are supported", labels.len(), u16::MAX)));
@@ -130,7 +139,9 @@ fn train_at_least<'a>(
         post_lang.push(l);
         post_count.push(n);
     }
-    if super::sparse_postings(&entries) >= super::MAX_SPARSE || super::dense_bytes(&entries, labels.len()) > super::MAX_DENSE_BYTES {
+    if super::sparse_postings(&entries) >= super::MAX_SPARSE
+        || super::dense_bytes(&entries, labels.len()) > super::MAX_DENSE_BYTES
+    {
         return Err(Error::Training(format!(
             "{} features are too many for one model; raise the minimum count (now {})",
             entries.len(),
@@ -210,7 +221,9 @@ impl NgramModel {
             }
             entries.push((key, start, (post_lang.len() - start as usize) as u16));
         }
-        if super::sparse_postings(&entries) >= super::MAX_SPARSE || super::dense_bytes(&entries, labels.len()) > super::MAX_DENSE_BYTES {
+        if super::sparse_postings(&entries) >= super::MAX_SPARSE
+            || super::dense_bytes(&entries, labels.len()) > super::MAX_DENSE_BYTES
+        {
             return Err(Error::Training(format!("{} features are too many for one model", entries.len())));
         }
         let counts = Counts { totals, entries, post_lang, post_count };

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 /// sentences in each of 40 languages).
 #[allow(dead_code)] // not every test file uses it
 pub fn fixture() -> Vec<(String, String, String)> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sib200_sample.tsv")).unwrap();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sib200_sample.tsv"))
+        .unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .map(|l| {
@@ -17,7 +18,6 @@ pub fn fixture() -> Vec<(String, String, String)> {
         })
         .collect()
 }
-
 
 #[allow(dead_code)]
 pub fn shared_data() -> Option<PathBuf> {

@@ -33,10 +33,12 @@ pub struct LangidArgs {
 fn load(path: &PathBuf) -> anyhow::Result<Identifier> {
     let bytes = std::fs::read(path).with_context(|| format!("reading the model {}", path.display()))?;
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        let model = NgramModel::from_bytes(&bytes).with_context(|| format!("{} is not a Polytune identifier", path.display()))?;
+        let model = NgramModel::from_bytes(&bytes)
+            .with_context(|| format!("{} is not a Polytune identifier", path.display()))?;
         return Ok(Identifier::new(model, None));
     }
-    let model = fasttext::Model::from_bytes(&bytes).with_context(|| format!("{} is neither a Polytune identifier nor a fastText model", path.display()))?;
+    let model = fasttext::Model::from_bytes(&bytes)
+        .with_context(|| format!("{} is neither a Polytune identifier nor a fastText model", path.display()))?;
     let part = studio::fasttext_part(model);
     if part.flores.iter().all(Option::is_none) {
         bail!("none of the labels of {} is a language the studio knows", path.display());
@@ -54,7 +56,7 @@ pub fn run(a: &LangidArgs) -> anyhow::Result<()> {
             owned = load(p)?;
             &owned
         }
-        None => studio::identifier(),
+        None => studio::Detector::default_ref().identifier(),
     };
     let candidates = if a.languages.is_empty() {
         None

@@ -15,11 +15,27 @@ fn from_row(r: Row) -> Identifier {
         _ => IdentifierState::Training,
     };
     let report: Option<IdentifierReport> = report.and_then(|r| serde_json::from_str(&r).ok());
-    Identifier { id, name, version_id: version_id.unwrap_or_default(), job_id, state, active: active != 0, report, created_at }
+    Identifier {
+        id,
+        name,
+        version_id: version_id.unwrap_or_default(),
+        job_id,
+        state,
+        active: active != 0,
+        report,
+        created_at,
+    }
 }
 
 impl Database {
-    pub async fn insert_identifier(&self, id: &str, ws: &str, name: &str, version_id: &str, user_id: &str) -> DbResult<()> {
+    pub async fn insert_identifier(
+        &self,
+        id: &str,
+        ws: &str,
+        name: &str,
+        version_id: &str,
+        user_id: &str,
+    ) -> DbResult<()> {
         sqlx::query(
             "INSERT INTO identifiers (id, workspace_id, name, version_id, job_id, state, active, created_by, created_at) \
              VALUES ($1, $2, $3, $4, '', 'training', 0, $5, $6)",
@@ -78,13 +94,14 @@ impl Database {
     }
 
     pub async fn identifier(&self, ws: &str, id: &str) -> DbResult<Option<Identifier>> {
-        let row: Option<Row> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM identifiers WHERE workspace_id = $1 AND id = $2")))
-                .bind(ws)
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(q("get identifier"))?;
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM identifiers WHERE workspace_id = $1 AND id = $2"
+        )))
+        .bind(ws)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("get identifier"))?;
         Ok(row.map(from_row))
     }
 

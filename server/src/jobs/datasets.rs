@@ -213,7 +213,11 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
         }
         None => None,
     };
-    let detector = super::identifiers::detector_for(env, ctx.workspace_id()).await?;
+    let trained = super::identifiers::workspace_detector(env, ctx.workspace_id()).await?;
+    let detector: &polytune_data::langid::Detector = match &trained {
+        Some(d) => d,
+        None => polytune_data::langid::Detector::default_ref(),
+    };
     let file = env.store.reader(&version.blob).map_err(|e| failed(format!("the examples cannot be opened: {e}")))?;
     let mut annotations = env.store.writer().map_err(failed)?;
     let total = version.bytes.max(1) as f64;
@@ -224,7 +228,7 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
             BufReader::with_capacity(1 << 20, file),
             counter.as_ref(),
             tokenizer_name,
-            &detector,
+            detector,
             &mut annotations,
             &mut |examples, bytes| {
                 let secs = started.elapsed().as_secs_f64().max(1e-3);

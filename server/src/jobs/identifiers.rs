@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use polytune_api::{Counters, Example, FieldError, IdentifierReport, LanguageAccuracy, Phase, TrainIdentifierJob, TrainIdentifierOutput, identifier_name, lang};
+use polytune_api::{
+    Counters, Example, FieldError, IdentifierReport, LanguageAccuracy, Phase, TrainIdentifierJob,
+    TrainIdentifierOutput, identifier_name, lang,
+};
 use polytune_data::langid::Detector;
 use polytune_langid::ngram::{NgramModel, default, train_additions};
 
@@ -78,7 +81,8 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
             bytes += line.len() as u64 + 1;
             let Ok(e) = serde_json::from_str::<Example>(&line) else { continue };
             // A code the language table does not know is kept in `meta.language` by the import.
-            let declared = e.language.clone().or_else(|| e.meta.get("language").and_then(|v| v.as_str()).map(str::to_string));
+            let declared =
+                e.language.clone().or_else(|| e.meta.get("language").and_then(|v| v.as_str()).map(str::to_string));
             let Some(code) = declared else {
                 undeclared += 1;
                 continue;
@@ -92,7 +96,9 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
             if texts.len() < MAX_TEXTS && text.chars().filter(|c| c.is_alphabetic()).count() >= MIN_LETTERS {
                 texts.push(text);
             }
-            if i % 1000 == 0 && reporter.report(0.4 * bytes as f64 / total, Phase::Reading, Counters::default()).is_break() {
+            if i % 1000 == 0
+                && reporter.report(0.4 * bytes as f64 / total, Phase::Reading, Counters::default()).is_break()
+            {
                 return Err("stopped".into());
             }
         }
@@ -105,9 +111,13 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
                 "no example declares its language ({undeclared} without one): import the dataset with a language column or a language for the whole file"
             ));
         }
-        let few: Vec<String> = by_label.iter().filter(|(_, t)| t.len() < MIN_TEXTS).map(|(l, t)| format!("{l} ({})", t.len())).collect();
+        let few: Vec<String> =
+            by_label.iter().filter(|(_, t)| t.len() < MIN_TEXTS).map(|(l, t)| format!("{l} ({})", t.len())).collect();
         if !few.is_empty() {
-            return Err(format!("each language needs at least {MIN_TEXTS} texts of {MIN_LETTERS}+ letters; too few for {}", few.join(", ")));
+            return Err(format!(
+                "each language needs at least {MIN_TEXTS} texts of {MIN_LETTERS}+ letters; too few for {}",
+                few.join(", ")
+            ));
         }
         Ok(by_label)
     });
@@ -123,7 +133,11 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
         let mut held = Vec::new();
         for (label, texts) in &by_label {
             for (i, t) in texts.iter().enumerate() {
-                if i % 10 == 9 { held.push((label.as_str(), t.as_str())) } else { fit.push((label.as_str(), t.as_str())) }
+                if i % 10 == 9 {
+                    held.push((label.as_str(), t.as_str()))
+                } else {
+                    fit.push((label.as_str(), t.as_str()))
+                }
             }
         }
         let settings = base.settings().clone();
@@ -140,12 +154,16 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
                 e.1 += 1;
             }
         }
-        let all: Vec<(&str, &str)> = by_label.iter().flat_map(|(l, ts)| ts.iter().map(move |t| (l.as_str(), t.as_str()))).collect();
+        let all: Vec<(&str, &str)> =
+            by_label.iter().flat_map(|(l, ts)| ts.iter().map(move |t| (l.as_str(), t.as_str()))).collect();
         let (whole, _) = train_additions(all, settings).map_err(|e| e.to_string())?;
         let model = base.merged_with(&whole, notice).map_err(|e| e.to_string())?;
         let report = IdentifierReport {
             trained: by_label.iter().map(|(l, t)| (l.clone(), t.len() as u64)).collect(),
-            held_out: acc.into_iter().map(|(l, (n, ok))| LanguageAccuracy { language: l.to_string(), held_out: n, correct: ok }).collect(),
+            held_out: acc
+                .into_iter()
+                .map(|(l, (n, ok))| LanguageAccuracy { language: l.to_string(), held_out: n, correct: ok })
+                .collect(),
             languages: model.labels().len() as u64,
         };
         Ok((model, report))
@@ -171,32 +189,19 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
 /// ~40 MB. Two identifiers trained on the same data have the same blob but not the same name.
 static LOADED: LazyLock<Mutex<HashMap<(String, String), Arc<Detector>>>> = LazyLock::new(Default::default);
 
-pub enum Chosen {
-    Default,
-    Workspace(Arc<Detector>),
-}
-
-impl std::ops::Deref for Chosen {
-    type Target = Detector;
-    fn deref(&self) -> &Detector {
-        match self {
-            Chosen::Default => Detector::default_ref(),
-            Chosen::Workspace(d) => d,
-        }
-    }
-}
-
-/// The identifier a workspace's profiles use: its active one, or the default.
-pub async fn detector_for(env: &JobEnv, ws: &str) -> Result<Chosen, JobError> {
-    let Some((id, blob)) = env.db.active_identifier(ws).await.map_err(db_failed)? else { return Ok(Chosen::Default) };
+/// The identifier a workspace trained and uses, if any (else profiles use the default).
+pub async fn workspace_detector(env: &JobEnv, ws: &str) -> Result<Option<Arc<Detector>>, JobError> {
+    let Some((id, blob)) = env.db.active_identifier(ws).await.map_err(db_failed)? else { return Ok(None) };
     let key = (id.clone(), blob.clone());
     if let Some(d) = LOADED.lock().expect("identifier cache").get(&key) {
-        return Ok(Chosen::Workspace(d.clone()));
+        return Ok(Some(d.clone()));
     }
     let copy = env.store.local_copy(&blob).map_err(failed_storage)?;
     let detector = tokio::task::block_in_place(|| -> Result<Detector, JobError> {
-        let bytes = std::fs::read(copy.path()).map_err(|e| failed(format!("the workspace's identifier cannot be read: {e}")))?;
-        let model = NgramModel::from_bytes(&bytes).map_err(|e| failed(format!("the workspace's identifier is damaged: {e}")))?;
+        let bytes = std::fs::read(copy.path())
+            .map_err(|e| failed(format!("the workspace's identifier cannot be read: {e}")))?;
+        let model = NgramModel::from_bytes(&bytes)
+            .map_err(|e| failed(format!("the workspace's identifier is damaged: {e}")))?;
         Ok(Detector::new(model, &identifier_name(&id)))
     })?;
     let detector = Arc::new(detector);
@@ -205,7 +210,7 @@ pub async fn detector_for(env: &JobEnv, ws: &str) -> Result<Chosen, JobError> {
         cache.clear();
     }
     cache.insert(key, detector.clone());
-    Ok(Chosen::Workspace(detector))
+    Ok(Some(detector))
 }
 
 #[cfg(test)]

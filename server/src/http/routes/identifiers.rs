@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use polytune_api::{IdentifierState, Identifiers, Job, Problem, TrainIdentifier, TrainIdentifierJob, UseIdentifier, identifier_name};
+use polytune_api::{
+    IdentifierState, Identifiers, Job, Problem, TrainIdentifier, TrainIdentifierJob, UseIdentifier, identifier_name,
+};
 use polytune_data::langid::Detector;
 
 use crate::auth::{WorkspaceOwner, WorkspaceViewer};
@@ -19,11 +21,8 @@ async fn listing(state: &AppState, ws: &str) -> ApiResult<Identifiers> {
     // The first call loads the default identifier (a moment): off the async workers.
     let default = tokio::task::block_in_place(Detector::default_ref);
     let current_name = match items.iter().find(|i| i.active) {
-        // The same name the profile job records (lid.176 is added where the setup fetched it).
-        Some(i) => match default.name().strip_prefix(polytune_data::langid::DEFAULT_NAME) {
-            Some(suffix) => format!("{}{suffix}", identifier_name(&i.id)),
-            None => identifier_name(&i.id),
-        },
+        // The same name the profile job records.
+        Some(i) => polytune_data::langid::full_name(&identifier_name(&i.id)),
         None => default.name().to_string(),
     };
     Ok(Identifiers {
