@@ -71,8 +71,18 @@ impl ModelDir {
         Ok(ModelDir { path: path.to_path_buf(), config, config_json, tokenizer })
     }
 
-    /// Every `*.safetensors` file of the directory (sharded checkpoints included), in name order.
+    /// The GGUF file the weights live in, when the model was imported from one (kept quantized).
+    pub fn gguf_path(&self) -> Option<PathBuf> {
+        let p = self.path.join(GGUF_NAME);
+        p.is_file().then_some(p)
+    }
+
+    /// Every `*.safetensors` file of the directory (sharded checkpoints included), in name order;
+    /// for a GGUF model, its `model.gguf`.
     pub fn weight_files(&self) -> Result<Vec<PathBuf>, ModelFileError> {
+        if let Some(g) = self.gguf_path() {
+            return Ok(vec![g]);
+        }
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.path)
             .map_err(|e| file_err(&self.path, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -85,7 +95,11 @@ impl ModelDir {
         Ok(files)
     }
 
+    /// Every weight as a dense tensor (a GGUF model's blocks are dequantized here, on demand).
     pub fn load_weights(&self, device: &Device) -> Result<HashMap<String, Tensor>, ModelFileError> {
+        if let Some(g) = self.gguf_path() {
+            return gguf_dense_weights(&g, &self.config, device);
+        }
         let mut all = HashMap::new();
         for f in self.weight_files()? {
             let bytes = read(&f)?;
@@ -143,9 +157,10 @@ fn gguf_value<'a>(
     c.metadata.get(key)
 }
 
-/// Imports a GGUF file (llama or qwen2 architecture) as a Hugging Face directory at `out`:
-/// weights dequantized to f32, Q/K rows put back in Hugging Face order, a tokenizer.json built
-/// from the GGUF vocabulary and merges, and the chat template it carries.
+/// Imports a GGUF file (llama or qwen2 architecture) as a model directory at `out`: the GGUF
+/// itself as `model.gguf` (weights stay quantized; dequantized only when training or exporting
+/// needs them), config.json from its metadata, a tokenizer.json built from the GGUF vocabulary
+/// and merges, and the chat template it carries.
 pub fn import_gguf(gguf: &Path, out: &Path) -> Result<ModelConfig, ModelFileError> {
     use candle_core::quantized::gguf_file::Content;
     let mut reader = std::io::BufReader::new(File::open(gguf).map_err(|e| file_err(gguf, e))?);
@@ -196,25 +211,31 @@ pub fn import_gguf(gguf: &Path, out: &Path) -> Result<ModelConfig, ModelFileErro
     )?;
 
     std::fs::create_dir_all(out).map_err(|e| file_err(out, e))?;
-    let device = Device::Cpu;
-    let hd = config.head_dim();
-    let mut tensors = Vec::new();
-    for gname in content.tensor_infos.keys() {
+    // Check the tensors against the config before writing anything the studio would use.
+    let shapes: HashMap<String, Vec<usize>> = config.weight_shapes().into_iter().collect();
+    let mut present = std::collections::HashSet::new();
+    for (gname, info) in &content.tensor_infos {
         let Some(name) = hf_name(gname) else { continue };
-        let qt = content.tensor(&mut reader, gname, &device).map_err(|e| file_err(gguf, format!("{gname}: {e}")))?;
-        let mut t = qt.dequantize(&device)?.to_dtype(DType::F32)?;
-        // llama.cpp stores Q and K of llama models with rows interleaved for its RoPE.
-        if arch == "llama" && (gname.ends_with("attn_q.weight") || gname.ends_with("attn_k.weight")) {
-            let heads = if gname.ends_with("attn_q.weight") { n_head } else { n_kv };
-            let (rows, cols) = t.dims2()?;
-            t = t.reshape((heads, hd / 2, 2, cols))?.transpose(1, 2)?.reshape((rows, cols))?;
+        let dims = info.shape.dims();
+        if let Some(want) = shapes.get(&name) {
+            if dims != want.as_slice() {
+                return Err(file_err(gguf, format!("{gname} has shape {dims:?}, but the metadata implies {want:?}")));
+            }
         }
-        tensors.push((name, t));
+        if dims.last().is_some_and(|d| d % info.ggml_dtype.block_size() != 0) {
+            return Err(file_err(gguf, format!("{gname}: rows do not divide into {:?} blocks", info.ggml_dtype)));
+        }
+        present.insert(name);
     }
-    tensors.sort_by(|a, b| a.0.cmp(&b.0));
-    // Check the set of tensors against the config before writing anything the studio would use.
-    Llama::new(&config, tensors.iter().cloned().collect(), &device)?;
-    save_safetensors(&out.join("model.safetensors"), &tensors)?;
+    if let Some(missing) = shapes.keys().filter(|n| !(config.tie_word_embeddings && *n == "lm_head.weight")).find(|n| !present.contains(*n)) {
+        return Err(file_err(gguf, format!("the file has no tensor for {missing}")));
+    }
+    // The weights stay as they are: the file itself is the model's weights.
+    let target = out.join(GGUF_NAME);
+    let tmp = out.join(".model.gguf.tmp");
+    std::fs::copy(gguf, &tmp).map_err(|e| file_err(&tmp, e))?;
+    File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| file_err(&tmp, e))?;
+    std::fs::rename(&tmp, &target).map_err(|e| file_err(&target, e))?;
 
     let merges: Vec<(String, String)> = match gguf_value(&content, "tokenizer.ggml.merges").map(|v| v.to_vec()) {
         Some(Ok(list)) => list
@@ -262,7 +283,42 @@ pub fn import_gguf(gguf: &Path, out: &Path) -> Result<ModelConfig, ModelFileErro
     Ok(config)
 }
 
-fn hf_name(gguf: &str) -> Option<String> {
+/// The file name a GGUF model's weights keep inside a model directory.
+pub const GGUF_NAME: &str = "model.gguf";
+
+/// Every tensor of a GGUF file dequantized to f32, named as in Hugging Face checkpoints, with
+/// llama's Q/K rows put back in Hugging Face order (training and export need dense weights).
+pub fn gguf_dense_weights(
+    gguf: &Path,
+    config: &ModelConfig,
+    device: &Device,
+) -> Result<HashMap<String, Tensor>, ModelFileError> {
+    use candle_core::quantized::gguf_file::Content;
+    let mut reader = std::io::BufReader::new(File::open(gguf).map_err(|e| file_err(gguf, e))?);
+    let content = Content::read(&mut reader).map_err(|e| file_err(gguf, format!("not a readable GGUF file: {e}")))?;
+    let arch = gguf_value(&content, "general.architecture").and_then(|v| v.to_string().ok()).cloned();
+    let hd = config.head_dim();
+    let mut tensors = HashMap::new();
+    for gname in content.tensor_infos.keys() {
+        let Some(name) = hf_name(gname) else { continue };
+        let qt = content.tensor(&mut reader, gname, device).map_err(|e| file_err(gguf, format!("{gname}: {e}")))?;
+        let mut t = qt.dequantize(device)?.to_dtype(DType::F32)?;
+        // llama.cpp stores Q and K of llama models with rows interleaved for its RoPE.
+        if arch.as_deref() == Some("llama") && (gname.ends_with("attn_q.weight") || gname.ends_with("attn_k.weight")) {
+            let heads = if gname.ends_with("attn_q.weight") { config.num_attention_heads } else { config.kv_heads() };
+            let (rows, cols) = t.dims2()?;
+            t = t.reshape((heads, hd / 2, 2, cols))?.transpose(1, 2)?.reshape((rows, cols))?;
+        }
+        tensors.insert(name, t);
+    }
+    if config.tie_word_embeddings {
+        tensors.remove("lm_head.weight");
+    }
+    Ok(tensors)
+}
+
+/// The Hugging Face name of a GGUF tensor (None for tensors the model does not use).
+pub(crate) fn hf_name(gguf: &str) -> Option<String> {
     let top = match gguf {
         "token_embd.weight" => Some("model.embed_tokens.weight"),
         "output_norm.weight" => Some("model.norm.weight"),
@@ -427,5 +483,89 @@ pub fn copy_tokenizer_files(from: &Path, to: &Path) -> Result<(), ModelFileError
             write_durably(&to.join(name), &bytes)?;
         }
     }
+    Ok(())
+}
+
+/// GGUF's name for a Hugging Face tensor name (the inverse of `hf_name`).
+fn gguf_name(hf: &str) -> Option<String> {
+    let top = match hf {
+        "model.embed_tokens.weight" => Some("token_embd.weight"),
+        "model.norm.weight" => Some("output_norm.weight"),
+        "lm_head.weight" => Some("output.weight"),
+        _ => None,
+    };
+    if let Some(t) = top {
+        return Some(t.to_string());
+    }
+    let rest = hf.strip_prefix("model.layers.")?;
+    let (layer, part) = rest.split_once('.')?;
+    let g = match part {
+        "input_layernorm.weight" => "attn_norm.weight",
+        "post_attention_layernorm.weight" => "ffn_norm.weight",
+        "self_attn.q_proj.weight" => "attn_q.weight",
+        "self_attn.k_proj.weight" => "attn_k.weight",
+        "self_attn.v_proj.weight" => "attn_v.weight",
+        "self_attn.q_proj.bias" => "attn_q.bias",
+        "self_attn.k_proj.bias" => "attn_k.bias",
+        "self_attn.v_proj.bias" => "attn_v.bias",
+        "self_attn.o_proj.weight" => "attn_output.weight",
+        "mlp.gate_proj.weight" => "ffn_gate.weight",
+        "mlp.up_proj.weight" => "ffn_up.weight",
+        "mlp.down_proj.weight" => "ffn_down.weight",
+        _ => return None,
+    };
+    Some(format!("blk.{layer}.{g}"))
+}
+
+/// Writes `src`'s model quantized as a model directory at `out` (config and tokenizer copied,
+/// weights in `model.gguf`, laid out as llama.cpp lays them out: llama's Q/K rows interleaved).
+/// Matrices take `dtype`, or Q8_0 where their rows do not divide into `dtype`'s blocks (as
+/// llama.cpp falls back), or f32 where they do not divide into Q8_0's either; norms and biases
+/// stay f32.
+pub fn quantize_dir(
+    src: &ModelDir,
+    out: &Path,
+    dtype: candle_core::quantized::GgmlDType,
+) -> Result<(), ModelFileError> {
+    use candle_core::quantized::{GgmlDType, QTensor, gguf_file};
+    let cfg = &src.config;
+    let weights = src.load_weights(&Device::Cpu)?;
+    let llama = cfg.model_type == "llama";
+    let hd = cfg.head_dim();
+    let mut names: Vec<&String> = weights.keys().collect();
+    names.sort();
+    let mut tensors: Vec<(String, QTensor)> = Vec::new();
+    for name in names {
+        let Some(g) = gguf_name(name) else { continue };
+        let mut t = weights[name].to_dtype(DType::F32)?;
+        if t.rank() == 1 {
+            tensors.push((g, QTensor::quantize(&t, GgmlDType::F32)?));
+            continue;
+        }
+        if llama && (g.ends_with("attn_q.weight") || g.ends_with("attn_k.weight")) {
+            let heads = if g.ends_with("attn_q.weight") { cfg.num_attention_heads } else { cfg.kv_heads() };
+            let (rows, cols) = t.dims2()?;
+            t = t.reshape((heads, 2, hd / 2, cols))?.transpose(1, 2)?.reshape((rows, cols))?;
+        }
+        let cols = t.dim(1)?;
+        let q = if cols % dtype.block_size() == 0 {
+            dtype
+        } else if cols % GgmlDType::Q8_0.block_size() == 0 {
+            GgmlDType::Q8_0
+        } else {
+            GgmlDType::F32
+        };
+        tensors.push((g, QTensor::quantize(&t, q)?));
+    }
+    std::fs::create_dir_all(out).map_err(|e| file_err(out, e))?;
+    let arch = gguf_file::Value::String(cfg.model_type.clone());
+    let tmp = out.join(".model.gguf.tmp");
+    let mut f = File::create(&tmp).map_err(|e| file_err(&tmp, e))?;
+    let refs: Vec<(&str, &QTensor)> = tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    gguf_file::write(&mut f, &[("general.architecture", &arch)], &refs).map_err(|e| file_err(&tmp, e))?;
+    f.sync_all().map_err(|e| file_err(&tmp, e))?;
+    std::fs::rename(&tmp, out.join(GGUF_NAME)).map_err(|e| file_err(out, e))?;
+    write_durably(&out.join("config.json"), src.config_json.as_bytes())?;
+    copy_tokenizer_files(&src.path, out)?;
     Ok(())
 }

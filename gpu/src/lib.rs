@@ -21,6 +21,8 @@ pub mod files;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod infer;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod train;
 
 pub use config::{ConfigError, ModelConfig};
