@@ -7,9 +7,9 @@ use candle_core::{DType, Device, Tensor};
 use polytune_api::TuneMethod;
 use serde_json::json;
 
-use crate::files::{ModelDir, ModelFileError, copy_tokenizer_files, save_safetensors, write_durably};
-use crate::model::{KvCache, Llama, Pass};
-use crate::sampler::{Sampler, SamplingParams, SplitMix64, find_stop};
+use crate::files::{ModelDir, copy_tokenizer_files, save_safetensors, write_durably};
+use crate::model::Llama;
+use crate::sampler::{SamplingParams, SplitMix64};
 use crate::template::Message;
 use crate::train::{TrainError, load_checkpoint_state, load_checkpoint_tensors};
 
@@ -115,75 +115,8 @@ pub struct Generated {
     pub finish_reason: String,
 }
 
-/// Continues `prompt` token by token with the KV cache; `on_text` receives each new piece.
-pub fn generate(
-    model: &Llama,
-    tok: &crate::tokenizer::ChatTokenizer,
-    prompt: &[u32],
-    params: &SamplingParams,
-    on_text: &mut dyn FnMut(&str),
-) -> Result<Generated, TrainError> {
-    if let Some(e) = polytune_api::Validate::validate(params).into_iter().next() {
-        return Err(TrainError::Input(format!("{}: {}", e.path, e.message)));
-    }
-    if prompt.is_empty() {
-        return Err(TrainError::Input("the prompt is empty".into()));
-    }
-    let max_ctx = model.cfg.max_position_embeddings;
-    if prompt.len() >= max_ctx {
-        return Err(TrainError::Input(format!(
-            "the prompt has {} tokens; the model's context is {max_ctx}",
-            prompt.len()
-        )));
-    }
-    let device = &model.device;
-    let mut cache = KvCache::default();
-    let mut sampler = Sampler::new(params.clone());
-    let mut all: Vec<u32> = prompt.to_vec();
-    let mut new: Vec<u32> = Vec::new();
-    let mut input: Vec<u32> = prompt.to_vec();
-    let mut text = String::new();
-    let mut finish = "length";
-    while new.len() < params.max_new_tokens && all.len() < max_ctx {
-        let n = input.len();
-        let ids = Tensor::from_vec(input.clone(), (1, n), device)?;
-        let positions = Tensor::arange(cache.len as u32, (cache.len + n) as u32, device)?;
-        let mut pass = Pass { dtype: DType::F32, dropout_rng: None };
-        let logits = model.forward(&ids, &positions, None, Some(&mut cache), &mut pass)?;
-        let mut last: Vec<f32> = logits.narrow(1, n - 1, 1)?.flatten_all()?.to_vec1()?;
-        let next = sampler.sample(&mut last, &all);
-        if tok.stop_ids.contains(&next) {
-            finish = "stop";
-            break;
-        }
-        all.push(next);
-        new.push(next);
-        let decoded = tok.decode(&new).map_err(|e| TrainError::Input(e.to_string()))?;
-        if let Some(cut) = find_stop(&decoded, &params.stop) {
-            let piece = &decoded[text.len().min(cut)..cut];
-            on_text(piece);
-            text = decoded[..cut].to_string();
-            finish = "stop";
-            break;
-        }
-        // Hold back text that may still become a longer character (a partial UTF-8 sequence).
-        if !decoded.ends_with('\u{FFFD}') && decoded.len() > text.len() && decoded.starts_with(&text) {
-            on_text(&decoded[text.len()..]);
-            text = decoded;
-        }
-        input = vec![next];
-    }
-    if finish == "length" {
-        let decoded = tok.decode(&new).map_err(|e| TrainError::Input(e.to_string()))?;
-        if decoded.len() > text.len() && decoded.starts_with(&text) {
-            on_text(&decoded[text.len()..]);
-        }
-        text = decoded;
-    }
-    Ok(Generated { text, tokens: new.len(), finish_reason: finish.to_string() })
-}
-
-/// Renders `messages` with the model's template and generates the assistant's answer.
+/// Renders `messages` with the model's template and generates the assistant's answer with the
+/// inference engine (the model's weights copied into it, a LoRA adapter merged).
 pub fn chat(
     model: &Llama,
     tok: &crate::tokenizer::ChatTokenizer,
@@ -191,13 +124,9 @@ pub fn chat(
     params: &SamplingParams,
     on_text: &mut dyn FnMut(&str),
 ) -> Result<Generated, TrainError> {
-    let prompt = tok.encode_prompt(messages).map_err(|e| TrainError::Input(e.to_string()))?;
-    generate(model, tok, &prompt, params, on_text)
-}
-
-/// Loads a model directory and applies an optional checkpoint (for generation).
-pub fn open_for_generation(model_dir: &Path, checkpoint: Option<&Path>) -> Result<(ModelDir, Llama), TrainError> {
-    let dir = ModelDir::open(model_dir).map_err(|e: ModelFileError| TrainError::Files(e))?;
-    let model = load_with_checkpoint(&dir, checkpoint, &Device::Cpu)?;
-    Ok((dir, model))
+    let engine = crate::infer::from_llama(model)?;
+    crate::infer::chat(&engine, None, tok, messages, params, on_text, &|| false).map_err(|e| match e {
+        crate::infer::EngineError::Input(m) => TrainError::Input(m),
+        e => TrainError::Input(e.to_string()),
+    })
 }

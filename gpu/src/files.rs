@@ -227,7 +227,11 @@ pub fn import_gguf(gguf: &Path, out: &Path) -> Result<ModelConfig, ModelFileErro
         }
         present.insert(name);
     }
-    if let Some(missing) = shapes.keys().filter(|n| !(config.tie_word_embeddings && *n == "lm_head.weight")).find(|n| !present.contains(*n)) {
+    if let Some(missing) = shapes
+        .keys()
+        .filter(|n| !(config.tie_word_embeddings && *n == "lm_head.weight"))
+        .find(|n| !present.contains(*n))
+    {
         return Err(file_err(gguf, format!("the file has no tensor for {missing}")));
     }
     // The weights stay as they are: the file itself is the model's weights.

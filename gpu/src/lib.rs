@@ -19,9 +19,9 @@ pub mod export;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod files;
 #[cfg(not(target_arch = "wasm32"))]
-pub mod model;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod infer;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod train;
 

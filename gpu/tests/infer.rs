@@ -129,7 +129,13 @@ fn trained_tiny(root: &Path, spec: InitSpec) -> ModelDir {
     let train = root.join("train.jsonl");
     std::fs::write(&train, examples).unwrap();
     let output = root.join("run");
-    let paths = polytune_gpu::train::RunPaths { model: src.path.clone(), train, validation: None, output: output.clone(), init: None };
+    let paths = polytune_gpu::train::RunPaths {
+        model: src.path.clone(),
+        train,
+        validation: None,
+        output: output.clone(),
+        init: None,
+    };
     let spec = TrainSpec {
         method: TuneMethod::Full,
         loss_on: LossOn::All,
@@ -188,8 +194,13 @@ fn quantized_weights_agree_with_their_f32_forward() {
         // The reference: the same blocks dequantized to f32 (the training path's reading of the file).
         let dense = from_llama(&qdir.load_model(&Device::Cpu, DType::F32).unwrap()).unwrap();
         let agree = forced_agreement(&quant, &dense, &tokens);
-        eprintln!("{dtype:?}: top-1 agreement {:.2} % over {} positions, {} weight bytes (f32 {})",
-            agree * 100.0, tokens.len(), quant.weight_bytes(), dense.weight_bytes());
+        eprintln!(
+            "{dtype:?}: top-1 agreement {:.2} % over {} positions, {} weight bytes (f32 {})",
+            agree * 100.0,
+            tokens.len(),
+            quant.weight_bytes(),
+            dense.weight_bytes()
+        );
         assert!(agree >= 0.99, "{dtype:?}: top-1 agreement {agree}");
         assert!(quant.weight_bytes() < dense.weight_bytes() / 2, "{dtype:?} keeps its blocks");
     }
@@ -201,7 +212,7 @@ fn f16(b: &[u8]) -> f32 {
 
 /// Q8_0, Q4_0 and Q4_1 blocks decoded by hand from the layouts in ggml's `ggml-common.h` and
 /// compared with candle's dequantization.
-pub fn check_block_layouts(q: &QTensor) -> Option<f32> {
+fn check_block_layouts(q: &QTensor) -> Option<f32> {
     let data = q.data().unwrap();
     let (bytes, decode): (usize, fn(&[u8], &mut Vec<f32>)) = match q.dtype() {
         GgmlDType::Q8_0 => (34, |b, out| {
@@ -253,8 +264,7 @@ fn batched_generation_equals_one_at_a_time_and_cancel_frees_the_slot() {
     let dir = tiny(&tmp.0.join("m"), InitSpec { vocab_size: 500, seed: 11, ..InitSpec::default() });
     let engine = Arc::new(load_engine(&dir, &Device::Cpu).unwrap());
     let tok = Arc::new(ModelDir::open(&tmp.0.join("m")).unwrap().tokenizer);
-    let prompts: Vec<Vec<u32>> =
-        texts()[..5].iter().map(|t| tok.encode_text(t).unwrap()).collect();
+    let prompts: Vec<Vec<u32>> = texts()[..5].iter().map(|t| tok.encode_text(t).unwrap()).collect();
     let alone: Vec<String> = prompts
         .iter()
         .map(|p| generate(&engine, None, &tok, p, &greedy(20), &mut |_| {}, &|| false).unwrap().text)
@@ -357,7 +367,8 @@ fn shared_prefix_loglikelihoods_equal_one_at_a_time() {
     }
     eprintln!("largest difference batched vs one at a time: {worst:e}");
     assert!(worst <= 1e-4, "{worst}");
-    let bad = loglikelihood(&engine, None, &[LoglikRequest { context: vec![], continuations: vec![vec![1]] }], 64, &|| false);
+    let bad =
+        loglikelihood(&engine, None, &[LoglikRequest { context: vec![], continuations: vec![vec![1]] }], 64, &|| false);
     assert!(matches!(bad, Err(EngineError::Input(m)) if m.contains("empty context")));
     let cancelled = loglikelihood(&engine, None, &requests, 40, &|| true);
     assert!(matches!(cancelled, Err(EngineError::Cancelled)));
@@ -366,7 +377,16 @@ fn shared_prefix_loglikelihoods_equal_one_at_a_time() {
 #[test]
 fn bad_input_is_refused_by_name() {
     let tmp = temp("bad");
-    let dir = tiny(&tmp.0.join("m"), InitSpec { vocab_size: 400, seed: 1, max_position_embeddings: 64, intermediate_size: 192, ..InitSpec::default() });
+    let dir = tiny(
+        &tmp.0.join("m"),
+        InitSpec {
+            vocab_size: 400,
+            seed: 1,
+            max_position_embeddings: 64,
+            intermediate_size: 192,
+            ..InitSpec::default()
+        },
+    );
     let engine = load_engine(&dir, &Device::Cpu).unwrap();
     let long: Vec<u32> = (0..80).map(|i| i % 300).collect();
     let e = generate(&engine, None, &dir.tokenizer, &long, &greedy(4), &mut |_| {}, &|| false).unwrap_err();
@@ -390,4 +410,3 @@ fn bad_input_is_refused_by_name() {
     let e = polytune_gpu::files::import_gguf(&gguf, &tmp.0.join("imported")).unwrap_err();
     assert!(e.to_string().contains("not a readable GGUF file"), "{e}");
 }
-

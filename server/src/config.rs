@@ -161,6 +161,11 @@ pub struct SettingsArgs {
     #[arg(long, env = "POLYTUNE_MAX_BODY_BYTES", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_body_bytes: Option<usize>,
+    /// Memory for loaded models (weights), in bytes; the least recently used unused model is
+    /// unloaded beyond it [default: 8589934592 = 8 GiB]
+    #[arg(long, env = "POLYTUNE_MODEL_CACHE_BYTES", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_cache_bytes: Option<usize>,
     /// Log format: pretty or json [default: pretty]
     #[arg(long, env = "POLYTUNE_LOG_FORMAT", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +203,7 @@ pub struct Settings {
     pub lease_secs: u64,
     pub max_upload_bytes: u64,
     pub import_dirs: Vec<PathBuf>,
+    pub model_cache_bytes: usize,
     pub log_format: LogFormat,
 }
 
@@ -224,6 +230,7 @@ impl Default for Settings {
             lease_secs: 30,
             max_upload_bytes: 20 << 30,
             import_dirs: Vec::new(),
+            model_cache_bytes: 8 << 30,
             log_format: LogFormat::Pretty,
         }
     }

@@ -6,6 +6,7 @@ mod config;
 mod db;
 mod error;
 mod http;
+mod inference;
 mod jobs;
 mod state;
 mod storage;

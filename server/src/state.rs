@@ -13,6 +13,8 @@ pub struct App {
     pub settings: Settings,
     pub signin_limiter: SignInLimiter,
     pub jobs: JobEnv,
+    /// Loaded models, shared by generation, log-likelihoods and (later) chat and the API.
+    pub models: Arc<crate::inference::ModelCache>,
 }
 
 #[derive(Clone)]
@@ -33,7 +35,8 @@ impl AppState {
             settings.signin_max_per_account,
             settings.signin_max_per_address,
         );
-        AppState(Arc::new(App { db, settings, signin_limiter, jobs }))
+        let models = Arc::new(crate::inference::ModelCache::new(settings.model_cache_bytes));
+        AppState(Arc::new(App { db, settings, signin_limiter, jobs, models }))
     }
 
     pub fn session_cookie_name(&self) -> &'static str {

@@ -17,10 +17,46 @@ use crate::util::{Client, TestApp, job_result, wait_for};
 /// every held-out or re-profiled sentence is new (learning, not memorising).
 fn constructed(i: usize) -> String {
     const WORDS: [&str; 40] = [
-        "river", "village", "spring", "grandmother", "bees", "wooden", "house", "children", "school", "dusty", "road",
-        "market", "early", "fishermen", "return", "planted", "maize", "beans", "first", "rain", "teacher", "story",
-        "mountain", "bright", "morning", "cattle", "goats", "well", "water", "song", "evening", "fire", "stars",
-        "harvest", "bread", "salt", "boat", "net", "wind", "field",
+        "river",
+        "village",
+        "spring",
+        "grandmother",
+        "bees",
+        "wooden",
+        "house",
+        "children",
+        "school",
+        "dusty",
+        "road",
+        "market",
+        "early",
+        "fishermen",
+        "return",
+        "planted",
+        "maize",
+        "beans",
+        "first",
+        "rain",
+        "teacher",
+        "story",
+        "mountain",
+        "bright",
+        "morning",
+        "cattle",
+        "goats",
+        "well",
+        "water",
+        "song",
+        "evening",
+        "fire",
+        "stars",
+        "harvest",
+        "bread",
+        "salt",
+        "boat",
+        "net",
+        "wind",
+        "field",
     ];
     let mut x = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     (0..8)
@@ -36,10 +72,15 @@ fn constructed(i: usize) -> String {
 fn labeled() -> Vec<u8> {
     let mut out = String::new();
     for i in 0..40 {
-        out.push_str(&json!({"instruction": constructed(i), "output": constructed(i + 3), "language": "qaa"}).to_string());
+        out.push_str(
+            &json!({"instruction": constructed(i), "output": constructed(i + 3), "language": "qaa"}).to_string(),
+        );
         out.push('\n');
         let en = format!("Please describe the weather in the town of number {i} during the long winter.");
-        out.push_str(&json!({"instruction": en, "output": "It was cold and windy most of the time there.", "language": "eng"}).to_string());
+        out.push_str(
+            &json!({"instruction": en, "output": "It was cold and windy most of the time there.", "language": "eng"})
+                .to_string(),
+        );
         out.push('\n');
     }
     out.into_bytes()
@@ -58,12 +99,20 @@ async fn profile_by(c: &Client, ws: &str, version: &str, identifier: &str) -> Va
 }
 
 fn languages(profile: &Value) -> Vec<(String, u64)> {
-    profile["languages"].as_array().unwrap().iter().map(|l| (l["language"].as_str().unwrap().to_owned(), l["examples"].as_u64().unwrap())).collect()
+    profile["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["language"].as_str().unwrap().to_owned(), l["examples"].as_u64().unwrap()))
+        .collect()
 }
 
 db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Languages"})), 201).await["id"].as_str().unwrap().to_owned();
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Languages"})), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let labeled = import(&c, &ws, "labeled.jsonl", labeled(), None).await;
     // Undeclared text in the constructed language: the default identifier cannot know it.
     let lines: String = (100..130).map(|i| format!("{}\n", constructed(i))).collect();
@@ -78,7 +127,12 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     assert!(languages(&before).iter().all(|(l, _)| l != "qaa"), "{before}");
 
     let job = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/identifiers"), Some(json!({"name": "With our language", "version_id": labeled})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/identifiers"),
+            Some(json!({"name": "With our language", "version_id": labeled})),
+            202,
+        )
         .await;
     assert_eq!(job["kind"], "train_identifier");
     let out = job_result(&c, &ws, &job, 120).await;
@@ -95,7 +149,8 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     let id = item["id"].as_str().unwrap().to_owned();
 
     // Make it the workspace's; profiles made now say so, and find the language.
-    let chosen = c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": id})), 200).await;
+    let chosen =
+        c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": id})), 200).await;
     let current = chosen["current_name"].as_str().unwrap().to_owned();
     assert_ne!(current, default_name);
     assert_eq!(chosen["items"][0]["active"], true);
@@ -105,19 +160,39 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     assert!(langs.iter().any(|(l, n)| l == "qaa" && *n >= 28), "{langs:?}");
 
     // Back to the default.
-    let back = c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": null})), 200).await;
+    let back =
+        c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": null})), 200).await;
     assert_eq!(back["current_name"], default_name.as_str());
 
     // Bad requests: an unknown identifier, an unknown version, a nameless one.
     c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": "nope"})), 404).await;
-    let bad = c.expect(Method::POST, &format!("/workspaces/{ws}/identifiers"), Some(json!({"name": "x", "version_id": "nope"})), 422).await;
+    let bad = c
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/identifiers"),
+            Some(json!({"name": "x", "version_id": "nope"})),
+            422,
+        )
+        .await;
     assert_eq!(bad["errors"][0]["path"], "version_id", "{bad}");
-    let bad = c.expect(Method::POST, &format!("/workspaces/{ws}/identifiers"), Some(json!({"name": " ", "version_id": labeled})), 422).await;
+    let bad = c
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/identifiers"),
+            Some(json!({"name": " ", "version_id": labeled})),
+            422,
+        )
+        .await;
     assert_eq!(bad["errors"][0]["path"], "name", "{bad}");
 
     // Text that declares no language cannot teach one: the job fails and says why.
     let job = c
-        .expect(Method::POST, &format!("/workspaces/{ws}/identifiers"), Some(json!({"name": "Nothing declared", "version_id": plain})), 202)
+        .expect(
+            Method::POST,
+            &format!("/workspaces/{ws}/identifiers"),
+            Some(json!({"name": "Nothing declared", "version_id": plain})),
+            202,
+        )
         .await;
     let done = wait_for(&c, &ws, job["id"].as_str().unwrap(), &["succeeded", "failed"], 60).await;
     assert_eq!(done["state"], "failed");
@@ -126,5 +201,6 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     let failed = list["items"].as_array().unwrap().iter().find(|i| i["name"] == "Nothing declared").unwrap();
     assert_eq!(failed["state"], "failed");
     let not_ready = failed["id"].as_str().unwrap();
-    c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": not_ready})), 422).await;
+    c.expect(Method::PUT, &format!("/workspaces/{ws}/identifier"), Some(json!({"identifier_id": not_ready})), 422)
+        .await;
 });

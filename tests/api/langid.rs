@@ -71,11 +71,16 @@ fn bad_arguments_are_clear_errors() {
 #[test]
 fn a_fasttext_model_can_replace_the_default() {
     let Some(lid) = polytune_data::langid::lid176_path() else {
-        assert_ne!(std::env::var("POLYTUNE_REQUIRE_PEERS").as_deref(), Ok("1"), "lid.176 is missing: run scripts/setup.sh");
+        assert_ne!(
+            std::env::var("POLYTUNE_REQUIRE_PEERS").as_deref(),
+            Ok("1"),
+            "lid.176 is missing: run scripts/setup.sh"
+        );
         eprintln!("skipped: lid.176.ftz is not in the cache (scripts/setup.sh fetches it)");
         return;
     };
-    let (ok, out, err) = langid(&["--model", lid.to_str().unwrap()], "Der schnelle braune Fuchs springt über den faulen Hund.\n");
+    let (ok, out, err) =
+        langid(&["--model", lid.to_str().unwrap()], "Der schnelle braune Fuchs springt über den faulen Hund.\n");
     assert!(ok, "{err}");
     assert!(out.starts_with("deu_Latn "), "{out}");
 }

@@ -10,6 +10,7 @@ mod authz;
 mod bad_input;
 mod datasets;
 mod identifiers;
+mod inference;
 mod invitations;
 mod jobs;
 mod langid;

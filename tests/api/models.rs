@@ -29,7 +29,7 @@ fn multilingual_jsonl() -> Vec<u8> {
     out.into_bytes()
 }
 
-async fn ready_version(c: &crate::util::Client, ws: &str) -> String {
+pub async fn ready_version(c: &crate::util::Client, ws: &str) -> String {
     crate::mixtures::import(c, ws, "numbers.jsonl", multilingual_jsonl(), None).await
 }
 
@@ -206,7 +206,8 @@ async fn gguf_registration_through_the_api() {
         .expect(
             Method::POST,
             &format!("/workspaces/{ws}/models/{mid}/generate"),
-            Some(json!({"messages": [{"role": "user", "content": "What is the capital of France?"}], "sampling": {"max_new_tokens": 16}})),
+            // (Not "What is the capital of France?": its first token is a near-tie the Q4_1 blocks flip.)
+            Some(json!({"messages": [{"role": "user", "content": "Name the capital of France."}], "sampling": {"max_new_tokens": 16}})),
             200,
         )
         .await;

@@ -3,7 +3,9 @@
 //! a dataset version whose examples declare their language.
 
 use leptos::prelude::*;
-use polytune_api::{Dataset, Identifier, IdentifierState, Identifiers, Job, TrainIdentifier, UseIdentifier, Validate, lang};
+use polytune_api::{
+    Dataset, Identifier, IdentifierState, Identifiers, Job, TrainIdentifier, UseIdentifier, Validate, lang,
+};
 
 use crate::client;
 use crate::components::ErrorBox;
@@ -80,18 +82,25 @@ pub fn LanguageIdentifiers(ws: String, is_owner: bool) -> impl IntoView {
 }
 
 #[component]
-fn IdentifierRow(item: Identifier, is_owner: bool, choose: impl Fn(Option<String>) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn IdentifierRow(
+    item: Identifier,
+    is_owner: bool,
+    choose: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let id = item.id.clone();
     let (held, correct) = item
         .report
         .as_ref()
-        .map(|r| (r.held_out.iter().map(|a| a.held_out).sum::<u64>(), r.held_out.iter().map(|a| a.correct).sum::<u64>()))
+        .map(|r| {
+            (r.held_out.iter().map(|a| a.held_out).sum::<u64>(), r.held_out.iter().map(|a| a.correct).sum::<u64>())
+        })
         .unwrap_or((0, 0));
     let languages = item.report.as_ref().map(|r| r.languages.to_string()).unwrap_or_else(|| "—".into());
     let action = match (item.state, item.active) {
         (IdentifierState::Ready, true) => view! { <span class="badge ok">{t(Msg::LangIdInUse)}</span> }.into_any(),
         (IdentifierState::Ready, false) if is_owner => {
-            view! { <button type="button" on:click=move |_| choose(Some(id.clone()))>{t(Msg::LangIdUse)}</button> }.into_any()
+            view! { <button type="button" on:click=move |_| choose(Some(id.clone()))>{t(Msg::LangIdUse)}</button> }
+                .into_any()
         }
         (IdentifierState::Training, _) => view! { <span class="badge">{t(Msg::StateRunning)}</span> }.into_any(),
         (IdentifierState::Failed, _) => view! { <span class="badge warn">{t(Msg::StateFailed)}</span> }.into_any(),

@@ -35,7 +35,13 @@ impl Decoding {
                 prompt.len()
             )));
         }
-        Ok(Decoding { sampler: Sampler::new(params.clone()), all: prompt.to_vec(), new: Vec::new(), text: String::new(), max_ctx })
+        Ok(Decoding {
+            sampler: Sampler::new(params.clone()),
+            all: prompt.to_vec(),
+            new: Vec::new(),
+            text: String::new(),
+            max_ctx,
+        })
     }
 
     /// Picks the next token from `logits` (`[vocab]`), hands new text to `on_text`, and says
@@ -134,6 +140,20 @@ pub fn generate(
         let mut rows = [Row { cache: &mut cache, tokens: &next, want: Want::Last, adapter }];
         logits = engine.step(&mut rows)?.pop().flatten();
     }
+}
+
+/// Renders `messages` with the model's chat template and generates the assistant's answer.
+pub fn chat(
+    engine: &Engine,
+    adapter: Option<&Adapter>,
+    tok: &ChatTokenizer,
+    messages: &[crate::template::Message],
+    params: &SamplingParams,
+    on_text: &mut dyn FnMut(&str),
+    cancel: &dyn Fn() -> bool,
+) -> std::result::Result<Generated, EngineError> {
+    let prompt = tok.encode_prompt(messages).map_err(|e| EngineError::Input(e.to_string()))?;
+    generate(engine, adapter, tok, &prompt, params, on_text, cancel)
 }
 
 /// Several continuations of one context.

@@ -43,6 +43,29 @@ pub enum Loaded {
     Adapter(Adapter),
 }
 
+/// A model ready to generate: its directory (tokenizer, template), the base engine and the
+/// checkpoint's adapter, if any.
+pub struct Opened {
+    pub dir: ModelDir,
+    pub engine: Arc<Engine>,
+    pub adapter: Option<Arc<Adapter>>,
+}
+
+/// Opens a model directory and an optional checkpoint of a run on it (CPU).
+pub fn open(model_dir: &Path, checkpoint: Option<&Path>) -> Result<Opened, EngineError> {
+    let dir = ModelDir::open(model_dir)?;
+    let device = Device::Cpu;
+    let base = || load_engine(&dir, &device).map(Arc::new);
+    let (engine, adapter) = match checkpoint {
+        None => (base()?, None),
+        Some(ck) => match load_checkpoint(&dir, ck, &device)? {
+            Loaded::Base(e) => (Arc::new(e), None),
+            Loaded::Adapter(a) => (base()?, Some(Arc::new(a))),
+        },
+    };
+    Ok(Opened { dir, engine, adapter })
+}
+
 /// The base model of `dir`: GGUF blocks as they are when the directory holds `model.gguf`,
 /// dense f32 otherwise.
 pub fn load_engine(dir: &ModelDir, device: &Device) -> Result<Engine, EngineError> {
@@ -148,7 +171,10 @@ fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, Eng
         let mut qt = content.tensor(&mut reader, &gname, device).map_err(|e| err(format!("{gname}: {e}")))?;
         if let Some(want) = shapes.get(&name) {
             if qt.shape().dims() != want.as_slice() {
-                return Err(err(format!("{gname} has shape {:?}, but config.json implies {want:?}", qt.shape().dims())));
+                return Err(err(format!(
+                    "{gname} has shape {:?}, but config.json implies {want:?}",
+                    qt.shape().dims()
+                )));
             }
         }
         if interleaved && (gname.ends_with("attn_q.weight") || gname.ends_with("attn_k.weight")) {

@@ -24,9 +24,9 @@ mod generate;
 mod load;
 
 pub use generate::{
-    Decoding, LoglikRequest, PROMPT_CHUNK, TokenLogprob, generate, loglikelihood, loglikelihood_unbatched,
+    Decoding, LoglikRequest, PROMPT_CHUNK, TokenLogprob, chat, generate, loglikelihood, loglikelihood_unbatched,
 };
-pub use load::{EngineError, Loaded, from_llama, load_checkpoint, load_engine};
+pub use load::{EngineError, Loaded, Opened, from_llama, load_checkpoint, load_engine, open};
 
 /// A weight matrix `[out, in]` as stored: quantized blocks or a dense f32 tensor.
 #[derive(Clone, Debug)]
@@ -362,13 +362,15 @@ impl Engine {
                         .flat_map(|i| (0..all).map(move |j| if j <= past + i { 0.0 } else { f32::NEG_INFINITY }))
                         .collect();
                     let mask = Tensor::from_vec(mask, (t, all), &self.device)?;
-                    scores = scores.reshape((nkv, group, t, all))?.broadcast_add(&mask)?.reshape((nkv, group * t, all))?;
+                    scores =
+                        scores.reshape((nkv, group, t, all))?.broadcast_add(&mask)?.reshape((nkv, group * t, all))?;
                 }
                 let probs = candle_nn::ops::softmax_last_dim(&scores)?;
                 let a = probs.matmul(&va.contiguous()?)?; // [nkv, group·t, hd]
                 outs.push(a.reshape((nh, t, hd))?.transpose(0, 1)?.reshape((t, nh * hd))?);
             }
-            let attn = if outs.len() == 1 { outs.pop().unwrap_or_else(|| unreachable!()) } else { Tensor::cat(&outs, 0)? };
+            let attn =
+                if outs.len() == 1 { outs.pop().unwrap_or_else(|| unreachable!()) } else { Tensor::cat(&outs, 0)? };
             let o = self.project(li, &layer.linears, &[O], &attn.contiguous()?, &adapters, &spans)?;
             x = (x + &o[0])?;
             let h = candle_nn::ops::rms_norm(&x, &layer.ffn_norm, eps)?;

@@ -248,17 +248,33 @@ pub fn generate(a: &GenerateArgs) -> anyhow::Result<()> {
         stop: a.stop.clone(),
         seed: a.seed,
     };
-    let (dir, model) = engine::open_for_generation(&a.model, a.checkpoint.as_deref())?;
+    let loading = std::time::Instant::now();
+    let m = polytune_gpu::infer::open(&a.model, a.checkpoint.as_deref())?;
+    eprintln!(
+        "loaded {} ({}, {:.0} MB of weights) in {:.1} s",
+        a.model.display(),
+        m.engine.format,
+        m.engine.weight_bytes() as f64 / 1e6,
+        loading.elapsed().as_secs_f64()
+    );
     let mut messages = Vec::new();
     if let Some(s) = &a.system {
         messages.push(Message::new("system", s));
     }
     messages.push(Message::new("user", &a.prompt));
     let started = std::time::Instant::now();
-    let out = engine::chat(&model, &dir.tokenizer, &messages, &params, &mut |piece| {
-        print!("{piece}");
-        let _ = std::io::stdout().flush();
-    })?;
+    let out = polytune_gpu::infer::chat(
+        &m.engine,
+        m.adapter.as_deref(),
+        &m.dir.tokenizer,
+        &messages,
+        &params,
+        &mut |piece| {
+            print!("{piece}");
+            let _ = std::io::stdout().flush();
+        },
+        &|| false,
+    )?;
     println!();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(

@@ -69,7 +69,10 @@ pub(super) fn ProfileView(
     let chosen_lang = RwSignal::new(None::<String>);
     // Which identifier profiles use now, to mark a profile made by an earlier one.
     let current = LocalResource::new(move || async move {
-        client::get::<Identifiers>(&format!("/workspaces/{}/identifiers", ws.get_value())).await.ok().map(|l| l.current_name)
+        client::get::<Identifiers>(&format!("/workspaces/{}/identifiers", ws.get_value()))
+            .await
+            .ok()
+            .map(|l| l.current_name)
     });
     let tokenizer = version.profile.as_ref().and_then(|p| p.tokenizer.clone());
     let again_error = RwSignal::new(None);
@@ -77,9 +80,12 @@ pub(super) fn ProfileView(
     let profile_again = move |_| {
         let req = CreateProfile { tokenizer: tokenizer.clone() };
         let path = format!("/workspaces/{}/versions/{}/profiles", ws.get_value(), vid.get_value());
-        form::send(Some(again_busy), again_error, async move { client::post::<_, serde_json::Value>(&path, &req).await }, move |_| {
-            on_change()
-        });
+        form::send(
+            Some(again_busy),
+            again_error,
+            async move { client::post::<_, serde_json::Value>(&path, &req).await },
+            move |_| on_change(),
+        );
     };
     let older = move || {
         let made = profile.get().and_then(Result::ok).map(|p| p.identifier)?;

@@ -6,17 +6,22 @@ use std::path::PathBuf;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::sse::{Event as SseEvent, Sse};
 use polytune_api::{
-    CreateRun, CreateTinyModel, Example, ExportRunJob, GenerateRequest, GenerateResponse, Job, Model, Problem,
-    RegisterModel, RegisterModelJob, Run, RunDetail, TinySize,
+    ContinuationScore, CreateRun, CreateTinyModel, Example, ExportRunJob, GenerateRequest, GenerateResponse,
+    InferenceStatus, Job, LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, Problem, RegisterModel,
+    RegisterModelJob, Run, RunDetail, TinySize,
 };
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
+use polytune_gpu::infer::Adapter;
+use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
 use polytune_gpu::template::Message;
 
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
 use crate::db::models::NewModel;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::inference::LoadedModel;
 use crate::state::AppState;
 
 use super::{blocking, invalid};
@@ -165,38 +170,217 @@ pub async fn generate(
     Path(ids): Path<(String, String)>,
     ApiJson(req): ApiJson<GenerateRequest>,
 ) -> ApiResult<Json<GenerateResponse>> {
-    let (_, path) = state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
-    let checkpoint = match &req.run_id {
+    let started = std::time::Instant::now();
+    let (model, adapter) =
+        open_model(&state, &cap.workspace.id, &ids.1, req.run_id.as_deref(), req.checkpoint_step).await?;
+    let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
+    let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
+    let (mut rx, _guard) = submit(&model, adapter, prompt, req.sampling.clone())?;
+    let mut text = String::new();
+    while let Some(e) = rx.recv().await {
+        match e {
+            BatchEvent::Text(t) => text.push_str(&t),
+            BatchEvent::Done(g) => {
+                return Ok(Json(GenerateResponse {
+                    text: g.text,
+                    tokens: g.tokens,
+                    finish_reason: g.finish_reason,
+                    seconds: started.elapsed().as_secs_f64(),
+                }));
+            }
+            BatchEvent::Failed(m) => return Err(invalid("messages", m)),
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("the model's batcher stopped")))
+}
+
+/// The model (through the server's model cache) and the run checkpoint's adapter, if any.
+async fn open_model(
+    state: &AppState,
+    workspace_id: &str,
+    model_id: &str,
+    run_id: Option<&str>,
+    checkpoint_step: Option<i64>,
+) -> ApiResult<(std::sync::Arc<LoadedModel>, Option<std::sync::Arc<Adapter>>)> {
+    let (_, path) = state.db.model(workspace_id, model_id).await?.ok_or(ApiError::NotFound)?;
+    let ck = match run_id {
         None => None,
         Some(run_id) => {
-            let run = state.db.run(&cap.workspace.id, run_id).await?.ok_or_else(|| invalid("run_id", "no such run"))?;
-            if run.model_id != ids.1 {
+            let run = state.db.run(workspace_id, run_id).await?.ok_or_else(|| invalid("run_id", "no such run"))?;
+            if run.model_id != model_id {
                 return Err(invalid("run_id", "this run tuned another model"));
             }
-            let chosen = checkpoint(&state, &cap.workspace.id, run_id, req.checkpoint_step).await?;
+            let chosen = checkpoint(state, workspace_id, run_id, checkpoint_step).await?;
             Some(PathBuf::from(
                 chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1,
             ))
         }
     };
-    let params = req.sampling.clone();
+    state
+        .models
+        .open(workspace_id, model_id, std::path::Path::new(&path), ck.as_deref())
+        .await
+        .map_err(|e| invalid("model", e))
+}
+
+/// Sets the request's cancel flag when dropped (the client went away): its slot is freed at the
+/// next step.
+struct CancelOnDrop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Queues a generation on the model's batcher; its events arrive on the returned channel.
+fn submit(
+    model: &LoadedModel,
+    adapter: Option<std::sync::Arc<Adapter>>,
+    prompt: Vec<u32>,
+    params: polytune_api::SamplingParams,
+) -> ApiResult<(tokio::sync::mpsc::UnboundedReceiver<BatchEvent>, CancelOnDrop)> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let request = BatchRequest {
+        prompt,
+        params,
+        adapter,
+        cancel: cancel.clone(),
+        listener: Box::new(move |e| tx.send(e).is_ok()),
+    };
+    model.batcher.submit(request).map_err(|_| ApiError::Internal(anyhow::anyhow!("the model's batcher stopped")))?;
+    Ok((rx, CancelOnDrop(cancel)))
+}
+
+/// Generate an answer, streamed: server-sent events `text` (`{"text": …}`, pieces in order), then
+/// one `done` (a GenerateResponse) or `error` (`{"message": …}`). Closing the connection stops
+/// the generation and frees its place at once.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/models/{model_id}/generate/stream", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
+    params(("workspace_id" = String, Path), ("model_id" = String, Path)), request_body = GenerateRequest,
+    responses((status = 200, description = "text/event-stream: text, then done or error"), (status = 422, body = Problem)))]
+pub async fn generate_stream(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    ApiJson(req): ApiJson<GenerateRequest>,
+) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>>>> {
+    let started = std::time::Instant::now();
+    let (model, adapter) =
+        open_model(&state, &cap.workspace.id, &ids.1, req.run_id.as_deref(), req.checkpoint_step).await?;
     let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
-    let result = blocking(move || -> Result<GenerateResponse, String> {
-        let started = std::time::Instant::now();
-        let (dir, model) =
-            polytune_gpu::export::open_for_generation(std::path::Path::new(&path), checkpoint.as_deref())
-                .map_err(|e| e.to_string())?;
-        let out = polytune_gpu::export::chat(&model, &dir.tokenizer, &messages, &params, &mut |_| {})
+    let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
+    let (rx, guard) = submit(&model, adapter, prompt, req.sampling.clone())?;
+    let stream =
+        futures_util::stream::unfold((rx, guard, model, false), move |(mut rx, guard, model, ended)| async move {
+            if ended {
+                return None;
+            }
+            let (event, end) = match rx.recv().await? {
+                BatchEvent::Text(t) => {
+                    (SseEvent::default().event("text").data(serde_json::json!({ "text": t }).to_string()), false)
+                }
+                BatchEvent::Done(g) => {
+                    let body = GenerateResponse {
+                        text: g.text,
+                        tokens: g.tokens,
+                        finish_reason: g.finish_reason,
+                        seconds: started.elapsed().as_secs_f64(),
+                    };
+                    (SseEvent::default().event("done").data(serde_json::to_string(&body).unwrap_or_default()), true)
+                }
+                BatchEvent::Failed(m) => {
+                    (SseEvent::default().event("error").data(serde_json::json!({ "message": m }).to_string()), true)
+                }
+            };
+            Some((Ok(event), (rx, guard, model, end)))
+        });
+    Ok(Sse::new(stream))
+}
+
+/// Score continuations of contexts: the log-probability of each continuation after its context
+/// (contexts run once, continuations batched), for evaluation.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/models/{model_id}/loglikelihood", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
+    params(("workspace_id" = String, Path), ("model_id" = String, Path)), request_body = LoglikelihoodRequest,
+    responses((status = 200, body = LoglikelihoodResponse), (status = 422, body = Problem)))]
+pub async fn loglikelihood(
+    State(state): State<AppState>,
+    cap: WorkspaceViewer,
+    Path(ids): Path<(String, String)>,
+    ApiJson(req): ApiJson<LoglikelihoodRequest>,
+) -> ApiResult<Json<LoglikelihoodResponse>> {
+    let started = std::time::Instant::now();
+    let (model, adapter) =
+        open_model(&state, &cap.workspace.id, &ids.1, req.run_id.as_deref(), req.checkpoint_step).await?;
+    let result = blocking(move || -> Result<Vec<Vec<ContinuationScore>>, String> {
+        let tok = &model.tokenizer;
+        let enc = |s: &str| tok.encode_text(s).map_err(|e| e.to_string());
+        let mut requests = Vec::with_capacity(req.requests.len());
+        for (i, r) in req.requests.iter().enumerate() {
+            let context = enc(&r.context)?;
+            if context.is_empty() {
+                return Err(format!("requests[{i}].context has no tokens"));
+            }
+            let mut continuations = Vec::with_capacity(r.continuations.len());
+            for (j, c) in r.continuations.iter().enumerate() {
+                let t = enc(c)?;
+                if t.is_empty() {
+                    return Err(format!("requests[{i}].continuations[{j}] has no tokens"));
+                }
+                continuations.push(t);
+            }
+            requests.push(polytune_gpu::infer::LoglikRequest { context, continuations });
+        }
+        let scores = polytune_gpu::infer::loglikelihood(&model.engine, adapter.as_deref(), &requests, 512, &|| false)
             .map_err(|e| e.to_string())?;
-        Ok(GenerateResponse {
-            text: out.text,
-            tokens: out.tokens,
-            finish_reason: out.finish_reason,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        Ok(scores
+            .into_iter()
+            .map(|per| {
+                per.into_iter()
+                    .map(|toks| ContinuationScore {
+                        logprob: toks.iter().map(|t| t.logprob as f64).sum(),
+                        greedy: toks.iter().all(|t| t.greedy),
+                        tokens: toks.len(),
+                    })
+                    .collect()
+            })
+            .collect())
     })
     .await?;
-    Ok(Json(result.map_err(|e| invalid("messages", e))?))
+    let results = result.map_err(|e| invalid("requests", e))?;
+    Ok(Json(LoglikelihoodResponse { results, seconds: started.elapsed().as_secs_f64() }))
+}
+
+/// The models this workspace has loaded in the server's model cache, and what they are doing.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/inference", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
+    params(("workspace_id" = String, Path)), responses((status = 200, body = InferenceStatus)))]
+pub async fn inference_status(State(state): State<AppState>, cap: WorkspaceViewer) -> Json<InferenceStatus> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let snap = state.models.snapshot();
+    let models = snap
+        .models
+        .iter()
+        .filter(|m| m.workspace_id == cap.workspace.id)
+        .map(|m| {
+            let s = &m.batcher.stats;
+            LoadedModelInfo {
+                model_id: m.model_id.clone(),
+                checkpoint: m.checkpoint.as_ref().map(|c| c.display().to_string()),
+                format: m.engine.format.clone(),
+                weight_bytes: m.engine.weight_bytes() as u64,
+                load_seconds: m.load_seconds,
+                adapters: m.adapter_count(),
+                active_sequences: s.active.load(Relaxed),
+                waiting_sequences: s.waiting.load(Relaxed),
+                cache_bytes: s.cache_bytes.load(Relaxed) as u64,
+                finished_requests: s.finished.load(Relaxed),
+                cancelled_requests: s.cancelled.load(Relaxed),
+            }
+        })
+        .collect();
+    Json(InferenceStatus { budget_bytes: snap.budget as u64, loads: snap.loads, unloads: snap.unloads, models })
 }
 
 /// The training runs of a workspace, newest first.
