@@ -218,10 +218,16 @@ fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, Eng
         });
     }
     let norm = dense(take("model.norm.weight")?)?;
-    let embed = Arc::new(take("model.embed_tokens.weight")?);
+    let embed_q = Arc::new(take("model.embed_tokens.weight")?);
+    let kind = format!("{:?}", embed_q.dtype());
+    // Q4_1/Q8_0 embeddings are read by our kernels and, when tied, shared with the head.
+    let (embed, tied) = match super::blocks(&embed_q)? {
+        Some(b) => (Embedding::Blocks(b.clone()), Weight::from_blocks(b, kind)),
+        None => (Embedding::Quantized(embed_q.clone()), Weight::quantized(embed_q)?),
+    };
     let head = match take("lm_head.weight") {
         Ok(h) => weight(h)?,
-        Err(_) if cfg.tie_word_embeddings => Weight::quantized(embed.clone())?,
+        Err(_) if cfg.tie_word_embeddings => tied,
         Err(e) => return Err(e),
     };
     let (cos, sin) = rope_tables(cfg, device)?;
@@ -229,7 +235,7 @@ fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, Eng
     Ok(Engine {
         cfg: cfg.clone(),
         device: device.clone(),
-        embed: Embedding::Quantized(embed),
+        embed,
         layers,
         norm,
         head,

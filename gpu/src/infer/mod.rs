@@ -1,8 +1,10 @@
 //! Inference: the Llama-family decoder of [`crate::model`] built for serving rather than training.
 //!
 //! - Weights stay as they come: GGUF blocks (Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K, …) are multiplied
-//!   directly by candle's quantized matmul (`QMatMul`); safetensors weights stay dense (f32 on the
-//!   CPU, where candle's f32 gemm is faster than its f16 one).
+//!   directly, by candle's quantized matmul (`QMatMul`) where it is fast and by our own
+//!   [`kernels`] for Q4_1 and Q8_0, where candle 0.11 is slow (measured: 1 and 5 GMAC/s on one
+//!   core); safetensors weights stay dense (f32 on the CPU, where candle's f32 gemm is faster
+//!   than its f16 one).
 //! - Each sequence has its own KV cache ([`SeqCache`], preallocated, grown by doubling), so
 //!   sequences of different lengths run in one [`Engine::step`]: the linear layers see every new
 //!   token of every sequence at once; attention runs per sequence against its own cache.
@@ -21,6 +23,8 @@ use crate::config::ModelConfig;
 
 pub mod batch;
 mod generate;
+#[allow(unsafe_code)]
+pub mod kernels;
 mod load;
 
 pub use generate::{
@@ -31,32 +35,62 @@ pub use load::{EngineError, Loaded, Opened, from_llama, load_checkpoint, load_en
 /// A weight matrix `[out, in]` as stored: quantized blocks or a dense f32 tensor.
 #[derive(Clone, Debug)]
 pub struct Weight {
-    mm: QMatMul,
+    mat: Mat,
     bytes: usize,
     kind: String,
+}
+
+#[derive(Clone, Debug)]
+enum Mat {
+    /// candle's products (dense f32, and the block types it multiplies fast: Q4_0, Q4_K, Q5_K, Q6_K…).
+    Candle(QMatMul),
+    /// The project's own kernels (Q4_1, Q8_0; see [`kernels`]).
+    Blocks(Arc<kernels::BlockMatrix>),
+}
+
+/// Whether Q4_1/Q8_0 products go through candle instead of our kernels (for comparisons).
+fn candle_only() -> bool {
+    std::env::var_os("POLYTUNE_CANDLE_QMATMUL").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 impl Weight {
     pub fn dense(t: &Tensor) -> Result<Self> {
         let t = t.to_dtype(DType::F32)?.contiguous()?;
         let bytes = t.elem_count() * 4;
-        Ok(Weight { mm: QMatMul::Tensor(t), bytes, kind: "F32".into() })
+        Ok(Weight { mat: Mat::Candle(QMatMul::Tensor(t)), bytes, kind: "F32".into() })
     }
 
     pub fn quantized(q: Arc<QTensor>) -> Result<Self> {
-        let bytes = q.storage_size_in_bytes();
         let kind = format!("{:?}", q.dtype());
+        if let Some(b) = blocks(&q)? {
+            return Ok(Weight { bytes: b.bytes(), mat: Mat::Blocks(b), kind });
+        }
+        let bytes = q.storage_size_in_bytes();
         let mm = QMatMul::from_arc(q)?;
         let bytes = match &mm {
             QMatMul::Tensor(t) => t.elem_count() * 4,
             _ => bytes,
         };
-        Ok(Weight { mm, bytes, kind })
+        Ok(Weight { mat: Mat::Candle(mm), bytes, kind })
+    }
+
+    fn from_blocks(b: Arc<kernels::BlockMatrix>, kind: String) -> Self {
+        Weight { bytes: 0, mat: Mat::Blocks(b), kind }
     }
 
     /// `x` `[n, in]` (contiguous f32) → `[n, out]`.
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.mm.forward(x)
+        match &self.mat {
+            Mat::Candle(mm) => mm.forward(x),
+            Mat::Blocks(b) => {
+                let (rows, k) = x.dims2()?;
+                if k != b.k {
+                    candle_core::bail!("a product of [{rows}, {k}] with a weight of [{}, {}]", b.n, b.k);
+                }
+                let xs: Vec<f32> = x.flatten_all()?.to_vec1()?;
+                Tensor::from_vec(b.matmul(&xs, rows), (rows, b.n), x.device())
+            }
+        }
     }
 
     pub fn bytes(&self) -> usize {
@@ -69,11 +103,26 @@ impl Weight {
     }
 
     fn qtensor(&self) -> Option<&QTensor> {
-        match &self.mm {
-            QMatMul::QTensor(q) => Some(q),
+        match &self.mat {
+            Mat::Candle(QMatMul::QTensor(q)) => Some(q),
             _ => None,
         }
     }
+}
+
+/// Q4_1 and Q8_0 blocks laid out for our kernels (None for other types, or off the CPU).
+fn blocks(q: &QTensor) -> Result<Option<Arc<kernels::BlockMatrix>>> {
+    use candle_core::quantized::GgmlDType;
+    let kind = match q.dtype() {
+        GgmlDType::Q4_1 => kernels::Kind::Q4_1,
+        GgmlDType::Q8_0 => kernels::Kind::Q8_0,
+        _ => return Ok(None),
+    };
+    if candle_only() || !q.device().is_cpu() {
+        return Ok(None);
+    }
+    let (n, k) = q.shape().dims2()?;
+    Ok(kernels::BlockMatrix::from_gguf(kind, n, k, &q.data()?).map(Arc::new))
 }
 
 #[derive(Clone, Debug)]
@@ -111,6 +160,8 @@ const DOWN: usize = 6;
 #[derive(Clone, Debug)]
 enum Embedding {
     Quantized(Arc<QTensor>),
+    /// Shared with a tied output head.
+    Blocks(Arc<kernels::BlockMatrix>),
     Dense(Tensor),
 }
 
@@ -271,9 +322,10 @@ impl Engine {
     pub fn weight_bytes(&self) -> usize {
         let embed = match &self.embed {
             Embedding::Quantized(q) => q.storage_size_in_bytes(),
+            Embedding::Blocks(b) => b.bytes(),
             Embedding::Dense(t) => t.elem_count() * 4,
         };
-        let tied_head = matches!(&self.embed, Embedding::Quantized(_)) && self.cfg.tie_word_embeddings;
+        let tied_head = !matches!(&self.embed, Embedding::Dense(_)) && self.cfg.tie_word_embeddings;
         let layers: usize = self
             .layers
             .iter()
@@ -285,6 +337,14 @@ impl Engine {
     fn embed(&self, ids: &Tensor) -> Result<Tensor> {
         match &self.embed {
             Embedding::Quantized(q) => q.embedding(ids),
+            Embedding::Blocks(b) => {
+                let ids: Vec<u32> = ids.to_vec1()?;
+                let mut out = Vec::with_capacity(ids.len() * b.k);
+                for &i in &ids {
+                    b.row_into(i as usize, &mut out);
+                }
+                Tensor::from_vec(out, (ids.len(), b.k), &self.device)
+            }
             Embedding::Dense(t) => t.index_select(ids, 0),
         }
     }
