@@ -21,6 +21,9 @@ use polytune_gpu::infer::{
 use polytune_gpu::model::Llama;
 use polytune_gpu::sampler::SamplingParams;
 
+mod common;
+use common::check_block_layouts;
+
 struct TempDir(PathBuf);
 impl Drop for TempDir {
     fn drop(&mut self) {
@@ -204,42 +207,6 @@ fn quantized_weights_agree_with_their_f32_forward() {
         assert!(agree >= 0.99, "{dtype:?}: top-1 agreement {agree}");
         assert!(quant.weight_bytes() < dense.weight_bytes() / 2, "{dtype:?} keeps its blocks");
     }
-}
-
-fn f16(b: &[u8]) -> f32 {
-    half::f16::from_le_bytes([b[0], b[1]]).to_f32()
-}
-
-/// Q8_0, Q4_0 and Q4_1 blocks decoded by hand from the layouts in ggml's `ggml-common.h` and
-/// compared with candle's dequantization.
-fn check_block_layouts(q: &QTensor) -> Option<f32> {
-    let data = q.data().unwrap();
-    let (bytes, decode): (usize, fn(&[u8], &mut Vec<f32>)) = match q.dtype() {
-        GgmlDType::Q8_0 => (34, |b, out| {
-            let d = f16(&b[0..2]);
-            out.extend(b[2..34].iter().map(|&x| d * (x as i8) as f32));
-        }),
-        GgmlDType::Q4_0 => (18, |b, out| {
-            let d = f16(&b[0..2]);
-            let q = &b[2..18];
-            out.extend(q.iter().map(|&x| d * ((x & 0x0F) as f32 - 8.0)));
-            out.extend(q.iter().map(|&x| d * ((x >> 4) as f32 - 8.0)));
-        }),
-        GgmlDType::Q4_1 => (20, |b, out| {
-            let (d, m) = (f16(&b[0..2]), f16(&b[2..4]));
-            let q = &b[4..20];
-            out.extend(q.iter().map(|&x| d * (x & 0x0F) as f32 + m));
-            out.extend(q.iter().map(|&x| d * (x >> 4) as f32 + m));
-        }),
-        _ => return None,
-    };
-    let mut mine = Vec::new();
-    for b in data.chunks(bytes) {
-        decode(b, &mut mine);
-    }
-    let theirs: Vec<f32> = q.dequantize(&Device::Cpu).unwrap().flatten_all().unwrap().to_vec1().unwrap();
-    assert_eq!(mine.len(), theirs.len());
-    Some(mine.iter().zip(&theirs).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max))
 }
 
 #[test]

@@ -8,6 +8,9 @@ use std::process::Command;
 use candle_core::Device;
 use polytune_gpu::files::{ModelDir, import_gguf};
 use polytune_gpu::infer::{self, load_engine};
+
+mod common;
+use common::check_block_layouts;
 use polytune_gpu::sampler::SamplingParams;
 use polytune_gpu::template::Message;
 
@@ -133,39 +136,4 @@ fn smollm2_blocks_decode_as_the_layouts_say() {
     }
     eprintln!("checked by hand: {checked:?}");
     assert!(checked.contains_key("Q4_1"), "{checked:?}");
-}
-
-fn f16(b: &[u8]) -> f32 {
-    half::f16::from_le_bytes([b[0], b[1]]).to_f32()
-}
-
-/// Q8_0, Q4_0 and Q4_1 blocks decoded by hand from the layouts in ggml's `ggml-common.h`; the
-/// largest difference from candle's dequantization (None for other types).
-fn check_block_layouts(q: &candle_core::quantized::QTensor) -> Option<f32> {
-    use candle_core::quantized::GgmlDType;
-    let data = q.data().unwrap();
-    let (bytes, decode): (usize, fn(&[u8], &mut Vec<f32>)) = match q.dtype() {
-        GgmlDType::Q8_0 => (34, |b, out| {
-            let d = f16(&b[0..2]);
-            out.extend(b[2..34].iter().map(|&x| d * (x as i8) as f32));
-        }),
-        GgmlDType::Q4_0 => (18, |b, out| {
-            let d = f16(&b[0..2]);
-            out.extend(b[2..18].iter().map(|&x| d * ((x & 0x0F) as f32 - 8.0)));
-            out.extend(b[2..18].iter().map(|&x| d * ((x >> 4) as f32 - 8.0)));
-        }),
-        GgmlDType::Q4_1 => (20, |b, out| {
-            let (d, m) = (f16(&b[0..2]), f16(&b[2..4]));
-            out.extend(b[4..20].iter().map(|&x| d * (x & 0x0F) as f32 + m));
-            out.extend(b[4..20].iter().map(|&x| d * (x >> 4) as f32 + m));
-        }),
-        _ => return None,
-    };
-    let mut mine = Vec::new();
-    for b in data.chunks(bytes) {
-        decode(b, &mut mine);
-    }
-    let theirs: Vec<f32> = q.dequantize(&Device::Cpu).unwrap().flatten_all().unwrap().to_vec1().unwrap();
-    assert_eq!(mine.len(), theirs.len());
-    Some(mine.iter().zip(&theirs).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max))
 }

@@ -230,7 +230,7 @@ fn load(workspace_id: String, model_id: String, path: &Path, full: Option<&Path>
     let engine = match full {
         None => load_engine(&dir, &Device::Cpu).map_err(|e| e.to_string())?,
         Some(ck) => match load_checkpoint(&dir, ck, &Device::Cpu).map_err(|e| e.to_string())? {
-            Loaded::Base(e) => e,
+            Loaded::Base(e) => *e,
             Loaded::Adapter(_) => return Err("this checkpoint holds an adapter, not a whole model".into()),
         },
     };

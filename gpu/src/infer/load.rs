@@ -39,7 +39,7 @@ impl From<crate::train::TrainError> for EngineError {
 
 /// What a checkpoint adds to a base: an adapter beside it, or a whole model of its own.
 pub enum Loaded {
-    Base(Engine),
+    Base(Box<Engine>),
     Adapter(Adapter),
 }
 
@@ -59,7 +59,7 @@ pub fn open(model_dir: &Path, checkpoint: Option<&Path>) -> Result<Opened, Engin
     let (engine, adapter) = match checkpoint {
         None => (base()?, None),
         Some(ck) => match load_checkpoint(&dir, ck, &device)? {
-            Loaded::Base(e) => (Arc::new(e), None),
+            Loaded::Base(e) => (Arc::new(*e), None),
             Loaded::Adapter(a) => (base()?, Some(Arc::new(a))),
         },
     };
@@ -86,7 +86,7 @@ pub fn load_checkpoint(dir: &ModelDir, checkpoint: &Path, device: &Device) -> Re
         }
         TuneMethod::Full => {
             let model = crate::export::load_with_checkpoint(dir, Some(checkpoint), device)?;
-            Ok(Loaded::Base(from_llama(&model)?))
+            Ok(Loaded::Base(Box::new(from_llama(&model)?)))
         }
     }
 }
