@@ -24,21 +24,16 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor, Var};
 use polytune_api::{Example, LossOn, TrainSpec, TuneMethod, Turn, TurnRole};
 use polytune_gpu::data::{TokenizedExample, make_batch};
+use polytune_gpu::export;
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
 use polytune_gpu::model::{Llama, Pass, weighted_nll};
 use polytune_gpu::sampler::{SamplingParams, SplitMix64};
 use polytune_gpu::train::{
     CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, list_checkpoints,
 };
-use polytune_gpu::{ModelConfig, export};
 
-fn fixture(name: &str) -> (ModelConfig, HashMap<String, Tensor>, HashMap<String, Tensor>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let cfg = ModelConfig::from_json(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
-    let weights = candle_core::safetensors::load(dir.join("model.safetensors"), &Device::Cpu).unwrap();
-    let reference = candle_core::safetensors::load(dir.join("reference.safetensors"), &Device::Cpu).unwrap();
-    (cfg, weights, reference)
-}
+mod common;
+use common::{TempDir, fixture};
 
 fn ids_of(reference: &HashMap<String, Tensor>) -> Tensor {
     reference["ids"].to_dtype(DType::U32).unwrap()
@@ -220,13 +215,6 @@ struct Setup {
     model: PathBuf,
     train: PathBuf,
     root: PathBuf,
-}
-
-struct TempDir(PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn setup(test: &str) -> Option<Setup> {

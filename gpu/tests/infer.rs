@@ -4,14 +4,12 @@
 //! layouts say, batched and one-at-a-time generation and log-likelihoods agree, a cancelled request
 //! leaves at once, and bad input is refused by name.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
 use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{DType, Device, Tensor};
-use polytune_gpu::ModelConfig;
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny, quantize_dir};
 use polytune_gpu::infer::batch::{Batcher, Event, Request};
 use polytune_gpu::infer::{
@@ -22,28 +20,13 @@ use polytune_gpu::model::Llama;
 use polytune_gpu::sampler::SamplingParams;
 
 mod common;
-use common::check_block_layouts;
-
-struct TempDir(PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{TempDir, check_block_layouts, fixture};
 
 fn temp(name: &str) -> TempDir {
     let p = std::env::temp_dir().join(format!("polytune-infer-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&p);
     std::fs::create_dir_all(&p).unwrap();
     TempDir(p)
-}
-
-fn fixture(name: &str) -> (ModelConfig, HashMap<String, Tensor>, HashMap<String, Tensor>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let cfg = ModelConfig::from_json(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
-    let weights = candle_core::safetensors::load(dir.join("model.safetensors"), &Device::Cpu).unwrap();
-    let reference = candle_core::safetensors::load(dir.join("reference.safetensors"), &Device::Cpu).unwrap();
-    (cfg, weights, reference)
 }
 
 fn max_abs(t: &Tensor) -> f32 {

@@ -36,6 +36,18 @@ async fn stream(c: &Client, path: &str, body: Value) -> (String, Value) {
     (text, done)
 }
 
+/// A new workspace with a micro tiny model made from the models test's data: (workspace, model).
+async fn workspace_with_tiny_model(c: &Client, name: &str) -> (String, String) {
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({ "name": name })), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let version = crate::models::ready_version(c, &ws).await;
+    let body = json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": 2});
+    let model = c.expect(Method::POST, &format!("/workspaces/{ws}/models/tiny"), Some(body), 201).await;
+    (ws, model["id"].as_str().unwrap().to_owned())
+}
+
 async fn status(c: &Client, ws: &str) -> Value {
     c.expect(Method::GET, &format!("/workspaces/{ws}/inference"), None, 200).await
 }
@@ -44,20 +56,7 @@ async fn status(c: &Client, ws: &str) -> Value {
 async fn concurrent_generation_and_loglikelihoods_share_one_loaded_model() {
     let app = TestApp::builder(Db::Sqlite).start().await;
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Serve"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let version = crate::models::ready_version(&c, &ws).await;
-    let model = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/tiny"),
-            Some(json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": 2})),
-            201,
-        )
-        .await;
-    let mid = model["id"].as_str().unwrap().to_owned();
+    let (ws, mid) = workspace_with_tiny_model(&c, "Serve").await;
     assert_eq!(status(&c, &ws).await["models"], json!([]), "nothing is loaded before it is used");
 
     let gen_path = format!("/workspaces/{ws}/models/{mid}/generate/stream");
@@ -144,20 +143,7 @@ async fn concurrent_generation_and_loglikelihoods_share_one_loaded_model() {
 async fn a_model_larger_than_the_cache_is_refused_and_nothing_stays_loaded() {
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_MODEL_CACHE_BYTES", "1000").start().await;
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Small"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let version = crate::models::ready_version(&c, &ws).await;
-    let model = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/tiny"),
-            Some(json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400})),
-            201,
-        )
-        .await;
-    let mid = model["id"].as_str().unwrap();
+    let (ws, mid) = workspace_with_tiny_model(&c, "Small").await;
     let body = json!({"messages": [{"role": "user", "content": "Hallo"}], "sampling": {"max_new_tokens": 4}});
     for _ in 0..2 {
         let bad = c.call(Method::POST, &format!("/workspaces/{ws}/models/{mid}/generate"), Some(body.clone())).await;

@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
-use std::thread::JoinHandle;
 
 use super::{Adapter, Decoding, Engine, Row, SeqCache, Want};
 use crate::export::Generated;
@@ -45,9 +44,9 @@ pub struct Stats {
 }
 
 pub struct Batcher {
+    /// None when the thread could not be started: every request is then given back.
     tx: Option<mpsc::Sender<Request>>,
     pub stats: Arc<Stats>,
-    thread: Option<JoinHandle<()>>,
 }
 
 struct Seq {
@@ -65,11 +64,11 @@ impl Batcher {
         let (tx, rx) = mpsc::channel::<Request>();
         let stats = Arc::new(Stats::default());
         let s = stats.clone();
-        let thread = std::thread::Builder::new()
+        // Dropping the batcher closes the channel; the thread ends once its sequences are done.
+        let started = std::thread::Builder::new()
             .name("polytune-batcher".into())
-            .spawn(move || run(&engine, &tok, &rx, &s, max_active.max(1), step_tokens.max(1)))
-            .ok();
-        Batcher { tx: Some(tx), stats, thread }
+            .spawn(move || run(&engine, &tok, &rx, &s, max_active.max(1), step_tokens.max(1)));
+        Batcher { tx: started.ok().map(|_| tx), stats }
     }
 
     /// Queues a request; gives it back when the batcher has stopped.
@@ -77,16 +76,6 @@ impl Batcher {
         match &self.tx {
             Some(tx) => tx.send(r).map_err(|e| e.0),
             None => Err(r),
-        }
-    }
-}
-
-impl Drop for Batcher {
-    fn drop(&mut self) {
-        // Closing the channel ends the thread once its sequences are done.
-        self.tx.take();
-        if let Some(t) = self.thread.take() {
-            drop(t);
         }
     }
 }

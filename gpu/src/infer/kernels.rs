@@ -9,6 +9,9 @@ use rayon::prelude::*;
 
 const QK: usize = 32;
 
+/// One activation row rounded to 8-bit blocks: values, block scales, block sums · scale.
+type Act<'a> = (&'a [i8], &'a [f32], &'a [f32]);
+
 /// A weight matrix `[n, k]` in Q4_1 or Q8_0 blocks, laid out for the kernels.
 #[derive(Debug)]
 pub struct BlockMatrix {
@@ -133,16 +136,22 @@ impl BlockMatrix {
                 // Four activation rows per pass over the weight row (the same arithmetic per pair,
                 // so a sequence's numbers do not depend on what else is in the batch).
                 #[cfg(target_arch = "x86_64")]
-                while avx2 && a + 4 <= rows {
-                    let four = [act(a), act(a + 1), act(a + 2), act(a + 3)];
-                    // SAFETY: `avx2` says the CPU has AVX2 and FMA.
-                    let got = unsafe { self.dot4_avx2(w, &four) };
-                    dst[r * rows + a..r * rows + a + 4].copy_from_slice(&got);
-                    a += 4;
+                if avx2 {
+                    while a + 4 <= rows {
+                        // SAFETY: `avx2` says the CPU has AVX2 and FMA.
+                        let got = unsafe { self.dot_rows_avx2(w, &std::array::from_fn::<_, 4, _>(|j| act(a + j))) };
+                        dst[r * rows + a..r * rows + a + 4].copy_from_slice(&got);
+                        a += 4;
+                    }
+                    while a < rows {
+                        // SAFETY: as above.
+                        dst[r * rows + a] = unsafe { self.dot_rows_avx2(w, &[act(a)]) }[0];
+                        a += 1;
+                    }
                 }
                 while a < rows {
                     let (q, d, s) = act(a);
-                    dst[r * rows + a] = self.dot(avx2, w, q, d, s);
+                    dst[r * rows + a] = self.dot_scalar(w, q, d, s);
                     a += 1;
                 }
             }
@@ -153,23 +162,6 @@ impl BlockMatrix {
             }
         }
         out
-    }
-
-    fn dot(&self, avx2: bool, w: usize, aq: &[i8], ad: &[f32], asum: &[f32]) -> f32 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if avx2 {
-                // SAFETY: the CPU has AVX2 and FMA (checked above); slices are in bounds by construction.
-                return unsafe {
-                    match self.kind {
-                        Kind::Q4_1 => self.dot_q4_1_avx2(w, aq, ad, asum),
-                        Kind::Q8_0 => self.dot_q8_0_avx2(w, aq, ad),
-                    }
-                };
-            }
-        }
-        let _ = avx2;
-        self.dot_scalar(w, aq, ad, asum)
     }
 
     fn dot_scalar(&self, w: usize, aq: &[i8], ad: &[f32], asum: &[f32]) -> f32 {
@@ -197,20 +189,20 @@ impl BlockMatrix {
         acc
     }
 
-    /// One weight row against four activation rows; per pair exactly the single-row arithmetic.
+    /// One weight row against `R` activation rows at once (the weight block is loaded and
+    /// unpacked once); each pair's arithmetic is the same whatever `R`.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn dot4_avx2(&self, w: usize, acts: &[(&[i8], &[f32], &[f32]); 4]) -> [f32; 4] {
+    unsafe fn dot_rows_avx2<const R: usize>(&self, w: usize, acts: &[Act; R]) -> [f32; R] {
         use std::arch::x86_64::*;
         let kb = self.k / QK;
         let d = &self.d[w * kb..(w + 1) * kb];
         let q4 = self.kind == Kind::Q4_1;
         let qs = if q4 { &self.qs[w * kb * 16..(w + 1) * kb * 16] } else { &self.qs[w * kb * 32..(w + 1) * kb * 32] };
-        let aq: [&[i8]; 4] =
-            [&acts[0].0[..kb * QK], &acts[1].0[..kb * QK], &acts[2].0[..kb * QK], &acts[3].0[..kb * QK]];
-        let ad: [&[f32]; 4] = [&acts[0].1[..kb], &acts[1].1[..kb], &acts[2].1[..kb], &acts[3].1[..kb]];
-        let mut acc0 = [_mm256_setzero_ps(); 4];
-        let mut acc1 = [_mm256_setzero_ps(); 4];
+        let aq: [&[i8]; R] = std::array::from_fn(|j| &acts[j].0[..kb * QK]);
+        let ad: [&[f32]; R] = std::array::from_fn(|j| &acts[j].1[..kb]);
+        let mut acc0 = [_mm256_setzero_ps(); R];
+        let mut acc1 = [_mm256_setzero_ps(); R];
         let low = _mm_set1_epi8(0x0F);
         let ones = _mm256_set1_epi16(1);
         macro_rules! block {
@@ -227,7 +219,7 @@ impl BlockMatrix {
                     let q = unsafe { _mm256_loadu_si256(qs.as_ptr().add(b * 32) as *const __m256i) };
                     (_mm256_sign_epi8(q, q), q)
                 };
-                for j in 0..4 {
+                for j in 0..R {
                     // SAFETY: b < kb: bytes b·32..b·32+32 of each activation row are in bounds.
                     let a = unsafe { _mm256_loadu_si256(aq[j].as_ptr().add(b * QK) as *const __m256i) };
                     let a = if q4 { a } else { _mm256_sign_epi8(a, ws) };
@@ -245,8 +237,8 @@ impl BlockMatrix {
         if b < kb {
             block!(b, acc0);
         }
-        let mut out = [0f32; 4];
-        for j in 0..4 {
+        let mut out = [0f32; R];
+        for j in 0..R {
             let mins: f32 = if q4 {
                 let m = &self.m[w * kb..(w + 1) * kb];
                 m.iter().zip(&acts[j].2[..kb]).map(|(x, y)| x * y).sum()
@@ -256,87 +248,6 @@ impl BlockMatrix {
             out[j] = hsum(_mm256_add_ps(acc0[j], acc1[j])) + mins;
         }
         out
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn dot_q4_1_avx2(&self, w: usize, aq: &[i8], ad: &[f32], asum: &[f32]) -> f32 {
-        use std::arch::x86_64::*;
-        let kb = self.k / QK;
-        let d = &self.d[w * kb..(w + 1) * kb];
-        let m = &self.m[w * kb..(w + 1) * kb];
-        let qs = &self.qs[w * kb * 16..(w + 1) * kb * 16];
-        let (aq, ad) = (&aq[..kb * QK], &ad[..kb]);
-        let mut acc0 = _mm256_setzero_ps();
-        let mut acc1 = _mm256_setzero_ps();
-        let low = _mm_set1_epi8(0x0F);
-        let ones = _mm256_set1_epi16(1);
-        macro_rules! block {
-            ($b:expr, $acc:expr) => {{
-                let b = $b;
-                // SAFETY: b < kb: bytes b·16..b·16+16 of `qs` and b·32..b·32+32 of `aq` are in bounds.
-                let (q, a) = unsafe {
-                    (
-                        _mm_loadu_si128(qs.as_ptr().add(b * 16) as *const __m128i),
-                        _mm256_loadu_si256(aq.as_ptr().add(b * QK) as *const __m256i),
-                    )
-                };
-                let lo = _mm_and_si128(q, low);
-                let hi = _mm_and_si128(_mm_srli_epi16(q, 4), low);
-                let prod = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set_m128i(hi, lo), a), ones);
-                _mm256_fmadd_ps(_mm256_set1_ps(d[b] * ad[b]), _mm256_cvtepi32_ps(prod), $acc)
-            }};
-        }
-        let mut b = 0;
-        while b + 1 < kb {
-            acc0 = block!(b, acc0);
-            acc1 = block!(b + 1, acc1);
-            b += 2;
-        }
-        if b < kb {
-            acc0 = block!(b, acc0);
-        }
-        let mins: f32 = m.iter().zip(&asum[..kb]).map(|(x, y)| x * y).sum();
-        hsum(_mm256_add_ps(acc0, acc1)) + mins
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn dot_q8_0_avx2(&self, w: usize, aq: &[i8], ad: &[f32]) -> f32 {
-        use std::arch::x86_64::*;
-        let kb = self.k / QK;
-        let d = &self.d[w * kb..(w + 1) * kb];
-        let qs = &self.qs[w * kb * 32..(w + 1) * kb * 32];
-        let (aq, ad) = (&aq[..kb * QK], &ad[..kb]);
-        let mut acc0 = _mm256_setzero_ps();
-        let mut acc1 = _mm256_setzero_ps();
-        let ones = _mm256_set1_epi16(1);
-        macro_rules! block {
-            ($b:expr, $acc:expr) => {{
-                let b = $b;
-                // SAFETY: b < kb: bytes b·32..b·32+32 of `qs` and of `aq` are in bounds.
-                let (q, a) = unsafe {
-                    (
-                        _mm256_loadu_si256(qs.as_ptr().add(b * 32) as *const __m256i),
-                        _mm256_loadu_si256(aq.as_ptr().add(b * QK) as *const __m256i),
-                    )
-                };
-                // maddubs wants unsigned × signed: |q| × (a with q's sign).
-                let prod =
-                    _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(q, q), _mm256_sign_epi8(a, q)), ones);
-                _mm256_fmadd_ps(_mm256_set1_ps(d[b] * ad[b]), _mm256_cvtepi32_ps(prod), $acc)
-            }};
-        }
-        let mut b = 0;
-        while b + 1 < kb {
-            acc0 = block!(b, acc0);
-            acc1 = block!(b + 1, acc1);
-            b += 2;
-        }
-        if b < kb {
-            acc0 = block!(b, acc0);
-        }
-        hsum(_mm256_add_ps(acc0, acc1))
     }
 }
 

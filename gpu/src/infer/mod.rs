@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use candle_core::quantized::{QMatMul, QTensor};
-use candle_core::{D, DType, Device, Module, Result, Tensor};
+use candle_core::{DType, Device, Module, Result, Tensor};
 
 use crate::config::ModelConfig;
 
@@ -65,11 +65,11 @@ impl Weight {
         if let Some(b) = blocks(&q)? {
             return Ok(Weight { bytes: b.bytes(), mat: Mat::Blocks(b), kind });
         }
-        let bytes = q.storage_size_in_bytes();
         let mm = QMatMul::from_arc(q)?;
         let bytes = match &mm {
+            QMatMul::QTensor(q) => q.storage_size_in_bytes(),
             QMatMul::Tensor(t) => t.elem_count() * 4,
-            _ => bytes,
+            QMatMul::TensorF16(t) => t.elem_count() * 2,
         };
         Ok(Weight { mat: Mat::Candle(mm), bytes, kind })
     }
@@ -253,11 +253,6 @@ impl SeqCache {
     pub fn fork(&self) -> Result<Self> {
         let copy = |ts: &[Tensor]| ts.iter().map(|t| t.copy()).collect::<Result<Vec<_>>>();
         Ok(SeqCache { k: copy(&self.k)?, v: copy(&self.v)?, len: self.len, cap: self.cap })
-    }
-
-    /// Forgets tokens after the first `len` (their slots are overwritten later).
-    pub fn truncate(&mut self, len: usize) {
-        self.len = self.len.min(len);
     }
 
     fn reserve(&mut self, engine: &Engine, needed: usize) -> Result<()> {
@@ -550,9 +545,4 @@ fn rope_tables(cfg: &ModelConfig, device: &Device) -> Result<(Tensor, Tensor)> {
         }
     }
     Ok((Tensor::from_vec(cos, (max, half), device)?, Tensor::from_vec(sin, (max, half), device)?))
-}
-
-/// log-softmax of one row of logits.
-pub fn log_softmax_row(logits: &Tensor) -> Result<Vec<f32>> {
-    candle_nn::ops::log_softmax(logits, D::Minus1)?.to_vec1()
 }

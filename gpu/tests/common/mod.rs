@@ -2,8 +2,30 @@
 
 #![allow(dead_code)]
 
-use candle_core::Device;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
 use candle_core::quantized::{GgmlDType, QTensor};
+use candle_core::{Device, Tensor};
+use polytune_gpu::ModelConfig;
+
+/// A folder removed when dropped.
+pub struct TempDir(pub PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A transformers fixture (tests/fixtures/NAME): config, weights, and the reference tensors
+/// (`ids`, `logits`, LoRA values and gradients).
+pub fn fixture(name: &str) -> (ModelConfig, HashMap<String, Tensor>, HashMap<String, Tensor>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let cfg = ModelConfig::from_json(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    let weights = candle_core::safetensors::load(dir.join("model.safetensors"), &Device::Cpu).unwrap();
+    let reference = candle_core::safetensors::load(dir.join("reference.safetensors"), &Device::Cpu).unwrap();
+    (cfg, weights, reference)
+}
 
 fn f16(b: &[u8]) -> f32 {
     half::f16::from_le_bytes([b[0], b[1]]).to_f32()

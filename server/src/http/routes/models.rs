@@ -171,23 +171,11 @@ pub async fn generate(
     ApiJson(req): ApiJson<GenerateRequest>,
 ) -> ApiResult<Json<GenerateResponse>> {
     let started = std::time::Instant::now();
-    let (model, adapter) =
-        open_model(&state, &cap.workspace.id, &ids.1, req.run_id.as_deref(), req.checkpoint_step).await?;
-    let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
-    let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
-    let (mut rx, _guard) = submit(&model, adapter, prompt, req.sampling.clone())?;
-    let mut text = String::new();
+    let (_model, mut rx, _guard) = start_generation(&state, &cap.workspace.id, &ids.1, &req).await?;
     while let Some(e) = rx.recv().await {
         match e {
-            BatchEvent::Text(t) => text.push_str(&t),
-            BatchEvent::Done(g) => {
-                return Ok(Json(GenerateResponse {
-                    text: g.text,
-                    tokens: g.tokens,
-                    finish_reason: g.finish_reason,
-                    seconds: started.elapsed().as_secs_f64(),
-                }));
-            }
+            BatchEvent::Text(_) => {}
+            BatchEvent::Done(g) => return Ok(Json(response(g, started))),
             BatchEvent::Failed(m) => return Err(invalid("messages", m)),
         }
     }
@@ -232,13 +220,29 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Queues a generation on the model's batcher; its events arrive on the returned channel.
-fn submit(
-    model: &LoadedModel,
-    adapter: Option<std::sync::Arc<Adapter>>,
-    prompt: Vec<u32>,
-    params: polytune_api::SamplingParams,
-) -> ApiResult<(tokio::sync::mpsc::UnboundedReceiver<BatchEvent>, CancelOnDrop)> {
+fn response(g: polytune_gpu::export::Generated, started: std::time::Instant) -> GenerateResponse {
+    GenerateResponse {
+        text: g.text,
+        tokens: g.tokens,
+        finish_reason: g.finish_reason,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Opens the model (through the cache), renders the conversation and queues it on the model's
+/// batcher; its events arrive on the returned channel. Keep the model while reading them (it is
+/// then "in use" for the cache).
+async fn start_generation(
+    state: &AppState,
+    workspace_id: &str,
+    model_id: &str,
+    req: &GenerateRequest,
+) -> ApiResult<(std::sync::Arc<LoadedModel>, tokio::sync::mpsc::UnboundedReceiver<BatchEvent>, CancelOnDrop)> {
+    let (model, adapter) =
+        open_model(state, workspace_id, model_id, req.run_id.as_deref(), req.checkpoint_step).await?;
+    let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
+    let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
+    let params = req.sampling.clone();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let request = BatchRequest {
@@ -249,7 +253,7 @@ fn submit(
         listener: Box::new(move |e| tx.send(e).is_ok()),
     };
     model.batcher.submit(request).map_err(|_| ApiError::Internal(anyhow::anyhow!("the model's batcher stopped")))?;
-    Ok((rx, CancelOnDrop(cancel)))
+    Ok((model, rx, CancelOnDrop(cancel)))
 }
 
 /// Generate an answer, streamed: server-sent events `text` (`{"text": …}`, pieces in order), then
@@ -266,11 +270,7 @@ pub async fn generate_stream(
     ApiJson(req): ApiJson<GenerateRequest>,
 ) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>>>> {
     let started = std::time::Instant::now();
-    let (model, adapter) =
-        open_model(&state, &cap.workspace.id, &ids.1, req.run_id.as_deref(), req.checkpoint_step).await?;
-    let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
-    let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
-    let (rx, guard) = submit(&model, adapter, prompt, req.sampling.clone())?;
+    let (model, rx, guard) = start_generation(&state, &cap.workspace.id, &ids.1, &req).await?;
     let stream =
         futures_util::stream::unfold((rx, guard, model, false), move |(mut rx, guard, model, ended)| async move {
             if ended {
@@ -281,12 +281,7 @@ pub async fn generate_stream(
                     (SseEvent::default().event("text").data(serde_json::json!({ "text": t }).to_string()), false)
                 }
                 BatchEvent::Done(g) => {
-                    let body = GenerateResponse {
-                        text: g.text,
-                        tokens: g.tokens,
-                        finish_reason: g.finish_reason,
-                        seconds: started.elapsed().as_secs_f64(),
-                    };
+                    let body = response(g, started);
                     (SseEvent::default().event("done").data(serde_json::to_string(&body).unwrap_or_default()), true)
                 }
                 BatchEvent::Failed(m) => {
