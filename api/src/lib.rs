@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod datasets;
+pub mod evaluation;
 pub mod identifiers;
 pub mod inference;
 pub mod jobs;
@@ -24,6 +25,7 @@ pub mod workspaces;
 pub use accounts::*;
 pub use audit::*;
 pub use datasets::*;
+pub use evaluation::*;
 pub use identifiers::*;
 pub use inference::*;
 pub use jobs::*;

@@ -23,6 +23,7 @@ pub enum Phase {
     #[serde(alias = "drawing examples")]
     DrawingExamples,
     Training,
+    Evaluating,
     Done,
     /// A phase this version does not know (written by a newer one).
     #[serde(other)]
@@ -44,6 +45,7 @@ impl Phase {
             Phase::Filtering => "filtering",
             Phase::DrawingExamples => "drawing_examples",
             Phase::Training => "training",
+            Phase::Evaluating => "evaluating",
             Phase::Done => "done",
             Phase::Other => "other",
         }

@@ -27,10 +27,11 @@ pub enum JobKind {
     RegisterModel,
     ExportRun,
     TrainIdentifier,
+    Evaluate,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         JobKind::BlobStats,
         JobKind::ImportDataset,
         JobKind::ProfileDataset,
@@ -41,6 +42,7 @@ impl JobKind {
         JobKind::RegisterModel,
         JobKind::ExportRun,
         JobKind::TrainIdentifier,
+        JobKind::Evaluate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +57,7 @@ impl JobKind {
             JobKind::RegisterModel => "register_model",
             JobKind::ExportRun => "export_run",
             JobKind::TrainIdentifier => "train_identifier",
+            JobKind::Evaluate => "evaluate",
         }
     }
 
@@ -141,6 +144,7 @@ job_kinds! {
     RegisterModel(RegisterModelJob) -> RegisterModelOutput,
     ExportRun(ExportRunJob) -> ExportRunOutput,
     TrainIdentifier(TrainIdentifierJob) -> TrainIdentifierOutput,
+    Evaluate(EvaluateJob) -> EvaluateOutput,
 }
 
 /// Why a stored or sent payload cannot be read.
@@ -416,4 +420,21 @@ pub struct TrainIdentifierOutput {
     pub languages: u64,
     pub held_out: u64,
     pub correct: u64,
+}
+
+/// Evaluate one model (or run checkpoint) on the tasks of an evaluation record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluateJob {
+    pub evaluation_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluateOutput {
+    /// Items scored in all (those an earlier attempt scored included).
+    pub items: usize,
+    /// Items this attempt scored.
+    pub scored_now: usize,
+    pub seconds: f64,
 }
