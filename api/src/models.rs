@@ -549,3 +549,19 @@ mod tests {
         assert_eq!(full.optimizer, 134_515_008 * 12);
     }
 }
+
+/// A real model the studio can fetch in one click.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogModel {
+    pub id: String,
+    pub name: String,
+    pub about: String,
+    /// Where it comes from (a package registry) and its license.
+    pub source: String,
+    pub license: String,
+    /// Download size in bytes.
+    pub bytes: u64,
+    /// Whether this server already has the file (no download needed).
+    pub cached: bool,
+}

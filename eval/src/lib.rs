@@ -9,6 +9,7 @@
 //!
 //! Nothing here runs a model: the server gives the scorers log-likelihoods and generations.
 
+pub mod report;
 pub mod score;
 pub mod stats;
 pub mod tasks;

@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod db;
 mod error;
+mod evaluation;
 mod http;
 mod inference;
 mod jobs;
@@ -76,6 +77,7 @@ async fn job_env(settings: &Settings) -> anyhow::Result<jobs::JobEnv> {
         store,
         max_upload_bytes: settings.max_upload_bytes,
         import_dirs: settings.import_dirs.clone(),
+        models: std::sync::Arc::new(inference::ModelCache::new(settings.model_cache_bytes)),
     })
 }
 

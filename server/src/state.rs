@@ -35,7 +35,7 @@ impl AppState {
             settings.signin_max_per_account,
             settings.signin_max_per_address,
         );
-        let models = Arc::new(crate::inference::ModelCache::new(settings.model_cache_bytes));
+        let models = jobs.models.clone();
         AppState(Arc::new(App { db, settings, signin_limiter, jobs, models }))
     }
 

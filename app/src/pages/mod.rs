@@ -3,6 +3,7 @@
 mod admin;
 mod api_docs;
 mod datasets;
+mod evaluations;
 mod identifiers;
 mod invite;
 mod jobs;

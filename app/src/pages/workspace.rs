@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use polytune_api::{ApiToken, CreateApiToken, Role, UpdateDescription, UpdateWorkspace, Validate, Workspace};
 
 use super::datasets::DatasetsSection;
+use super::evaluations::EvaluationsSection;
 use super::jobs::{CheckFile, JobsSection};
 use super::members::MembersSection;
 use super::mixtures::MixturesSection;
@@ -87,7 +88,7 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
         "jobs" => view! { <JobsSection ws=ws/> }.into_any(),
         "mixtures" => view! { <MixturesSection ws=ws/> }.into_any(),
         "runs" => view! { <RunsSection ws=ws/> }.into_any(),
-        "evaluations" => empty(Msg::EmptyEvaluations, Msg::EmptyEvaluationsAction, Some(link("runs"))),
+        "evaluations" => view! { <EvaluationsSection ws=ws/> }.into_any(),
         "chat" => empty(Msg::EmptyChat, Msg::EmptyChatAction, Some(link("runs"))),
         "members" => view! { <MembersSection ws=ws/> }.into_any(),
         "audit" => view! {

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod audit;
 pub mod blobs;
 pub mod datasets;
+pub mod evaluations;
 pub mod identifiers;
 pub mod jobs;
 pub mod mixtures;
@@ -197,6 +198,7 @@ impl Database {
                 (4, "models", include_str!("../../../migrations/sqlite/0004_models.sql")),
                 (5, "mixtures", include_str!("../../../migrations/sqlite/0005_mixtures.sql")),
                 (6, "identifiers", include_str!("../../../migrations/sqlite/0006_identifiers.sql")),
+                (7, "evaluations", include_str!("../../../migrations/sqlite/0007_evaluations.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
@@ -205,6 +207,7 @@ impl Database {
                 (4, "models", include_str!("../../../migrations/postgres/0004_models.sql")),
                 (5, "mixtures", include_str!("../../../migrations/postgres/0005_mixtures.sql")),
                 (6, "identifiers", include_str!("../../../migrations/postgres/0006_identifiers.sql")),
+                (7, "evaluations", include_str!("../../../migrations/postgres/0007_evaluations.sql")),
             ],
         };
         let migrations = sources

@@ -34,6 +34,7 @@ use crate::state::AppState;
         (name = "jobs", description = "Uploads, jobs, live events, workers"),
         (name = "models", description = "Models, generation, training runs"),
         (name = "mixtures", description = "Language mixtures, augmentation templates, evaluation sets, compute estimates"),
+        (name = "evaluation", description = "Evaluation per language: tasks, evaluations, results, items, tuned against base"),
     ),
     modifiers(&AuthSchemes)
 )]

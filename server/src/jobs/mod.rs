@@ -11,6 +11,8 @@
 mod blob_stats;
 mod context;
 pub mod datasets;
+pub mod evaluate;
+pub mod fetch_model;
 pub mod identifiers;
 pub mod mixtures;
 pub mod models;
@@ -91,6 +93,8 @@ pub async fn validate(db: &Database, workspace_id: &str, payload: &JobPayload) -
         JobPayload::RegisterModel(p) => models::validate_register(db, workspace_id, p).await,
         JobPayload::ExportRun(p) => models::validate_export(db, workspace_id, p).await,
         JobPayload::TrainIdentifier(p) => identifiers::validate(db, workspace_id, p).await,
+        JobPayload::Evaluate(p) => evaluate::validate(db, workspace_id, p).await,
+        JobPayload::FetchModel(p) => fetch_model::validate(db, workspace_id, p).await,
     }
 }
 
@@ -107,6 +111,8 @@ pub async fn run(ctx: &JobContext, payload: JobPayload) -> Result<JobOutput, Job
         JobPayload::RegisterModel(p) => models::run_register(ctx, p).await?.into(),
         JobPayload::ExportRun(p) => models::run_export(ctx, p).await?.into(),
         JobPayload::TrainIdentifier(p) => identifiers::run(ctx, p).await?.into(),
+        JobPayload::Evaluate(p) => evaluate::run(ctx, p).await?.into(),
+        JobPayload::FetchModel(p) => fetch_model::run(ctx, p).await?.into(),
     })
 }
 
@@ -119,6 +125,9 @@ pub struct JobEnv {
     pub max_upload_bytes: u64,
     /// Folders on this machine that server imports and model registrations may read from.
     pub import_dirs: Vec<std::path::PathBuf>,
+    /// Loaded models, shared with the HTTP handlers of the same process (evaluation jobs use the
+    /// same loaded weights as chat).
+    pub models: std::sync::Arc<crate::inference::ModelCache>,
 }
 
 impl JobEnv {

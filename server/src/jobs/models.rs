@@ -52,12 +52,27 @@ pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<Regis
         return Ok(RegisterModelOutput { model_id: p.model_id });
     }
     let wanted = env.allowed_import(&p.path)?;
+    register_file(ctx, &p.model_id, &p.name, &p.path, &p.user_id, wanted).await?;
+    Ok(RegisterModelOutput { model_id: p.model_id })
+}
+
+/// Reads a model folder or GGUF file (`wanted`, already checked) into the workspace's models;
+/// `origin` is what the model page says it came from.
+pub async fn register_file(
+    ctx: &JobContext,
+    model_id: &str,
+    name: &str,
+    origin: &str,
+    user_id: &str,
+    wanted: std::path::PathBuf,
+) -> Result<(), JobError> {
+    let env = ctx.env();
     ctx.check()?;
     let is_gguf = wanted.extension().is_some_and(|x| x.eq_ignore_ascii_case("gguf"));
-    let target = env.store.model_dir(&p.model_id);
+    let target = env.store.model_dir(model_id);
     let (source, dir_path) = if is_gguf { ("gguf", target.clone()) } else { ("directory", wanted.clone()) };
     if is_gguf {
-        ctx.log("dequantizing the GGUF file into the studio's storage").await;
+        ctx.log("copying the GGUF file into the studio's storage (it stays quantized)").await;
     }
     let opened = contained("the model could not be read (the reader stopped unexpectedly)", || {
         if is_gguf {
@@ -78,18 +93,18 @@ pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<Regis
     let path = dir.path.to_string_lossy().to_string();
     env.db
         .insert_model(NewModel {
-            id: &p.model_id,
+            id: model_id,
             workspace_id: ctx.workspace_id(),
-            name: &p.name,
+            name,
             source,
-            origin: &p.path,
+            origin,
             path: &path,
             info: &info,
-            user_id: &p.user_id,
+            user_id,
         })
         .await
         .map_err(db_failed)?;
-    Ok(RegisterModelOutput { model_id: p.model_id })
+    Ok(())
 }
 
 pub async fn validate_export(db: &Database, ws: &str, p: &ExportRunJob) -> Result<Resources, Vec<FieldError>> {

