@@ -58,7 +58,7 @@ pub fn EvaluationsSection(ws: Workspace) -> impl IntoView {
         }}
         {move || match (shown.get(), base.get()) {
             (Some(tuned), Some(b)) if tuned != b => view! {
-                <Comparison ws_id=ws_id.get_value() tuned=tuned.clone() base=b/>
+                <Comparison ws_id=ws_id.get_value() tuned=tuned.clone() base=b tick=tick/>
                 <Results ws_id=ws_id.get_value() id=tuned tick=tick/>
             }.into_any(),
             (Some(id), _) => view! { <Results ws_id=ws_id.get_value() id=id tick=tick/> }.into_any(),

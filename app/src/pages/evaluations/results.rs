@@ -8,7 +8,7 @@ use polytune_api::{EvalComparison, EvalItem, EvalItemPage, EvalResults, EvalScor
 
 use crate::client::{self, ApiResult};
 use crate::components::Loading;
-use crate::components::format::{pct, signed};
+use crate::components::format::pct;
 use crate::components::jobs::{JobProgress, StateBadge, follow_job};
 use crate::components::lang::{lang_label, swatch};
 use crate::i18n::{Msg, t};
@@ -61,6 +61,8 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
     let confusion = r.confusion.clone();
     let ws_s = StoredValue::new(ws.clone());
     let eid = StoredValue::new(e.id.clone());
+    // The task and language whose items are open below the tables.
+    let drill = RwSignal::new(None::<(String, String)>);
     view! {
         <h2 id="eval-results-title">{e.label.clone()}" "<StateBadge state=e.state/></h2>
         {running.then(|| view! {
@@ -109,7 +111,9 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                                         None => view! { <td>"—"</td> }.into_any(),
                                     }).collect_view()}
                                     <td>{n}</td>
-                                    <td><ItemsButton ws=ws_s.get_value() id=eid.get_value() task=task language=lang/></td>
+                                    <td><button type="button" class="show-items"
+                                        aria-label=format!("{} {task} {}", t(Msg::EvalShowItems), lang_label(&lang))
+                                        on:click=move |_| drill.set(Some((task.clone(), lang.clone())))>{t(Msg::EvalItemsButton)}</button></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -133,6 +137,10 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                 </table>
             }
         }).collect_view()}
+        {move || drill.get().map(|(task, language)| view! {
+            <h3 id="eval-items-title">{t(Msg::EvalItemsButton)}": "{task.clone()}" · "{lang_label(&language)}</h3>
+            <ItemList ws=ws_s.get_value() ids=vec![eid.get_value()] task=task language=language/>
+        })}
         {(!confusion.is_empty()).then(|| view! {
             <h3>{t(Msg::EvalConfusionTitle)}</h3>
             <table class="eval-confusion">
@@ -146,22 +154,6 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        })}
-    }
-}
-
-/// Opens the items behind one language's score.
-#[component]
-fn ItemsButton(ws: String, id: String, task: String, language: String) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let label = format!("{} {task} {}", t(Msg::EvalShowItems), lang_label(&language));
-    let (ws, id, task, language) = (StoredValue::new(ws), StoredValue::new(id), StoredValue::new(task), StoredValue::new(language));
-    view! {
-        <button type="button" class="show-items" aria-expanded=move || open.get().to_string() aria-label=label on:click=move |_| open.update(|o| *o = !*o)>
-            {t(Msg::EvalItemsButton)}
-        </button>
-        {move || open.get().then(|| view! {
-            <ItemList ws=ws.get_value() ids=vec![id.get_value()] task=task.get_value() language=language.get_value()/>
         })}
     }
 }
@@ -201,7 +193,7 @@ pub fn ItemList(ws: String, ids: Vec<String>, task: String, language: String) ->
                                 let others: Vec<Option<EvalItem>> = all.iter().skip(1)
                                     .map(|list| list.iter().find(|o| o.item_id == it.item_id).cloned()).collect();
                                 view! {
-                                    <li class="eval-item" class:side-by-side=columns > 1>
+                                    <li class="eval-item" class:side-by-side={columns > 1}>
                                         <p class="prompt" dir=dir lang=it.language.clone()>{it.prompt.clone()}</p>
                                         <div class="answers">
                                             <Answer item=it.clone()/>
@@ -252,10 +244,11 @@ fn verdict_label(v: Verdict) -> &'static str {
 
 /// The forgetting matrix: tuned minus base per task and language.
 #[component]
-pub fn Comparison(ws_id: String, tuned: String, base: String) -> impl IntoView {
+pub fn Comparison(ws_id: String, tuned: String, base: String, tick: RwSignal<u32>) -> impl IntoView {
     let ws = StoredValue::new(ws_id);
     let (tuned, base) = (StoredValue::new(tuned), StoredValue::new(base));
     let cmp = LocalResource::new(move || {
+        tick.track();
         let path = format!("/workspaces/{}/evaluations/{}/compare/{}", ws.get_value(), tuned.get_value(), base.get_value());
         async move { client::get::<EvalComparison>(&path).await }
     });
@@ -287,7 +280,7 @@ pub fn Comparison(ws_id: String, tuned: String, base: String) -> impl IntoView {
                                             <td>{x.task.clone()}" · "{x.metric.clone()}</td>
                                             <th scope="row">{swatch(&x.language)}{lang_label(&x.language)}</th>
                                             <td>{pct(x.base)}</td><td>{pct(x.tuned)}</td>
-                                            <td>{signed(x.delta * 100.0)}</td>
+                                            <td>{format!("{:+.1} pp", x.delta * 100.0)}</td>
                                             <td>{format!("{} / {}", x.gained, x.lost)}</td>
                                             <td>{format!("{:.3}", x.p_adjusted)}</td>
                                             <td>{verdict_label(x.verdict)}</td>
