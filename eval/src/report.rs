@@ -62,10 +62,8 @@ pub fn aggregate(items: &[Scored]) -> (Vec<EvalScore>, Vec<MacroScore>, Vec<Conf
             }
         })
         .collect();
-    let confusion = answered
-        .into_iter()
-        .map(|((task, language), answered_in)| Confusion { task, language, answered_in })
-        .collect();
+    let confusion =
+        answered.into_iter().map(|((task, language), answered_in)| Confusion { task, language, answered_in }).collect();
     (scores, macros, confusion)
 }
 

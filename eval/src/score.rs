@@ -174,11 +174,8 @@ pub fn fidelity(answer: &str, expected: &str, detect: impl Fn(&str) -> Option<St
     let answered_in = if text.is_empty() { None } else { detect(text) };
     let in_language = answered_in.as_deref() == Some(expected);
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| long_line(l)).collect();
-    let lines_pass = if lines.is_empty() {
-        in_language
-    } else {
-        lines.iter().all(|l| detect(l).as_deref() == Some(expected))
-    };
+    let lines_pass =
+        if lines.is_empty() { in_language } else { lines.iter().all(|l| detect(l).as_deref() == Some(expected)) };
     let words_pass = WORD_LEVEL
         .contains(&expected)
         .then(|| !text.is_empty() && !text.split(|c: char| !c.is_alphanumeric()).any(latin_word));

@@ -167,12 +167,18 @@ impl Task {
             ],
             Task::Mgsm => vec![
                 m("exact_flexible", "the last number in the answer equals the right one"),
-                m("exact_strict", "the answer says \"the answer is N\" (in its language) or is just the number, and N is right"),
+                m(
+                    "exact_strict",
+                    "the answer says \"the answer is N\" (in its language) or is just the number, and N is right",
+                ),
                 m("in_language", "the answer is in the question's language"),
             ],
             Task::Fidelity => vec![
                 m("in_language", "the answer is identified as the prompt's language"),
-                m("lines_pass", "every line of five words or more is in the prompt's language (unsure counts as a miss)"),
+                m(
+                    "lines_pass",
+                    "every line of five words or more is in the prompt's language (unsure counts as a miss)",
+                ),
                 m("words_pass", "no English words leak in (Arabic, Hindi, Japanese, Korean, Russian and Chinese only)"),
             ],
         }
@@ -189,10 +195,18 @@ impl Task {
 
     pub fn about(self) -> &'static str {
         match self {
-            Task::Xcopa => "Which of two sentences is the cause (or effect) of a premise, in 11 languages; chosen by log-likelihood.",
-            Task::Sib200 => "Which of seven topics a news sentence is about, the same 99 sentences in 24 languages; chosen by log-likelihood.",
-            Task::Mgsm => "The same 250 math word problems in 11 languages; the model writes an answer and the number is read from it.",
-            Task::Fidelity => "Open questions from multilingual MT-Bench in 13 languages, asked through the chat template; the answer's language is identified.",
+            Task::Xcopa => {
+                "Which of two sentences is the cause (or effect) of a premise, in 11 languages; chosen by log-likelihood."
+            }
+            Task::Sib200 => {
+                "Which of seven topics a news sentence is about, the same 99 sentences in 24 languages; chosen by log-likelihood."
+            }
+            Task::Mgsm => {
+                "The same 250 math word problems in 11 languages; the model writes an answer and the number is read from it."
+            }
+            Task::Fidelity => {
+                "Open questions from multilingual MT-Bench in 13 languages, asked through the chat template; the answer's language is identified."
+            }
         }
     }
 
@@ -384,7 +398,14 @@ fn fidelity_item(language: &str, line: &str) -> Result<Item, String> {
     if r.prompt.trim().is_empty() {
         return Err("the prompt is empty".into());
     }
-    Ok(Item { id: r.id, language: language.into(), prompt: r.prompt, choices: Vec::new(), gold: None, stop: Vec::new() })
+    Ok(Item {
+        id: r.id,
+        language: language.into(),
+        prompt: r.prompt,
+        choices: Vec::new(),
+        gold: None,
+        stop: Vec::new(),
+    })
 }
 
 #[cfg(test)]

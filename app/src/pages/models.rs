@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{
-    CatalogModel, ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Job, Model, ModelInfo, RegisterModel,
-    Role, Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
+    CatalogModel, ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Job, Model, ModelInfo,
+    RegisterModel, Role, Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
 };
 
 use crate::client::{self, ApiFailure};

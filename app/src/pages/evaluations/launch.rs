@@ -36,7 +36,19 @@ pub fn Launcher(
     let error = RwSignal::new(None::<ApiFailure>);
     let busy = RwSignal::new(false);
 
-    // The first model is chosen once the list arrives.
+    // A run named in the address (`?run=…`, from a run's page) is chosen with its model, the
+    // base compared; otherwise the first model.
+    let wanted_run = leptos_router::hooks::use_query_map().read_untracked().get("run");
+    Effect::new(move |_| {
+        if let (Some(want), Some(Ok(list))) = (wanted_run.clone(), runs.get())
+            && let Some(r) = list.into_iter().find(|r| r.id == want)
+            && run_id.with_untracked(String::is_empty)
+        {
+            model_id.set(r.model_id.clone());
+            run_id.set(r.id);
+            with_base.set(true);
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(list)) = models.get()
             && model_id.with_untracked(String::is_empty)
@@ -58,7 +70,13 @@ pub fn Launcher(
             checkpoint_step: None,
             preset: if full.get() { EvalPreset::Full } else { EvalPreset::Quick },
             tasks: chosen,
-            languages: languages.get().split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            languages: languages
+                .get()
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             limit: None,
             with_base: !run.is_empty() && with_base.get(),
         })
@@ -83,9 +101,14 @@ pub fn Launcher(
             return;
         }
         let path = format!("/workspaces/{}/evaluations", ws.get_value());
-        form::send(Some(busy), error, async move { client::post::<_, EvaluationStarted>(&path, &req).await }, move |s| {
-            on_started(s.evaluation.id, s.base.map(|b| b.id));
-        });
+        form::send(
+            Some(busy),
+            error,
+            async move { client::post::<_, EvaluationStarted>(&path, &req).await },
+            move |s| {
+                on_started(s.evaluation.id, s.base.map(|b| b.id));
+            },
+        );
     };
     view! {
         <form class="card eval-launch" on:submit=submit>

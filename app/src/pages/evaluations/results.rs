@@ -47,7 +47,9 @@ pub fn Results(ws_id: String, id: String, tick: RwSignal<u32>) -> impl IntoView 
 #[component]
 fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
     let e = r.evaluation.clone();
-    let export = |format: &str| format!("{}/workspaces/{ws}/evaluations/{}/export?format={format}", polytune_api::API_PREFIX, e.id);
+    let export = |format: &str| {
+        format!("{}/workspaces/{ws}/evaluations/{}/export?format={format}", polytune_api::API_PREFIX, e.id)
+    };
     let running = !e.state.is_finished();
     let job = RwSignal::new(None);
     if running {
@@ -249,7 +251,8 @@ pub fn Comparison(ws_id: String, tuned: String, base: String, tick: RwSignal<u32
     let (tuned, base) = (StoredValue::new(tuned), StoredValue::new(base));
     let cmp = LocalResource::new(move || {
         tick.track();
-        let path = format!("/workspaces/{}/evaluations/{}/compare/{}", ws.get_value(), tuned.get_value(), base.get_value());
+        let path =
+            format!("/workspaces/{}/evaluations/{}/compare/{}", ws.get_value(), tuned.get_value(), base.get_value());
         async move { client::get::<EvalComparison>(&path).await }
     });
     let side = RwSignal::new(None::<(String, String)>);

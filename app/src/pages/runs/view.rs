@@ -121,6 +121,7 @@ pub(super) fn RunView(
     let dup_href = link(format!("runs/new?duplicate={}", r.with_value(|r| r.id.clone())));
     let cont_href = link(format!("runs/new?continue={}", r.with_value(|r| r.id.clone())));
     let compare_href = link(format!("runs?select={}", r.with_value(|r| r.id.clone())));
+    let evaluate_href = link(format!("evaluations?run={}", r.with_value(|r| r.id.clone())));
 
     view! {
         <p><A href=link("runs".into())>"← Runs"</A></p>
@@ -186,6 +187,7 @@ pub(super) fn RunView(
                 <A href=dup_href attr:id="run-duplicate" attr:class="button">"Duplicate with changes"</A>
                 <A href=cont_href attr:id="run-continue" attr:class="button">"Continue from this run"</A>
                 <A href=compare_href attr:id="run-compare" attr:class="button">"Compare with…"</A>
+                <A href=evaluate_href attr:id="run-evaluate" attr:class="button">"Evaluate against its base"</A>
             </div>
             <p class="hint">"Stop saves a checkpoint at the current step; Resume goes on from the newest checkpoint."</p>
             <ErrorBox error=action_error.read_only()/>

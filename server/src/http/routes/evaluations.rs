@@ -33,9 +33,16 @@ pub async fn tasks(_cap: WorkspaceViewer) -> Json<Vec<EvalTask>> {
 
 /// What is being evaluated, checked: the model, and the run's checkpoint step (its newest when
 /// none is named) with its label.
-async fn target(state: &AppState, ws: &str, req: &CreateEvaluation) -> ApiResult<(polytune_api::Model, Option<i64>, String)> {
-    let (model, _) =
-        state.db.model(ws, &req.model_id).await?.ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
+async fn target(
+    state: &AppState,
+    ws: &str,
+    req: &CreateEvaluation,
+) -> ApiResult<(polytune_api::Model, Option<i64>, String)> {
+    let (model, _) = state
+        .db
+        .model(ws, &req.model_id)
+        .await?
+        .ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
     let Some(run_id) = &req.run_id else {
         let label = format!("{} (base)", model.name);
         return Ok((model, None, label));
@@ -48,7 +55,10 @@ async fn target(state: &AppState, ws: &str, req: &CreateEvaluation) -> ApiResult
     let step = match req.checkpoint_step {
         Some(s) if checkpoints.iter().any(|(c, _)| c.step == s) => s,
         Some(s) => return Err(invalid("checkpoint_step", format!("this run has no checkpoint at step {s}"))),
-        None => checkpoints.last().map(|(c, _)| c.step).ok_or_else(|| invalid("run_id", "this run has no checkpoint yet"))?,
+        None => checkpoints
+            .last()
+            .map(|(c, _)| c.step)
+            .ok_or_else(|| invalid("run_id", "this run has no checkpoint yet"))?,
     };
     let label = format!("{} · step {step}", run.name);
     Ok((model, Some(step), label))
@@ -201,15 +211,20 @@ pub async fn items(
     if !(1..=200).contains(&limit) {
         return Err(invalid("limit", "between 1 and 200 items per page"));
     }
-    let (items, total) =
-        state.db.eval_items(&id, q.task.as_deref(), q.language.as_deref(), q.offset, limit).await?;
+    let (items, total) = state.db.eval_items(&id, q.task.as_deref(), q.language.as_deref(), q.offset, limit).await?;
     Ok(Json(EvalItemPage { items, total }))
 }
 
 fn scored(items: Vec<crate::db::evaluations::ItemScore>) -> Vec<Scored> {
     items
         .into_iter()
-        .map(|s| Scored { task: s.task, language: s.language, item_id: s.item_id, metrics: s.metrics, answered_in: s.answered_in })
+        .map(|s| Scored {
+            task: s.task,
+            language: s.language,
+            item_id: s.item_id,
+            metrics: s.metrics,
+            answered_in: s.answered_in,
+        })
         .collect()
 }
 
@@ -232,7 +247,8 @@ pub async fn compare(
     if base.spec.tasks.iter().zip(&tuned.spec.tasks).any(|(a, b)| a.task == b.task && a.version != b.version) {
         return Err(invalid("base_id", "the two evaluations used different versions of a task"));
     }
-    let cells = forgetting(&scored(state.db.item_scores(&base.id).await?), &scored(state.db.item_scores(&tuned.id).await?));
+    let cells =
+        forgetting(&scored(state.db.item_scores(&base.id).await?), &scored(state.db.item_scores(&tuned.id).await?));
     Ok(Json(EvalComparison { base, tuned, cells, alpha: ALPHA }))
 }
 
