@@ -27,6 +27,7 @@ p.add_argument("--base", required=True)
 p.add_argument("--data-dir", required=True)
 p.add_argument("--gguf", required=True)
 p.add_argument("--sib-limit", type=int, default=20)
+p.add_argument("--mgsm-limit", type=int, default=2)
 p.add_argument("--out", default="")
 args = p.parse_args()
 
@@ -62,7 +63,7 @@ model_id = wait(job["id"])["result"]["model_id"]
 
 
 def evaluate(task, limit):
-    body = {"model_id": model_id, "tasks": [task], "preset": "full"}
+    body = {"model_id": model_id, "tasks": [task], "preset": "quick" if task == "mgsm" else "full"}
     if limit:
         body["limit"] = limit
     started = ok(s.post(api(f"/workspaces/{ws}/evaluations"), json=body))["evaluation"]
@@ -138,6 +139,43 @@ for task, limit in (("xcopa", None), ("sib200", args.sib_limit)):
     print("  language  ours  lm-eval  (± 1 SE)")
     for lang, v in sorted(per_lang.items()):
         print(f"  {lang}  {v['acc_ours']:.3f}  {v['acc_theirs']:.3f}  ±{v['se']:.3f}")
+
+# MGSM: our greedy generations (quick preset: 96 new tokens) scored by lm-eval's flexible filter
+# and exact match, against our flexible score; and generation speed against transformers'
+# `generate` on the same prompts, batch size 1, greedy, the same stop strings.
+import re
+
+from lm_eval.filters.extraction import RegexFilter
+
+items, ours_seconds, _ = evaluate("mgsm", args.mgsm_limit)
+flexible = RegexFilter(regex_pattern=r"(-?[$0-9.,]{2,})|(-?[0-9]+)", group_select=-1)
+extracted = flexible.apply([[it["output"]] for it in items], None)
+
+
+def lm_eval_exact(pred, gold):
+    norm = lambda x: re.sub(r"\.$", "", re.sub(r"\$", "", re.sub(",", "", x.strip())))
+    return norm(pred) == norm(gold)
+
+
+agree = sum(lm_eval_exact(list(e)[0], it["gold"]) == (it["metrics"]["exact_flexible"] == 1.0) for e, it in zip(extracted, items))
+ours_tokens = sum(len(tok(it["output"], add_special_tokens=False)["input_ids"]) for it in items)
+peer_tokens = 0
+t0 = time.time()
+for it in items:
+    ids = tok(it["prompt"], return_tensors="pt", add_special_tokens=False)
+    out = model.generate(**ids, max_new_tokens=96, do_sample=False, stop_strings=["\n\n", "Question:"], tokenizer=tok)
+    peer_tokens += out.shape[1] - ids["input_ids"].shape[1]
+peer_seconds = time.time() - t0
+report["mgsm"] = {
+    "items": len(items),
+    "flexible_filter_agreement": agree / len(items),
+    "ours_tokens_per_s": ours_tokens / ours_seconds,
+    "transformers_generate_tokens_per_s": peer_tokens / peer_seconds,
+    "speed_ratio": (ours_tokens / ours_seconds) / (peer_tokens / peer_seconds),
+}
+print(f"\n## mgsm: {len(items)} items")
+for k, v in report["mgsm"].items():
+    print(f"  {k}: {v:.4f}" if isinstance(v, float) else f"  {k}: {v}")
 
 if args.out:
     pathlib.Path(args.out).write_text(json.dumps(report, indent=2))

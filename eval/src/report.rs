@@ -67,14 +67,16 @@ pub fn aggregate(items: &[Scored]) -> (Vec<EvalScore>, Vec<MacroScore>, Vec<Conf
     (scores, macros, confusion)
 }
 
+/// One cell's running counts: (items, base sum, tuned sum, gained, lost).
+type Pair = (usize, f64, f64, usize, usize);
+
 /// Tuned minus base per task, language and metric, on the items both scored; each cell tested
 /// with the exact McNemar test and the whole table corrected with Holm's method. A cell is a gain
 /// or a regression only when its corrected p-value is below [`ALPHA`].
 pub fn forgetting(base: &[Scored], tuned: &[Scored]) -> Vec<ForgettingCell> {
     let index: HashMap<(&str, &str, &str), &Scored> =
         base.iter().map(|s| ((s.task.as_str(), s.language.as_str(), s.item_id.as_str()), s)).collect();
-    // (task, language, metric) → (n, base sum, tuned sum, gained, lost)
-    let mut cells: BTreeMap<(String, String, String), (usize, f64, f64, usize, usize)> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, String, String), Pair> = BTreeMap::new();
     for t in tuned {
         let Some(b) = index.get(&(t.task.as_str(), t.language.as_str(), t.item_id.as_str())) else { continue };
         for (metric, &tv) in &t.metrics {

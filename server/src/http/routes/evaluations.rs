@@ -84,6 +84,7 @@ pub async fn estimate(
     Ok(Json(spec))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn start(
     state: &AppState,
     ws: &str,
