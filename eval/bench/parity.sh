@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 venv="$POLYTUNE_CACHE/lmeval-venv"
-if ! "$venv/bin/python" -c 'import lm_eval, transformers, torch, gguf' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import lm_eval, transformers, torch, gguf, accelerate' 2>/dev/null; then
   say "creating the lm-eval venv (torch, transformers, lm-eval, gguf from PyPI; once)"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet torch transformers lm-eval gguf requests
+  "$venv/bin/pip" install --quiet torch transformers lm-eval gguf accelerate requests
 fi
 cargo build --release --quiet -p polytune-server
 data=$(mktemp -d)
