@@ -1,7 +1,7 @@
 """Evaluation parity and speed: the studio against lm-evaluation-harness's Hugging Face backend.
 
 The studio (a running `polytune`, release build) adds SmolLM2-135M-Instruct from its catalog and
-evaluates it on XCOPA (all 11 languages, 100 items each) and SIB-200 (24 languages, the first
+evaluates it on XCOPA (all 11 languages, `--xcopa-limit` items each, default all 100) and SIB-200 (24 languages, the first
 `--sib-limit` items each). lm-eval's HFLM then scores exactly the same (context, continuation)
 requests with the same weights (the GGUF, dequantized by transformers) and the studio's
 tokenizer.json, batch size 1 — so any difference is in scoring, not in tokenizer conversion.
@@ -28,6 +28,7 @@ p.add_argument("--data-dir", required=True)
 p.add_argument("--gguf", required=True)
 p.add_argument("--sib-limit", type=int, default=20)
 p.add_argument("--mgsm-limit", type=int, default=2)
+p.add_argument("--xcopa-limit", type=int, default=0, help="items per language (0: all 100)")
 p.add_argument("--out", default="")
 args = p.parse_args()
 
@@ -75,14 +76,14 @@ def evaluate(task, limit):
 
 
 tokenizer_json = next(pathlib.Path(args.data_dir).rglob(f"{model_id}/tokenizer.json"))
-tok = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_json))
+tok = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_json), bos_token="<|im_start|>", eos_token="<|im_end|>")
 gguf = pathlib.Path(args.gguf)
 torch.set_num_threads(2)
 model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, torch_dtype=torch.float32)
 lm = HFLM(pretrained=model, tokenizer=tok, batch_size=1, add_bos_token=False)
 
 report = {}
-for task, limit in (("xcopa", None), ("sib200", args.sib_limit)):
+for task, limit in (("xcopa", args.xcopa_limit or None), ("sib200", args.sib_limit)):
     items, ours_seconds, ours_wall = evaluate(task, limit)
     reqs = [(it, c) for it in items for c in it["choices"]]
     instances = [
