@@ -94,7 +94,8 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     }
     await page.getByLabel("Only these languages").fill("sw, ar");
     // XCOPA: Swahili; SIB-200: Arabic and Swahili; 50 items each with the quick preset, twice (with the base).
-    await page.locator(".estimate").filter({ hasText: /items · estimated time/ }).waitFor();
+    // Estimates follow each change; the last one stays.
+    await page.locator(".estimate").filter({ hasText: /^300 items · estimated time/ }).waitFor();
     const estimate = await page.locator(".estimate").innerText();
     assert.match(estimate, /^300 items/, estimate);
     await shot(page, "30-evaluate-launch");
@@ -104,7 +105,7 @@ test("evaluate a run against its base, read it per language, drill in, export", 
   await t.test("it runs, then shows scores per language with intervals", async () => {
     // Both evaluations appear in the list; the tuned one's results open.
     await shot(page, "30b-evaluate-started");
-    await page.locator("table.eval-list tbody tr").nth(1).waitFor();
+    await page.locator("table.eval-list tbody tr").nth(1).waitFor({ timeout: 120_000 });
     await page.locator("table.eval-scores[data-task='sib200']").waitFor({ timeout: 240_000 });
     const sib = page.locator("table.eval-scores[data-task='sib200']");
     await sib.getByRole("rowheader", { name: /Arabic/ }).waitFor();

@@ -81,17 +81,23 @@ pub fn Launcher(
             with_base: !run.is_empty() && with_base.get(),
         })
     };
-    // The estimate follows every change of the form.
+    // The estimate follows every change of the form; an answer to an older request is dropped.
+    let asked = StoredValue::new(0u64);
     Effect::new(move |_| {
         let Some(req) = request() else { return };
         if req.model_id.is_empty() || req.tasks.is_empty() || !req.validate().is_empty() {
+            asked.update_value(|n| *n += 1);
             estimate.set(None);
             return;
         }
         let path = format!("/workspaces/{}/evaluations/estimate", ws.get_value());
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
         leptos::task::spawn_local(async move {
             let answer = client::post::<_, EvalSpec>(&path, &req).await;
-            let _ = estimate.try_set(Some(answer));
+            if asked.try_get_value() == Some(n) {
+                let _ = estimate.try_set(Some(answer));
+            }
         });
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
