@@ -134,6 +134,15 @@ impl Task {
         }
     }
 
+    /// Choices per item (0 for generation tasks).
+    pub fn choices(self) -> usize {
+        match self {
+            Task::Xcopa => 2,
+            Task::Sib200 => SIB_TOPICS.len(),
+            Task::Mgsm | Task::Fidelity => 0,
+        }
+    }
+
     /// Items per language in the quick preset: enough to see a large effect, in minutes.
     pub fn quick_limit(self) -> usize {
         match self {

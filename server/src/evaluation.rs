@@ -5,11 +5,14 @@ use polytune_api::{CreateEvaluation, EvalPreset, EvalSpec, EvalTaskKind, EvalTas
 use polytune_eval::Task;
 use sha2::{Digest, Sha256};
 
-/// Seconds per item for a 135M-parameter model on one CPU core pair (measured with SmolLM2 on
-/// the 2-core development machine: about 0.1 s per multiple-choice item and 45 generated tokens
-/// per second across a batch); other sizes scale with their parameters.
-const MC_SECONDS: f64 = 0.1;
-const TOKENS_PER_SECOND: f64 = 45.0;
+/// Seconds per item for a 135M-parameter model on this 2-core machine, from the parity benchmark
+/// with SmolLM2 (BENCHMARKS.md): a multiple-choice item costs about 0.3 s plus 0.1 s per choice
+/// (XCOPA ~0.5 s, SIB-200 ~1 s: prompt processing dominates), and generation runs at about 30
+/// tokens per second across a batch (counted at the most tokens an answer may have). Other sizes
+/// scale with their parameters. Rough by design: it tells minutes from hours before launch.
+const MC_ITEM_SECONDS: f64 = 0.3;
+const MC_CHOICE_SECONDS: f64 = 0.1;
+const TOKENS_PER_SECOND: f64 = 30.0;
 const REFERENCE_PARAMETERS: f64 = 135e6;
 
 /// Turns a request into the exact tasks, languages and item counts that will run.
@@ -66,7 +69,7 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         seconds += n as f64
             * scale
             * match task.kind() {
-                EvalTaskKind::MultipleChoice => MC_SECONDS,
+                EvalTaskKind::MultipleChoice => MC_ITEM_SECONDS + MC_CHOICE_SECONDS * task.choices() as f64,
                 _ => max_new_tokens as f64 / TOKENS_PER_SECOND,
             };
         runs.push(EvalTaskRun {
