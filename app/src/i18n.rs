@@ -134,6 +134,7 @@ catalog! {
     EvalSideBySide => "Answers side by side",
     EvalSideBySideHint => "Left: the base model. Right: the tuned model.",
     EvalHeatmapTitle => "Languages × evaluations",
+    EvalJobLink => "Its job: log and errors",
     EmptyChat => "Nothing to chat with yet. When a run finishes, talk to the tuned model here — on the server or in your browser.",
     EmptyChatAction => "Go to runs",
     ComingNext => "This part of the studio is being built; the button will work when it lands.",

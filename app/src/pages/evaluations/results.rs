@@ -73,6 +73,7 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                 <p class="muted">{t(Msg::EvalRunningHint)}</p>
             </div>
         })}
+        <EvalJobActions ws=ws.clone() job_id=e.job_id.clone() state=e.state/>
         {(e.state == JobState::Succeeded).then(|| view! {
             <p class="actions">
                 <a class="button" id="eval-csv" href=export("csv") download>{t(Msg::EvalDownloadCsv)}</a>
@@ -360,5 +361,41 @@ pub fn Heatmap(ws_id: String, ids: Vec<String>, tasks: LocalResource<ApiResult<V
                 }
             }}
         </section>
+    }
+}
+
+/// Cancel a running evaluation; resume a cancelled or failed one (it skips every item already
+/// scored); open its job for the log and the error.
+#[component]
+fn EvalJobActions(ws: String, job_id: String, state: JobState) -> impl IntoView {
+    let error = RwSignal::new(None::<client::ApiFailure>);
+    let busy = RwSignal::new(false);
+    let base = format!("/workspaces/{ws}/jobs/{job_id}");
+    let (cancel_path, retry_path) = (format!("{base}/cancel"), format!("{base}/retry"));
+    let act = move |path: String| {
+        let body = serde_json::Map::new();
+        crate::components::form::send(
+            Some(busy),
+            error,
+            async move { client::post::<_, polytune_api::Job>(&path, &body).await },
+            |_| {},
+        );
+    };
+    let act2 = act;
+    view! {
+        <p class="actions">
+            {(!state.is_finished()).then(|| view! {
+                <button type="button" class="danger" id="eval-cancel" disabled=move || busy.get()
+                    on:click=move |_| act(cancel_path.clone())>{t(Msg::JobCancel)}</button>
+            })}
+            {matches!(state, JobState::Failed | JobState::Cancelled).then(|| view! {
+                <button type="button" class="primary" id="eval-resume" disabled=move || busy.get()
+                    on:click=move |_| act2(retry_path.clone())>{t(Msg::JobRetry)}</button>
+            })}
+            {(state != JobState::Succeeded).then(|| view! {
+                <a href=base.clone()>{t(Msg::EvalJobLink)}</a>
+            })}
+        </p>
+        <crate::components::ErrorBox error=error.read_only()/>
     }
 }
