@@ -63,3 +63,14 @@ mod tests {
         assert!(err.contains("missing"), "{err}");
     }
 }
+
+/// The studio's cache of downloaded files (models, the fastText language-ID model):
+/// `$POLYTUNE_CACHE` (the setup script's), else `$XDG_CACHE_HOME/polytune` or `~/.cache/polytune`.
+pub fn cache_dir() -> Option<PathBuf> {
+    std::env::var_os("POLYTUNE_CACHE").map(PathBuf::from).or_else(|| {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        Some(base.join("polytune"))
+    })
+}

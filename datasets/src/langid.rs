@@ -83,12 +83,7 @@ pub fn lid176_path() -> Option<PathBuf> {
         Ok(p) => return Some(p.into()),
         Err(_) => {}
     }
-    let cache = std::env::var_os("POLYTUNE_CACHE").map(PathBuf::from).or_else(|| {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-        Some(base.join("polytune"))
-    })?;
+    let cache = crate::files::cache_dir()?;
     Some(cache.join("models/lid.176.ftz")).filter(|p| p.is_file())
 }
 

@@ -42,3 +42,8 @@ pub fn swatch(code: &str) -> impl IntoView + use<> {
 pub fn typed_lang_name(input: &str) -> String {
     polytune_api::lang::parse(input).map(|l| l.display()).unwrap_or_else(|| input.to_string())
 }
+
+/// Languages typed as a list ("sw, yo th"): the entries, separated by commas or spaces.
+pub fn typed_list(input: &str) -> Vec<String> {
+    input.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use polytune_api::{ChoiceScore, EvalItem, EvalResults, EvalSpec, Evaluation, JobState};
+use polytune_eval::report::Scored;
 
 use super::{Database, DbResult, now_ms, q};
 
@@ -55,15 +56,6 @@ pub struct ScoredItem {
     pub output: String,
     pub gold: Option<String>,
     pub choices: Vec<ChoiceScore>,
-    pub metrics: BTreeMap<String, f64>,
-    pub answered_in: Option<String>,
-}
-
-/// What the aggregates and comparisons read of an item.
-pub struct ItemScore {
-    pub task: String,
-    pub language: String,
-    pub item_id: String,
     pub metrics: BTreeMap<String, f64>,
     pub answered_in: Option<String>,
 }
@@ -185,7 +177,7 @@ impl Database {
     }
 
     /// Every item's scores (for aggregates and comparisons).
-    pub async fn item_scores(&self, evaluation_id: &str) -> DbResult<Vec<ItemScore>> {
+    pub async fn item_scores(&self, evaluation_id: &str) -> DbResult<Vec<Scored>> {
         let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT task, language, item_id, metrics, answered_in FROM eval_items WHERE evaluation_id = $1 \
              ORDER BY task, language, position",
@@ -196,7 +188,7 @@ impl Database {
         .map_err(q("item scores"))?;
         Ok(rows
             .into_iter()
-            .map(|(task, language, item_id, metrics, answered_in)| ItemScore {
+            .map(|(task, language, item_id, metrics, answered_in)| Scored {
                 task,
                 language,
                 item_id,

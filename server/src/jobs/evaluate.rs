@@ -13,7 +13,7 @@ use polytune_api::{
     ChoiceScore, Counters, EvalResults, EvalTaskKind, EvaluateJob, EvaluateOutput, FieldError, Phase, SamplingParams,
 };
 use polytune_data::langid::Detector;
-use polytune_eval::report::{Scored, aggregate};
+use polytune_eval::report::aggregate;
 use polytune_eval::score::{self, encode_pair};
 use polytune_eval::tasks::TARGET_DELIMITER;
 use polytune_eval::{Gold, Item, Task};
@@ -121,19 +121,7 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
             }
         }
     }
-    let items: Vec<Scored> = db
-        .item_scores(&ev.id)
-        .await
-        .map_err(db_failed)?
-        .into_iter()
-        .map(|s| Scored {
-            task: s.task,
-            language: s.language,
-            item_id: s.item_id,
-            metrics: s.metrics,
-            answered_in: s.answered_in,
-        })
-        .collect();
+    let items = db.item_scores(&ev.id).await.map_err(db_failed)?;
     let (scores, macro_scores, confusion) = aggregate(&items);
     let mut evaluation = ev.clone();
     evaluation.progress = 1.0;

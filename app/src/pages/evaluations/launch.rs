@@ -70,13 +70,7 @@ pub fn Launcher(
             checkpoint_step: None,
             preset: if full.get() { EvalPreset::Full } else { EvalPreset::Quick },
             tasks: chosen,
-            languages: languages
-                .get()
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
+            languages: crate::components::lang::typed_list(&languages.get()),
             limit: None,
             with_base: !run.is_empty() && with_base.get(),
         })

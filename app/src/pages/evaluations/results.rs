@@ -82,7 +82,6 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
         })}
         {by_task.into_iter().map(|(task, scores)| {
             let mut metrics: Vec<String> = scores.iter().map(|s| s.metric.clone()).collect();
-            metrics.dedup();
             metrics.sort();
             metrics.dedup();
             let mut langs: Vec<String> = scores.iter().map(|s| s.language.clone()).collect();

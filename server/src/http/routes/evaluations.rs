@@ -11,7 +11,7 @@ use polytune_api::{
     EvaluationStarted, JobState, Problem,
 };
 use polytune_eval::Task;
-use polytune_eval::report::{ALPHA, Scored, forgetting};
+use polytune_eval::report::{ALPHA, forgetting};
 use serde::Deserialize;
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
@@ -216,19 +216,6 @@ pub async fn items(
     Ok(Json(EvalItemPage { items, total }))
 }
 
-fn scored(items: Vec<crate::db::evaluations::ItemScore>) -> Vec<Scored> {
-    items
-        .into_iter()
-        .map(|s| Scored {
-            task: s.task,
-            language: s.language,
-            item_id: s.item_id,
-            metrics: s.metrics,
-            answered_in: s.answered_in,
-        })
-        .collect()
-}
-
 /// The forgetting matrix: this evaluation (the tuned model) minus `base_id` per task, language
 /// and metric, on the items both scored, with an exact McNemar test per cell, Holm-corrected
 /// across the table; cells say gain, regression or within noise.
@@ -245,11 +232,12 @@ pub async fn compare(
     let ws = &cap.workspace.id;
     let tuned = state.db.evaluation(ws, &id).await?.ok_or(ApiError::NotFound)?;
     let base = state.db.evaluation(ws, &base_id).await?.ok_or(ApiError::NotFound)?;
-    if base.spec.tasks.iter().zip(&tuned.spec.tasks).any(|(a, b)| a.task == b.task && a.version != b.version) {
+    let differs =
+        |t: &polytune_api::EvalTaskRun| base.spec.tasks.iter().any(|b| b.task == t.task && b.version != t.version);
+    if tuned.spec.tasks.iter().any(differs) {
         return Err(invalid("base_id", "the two evaluations used different versions of a task"));
     }
-    let cells =
-        forgetting(&scored(state.db.item_scores(&base.id).await?), &scored(state.db.item_scores(&tuned.id).await?));
+    let cells = forgetting(&state.db.item_scores(&base.id).await?, &state.db.item_scores(&tuned.id).await?);
     Ok(Json(EvalComparison { base, tuned, cells, alpha: ALPHA }))
 }
 
