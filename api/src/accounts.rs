@@ -1,5 +1,6 @@
 //! Accounts: first-run setup, sign-in, invitations, API tokens.
 
+use crate::ids::{UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{self, Validate};
@@ -58,7 +59,7 @@ impl Validate for SignInRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub is_admin: bool,
@@ -73,7 +74,7 @@ pub struct User {
 pub struct CreateInvitation {
     pub email: String,
     #[serde(default)]
-    pub workspace_id: Option<String>,
+    pub workspace_id: Option<WorkspaceId>,
     #[serde(default)]
     pub role: Option<Role>,
     /// Make the invited person an administrator too.
@@ -101,7 +102,7 @@ impl Validate for CreateInvitation {
 pub struct Invitation {
     pub id: String,
     pub email: String,
-    pub workspace_id: Option<String>,
+    pub workspace_id: Option<WorkspaceId>,
     pub workspace_name: Option<String>,
     pub role: Option<Role>,
     pub expires_at: i64,
@@ -154,7 +155,7 @@ impl Validate for CreateApiToken {
 pub struct ApiToken {
     pub id: String,
     pub name: String,
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     pub role: Role,
     pub created_at: i64,
     /// The secret, shown once at creation. Send it as `Authorization: Bearer <token>`.

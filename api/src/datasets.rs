@@ -1,5 +1,6 @@
 //! Datasets: the canonical example, import formats and mappings, versions, profiles.
 
+use crate::ids::{DatasetId, JobId, MixtureId, UploadId, VersionId, WorkspaceId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -336,8 +337,8 @@ pub struct ImportReport {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dataset {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: DatasetId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     pub description: String,
     pub state: DatasetState,
@@ -345,7 +346,7 @@ pub struct Dataset {
     pub spec: ImportSpec,
     pub report: Option<ImportReport>,
     /// The job importing it now (or last).
-    pub import_job_id: Option<String>,
+    pub import_job_id: Option<JobId>,
     pub created_at: i64,
     pub versions: Vec<DatasetVersion>,
 }
@@ -396,7 +397,7 @@ pub struct DeriveReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MixtureOperation {
-    pub mixture_id: String,
+    pub mixture_id: MixtureId,
     pub name: String,
     /// Every version drawn from (sources and augmentation inputs).
     pub parents: Vec<String>,
@@ -408,10 +409,10 @@ pub struct MixtureOperation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatasetVersion {
-    pub id: String,
-    pub dataset_id: String,
+    pub id: VersionId,
+    pub dataset_id: DatasetId,
     pub number: i64,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<VersionId>,
     /// The exact operation that made it (import spec, the filter, or the mixture recipe).
     pub operation: VersionOperation,
     pub blob: String,
@@ -521,7 +522,7 @@ pub struct CreateUpload {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Upload {
-    pub id: String,
+    pub id: UploadId,
     pub name: String,
     pub size: u64,
     pub offset: u64,

@@ -1,6 +1,7 @@
 //! Evaluation per language: the task catalog, what a person asks to evaluate, the scores (with
 //! their spread), the items behind them, and the comparison of a tuned model with its base.
 
+use crate::ids::{EvaluationId, JobId, ModelId, RunId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -70,9 +71,9 @@ pub enum EvalPreset {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateEvaluation {
-    pub model_id: String,
+    pub model_id: ModelId,
     #[serde(default)]
-    pub run_id: Option<String>,
+    pub run_id: Option<RunId>,
     /// The run's checkpoint at this step; its newest when absent.
     #[serde(default)]
     pub checkpoint_step: Option<i64>,
@@ -155,16 +156,16 @@ pub struct EvalSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
-    pub id: String,
-    pub model_id: String,
-    pub run_id: Option<String>,
+    pub id: EvaluationId,
+    pub model_id: ModelId,
+    pub run_id: Option<RunId>,
     pub checkpoint_step: Option<i64>,
     /// "SmolLM2 (base)" or "run name · step 40".
     pub label: String,
     pub spec: EvalSpec,
     /// Same fingerprint: same model, checkpoint, tasks, versions, templates and decoding.
     pub fingerprint: String,
-    pub job_id: String,
+    pub job_id: JobId,
     pub state: JobState,
     pub progress: f64,
     pub created_at: i64,

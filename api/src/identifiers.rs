@@ -2,6 +2,7 @@
 //! an owner can teach it more (a dialect, a language no model knows) from a labeled dataset
 //! version, see how well it does on text it did not learn from, and make it the workspace's.
 
+use crate::ids::{IdentifierId, JobId, VersionId};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
@@ -41,10 +42,10 @@ pub enum IdentifierState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identifier {
-    pub id: String,
+    pub id: IdentifierId,
     pub name: String,
-    pub version_id: String,
-    pub job_id: String,
+    pub version_id: VersionId,
+    pub job_id: JobId,
     pub state: IdentifierState,
     /// The one the workspace's profiles use.
     pub active: bool,
@@ -71,7 +72,7 @@ pub struct Identifiers {
 #[serde(deny_unknown_fields)]
 pub struct TrainIdentifier {
     pub name: String,
-    pub version_id: String,
+    pub version_id: VersionId,
 }
 
 impl Validate for TrainIdentifier {
@@ -93,7 +94,7 @@ impl Validate for TrainIdentifier {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UseIdentifier {
-    pub identifier_id: Option<String>,
+    pub identifier_id: Option<IdentifierId>,
 }
 
 impl Validate for UseIdentifier {

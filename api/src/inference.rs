@@ -1,5 +1,6 @@
 //! Inference through the server's model cache: log-likelihood requests and what the cache holds.
 
+use crate::ids::{ModelId, RunId};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::FieldError;
@@ -15,7 +16,7 @@ pub struct LoglikelihoodRequest {
     pub requests: Vec<LoglikelihoodItem>,
     /// A run of this model; its newest checkpoint (or `checkpoint_step`) is applied.
     #[serde(default)]
-    pub run_id: Option<String>,
+    pub run_id: Option<RunId>,
     #[serde(default)]
     pub checkpoint_step: Option<i64>,
 }
@@ -79,7 +80,7 @@ pub struct LoglikelihoodResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoadedModelInfo {
-    pub model_id: String,
+    pub model_id: ModelId,
     /// Set when a full fine-tune of a run is loaded as its own model.
     pub checkpoint: Option<String>,
     /// How the weights are held, e.g. "GGUF (Q4_1×182, Q8_0×1)" or "F32".

@@ -5,6 +5,7 @@
 //! the builder in the browser on every change and by the server again before it queues anything,
 //! so both give the same numbers and the same messages.
 
+use crate::ids::{DatasetId, JobId, MixtureId, VersionId, WorkspaceId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -263,8 +264,8 @@ pub struct LanguageCount {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceFacts {
-    pub version_id: String,
-    pub dataset_id: String,
+    pub version_id: VersionId,
+    pub dataset_id: DatasetId,
     pub dataset_name: String,
     pub number: i64,
     pub examples: u64,
@@ -893,17 +894,17 @@ pub struct MixtureLanguageReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mixture {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: MixtureId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     pub spec: MixtureSpec,
     pub plan: MixturePlan,
     pub state: MixtureState,
-    pub job_id: String,
+    pub job_id: JobId,
     /// The dataset version holding the training examples, once materialized.
-    pub version_id: Option<String>,
+    pub version_id: Option<VersionId>,
     /// The dataset version holding the validation examples, once materialized.
-    pub validation_version_id: Option<String>,
+    pub validation_version_id: Option<VersionId>,
     pub report: Option<MixtureReport>,
     pub created_at: i64,
 }
@@ -922,7 +923,7 @@ pub struct AugmentPreview {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CountTokens {
-    pub version_ids: Vec<String>,
+    pub version_ids: Vec<VersionId>,
 }
 
 impl Validate for CountTokens {
@@ -942,7 +943,7 @@ impl Validate for CountTokens {
 pub struct TokenCounting {
     pub tokenizer: String,
     /// Profile job ids, one per version not yet counted with this tokenizer.
-    pub jobs: Vec<String>,
+    pub jobs: Vec<JobId>,
 }
 
 /// Register a dataset version as an evaluation set.
@@ -950,7 +951,7 @@ pub struct TokenCounting {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterEvaluationSet {
-    pub version_id: String,
+    pub version_id: VersionId,
 }
 
 impl Validate for RegisterEvaluationSet {

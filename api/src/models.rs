@@ -1,5 +1,6 @@
 //! Base models registered in a workspace, training runs, and generation requests.
 
+use crate::ids::{JobId, MixtureId, ModelId, RunId, VersionId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::FieldError;
@@ -32,8 +33,8 @@ pub struct ModelInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Model {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: ModelId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     /// `directory`, `gguf` or `tiny`.
     pub source: String,
@@ -80,7 +81,7 @@ pub enum TinySize {
 #[serde(deny_unknown_fields)]
 pub struct CreateTinyModel {
     pub name: String,
-    pub dataset_version_id: String,
+    pub dataset_version_id: VersionId,
     pub size: TinySize,
     #[serde(default = "default_vocab")]
     pub vocab_size: usize,
@@ -159,8 +160,8 @@ pub fn estimate_memory(
 #[serde(deny_unknown_fields)]
 pub struct CreateRun {
     pub name: String,
-    pub model_id: String,
-    pub dataset_version_id: String,
+    pub model_id: ModelId,
+    pub dataset_version_id: VersionId,
     #[serde(default)]
     pub spec: TrainSpec,
     /// Continue from another run's newest checkpoint (a continual run).
@@ -173,7 +174,7 @@ pub struct CreateRun {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContinueFrom {
-    pub run_id: String,
+    pub run_id: RunId,
     /// Replay: this many of the earlier run's training examples per new example (0 = none, at most 1).
     #[serde(default)]
     pub replay: f64,
@@ -282,7 +283,7 @@ pub struct ComputeInfo {
     /// Where that speed comes from: a finished run on this server, or a default.
     pub calibration: String,
     /// The model whose run calibrated the speed, when one did.
-    pub calibrated_model_id: Option<String>,
+    pub calibrated_model_id: Option<ModelId>,
 }
 
 /// How long a run will take.
@@ -368,16 +369,16 @@ pub fn estimate_time(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Run {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: RunId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
-    pub model_id: String,
-    pub dataset_version_id: String,
+    pub model_id: ModelId,
+    pub dataset_version_id: VersionId,
     pub spec: TrainSpec,
-    pub job_id: String,
+    pub job_id: JobId,
     /// The mixture whose materialized version it trains on, if any.
     #[serde(default)]
-    pub mixture_id: Option<String>,
+    pub mixture_id: Option<MixtureId>,
     #[serde(default)]
     pub continue_from: Option<ContinueFrom>,
     pub created_at: i64,
@@ -484,7 +485,7 @@ pub struct GenerateRequest {
     pub messages: Vec<ChatMessage>,
     /// A run of this model; its newest checkpoint (or `checkpoint_step`) is applied.
     #[serde(default)]
-    pub run_id: Option<String>,
+    pub run_id: Option<RunId>,
     #[serde(default)]
     pub checkpoint_step: Option<i64>,
     #[serde(default)]

@@ -1,6 +1,7 @@
 //! What profiling a dataset version finds: per-example annotations and quality flags, and
 //! per-language aggregates.
 
+use crate::ids::{JobId, ProfileId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -17,9 +18,9 @@ pub enum ProfileState {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileInfo {
-    pub id: String,
+    pub id: ProfileId,
     pub state: ProfileState,
-    pub job_id: String,
+    pub job_id: JobId,
     pub tokenizer: Option<String>,
 }
 

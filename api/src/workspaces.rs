@@ -1,5 +1,6 @@
 //! Workspaces, members and roles.
 
+use crate::ids::{UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
@@ -37,7 +38,7 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workspace {
-    pub id: String,
+    pub id: WorkspaceId,
     pub name: String,
     /// What the workspace is for, in the team's own words (editors write it).
     pub description: String,
@@ -114,7 +115,7 @@ impl Validate for UpdateDescription {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,

@@ -2,6 +2,7 @@
 //! (state changes, progress, log lines), one type each for the server that writes them and the
 //! app that shows them. Phases are codes the app words in the person's language.
 
+use crate::ids::{JobId, WorkerId};
 use serde::{Deserialize, Serialize};
 
 use super::JobState;
@@ -105,7 +106,7 @@ pub struct JobProgress {
 pub struct StateChange {
     pub state: JobState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub worker_id: Option<String>,
+    pub worker_id: Option<WorkerId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,7 +129,7 @@ pub struct LogLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub worker_id: Option<String>,
+    pub worker_id: Option<WorkerId>,
 }
 
 /// An event's kind and data.
@@ -176,7 +177,7 @@ impl EventBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobEvent {
     pub id: i64,
-    pub job_id: String,
+    pub job_id: JobId,
     pub at: i64,
     pub message: String,
     #[serde(flatten)]

@@ -5,6 +5,9 @@
 //! On the wire (and in the database) a job is `{"kind": "...", "payload": {...}}` with its result
 //! beside it, as before these types existed: rows written by earlier versions still read.
 
+use crate::ids::{
+    DatasetId, EvaluationId, IdentifierId, JobId, MixtureId, ModelId, ProfileId, RunId, UserId, VersionId,
+};
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
@@ -201,7 +204,7 @@ pub struct BlobStatsOutput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ImportDatasetJob {
-    pub dataset_id: String,
+    pub dataset_id: DatasetId,
     #[serde(default)]
     pub on_error: OnError,
 }
@@ -211,7 +214,7 @@ pub struct ImportDatasetJob {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    pub version_id: Option<VersionId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,9 +222,9 @@ pub struct ImportOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
+    pub profile_id: Option<ProfileId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_job_id: Option<String>,
+    pub profile_job_id: Option<JobId>,
     /// Some records cannot be read and the import was told to ask: nothing was created yet.
     #[serde(default, skip_serializing_if = "is_false")]
     pub needs_decision: bool,
@@ -241,8 +244,8 @@ fn is_false(b: &bool) -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileDatasetJob {
-    pub profile_id: String,
-    pub version_id: String,
+    pub profile_id: ProfileId,
+    pub version_id: VersionId,
     /// SHA-256 of a stored tokenizer.json to count tokens with.
     #[serde(default)]
     pub tokenizer: Option<String>,
@@ -251,7 +254,7 @@ pub struct ProfileDatasetJob {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileOutput {
-    pub profile_id: String,
+    pub profile_id: ProfileId,
     pub examples: u64,
     /// How many languages were found.
     pub languages: u64,
@@ -263,22 +266,22 @@ pub struct ProfileOutput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeriveDatasetJob {
-    pub version_id: String,
+    pub version_id: VersionId,
     pub spec: DeriveSpec,
     /// Who asked (the new version is theirs).
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeriveOutput {
-    pub version_id: String,
+    pub version_id: VersionId,
     pub kept: u64,
     /// Examples left out, by the filter that left them out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dropped: Option<BTreeMap<String, u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
+    pub profile_id: Option<ProfileId>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub already_done: bool,
 }
@@ -288,17 +291,17 @@ pub struct DeriveOutput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MaterializeMixtureJob {
-    pub mixture_id: String,
+    pub mixture_id: MixtureId,
     /// Who asked (the new datasets are theirs).
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaterializeOutput {
-    pub version_id: String,
+    pub version_id: VersionId,
     #[serde(default)]
-    pub validation_version_id: Option<String>,
+    pub validation_version_id: Option<VersionId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train_examples: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,13 +317,13 @@ pub struct MaterializeOutput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrainJob {
-    pub run_id: String,
+    pub run_id: RunId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainOutput {
-    pub run_id: String,
+    pub run_id: RunId,
     pub steps: u64,
 }
 
@@ -332,7 +335,7 @@ pub struct ServerImportJob {
     /// The folder or file, resolved and checked against the allowed import folders.
     pub path: String,
     /// Who asked (the stored files are theirs).
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// `register_model`: a Hugging Face folder or a GGUF file (dequantized) becomes a model.
@@ -341,17 +344,17 @@ pub struct ServerImportJob {
 #[serde(deny_unknown_fields)]
 pub struct RegisterModelJob {
     /// The id the model will have (its folder in storage is named after it).
-    pub model_id: String,
+    pub model_id: ModelId,
     pub name: String,
     /// The folder or GGUF file, resolved and checked against the allowed import folders.
     pub path: String,
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterModelOutput {
-    pub model_id: String,
+    pub model_id: ModelId,
 }
 
 /// `export_run`: a run's checkpoint as a tar of a Hugging Face folder.
@@ -359,12 +362,12 @@ pub struct RegisterModelOutput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportRunJob {
-    pub run_id: String,
+    pub run_id: RunId,
     /// The LoRA adapter alone (PEFT layout) instead of merged weights.
     pub adapter: bool,
     /// The checkpoint's step.
     pub step: i64,
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// The finished archive, stored as a blob; `GET …/jobs/{job_id}/file` downloads it.
@@ -412,14 +415,14 @@ mod tests {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrainIdentifierJob {
-    pub identifier_id: String,
-    pub version_id: String,
+    pub identifier_id: IdentifierId,
+    pub version_id: VersionId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainIdentifierOutput {
-    pub identifier_id: String,
+    pub identifier_id: IdentifierId,
     /// Languages learned from the dataset.
     pub languages: u64,
     pub held_out: u64,
@@ -430,7 +433,7 @@ pub struct TrainIdentifierOutput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluateJob {
-    pub evaluation_id: String,
+    pub evaluation_id: EvaluationId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -449,15 +452,15 @@ pub struct EvaluateOutput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FetchModelJob {
-    pub model_id: String,
+    pub model_id: ModelId,
     pub catalog_id: String,
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FetchModelOutput {
-    pub model_id: String,
+    pub model_id: ModelId,
     /// Whether the file was downloaded (false: taken from the studio's cache).
     pub downloaded: bool,
 }

@@ -1,6 +1,7 @@
 //! Jobs: slow work (profiling, materializing, training, evaluating…) run by workers from a shared
 //! queue, with live progress.
 
+use crate::ids::{JobId, WorkerId, WorkspaceId};
 mod events;
 mod kinds;
 
@@ -50,8 +51,8 @@ impl JobState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "JobWire")]
 pub struct Job {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: JobId,
+    pub workspace_id: WorkspaceId,
     /// The kind and its payload: `{"kind": "train", "payload": {"run_id": …}}`.
     #[serde(flatten)]
     pub work: JobPayload,
@@ -66,7 +67,7 @@ pub struct Job {
     pub finished_at: Option<i64>,
     pub attempt: i64,
     pub max_attempts: i64,
-    pub worker_id: Option<String>,
+    pub worker_id: Option<WorkerId>,
     pub heartbeat_at: Option<i64>,
     /// 0.0 – 1.0.
     pub progress: f64,
@@ -106,8 +107,8 @@ mod phase_text {
 /// A job as it crosses the wire, before its result is read by kind.
 #[derive(Deserialize)]
 struct JobWire {
-    id: String,
-    workspace_id: String,
+    id: JobId,
+    workspace_id: WorkspaceId,
     #[serde(flatten)]
     work: JobPayload,
     state: JobState,
@@ -120,7 +121,7 @@ struct JobWire {
     finished_at: Option<i64>,
     attempt: i64,
     max_attempts: i64,
-    worker_id: Option<String>,
+    worker_id: Option<WorkerId>,
     heartbeat_at: Option<i64>,
     progress: f64,
     #[serde(with = "phase_text")]
@@ -195,7 +196,7 @@ impl Validate for CreateJob {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Worker {
-    pub id: String,
+    pub id: WorkerId,
     pub hostname: String,
     pub pid: i64,
     pub capabilities: Capabilities,

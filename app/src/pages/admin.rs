@@ -31,7 +31,7 @@ pub fn Admin() -> impl IntoView {
         let ws = workspace.get();
         let req = CreateInvitation {
             email: email.get(),
-            workspace_id: (!ws.is_empty()).then_some(ws.clone()),
+            workspace_id: (!ws.is_empty()).then_some(ws.clone().into()),
             role: (!ws.is_empty()).then(|| role.get()),
             admin: make_admin.get(),
         };
@@ -64,7 +64,7 @@ pub fn Admin() -> impl IntoView {
                         <select id="invite-workspace" on:change=move |ev| workspace.set(event_target_value(&ev))>
                             <option value="">{t(Msg::NoWorkspace)}</option>
                             {move || owned.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| view! {
-                                <option value=w.id.clone()>{w.name.clone()}</option>
+                                <option value=w.id.to_string()>{w.name.clone()}</option>
                             }).collect_view()}
                         </select>
                     </div>

@@ -35,7 +35,7 @@ pub fn LanguageIdentifiers(ws: String, is_owner: bool) -> impl IntoView {
     let error = RwSignal::new(None);
     let choose = move |id: Option<String>| {
         let path = format!("/workspaces/{}/identifier", ws.get_value());
-        let req = UseIdentifier { identifier_id: id };
+        let req = UseIdentifier { identifier_id: id.map(Into::into) };
         form::send(None, error, async move { client::put::<_, Identifiers>(&path, &req).await }, move |_| {
             tick.update(|t| *t += 1)
         });
@@ -99,7 +99,7 @@ fn IdentifierRow(
     let action = match (item.state, item.active) {
         (IdentifierState::Ready, true) => view! { <span class="badge ok">{t(Msg::LangIdInUse)}</span> }.into_any(),
         (IdentifierState::Ready, false) if is_owner => {
-            view! { <button type="button" on:click=move |_| choose(Some(id.clone()))>{t(Msg::LangIdUse)}</button> }
+            view! { <button type="button" on:click=move |_| choose(Some(id.to_string()))>{t(Msg::LangIdUse)}</button> }
                 .into_any()
         }
         (IdentifierState::Training, _) => view! { <span class="badge">{t(Msg::StateRunning)}</span> }.into_any(),
@@ -164,7 +164,7 @@ fn TrainForm(ws: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> i
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = TrainIdentifier { name: name.get(), version_id: version.get() };
+        let req = TrainIdentifier { name: name.get(), version_id: version.get().into() };
         if !form::check(req.validate(), error) {
             return;
         }
@@ -201,7 +201,7 @@ fn TrainForm(ws: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> i
                             .replace("{dataset}", &dname)
                             .replace("{number}", &v.number.to_string())
                             .replace("{examples}", &v.examples.to_string());
-                        view! { <option value=v.id.clone()>{label}</option> }
+                        view! { <option value=v.id.to_string()>{label}</option> }
                     })
                 }).collect_view()}
             </select>

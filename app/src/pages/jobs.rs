@@ -137,7 +137,7 @@ pub fn JobPage() -> impl IntoView {
                             <dt>{t(Msg::JobBy)}</dt><dd>{j.created_by.clone()}</dd>
                             <dt>{t(Msg::JobStarted)}</dt><dd>{j.started_at.map(format_time).unwrap_or_else(|| "—".into())}</dd>
                             <dt>{t(Msg::JobFinished)}</dt><dd>{j.finished_at.map(format_time).unwrap_or_else(|| "—".into())}</dd>
-                            <dt>{t(Msg::JobWorker)}</dt><dd>{j.worker_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{t(Msg::JobWorker)}</dt><dd>{j.worker_id.clone().map(String::from).unwrap_or_else(|| "—".into())}</dd>
                             <dt>{t(Msg::JobAttempt)}</dt><dd>{format!("{} / {}", j.attempt, j.max_attempts)}</dd>
                         </dl>
                         {j.error.clone().filter(|_| j.state == JobState::Failed).map(|e| view! {
@@ -239,7 +239,7 @@ pub fn Workers() -> impl IntoView {
                                     caps.cpus, caps.memory_mb, if gpus.is_empty() { String::new() } else { format!(" · {}", gpus.join(", ")) });
                                 view! {
                                     <tr>
-                                        <td>{w.id.clone()}</td>
+                                        <td>{w.id.to_string()}</td>
                                         <td>{device}</td>
                                         <td>{w.slots}</td>
                                         <td>{format!("{:.0} {}", w.heartbeat_age_ms as f64 / 1000.0, t(Msg::SecondsAgo))}</td>

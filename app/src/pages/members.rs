@@ -80,7 +80,7 @@ pub fn MembersSection(ws: Workspace) -> impl IntoView {
                                         let r = RwSignal::new(m.role);
                                         Effect::new(move |prev: Option<Role>| {
                                             let now = r.get();
-                                            if prev.is_some_and(|p| p != now) { change(uid.get_value(), Some(now)); }
+                                            if prev.is_some_and(|p| p != now) { change(uid.get_value().to_string(), Some(now)); }
                                             now
                                         });
                                         view! {
@@ -92,7 +92,7 @@ pub fn MembersSection(ws: Workspace) -> impl IntoView {
                                     }}</td>
                                     <td>{format_time(m.added_at)}</td>
                                     {is_owner.then(|| view! {
-                                        <td><button class="link danger" on:click=move |_| change(uid.get_value(), None)>{t(Msg::Remove)}</button></td>
+                                        <td><button class="link danger" on:click=move |_| change(uid.get_value().to_string(), None)>{t(Msg::Remove)}</button></td>
                                     })}
                                 </tr>
                             }

@@ -58,9 +58,9 @@ pub fn ModelsSection(ws: Workspace) -> impl IntoView {
                 </table>
             }.into_any(),
         }}
-        {can_edit.then(|| view! { <Catalog ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
-        {can_edit.then(|| view! { <TinyModelForm ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
-        {move || (can_edit && is_admin()).then(|| view! { <RegisterForm ws_id=ws_id.get_value() on_done=move || tick.update(|t| *t += 1)/> })}
+        {can_edit.then(|| view! { <Catalog ws_id=ws_id.get_value().to_string() on_done=move || tick.update(|t| *t += 1)/> })}
+        {can_edit.then(|| view! { <TinyModelForm ws_id=ws_id.get_value().to_string() on_done=move || tick.update(|t| *t += 1)/> })}
+        {move || (can_edit && is_admin()).then(|| view! { <RegisterForm ws_id=ws_id.get_value().to_string() on_done=move || tick.update(|t| *t += 1)/> })}
     }
 }
 
@@ -81,7 +81,7 @@ fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'stati
         ev.prevent_default();
         let req = CreateTinyModel {
             name: name.get(),
-            dataset_version_id: version.get(),
+            dataset_version_id: version.get().into(),
             size: if size.get() == "small" { TinySize::Small } else { TinySize::Micro },
             vocab_size: vocab.get().trim().parse().unwrap_or(0),
             seed: 0,
@@ -105,7 +105,7 @@ fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'stati
                     <option value="">"Choose a dataset version"</option>
                     {move || datasets.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().flat_map(|d| {
                         let name = d.name.clone();
-                        d.versions.into_iter().map(move |v| view! { <option value=v.id.clone()>{format!("{name} — version {}", v.number)}</option> })
+                        d.versions.into_iter().map(move |v| view! { <option value=v.id.to_string()>{format!("{name} — version {}", v.number)}</option> })
                     }).collect_view()}
                 </select>
                 <label for="tiny-size">"Size"</label>
@@ -245,8 +245,8 @@ pub fn ModelPage() -> impl IntoView {
                         <pre class="template-preview" data-testid="template-preview">{m.info.template_preview.clone()}</pre>
                         <details><summary>"The template's source (Jinja)"</summary><pre>{m.info.chat_template.clone()}</pre></details>
                     </section>
-                    <TryIt ws_id=m.workspace_id.clone() model_id=m.id.clone() runs=mine.clone()/>
-                    <Runs ws_id=m.workspace_id.clone() runs=mine/>
+                    <TryIt ws_id=m.workspace_id.to_string() model_id=m.id.to_string() runs=mine.clone()/>
+                    <Runs ws_id=m.workspace_id.to_string() runs=mine/>
                 }.into_any()
             }
         }}
@@ -357,7 +357,7 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
         ev.prevent_default();
         let req = GenerateRequest {
             messages: vec![ChatMessage { role: "user".into(), content: prompt.get() }],
-            run_id: Some(run.get()).filter(|r| !r.is_empty()),
+            run_id: Some(run.get()).filter(|r| !r.is_empty()).map(Into::into),
             checkpoint_step: None,
             sampling: SamplingParams {
                 temperature: temperature.get().trim().parse().unwrap_or(f32::NAN),
@@ -386,7 +386,7 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
                 <label for="try-run">"Weights"</label>
                 <select id="try-run" prop:value=move || run.get() on:change=move |ev| run.set(event_target_value(&ev))>
                     <option value="">"The base model"</option>
-                    {runs.into_iter().map(|r| view! { <option value=r.id.clone()>{format!("Tuned by run “{}”", r.name)}</option> }).collect_view()}
+                    {runs.into_iter().map(|r| view! { <option value=r.id.to_string()>{format!("Tuned by run “{}”", r.name)}</option> }).collect_view()}
                 </select>
                 <label for="try-temp">"Temperature (0 = always the likeliest word)"</label>
                 <input id="try-temp" class="short" inputmode="decimal" prop:value=move || temperature.get() on:input=move |ev| temperature.set(event_target_value(&ev))/>

@@ -205,7 +205,7 @@ fn Settings(ws: Workspace, on_change: impl Fn(Workspace) + Copy + Send + Sync + 
             </button>
             <ErrorBox error=error.read_only()/>
         </Show>
-        <crate::pages::identifiers::LanguageIdentifiers ws=id.get_value() is_owner=is_owner/>
+        <crate::pages::identifiers::LanguageIdentifiers ws=id.get_value().to_string() is_owner=is_owner/>
         <h2>{t(Msg::NavApi)}</h2>
         <p class="muted">{t(Msg::ApiIntro)}</p>
         <form class="inline" on:submit=create_token novalidate>

@@ -10,9 +10,10 @@ use std::marker::PhantomData;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use polytune_api::{Role, Workspace};
+use polytune_api::{Role, Workspace, WorkspaceId};
 
 use super::session::{Session, SignedIn};
+use crate::db::WorkspaceProof;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -81,6 +82,12 @@ impl<R: MinRole> FromRequestParts<AppState> for WorkspaceCap<R> {
             return Err(ApiError::Conflict("This workspace is archived; an owner can restore it.".into()));
         }
         Ok(WorkspaceCap { workspace, actor, _role: PhantomData })
+    }
+}
+
+impl<R: MinRole> WorkspaceProof for WorkspaceCap<R> {
+    fn proven_workspace(&self) -> &WorkspaceId {
+        &self.workspace.id
     }
 }
 

@@ -17,7 +17,7 @@ pub struct UserRow {
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> User {
-        User { id: r.id, email: r.email, name: r.name, is_admin: r.is_admin != 0, created_at: r.created_at }
+        User { id: r.id.into(), email: r.email, name: r.name, is_admin: r.is_admin != 0, created_at: r.created_at }
     }
 }
 
@@ -84,7 +84,7 @@ impl Database {
             return Err(DbError::Conflict("setup already done".into()));
         }
         tx.commit().await.map_err(q("commit setup"))?;
-        Ok(User { id, email: email.into(), name: name.into(), is_admin: true, created_at: now })
+        Ok(User { id: id.into(), email: email.into(), name: name.into(), is_admin: true, created_at: now })
     }
 
     pub async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRow>> {
@@ -251,7 +251,13 @@ impl Database {
                 .map_err(q("insert invited membership"))?;
         }
         tx.commit().await.map_err(q("commit accept"))?;
-        Ok(User { id: user_id, email: inv.email, name: name.into(), is_admin: inv.make_admin != 0, created_at: now })
+        Ok(User {
+            id: user_id.into(),
+            email: inv.email,
+            name: name.into(),
+            is_admin: inv.make_admin != 0,
+            created_at: now,
+        })
     }
 
     // ---- API tokens -----------------------------------------------------------------------

@@ -74,7 +74,7 @@ impl Database {
                 at: r.at,
                 action: r.action,
                 actor_email: r.actor_email,
-                workspace_id: r.workspace_id,
+                workspace_id: r.workspace_id.map(Into::into),
                 target: r.target,
                 detail: r.detail,
                 client_ip: r.client_ip,

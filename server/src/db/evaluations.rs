@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use polytune_api::{ChoiceScore, EvalItem, EvalResults, EvalSpec, Evaluation, JobState};
+use polytune_api::{
+    ChoiceScore, EvalItem, EvalResults, EvalSpec, Evaluation, EvaluationId, JobId, JobState, ModelId, RunId,
+};
 use polytune_eval::report::Scored;
 
-use super::{Database, DbResult, now_ms, q};
+use super::{DbError, DbResult, Scoped, now_ms, q};
 
 const COLS: &str = "e.id, e.model_id, e.run_id, e.checkpoint_step, e.label, e.spec, e.fingerprint, e.job_id, \
                     COALESCE(j.state, 'failed'), COALESCE(j.progress, 0.0), e.created_at";
@@ -19,14 +21,14 @@ fn from_row(r: Row) -> DbResult<Evaluation> {
     let spec: EvalSpec = serde_json::from_str(&spec)
         .map_err(|e| super::DbError::Corrupt(format!("evaluation {id} has an unreadable spec: {e}")))?;
     Ok(Evaluation {
-        id,
-        model_id,
-        run_id,
+        id: id.into(),
+        model_id: model_id.into(),
+        run_id: run_id.map(RunId::from),
         checkpoint_step,
         label,
         spec,
         fingerprint,
-        job_id,
+        job_id: job_id.into(),
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
         progress,
         created_at,
@@ -35,10 +37,9 @@ fn from_row(r: Row) -> DbResult<Evaluation> {
 
 /// A new evaluation's row.
 pub struct NewEvaluation<'a> {
-    pub id: &'a str,
-    pub workspace_id: &'a str,
-    pub model_id: &'a str,
-    pub run_id: Option<&'a str>,
+    pub id: &'a EvaluationId,
+    pub model_id: &'a ModelId,
+    pub run_id: Option<&'a RunId>,
     pub checkpoint_step: Option<i64>,
     pub label: &'a str,
     pub spec: &'a EvalSpec,
@@ -62,16 +63,16 @@ pub struct ScoredItem {
 
 type ItemRow = (String, String, String, String, String, Option<String>, String, String, Option<String>);
 
-impl Database {
+impl Scoped {
     pub async fn insert_evaluation(&self, e: NewEvaluation<'_>) -> DbResult<()> {
         sqlx::query(
             "INSERT INTO evaluations (id, workspace_id, model_id, run_id, checkpoint_step, label, spec, fingerprint, \
              job_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10)",
         )
-        .bind(e.id)
-        .bind(e.workspace_id)
-        .bind(e.model_id)
-        .bind(e.run_id)
+        .bind(e.id.as_str())
+        .bind(self.workspace_id().as_str())
+        .bind(e.model_id.as_str())
+        .bind(e.run_id.map(|r| r.as_str()))
         .bind(e.checkpoint_step)
         .bind(e.label)
         .bind(serde_json::to_string(e.spec).unwrap_or_default())
@@ -84,23 +85,23 @@ impl Database {
         Ok(())
     }
 
-    pub async fn set_evaluation_job(&self, workspace_id: &str, id: &str, job_id: &str) -> DbResult<()> {
+    pub async fn set_evaluation_job(&self, id: &EvaluationId, job_id: &JobId) -> DbResult<()> {
         sqlx::query("UPDATE evaluations SET job_id = $1 WHERE workspace_id = $2 AND id = $3")
-            .bind(job_id)
-            .bind(workspace_id)
-            .bind(id)
+            .bind(job_id.as_str())
+            .bind(self.workspace_id().as_str())
+            .bind(id.as_str())
             .execute(self.pool())
             .await
             .map_err(q("set evaluation job"))?;
         Ok(())
     }
 
-    pub async fn evaluation(&self, workspace_id: &str, id: &str) -> DbResult<Option<Evaluation>> {
+    pub async fn evaluation(&self, id: &EvaluationId) -> DbResult<Option<Evaluation>> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM {FROM} WHERE e.workspace_id = $1 AND e.id = $2"
         )))
-        .bind(workspace_id)
-        .bind(id)
+        .bind(self.workspace_id().as_str())
+        .bind(id.as_str())
         .fetch_optional(self.pool())
         .await
         .map_err(q("get evaluation"))?;
@@ -108,11 +109,11 @@ impl Database {
     }
 
     /// The workspace's evaluations, newest first.
-    pub async fn evaluations(&self, workspace_id: &str) -> DbResult<Vec<Evaluation>> {
+    pub async fn evaluations(&self) -> DbResult<Vec<Evaluation>> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM {FROM} WHERE e.workspace_id = $1 ORDER BY e.created_at DESC, e.id DESC"
         )))
-        .bind(workspace_id)
+        .bind(self.workspace_id().as_str())
         .fetch_all(self.pool())
         .await
         .map_err(q("list evaluations"))?;
@@ -120,16 +121,12 @@ impl Database {
     }
 
     /// The newest evaluation with this fingerprint that succeeded or is still under way.
-    pub async fn evaluation_by_fingerprint(
-        &self,
-        workspace_id: &str,
-        fingerprint: &str,
-    ) -> DbResult<Option<Evaluation>> {
+    pub async fn evaluation_by_fingerprint(&self, fingerprint: &str) -> DbResult<Option<Evaluation>> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM {FROM} WHERE e.workspace_id = $1 AND e.fingerprint = $2 \
              AND j.state IN ('queued', 'running', 'succeeded') ORDER BY e.created_at DESC LIMIT 1"
         )))
-        .bind(workspace_id)
+        .bind(self.workspace_id().as_str())
         .bind(fingerprint)
         .fetch_optional(self.pool())
         .await
@@ -137,11 +134,24 @@ impl Database {
         row.map(from_row).transpose()
     }
 
+    /// Errs `NotFound` unless `id` is an evaluation of this workspace: the guard of the item
+    /// table, which hangs off `evaluations` without a workspace column of its own.
+    async fn own_evaluation(&self, id: &EvaluationId) -> DbResult<()> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM evaluations WHERE id = $1 AND workspace_id = $2")
+            .bind(id.as_str())
+            .bind(self.workspace_id().as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("evaluation in workspace"))?;
+        found.map(|_| ()).ok_or(DbError::NotFound)
+    }
+
     /// The (task, language, item) triples already scored, for a resumed job.
-    pub async fn scored_items(&self, evaluation_id: &str) -> DbResult<HashSet<(String, String, String)>> {
+    pub async fn scored_items(&self, evaluation_id: &EvaluationId) -> DbResult<HashSet<(String, String, String)>> {
+        self.own_evaluation(evaluation_id).await?;
         let rows: Vec<(String, String, String)> =
             sqlx::query_as("SELECT task, language, item_id FROM eval_items WHERE evaluation_id = $1")
-                .bind(evaluation_id)
+                .bind(evaluation_id.as_str())
                 .fetch_all(self.pool())
                 .await
                 .map_err(q("scored items"))?;
@@ -149,7 +159,8 @@ impl Database {
     }
 
     /// Stores scored items in one transaction; an item stored before (a retried chunk) is kept.
-    pub async fn insert_eval_items(&self, evaluation_id: &str, items: &[ScoredItem]) -> DbResult<()> {
+    pub async fn insert_eval_items(&self, evaluation_id: &EvaluationId, items: &[ScoredItem]) -> DbResult<()> {
+        self.own_evaluation(evaluation_id).await?;
         let mut tx = self.begin_write("begin insert eval items").await?;
         for it in items {
             sqlx::query(
@@ -157,7 +168,7 @@ impl Database {
                  choices, metrics, answered_in) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (evaluation_id, task, language, item_id) DO NOTHING",
             )
-            .bind(evaluation_id)
+            .bind(evaluation_id.as_str())
             .bind(&it.task)
             .bind(&it.language)
             .bind(&it.item_id)
@@ -177,12 +188,13 @@ impl Database {
     }
 
     /// Every item's scores (for aggregates and comparisons).
-    pub async fn item_scores(&self, evaluation_id: &str) -> DbResult<Vec<Scored>> {
+    pub async fn item_scores(&self, evaluation_id: &EvaluationId) -> DbResult<Vec<Scored>> {
+        self.own_evaluation(evaluation_id).await?;
         let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT task, language, item_id, metrics, answered_in FROM eval_items WHERE evaluation_id = $1 \
              ORDER BY task, language, position",
         )
-        .bind(evaluation_id)
+        .bind(evaluation_id.as_str())
         .fetch_all(self.pool())
         .await
         .map_err(q("item scores"))?;
@@ -202,16 +214,17 @@ impl Database {
     /// of items matching.
     pub async fn eval_items(
         &self,
-        evaluation_id: &str,
+        evaluation_id: &EvaluationId,
         task: Option<&str>,
         language: Option<&str>,
         offset: usize,
         limit: usize,
     ) -> DbResult<(Vec<EvalItem>, usize)> {
+        self.own_evaluation(evaluation_id).await?;
         let filter = "evaluation_id = $1 AND ($2 = '' OR task = $2) AND ($3 = '' OR language = $3)";
         let (total,): (i64,) =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM eval_items WHERE {filter}")))
-                .bind(evaluation_id)
+                .bind(evaluation_id.as_str())
                 .bind(task.unwrap_or(""))
                 .bind(language.unwrap_or(""))
                 .fetch_one(self.pool())
@@ -221,7 +234,7 @@ impl Database {
             "SELECT task, language, item_id, prompt, output, gold, choices, metrics, answered_in FROM eval_items \
              WHERE {filter} ORDER BY task, language, position LIMIT $4 OFFSET $5"
         )))
-        .bind(evaluation_id)
+        .bind(evaluation_id.as_str())
         .bind(task.unwrap_or(""))
         .bind(language.unwrap_or(""))
         .bind(limit as i64)
@@ -250,10 +263,11 @@ impl Database {
         Ok((items, total as usize))
     }
 
-    pub async fn set_evaluation_results(&self, id: &str, results: &EvalResults) -> DbResult<()> {
-        sqlx::query("UPDATE evaluations SET results = $1 WHERE id = $2")
+    pub async fn set_evaluation_results(&self, id: &EvaluationId, results: &EvalResults) -> DbResult<()> {
+        sqlx::query("UPDATE evaluations SET results = $1 WHERE id = $2 AND workspace_id = $3")
             .bind(serde_json::to_string(results).unwrap_or_default())
-            .bind(id)
+            .bind(id.as_str())
+            .bind(self.workspace_id().as_str())
             .execute(self.pool())
             .await
             .map_err(q("store evaluation results"))?;
@@ -261,11 +275,11 @@ impl Database {
     }
 
     /// The stored aggregates (None until the evaluation finished).
-    pub async fn evaluation_results(&self, workspace_id: &str, id: &str) -> DbResult<Option<EvalResults>> {
+    pub async fn evaluation_results(&self, id: &EvaluationId) -> DbResult<Option<EvalResults>> {
         let row: Option<(Option<String>,)> =
             sqlx::query_as("SELECT results FROM evaluations WHERE workspace_id = $1 AND id = $2")
-                .bind(workspace_id)
-                .bind(id)
+                .bind(self.workspace_id().as_str())
+                .bind(id.as_str())
                 .fetch_optional(self.pool())
                 .await
                 .map_err(q("evaluation results"))?;

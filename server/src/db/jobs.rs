@@ -9,11 +9,12 @@
 //! longer touch the job.
 
 use polytune_api::{
-    Counters, EventBody, Job, JobEvent, JobOutput, JobPayload, JobProgress, JobState, LogLine, Phase, StateChange,
+    Counters, EventBody, Job, JobEvent, JobId, JobOutput, JobPayload, JobProgress, JobState, LogLine, Phase,
+    StateChange, WorkerId,
 };
 use sqlx::Row;
 
-use super::{Database, DbError, DbResult, Dialect, now_ms, q};
+use super::{Database, DbError, DbResult, Dialect, Scoped, now_ms, q};
 
 /// What a worker can run: CPU jobs always; GPU jobs only with a GPU.
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +24,6 @@ pub struct Capacity {
 }
 
 pub struct NewJob<'a> {
-    pub workspace_id: &'a str,
     pub kind: &'a str,
     pub payload: &'a str,
     pub priority: i64,
@@ -65,8 +65,8 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
     let phase: String = row.try_get("phase").map_err(q("job phase"))?;
     let counters: Counters = serde_json::from_value(json("counters")?).unwrap_or_default();
     Ok(Job {
-        id,
-        workspace_id: row.try_get("workspace_id").map_err(q("job ws"))?,
+        id: id.into(),
+        workspace_id: row.try_get::<String, _>("workspace_id").map_err(q("job ws"))?.into(),
         work,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
         priority: row.try_get("priority").map_err(q("job priority"))?,
@@ -78,7 +78,7 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
         finished_at: row.try_get("finished_at").map_err(q("job finished"))?,
         attempt: row.try_get("attempt").map_err(q("job attempt"))?,
         max_attempts: row.try_get("max_attempts").map_err(q("job max"))?,
-        worker_id: row.try_get("worker_id").map_err(q("job worker"))?,
+        worker_id: row.try_get::<Option<String>, _>("worker_id").map_err(q("job worker"))?.map(WorkerId::from),
         heartbeat_at: row.try_get("heartbeat_at").map_err(q("job heartbeat"))?,
         progress: row.try_get("progress").map_err(q("job progress"))?,
         phase: Phase::parse(&phase),
@@ -102,16 +102,17 @@ fn event_from_row(row: &sqlx::any::AnyRow) -> DbResult<JobEvent> {
     });
     Ok(JobEvent {
         id,
-        job_id: row.try_get("job_id").map_err(q("event job"))?,
+        job_id: row.try_get::<String, _>("job_id").map_err(q("event job"))?.into(),
         at: row.try_get("at").map_err(q("event at"))?,
         message: row.try_get("message").map_err(q("event message"))?,
         body,
     })
 }
 
-impl Database {
-    pub async fn enqueue_job(&self, j: NewJob<'_>) -> DbResult<String> {
+impl Scoped {
+    pub async fn enqueue_job(&self, j: NewJob<'_>) -> DbResult<JobId> {
         let id = super::new_id();
+        let ws = self.workspace_id().as_str();
         let now = now_ms();
         let mut tx = self.begin_write("begin enqueue").await?;
         sqlx::query(
@@ -119,7 +120,7 @@ impl Database {
              VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&id)
-        .bind(j.workspace_id)
+        .bind(ws)
         .bind(j.kind)
         .bind(j.payload)
         .bind(j.priority)
@@ -133,11 +134,13 @@ impl Database {
         .await
         .map_err(q("insert job"))?;
         let queued = EventBody::State(StateChange::to(JobState::Queued));
-        insert_event(&mut tx, self.dialect(), &id, j.workspace_id, "queued", &queued).await?;
+        insert_event(&mut tx, self.dialect(), &id, ws, "queued", &queued).await?;
         tx.commit().await.map_err(q("commit enqueue"))?;
-        Ok(id)
+        Ok(id.into())
     }
+}
 
+impl Database {
     /// Takes the next runnable job this worker can run, or `None`.
     pub async fn claim_job(&self, worker_id: &str, cap: Capacity, lease_ms: i64) -> DbResult<Option<Claimed>> {
         let now = now_ms();
@@ -172,7 +175,7 @@ impl Database {
             checkpoint: row.try_get("checkpoint").map_err(q("claimed checkpoint"))?,
         };
         let running = StateChange {
-            worker_id: Some(worker_id.to_string()),
+            worker_id: Some(worker_id.into()),
             attempt: Some(claimed.attempt),
             ..StateChange::to(JobState::Running)
         };
@@ -367,9 +370,12 @@ impl Database {
         }
         Ok(touched)
     }
+}
 
+impl Scoped {
     /// Cancels a queued job at once, or asks a running one to stop at its next safe point.
-    pub async fn cancel_job(&self, workspace_id: &str, job_id: &str) -> DbResult<Option<JobState>> {
+    pub async fn cancel_job(&self, job_id: &JobId) -> DbResult<Option<JobState>> {
+        let (workspace_id, job_id) = (self.workspace_id().as_str(), job_id.as_str());
         let now = now_ms();
         let queued = sqlx::query(
             "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = 'cancelled before it started' \
@@ -384,7 +390,7 @@ impl Database {
         .rows_affected();
         if queued == 1 {
             let cancelled = EventBody::State(StateChange::to(JobState::Cancelled));
-            self.job_event(job_id, workspace_id, "cancelled", &cancelled).await?;
+            self.unscoped().job_event(job_id, workspace_id, "cancelled", &cancelled).await?;
             return Ok(Some(JobState::Cancelled));
         }
         let running = sqlx::query(
@@ -398,14 +404,15 @@ impl Database {
         .rows_affected();
         if running == 1 {
             let asked = EventBody::Log(LogLine::default());
-            self.job_event(job_id, workspace_id, "cancellation requested", &asked).await?;
+            self.unscoped().job_event(job_id, workspace_id, "cancellation requested", &asked).await?;
             return Ok(Some(JobState::Running));
         }
         Ok(None)
     }
 
     /// Puts a failed or cancelled job back in the queue with fresh attempts (keeping its checkpoint).
-    pub async fn retry_job(&self, workspace_id: &str, job_id: &str) -> DbResult<bool> {
+    pub async fn retry_job(&self, job_id: &JobId) -> DbResult<bool> {
+        let (workspace_id, job_id) = (self.workspace_id().as_str(), job_id.as_str());
         let now = now_ms();
         let n = sqlx::query(
             "UPDATE jobs SET state = 'queued', not_before = $1, finished_at = NULL, error = NULL, cancel_requested = 0, \
@@ -420,12 +427,13 @@ impl Database {
         .rows_affected();
         if n == 1 {
             let queued = EventBody::State(StateChange::to(JobState::Queued));
-            self.job_event(job_id, workspace_id, "queued again", &queued).await?;
+            self.unscoped().job_event(job_id, workspace_id, "queued again", &queued).await?;
         }
         Ok(n == 1)
     }
 
-    pub async fn jobs_of(&self, workspace_id: &str, limit: i64) -> DbResult<Vec<Job>> {
+    pub async fn jobs(&self, limit: i64) -> DbResult<Vec<Job>> {
+        let workspace_id = self.workspace_id().as_str();
         let sql = format!(
             "SELECT {JOB_COLUMNS} FROM jobs j JOIN users u ON u.id = j.created_by WHERE j.workspace_id = $1 \
              ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
@@ -444,7 +452,8 @@ impl Database {
             .collect())
     }
 
-    pub async fn job(&self, workspace_id: &str, job_id: &str) -> DbResult<Option<Job>> {
+    pub async fn job(&self, job_id: &JobId) -> DbResult<Option<Job>> {
+        let (workspace_id, job_id) = (self.workspace_id().as_str(), job_id.as_str());
         let sql = format!(
             "SELECT {JOB_COLUMNS} FROM jobs j JOIN users u ON u.id = j.created_by WHERE j.workspace_id = $1 AND j.id = $2"
         );
@@ -458,13 +467,8 @@ impl Database {
     }
 
     /// Events after `after` (exclusive), oldest first: of one job, or of a whole workspace.
-    pub async fn job_events(
-        &self,
-        workspace_id: &str,
-        job_id: Option<&str>,
-        after: i64,
-        limit: i64,
-    ) -> DbResult<Vec<JobEvent>> {
+    pub async fn job_events(&self, job_id: Option<&JobId>, after: i64, limit: i64) -> DbResult<Vec<JobEvent>> {
+        let (workspace_id, job_id) = (self.workspace_id().as_str(), job_id.map(|j| j.as_str()));
         let rows = sqlx::query(
             "SELECT id, job_id, at, kind, message, data FROM job_events \
              WHERE workspace_id = $1 AND ($2 IS NULL OR job_id = $2) AND id > $3 ORDER BY id LIMIT $4",
@@ -479,7 +483,8 @@ impl Database {
         rows.iter().map(event_from_row).collect()
     }
 
-    pub async fn last_job_event_id(&self, workspace_id: &str) -> DbResult<i64> {
+    pub async fn last_job_event_id(&self) -> DbResult<i64> {
+        let workspace_id = self.workspace_id().as_str();
         let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM job_events WHERE workspace_id = $1")
             .bind(workspace_id)
             .fetch_one(self.pool())

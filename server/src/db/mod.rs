@@ -22,10 +22,14 @@ pub mod models;
 pub mod workers;
 pub mod workspaces;
 
+#[cfg(test)]
+mod scoped_tests;
+
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
+use polytune_api::WorkspaceId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor, SqlSafeStr};
@@ -107,6 +111,59 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Database {
     pool: AnyPool,
     dialect: Dialect,
+}
+
+/// The database seen from inside one workspace: every method on it reads and writes only rows of
+/// that workspace (or rows hanging off them), so a handler or a job cannot reach another
+/// workspace's data by passing the wrong id. The only ways to get one are from a request's
+/// workspace capability ([`crate::auth::WorkspaceCap::db`]) and from a claimed job's scope
+/// ([`crate::jobs::context::JobScope`]); both go through [`WorkspaceProof`].
+#[derive(Clone)]
+pub struct Scoped {
+    db: Database,
+    ws: WorkspaceId,
+}
+
+/// Something that proves which workspace the caller may act in: a checked request capability or
+/// a claimed job's row. Implemented only by those two.
+pub trait WorkspaceProof {
+    fn proven_workspace(&self) -> &WorkspaceId;
+}
+
+impl Database {
+    /// The workspace-scoped view of the database, for the workspace `proof` was checked for.
+    pub fn scoped(&self, proof: &impl WorkspaceProof) -> Scoped {
+        Scoped { db: self.clone(), ws: proof.proven_workspace().clone() }
+    }
+}
+
+impl Scoped {
+    pub fn workspace_id(&self) -> &WorkspaceId {
+        &self.ws
+    }
+
+    /// The unscoped database, for what is not a workspace's row (the job queue's leases, users).
+    pub fn unscoped(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.db.pool
+    }
+
+    pub(crate) async fn begin_write(&self, op: &'static str) -> DbResult<sqlx::Transaction<'static, sqlx::Any>> {
+        self.db.begin_write(op).await
+    }
+}
+
+impl std::fmt::Debug for Scoped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scoped").field("workspace", &self.ws).finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Database {

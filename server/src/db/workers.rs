@@ -60,7 +60,7 @@ impl Database {
                 let jobs: String = r.try_get("current_jobs").map_err(q("worker jobs"))?;
                 let heartbeat_at: i64 = r.try_get("heartbeat_at").map_err(q("worker hb"))?;
                 Ok(Worker {
-                    id: r.try_get("id").map_err(q("worker id"))?,
+                    id: r.try_get::<String, _>("id").map_err(q("worker id"))?.into(),
                     hostname: r.try_get("hostname").map_err(q("worker host"))?,
                     pid: r.try_get("pid").map_err(q("worker pid"))?,
                     capabilities: serde_json::from_str(&caps).unwrap_or_default(),

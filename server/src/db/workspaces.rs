@@ -3,13 +3,13 @@
 use polytune_api::{Member, Role, Workspace};
 use sqlx::Row;
 
-use super::{Database, DbError, DbResult, now_ms, q};
+use super::{Database, DbError, DbResult, Scoped, now_ms, q};
 
 /// A workspace as its member sees it.
 fn workspace_from_row(row: &sqlx::any::AnyRow) -> DbResult<Workspace> {
     let role: String = row.try_get("role").map_err(q("workspace role"))?;
     Ok(Workspace {
-        id: row.try_get("id").map_err(q("workspace id"))?,
+        id: row.try_get::<String, _>("id").map_err(q("workspace id"))?.into(),
         name: row.try_get("name").map_err(q("workspace name"))?,
         description: row.try_get("description").map_err(q("workspace description"))?,
         archived: row.try_get::<Option<i64>, _>("archived_at").map_err(q("workspace archived"))?.is_some(),
@@ -26,7 +26,7 @@ const WORKSPACE_SELECT: &str = "SELECT w.id, w.name, w.description, w.archived_a
 fn member_from_row(row: &sqlx::any::AnyRow) -> DbResult<Member> {
     let role: String = row.try_get("role").map_err(q("member role"))?;
     Ok(Member {
-        user_id: row.try_get("user_id").map_err(q("member id"))?,
+        user_id: row.try_get::<String, _>("user_id").map_err(q("member id"))?.into(),
         email: row.try_get("email").map_err(q("member email"))?,
         name: row.try_get("name").map_err(q("member name"))?,
         role: Role::parse(&role).ok_or(DbError::Conflict(format!("unknown role {role:?} in database")))?,
@@ -57,7 +57,7 @@ impl Database {
             .map_err(q("insert owner"))?;
         tx.commit().await.map_err(q("commit create workspace"))?;
         Ok(Workspace {
-            id,
+            id: id.into(),
             name: name.into(),
             description: String::new(),
             archived: false,
@@ -93,8 +93,11 @@ impl Database {
             .map_err(q("workspace for member"))?;
         row.as_ref().map(workspace_from_row).transpose()
     }
+}
 
-    pub async fn rename_workspace(&self, workspace_id: &str, name: &str) -> DbResult<()> {
+impl Scoped {
+    pub async fn rename_workspace(&self, name: &str) -> DbResult<()> {
+        let workspace_id = self.workspace_id().as_str();
         sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2")
             .bind(name)
             .bind(workspace_id)
@@ -104,7 +107,8 @@ impl Database {
         Ok(())
     }
 
-    pub async fn set_workspace_description(&self, workspace_id: &str, description: &str) -> DbResult<()> {
+    pub async fn set_workspace_description(&self, description: &str) -> DbResult<()> {
+        let workspace_id = self.workspace_id().as_str();
         sqlx::query("UPDATE workspaces SET description = $1 WHERE id = $2")
             .bind(description)
             .bind(workspace_id)
@@ -114,7 +118,8 @@ impl Database {
         Ok(())
     }
 
-    pub async fn set_workspace_archived(&self, workspace_id: &str, archived: bool) -> DbResult<()> {
+    pub async fn set_workspace_archived(&self, archived: bool) -> DbResult<()> {
+        let workspace_id = self.workspace_id().as_str();
         sqlx::query("UPDATE workspaces SET archived_at = $1 WHERE id = $2")
             .bind(archived.then(now_ms))
             .bind(workspace_id)
@@ -124,7 +129,8 @@ impl Database {
         Ok(())
     }
 
-    pub async fn members(&self, workspace_id: &str) -> DbResult<Vec<Member>> {
+    pub async fn members(&self) -> DbResult<Vec<Member>> {
+        let workspace_id = self.workspace_id().as_str();
         let rows = sqlx::query(
             "SELECT m.user_id, u.email, u.name, m.role, m.added_at FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.workspace_id = $1 ORDER BY m.added_at, u.email",
@@ -138,8 +144,9 @@ impl Database {
 
     /// Adds an existing account. `NotFound` if no account has that email, `Conflict` if it is
     /// already a member.
-    pub async fn add_member(&self, workspace_id: &str, email: &str, role: Role) -> DbResult<Member> {
-        let user = self.user_by_email(email).await?.ok_or(DbError::NotFound)?;
+    pub async fn add_member(&self, email: &str, role: Role) -> DbResult<Member> {
+        let workspace_id = self.workspace_id().as_str();
+        let user = self.unscoped().user_by_email(email).await?.ok_or(DbError::NotFound)?;
         let now = now_ms();
         sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, added_at) VALUES ($1, $2, $3, $4)")
             .bind(workspace_id)
@@ -149,12 +156,13 @@ impl Database {
             .execute(self.pool())
             .await
             .map_err(q("add member"))?;
-        Ok(Member { user_id: user.id, email: user.email, name: user.name, role, added_at: now })
+        Ok(Member { user_id: user.id.into(), email: user.email, name: user.name, role, added_at: now })
     }
 
     /// Changes a member's role, or removes them (`role = None`), refusing to leave the workspace
     /// without an owner. Returns the member as they were.
-    pub async fn change_member(&self, workspace_id: &str, user_id: &str, role: Option<Role>) -> DbResult<Member> {
+    pub async fn change_member(&self, user_id: &str, role: Option<Role>) -> DbResult<Member> {
+        let workspace_id = self.workspace_id().as_str();
         let mut tx = self.begin_write("begin change member").await?;
         // Member changes of one workspace take turns: the last-owner check below must see the
         // other changes (SQLite's BEGIN IMMEDIATE already serializes every writer).

@@ -4,6 +4,7 @@
 pub mod extract;
 mod layers;
 mod openapi;
+pub mod paths;
 pub mod routes;
 
 use std::time::Duration;

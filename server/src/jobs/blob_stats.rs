@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{JobContext, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 use crate::storage::{hex, is_sha256};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -26,13 +26,13 @@ struct Checkpoint {
     chain: String,
 }
 
-pub async fn validate(db: &Database, workspace_id: &str, p: &BlobStatsJob) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate(db: &Scoped, p: &BlobStatsJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !is_sha256(&p.blob) {
         errors
             .push(FieldError::new("payload.blob", "must be the SHA-256 of an uploaded file (64 lowercase hex digits)"));
     } else {
-        match db.blob(workspace_id, &p.blob).await {
+        match db.blob(&p.blob).await {
             Ok(Some(_)) => {}
             Ok(None) => {
                 errors.push(FieldError::new("payload.blob", "no file with this SHA-256 was uploaded to this workspace"))

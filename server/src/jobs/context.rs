@@ -4,12 +4,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use polytune_api::{Counters, EventBody, JobProgress, LogLine, Phase};
+use polytune_api::{Counters, EventBody, JobId, JobProgress, LogLine, Phase, WorkspaceId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::JobEnv;
-use crate::db::DbError;
+use crate::db::{DbError, Scoped, WorkspaceProof};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -40,8 +40,14 @@ pub struct Flags {
 /// to `workspace_id`.
 #[derive(Debug, Clone)]
 pub struct JobScope {
-    pub job_id: String,
-    pub workspace_id: String,
+    pub job_id: JobId,
+    pub workspace_id: WorkspaceId,
+}
+
+impl WorkspaceProof for JobScope {
+    fn proven_workspace(&self) -> &WorkspaceId {
+        &self.workspace_id
+    }
 }
 
 pub struct JobContext {
@@ -60,13 +66,18 @@ impl JobContext {
     }
 
     /// The job's id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &JobId {
         &self.scope.job_id
     }
 
     /// The workspace the job belongs to.
-    pub fn workspace_id(&self) -> &str {
+    pub fn workspace_id(&self) -> &WorkspaceId {
         &self.scope.workspace_id
+    }
+
+    /// The database as this job may see it: its own workspace's rows only.
+    pub fn db(&self) -> Scoped {
+        self.env.db.scoped(&self.scope)
     }
 
     pub fn env(&self) -> &JobEnv {
@@ -152,7 +163,8 @@ impl JobContext {
 
     /// A line for the job's log.
     pub async fn log(&self, message: &str) {
-        let body = EventBody::Log(LogLine { attempt: Some(self.attempt), worker_id: Some(self.worker_id.clone()) });
+        let body =
+            EventBody::Log(LogLine { attempt: Some(self.attempt), worker_id: Some(self.worker_id.as_str().into()) });
         if let Err(e) = self.env.db.job_event(&self.scope.job_id, &self.scope.workspace_id, message, &body).await {
             tracing::warn!(job = %self.scope.job_id, error = %e, "could not write a log line");
         }

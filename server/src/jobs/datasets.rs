@@ -10,53 +10,53 @@ use std::time::Instant;
 
 use polytune_api::{
     Counters, DatasetState, DeriveDatasetJob, DeriveOperation, DeriveOutput, FieldError, ImportDatasetJob,
-    ImportOperation, ImportOutput, OnError, Phase, ProfileDatasetJob, ProfileOutput, Validate, VersionOperation,
+    ImportOperation, ImportOutput, JobId, OnError, Phase, ProfileDatasetJob, ProfileId, ProfileOutput, Validate,
+    VersionId, VersionOperation,
 };
 use polytune_data::{derive, import, profile, read};
 
 use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage, version};
 use super::{JobContext, JobError, MAX_ATTEMPTS, Resources};
 use crate::db::datasets::NewVersion;
-use crate::db::{Database, DbError};
+use crate::db::{DbError, Scoped};
 use crate::storage::is_sha256;
 
 /// Queues a profile of `version_id` and records it (state `running`).
 pub async fn enqueue_profile(
-    db: &Database,
-    workspace_id: &str,
-    version_id: &str,
+    db: &Scoped,
+    version_id: &VersionId,
     tokenizer: Option<&str>,
     user_id: &str,
-) -> Result<(String, String), DbError> {
-    let profile_id = crate::db::new_id();
+) -> Result<(ProfileId, JobId), DbError> {
+    let profile_id = ProfileId::new(crate::db::new_id());
     let payload = ProfileDatasetJob {
         profile_id: profile_id.clone(),
-        version_id: version_id.to_string(),
+        version_id: version_id.clone(),
         tokenizer: tokenizer.map(str::to_string),
     };
-    let job_id = super::enqueue(db, workspace_id, payload, user_id, Resources::default()).await?;
+    let job_id = super::enqueue(db, payload, user_id, Resources::default()).await?;
     db.insert_profile_with_id(&profile_id, version_id, &job_id, tokenizer).await?;
     Ok((profile_id, job_id))
 }
 
 /// A job run again after its version committed: queue the profile the first run may not have queued.
-async fn ensure_profiled(ctx: &JobContext, version_id: &str) -> Result<(), JobError> {
-    let db = &ctx.env().db;
+async fn ensure_profiled(ctx: &JobContext, version_id: &VersionId) -> Result<(), JobError> {
+    let db = &ctx.db();
     if db.latest_profile(version_id).await.map_err(db_failed)?.is_none() {
         let user = db
             .dataset_version_creator(version_id)
             .await
             .map_err(db_failed)?
             .ok_or_else(|| failed("the version is gone"))?;
-        enqueue_profile(db, ctx.workspace_id(), version_id, None, &user).await.map_err(db_failed)?;
+        enqueue_profile(db, version_id, None, &user).await.map_err(db_failed)?;
     }
     Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
 
-pub async fn validate_import(db: &Database, ws: &str, p: &ImportDatasetJob) -> Result<Resources, Vec<FieldError>> {
-    match db.dataset_source(ws, &p.dataset_id).await {
+pub async fn validate_import(db: &Scoped, p: &ImportDatasetJob) -> Result<Resources, Vec<FieldError>> {
+    match db.dataset_source(&p.dataset_id).await {
         Ok(Some(_)) => Ok(Resources::default()),
         _ => Err(vec![FieldError::new("payload.dataset_id", "no such dataset")]),
     }
@@ -67,14 +67,14 @@ pub async fn run_import(ctx: &JobContext, p: ImportDatasetJob) -> Result<ImportO
     // A cancelled or failed import must not stay "importing" (a released one is retried).
     let last_attempt = ctx.attempt >= MAX_ATTEMPTS;
     if matches!(&result, Err(JobError::Cancelled)) || (matches!(&result, Err(JobError::Failed(_))) && last_attempt) {
-        let _ = ctx.env().db.set_dataset_import(&p.dataset_id, DatasetState::Failed, None, None).await;
+        let _ = ctx.db().set_dataset_import(&p.dataset_id, DatasetState::Failed, None, None).await;
     }
     result
 }
 
 async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, JobError> {
     let env = ctx.env();
-    if let Some((version_id, examples)) = env.db.version_of_job(ctx.id()).await.map_err(db_failed)? {
+    if let Some((version_id, examples)) = ctx.db().version_of_job(ctx.id()).await.map_err(db_failed)? {
         ensure_profiled(ctx, &version_id).await?;
         return Ok(ImportOutput {
             version_id: Some(version_id),
@@ -83,9 +83,9 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
             ..ImportOutput::default()
         });
     }
-    let (blob, file_name, spec, created_by) = env
-        .db
-        .dataset_source(ctx.workspace_id(), &p.dataset_id)
+    let (blob, file_name, spec, created_by) = ctx
+        .db()
+        .dataset_source(&p.dataset_id)
         .await
         .map_err(db_failed)?
         .ok_or_else(|| failed("the dataset was deleted"))?;
@@ -123,7 +123,10 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
     let report = report?;
     let problems = report.bad > 0 || report.fatal.is_some();
     if report.imported == 0 {
-        env.db.set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None).await.map_err(db_failed)?;
+        ctx.db()
+            .set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None)
+            .await
+            .map_err(db_failed)?;
         let why =
             report.fatal.clone().or_else(|| report.issues.first().map(|i| format!("{}: {}", i.location, i.message)));
         return Err(failed(format!(
@@ -133,7 +136,7 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
     }
     if problems && p.on_error == OnError::Ask {
         drop(out);
-        env.db
+        ctx.db()
             .set_dataset_import(&p.dataset_id, DatasetState::NeedsDecision, Some(&report), None)
             .await
             .map_err(db_failed)?;
@@ -148,8 +151,8 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
         on_error: p.on_error,
         skipped: report.bad,
     });
-    let version_id = env
-        .db
+    let version_id = ctx
+        .db()
         .finish_import(
             NewVersion {
                 dataset_id: &p.dataset_id,
@@ -166,7 +169,7 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
         .await
         .map_err(db_failed)?;
     let (profile_id, profile_job) =
-        enqueue_profile(&env.db, ctx.workspace_id(), &version_id, None, &created_by).await.map_err(db_failed)?;
+        enqueue_profile(&ctx.db(), &version_id, None, &created_by).await.map_err(db_failed)?;
     Ok(ImportOutput {
         version_id: Some(version_id),
         examples: Some(report.imported),
@@ -180,8 +183,8 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
 
 // ---------------------------------------------------------------------------------------------
 
-pub async fn validate_profile(db: &Database, ws: &str, p: &ProfileDatasetJob) -> Result<Resources, Vec<FieldError>> {
-    if !matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) {
+pub async fn validate_profile(db: &Scoped, p: &ProfileDatasetJob) -> Result<Resources, Vec<FieldError>> {
+    if !matches!(db.version(&p.version_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.version_id", "no such dataset version in this workspace")]);
     }
     Ok(Resources::default())
@@ -190,7 +193,7 @@ pub async fn validate_profile(db: &Database, ws: &str, p: &ProfileDatasetJob) ->
 pub async fn run_profile(ctx: &JobContext, p: ProfileDatasetJob) -> Result<ProfileOutput, JobError> {
     let result = profile_version(ctx, &p).await;
     if let Err(JobError::Failed(_) | JobError::Cancelled) = &result {
-        let _ = ctx.env().db.fail_profile(&p.profile_id).await;
+        let _ = ctx.db().fail_profile(&p.profile_id).await;
     }
     result
 }
@@ -208,12 +211,12 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
     };
     let tokenizer_name = match &p.tokenizer {
         Some(sha) => {
-            let name = env.db.blob(ctx.workspace_id(), sha).await.map_err(db_failed)?.map(|b| b.name);
+            let name = ctx.db().blob(sha).await.map_err(db_failed)?.map(|b| b.name);
             Some(name.unwrap_or_else(|| sha[..12].to_string()))
         }
         None => None,
     };
-    let trained = super::identifiers::workspace_detector(env, ctx.workspace_id()).await?;
+    let trained = super::identifiers::workspace_detector(env, &ctx.db()).await?;
     let detector: &polytune_data::langid::Detector = match &trained {
         Some(d) => d,
         None => polytune_data::langid::Detector::default_ref(),
@@ -252,7 +255,7 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
     serde_json::to_writer(&mut groups, &done.groups).map_err(failed)?;
     let (groups_sha, _) = tokio::task::block_in_place(|| groups.finish()).map_err(failed)?;
     let summary = serde_json::to_string(&done.profile).map_err(failed)?;
-    env.db
+    ctx.db()
         .finish_profile(&p.profile_id, &summary, &ann_sha, &groups_sha, &done.profile.languages)
         .await
         .map_err(db_failed)?;
@@ -266,11 +269,11 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
 
 // ---------------------------------------------------------------------------------------------
 
-pub async fn validate_derive(db: &Database, ws: &str, p: &DeriveDatasetJob) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate_derive(db: &Scoped, p: &DeriveDatasetJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors: Vec<FieldError> =
         p.spec.validate().into_iter().map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message)).collect();
-    match db.ready_profile(ws, &p.version_id).await {
-        Ok(Some(_)) if matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) => {}
+    match db.ready_profile(&p.version_id).await {
+        Ok(Some(_)) if matches!(db.version(&p.version_id).await, Ok(Some(_))) => {}
         _ => errors.push(FieldError::new(
             "payload.version_id",
             "the version must exist in this workspace and have a finished profile",
@@ -281,7 +284,7 @@ pub async fn validate_derive(db: &Database, ws: &str, p: &DeriveDatasetJob) -> R
 
 pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveOutput, JobError> {
     let env = ctx.env();
-    if let Some((version_id, kept)) = env.db.version_of_job(ctx.id()).await.map_err(db_failed)? {
+    if let Some((version_id, kept)) = ctx.db().version_of_job(ctx.id()).await.map_err(db_failed)? {
         ensure_profiled(ctx, &version_id).await?;
         return Ok(DeriveOutput {
             version_id,
@@ -292,9 +295,9 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
         });
     }
     let version = version(ctx, &p.version_id, "the dataset version was deleted").await?;
-    let stored = env
-        .db
-        .ready_profile(ctx.workspace_id(), &p.version_id)
+    let stored = ctx
+        .db()
+        .ready_profile(&p.version_id)
         .await
         .map_err(db_failed)?
         .ok_or_else(|| failed("the version has no finished profile"))?;
@@ -324,9 +327,9 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
     let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
     let (kept, dropped) = (report.kept, report.dropped.clone());
     let operation =
-        VersionOperation::Derive(DeriveOperation { parent: p.version_id.clone(), spec: p.spec.clone(), report });
-    let version_id = env
-        .db
+        VersionOperation::Derive(DeriveOperation { parent: p.version_id.to_string(), spec: p.spec.clone(), report });
+    let version_id = ctx
+        .db()
         .add_version(NewVersion {
             dataset_id: &version.dataset_id,
             parent_id: Some(&p.version_id),
@@ -339,9 +342,8 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
         })
         .await
         .map_err(db_failed)?;
-    let (profile_id, _) =
-        enqueue_profile(&env.db, ctx.workspace_id(), &version_id, stored.info.tokenizer.as_deref(), &p.user_id)
-            .await
-            .map_err(db_failed)?;
+    let (profile_id, _) = enqueue_profile(&ctx.db(), &version_id, stored.info.tokenizer.as_deref(), &p.user_id)
+        .await
+        .map_err(db_failed)?;
     Ok(DeriveOutput { version_id, kept, dropped: Some(dropped), profile_id: Some(profile_id), already_done: false })
 }

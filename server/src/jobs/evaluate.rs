@@ -23,7 +23,7 @@ use polytune_gpu::template::Message;
 
 use super::toolkit::{db_failed, failed};
 use super::{JobContext, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 use crate::db::evaluations::ScoredItem;
 use crate::inference::LoadedModel;
 
@@ -32,8 +32,8 @@ const CHUNK: usize = 16;
 /// New tokens per log-likelihood step.
 const BATCH_TOKENS: usize = 512;
 
-pub async fn validate(db: &Database, ws: &str, p: &EvaluateJob) -> Result<Resources, Vec<FieldError>> {
-    match db.evaluation(ws, &p.evaluation_id).await {
+pub async fn validate(db: &Scoped, p: &EvaluateJob) -> Result<Resources, Vec<FieldError>> {
+    match db.evaluation(&p.evaluation_id).await {
         Ok(Some(_)) => Ok(Resources { max_attempts: 2, ..Resources::default() }),
         _ => Err(vec![FieldError::new("payload.evaluation_id", "the evaluation must exist in this workspace")]),
     }
@@ -52,18 +52,18 @@ fn iso1(language: &str) -> &str {
 
 pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, JobError> {
     let started = Instant::now();
-    let db = &ctx.env().db;
+    let db = &ctx.db();
     let ws = ctx.workspace_id();
     let ev = db
-        .evaluation(ws, &p.evaluation_id)
+        .evaluation(&p.evaluation_id)
         .await
         .map_err(db_failed)?
         .ok_or_else(|| failed("the evaluation was deleted"))?;
     let (_, model_path) =
-        db.model(ws, &ev.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
+        db.model(&ev.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
     let checkpoint = match (&ev.run_id, ev.checkpoint_step) {
         (Some(run_id), Some(step)) => {
-            let all = db.checkpoints(ws, run_id).await.map_err(db_failed)?;
+            let all = db.checkpoints(run_id).await.map_err(db_failed)?;
             let (_, path) = all
                 .into_iter()
                 .find(|(c, _)| c.step == step)

@@ -8,7 +8,7 @@ use polytune_api::{CatalogModel, Counters, FetchModelJob, FetchModelOutput, Fiel
 
 use super::toolkit::{db_failed, failed};
 use super::{JobContext, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 
 /// One catalog entry: what it is, and where its file comes from.
 pub struct Entry {
@@ -65,11 +65,11 @@ pub fn entry(id: &str) -> Option<&'static Entry> {
     CATALOG.iter().find(|e| e.id == id)
 }
 
-pub async fn validate(db: &Database, ws: &str, p: &FetchModelJob) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate(db: &Scoped, p: &FetchModelJob) -> Result<Resources, Vec<FieldError>> {
     if entry(&p.catalog_id).is_none() {
         return Err(vec![FieldError::new("payload.catalog_id", "no such model in the studio's catalog")]);
     }
-    if matches!(db.model(ws, &p.model_id).await, Ok(Some(_))) {
+    if matches!(db.model(&p.model_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
     }
     Ok(Resources { max_attempts: 2, ..Resources::default() })
@@ -127,8 +127,7 @@ async fn download(ctx: &JobContext, e: &Entry, dir: &std::path::Path) -> Result<
 }
 
 pub async fn run(ctx: &JobContext, p: FetchModelJob) -> Result<FetchModelOutput, JobError> {
-    let env = ctx.env();
-    if env.db.model(ctx.workspace_id(), &p.model_id).await.map_err(db_failed)?.is_some() {
+    if ctx.db().model(&p.model_id).await.map_err(db_failed)?.is_some() {
         return Ok(FetchModelOutput { model_id: p.model_id, downloaded: false });
     }
     let e = entry(&p.catalog_id).ok_or_else(|| failed("no such model in the studio's catalog"))?;

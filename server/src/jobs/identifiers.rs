@@ -18,7 +18,7 @@ use polytune_langid::ngram::{NgramModel, default, train_additions};
 
 use super::toolkit::{Reporter, contained, db_failed, failed, failed_storage, version};
 use super::{JobContext, JobEnv, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 
 /// Texts shorter than this (in letters) teach nothing reliable and are skipped.
 const MIN_LETTERS: usize = 10;
@@ -27,12 +27,12 @@ const MIN_TEXTS: usize = 10;
 /// Texts per language learned at most (memory stays bounded on large datasets).
 const MAX_TEXTS: usize = 50_000;
 
-pub async fn validate(db: &Database, ws: &str, p: &TrainIdentifierJob) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate(db: &Scoped, p: &TrainIdentifierJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !matches!(db.version(ws, &p.version_id).await, Ok(Some(_))) {
+    if !matches!(db.version(&p.version_id).await, Ok(Some(_))) {
         errors.push(FieldError::new("payload.version_id", "the dataset version must exist in this workspace"));
     }
-    if !matches!(db.identifier(ws, &p.identifier_id).await, Ok(Some(_))) {
+    if !matches!(db.identifier(&p.identifier_id).await, Ok(Some(_))) {
         errors.push(FieldError::new("payload.identifier_id", "the identifier must exist in this workspace"));
     }
     if errors.is_empty() { Ok(Resources { max_attempts: 1, ..Resources::default() }) } else { Err(errors) }
@@ -59,7 +59,7 @@ fn label_of(code: &str) -> Option<String> {
 pub async fn run(ctx: &JobContext, p: TrainIdentifierJob) -> Result<TrainIdentifierOutput, JobError> {
     let result = train_identifier(ctx, &p).await;
     if result.is_err() {
-        let _ = ctx.env().db.fail_identifier(&p.identifier_id).await;
+        let _ = ctx.db().fail_identifier(&p.identifier_id).await;
     }
     result
 }
@@ -176,7 +176,7 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
     let mut w = env.store.writer().map_err(failed)?;
     std::io::Write::write_all(&mut w, &model.to_bytes()).map_err(failed)?;
     let (sha, _) = tokio::task::block_in_place(|| w.finish()).map_err(failed)?;
-    env.db.finish_identifier(&p.identifier_id, &sha, &report).await.map_err(db_failed)?;
+    ctx.db().finish_identifier(&p.identifier_id, &sha, &report).await.map_err(db_failed)?;
     Ok(TrainIdentifierOutput {
         identifier_id: p.identifier_id.clone(),
         languages: report.trained.len() as u64,
@@ -190,8 +190,8 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
 static LOADED: LazyLock<Mutex<HashMap<(String, String), Arc<Detector>>>> = LazyLock::new(Default::default);
 
 /// The identifier a workspace trained and uses, if any (else profiles use the default).
-pub async fn workspace_detector(env: &JobEnv, ws: &str) -> Result<Option<Arc<Detector>>, JobError> {
-    let Some((id, blob)) = env.db.active_identifier(ws).await.map_err(db_failed)? else { return Ok(None) };
+pub async fn workspace_detector(env: &JobEnv, db: &Scoped) -> Result<Option<Arc<Detector>>, JobError> {
+    let Some((id, blob)) = db.active_identifier().await.map_err(db_failed)? else { return Ok(None) };
     let key = (id.clone(), blob.clone());
     if let Some(d) = LOADED.lock().expect("identifier cache").get(&key) {
         return Ok(Some(d.clone()));

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::io::BufReader;
 
 use polytune_api::{
-    Counters, FieldError, FileFormat, ImportReport, ImportSpec, Mapping, MaterializeMixtureJob, MaterializeOutput,
-    Mixture, MixtureOperation, Phase, VersionOperation,
+    Counters, FieldError, FileFormat, ImportReport, ImportSpec, JobId, Mapping, MaterializeMixtureJob,
+    MaterializeOutput, Mixture, MixtureId, MixtureOperation, Phase, VersionId, VersionOperation,
 };
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
 
@@ -15,16 +15,16 @@ use super::datasets::enqueue_profile;
 use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage, version};
 use super::{JobContext, JobError, Resources};
 use crate::db::datasets::NewVersion;
-use crate::db::{Database, DbError};
+use crate::db::{DbError, Scoped};
 
 /// Queues the materialization of a mixture (the route has checked the recipe).
-pub async fn enqueue(db: &Database, workspace_id: &str, mixture_id: &str, user_id: &str) -> Result<String, DbError> {
-    let job = MaterializeMixtureJob { mixture_id: mixture_id.to_string(), user_id: user_id.to_string() };
-    super::enqueue(db, workspace_id, job, user_id, Resources::default()).await
+pub async fn enqueue(db: &Scoped, mixture_id: &MixtureId, user_id: &str) -> Result<JobId, DbError> {
+    let job = MaterializeMixtureJob { mixture_id: mixture_id.clone(), user_id: user_id.into() };
+    super::enqueue(db, job, user_id, Resources::default()).await
 }
 
 /// How the studio reads its own canonical JSON lines back (what a mixture's datasets are).
-fn canonical_spec() -> ImportSpec {
+pub(crate) fn canonical_spec() -> ImportSpec {
     ImportSpec {
         format: FileFormat::Jsonl,
         has_header: false,
@@ -39,8 +39,8 @@ fn canonical_spec() -> ImportSpec {
     }
 }
 
-pub async fn validate(db: &Database, ws: &str, p: &MaterializeMixtureJob) -> Result<Resources, Vec<FieldError>> {
-    match db.mixture(ws, &p.mixture_id).await {
+pub async fn validate(db: &Scoped, p: &MaterializeMixtureJob) -> Result<Resources, Vec<FieldError>> {
+    match db.mixture(&p.mixture_id).await {
         Ok(Some(_)) => Ok(Resources::default()),
         _ => Err(vec![FieldError::new("payload.mixture_id", "no such mixture in this workspace")]),
     }
@@ -48,12 +48,8 @@ pub async fn validate(db: &Database, ws: &str, p: &MaterializeMixtureJob) -> Res
 
 pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<MaterializeOutput, JobError> {
     let env = ctx.env();
-    let m: Mixture = env
-        .db
-        .mixture(ctx.workspace_id(), &p.mixture_id)
-        .await
-        .map_err(db_failed)?
-        .ok_or_else(|| failed("the mixture was deleted"))?;
+    let m: Mixture =
+        ctx.db().mixture(&p.mixture_id).await.map_err(db_failed)?.ok_or_else(|| failed("the mixture was deleted"))?;
     if let Some(v) = &m.version_id {
         return Ok(MaterializeOutput {
             version_id: v.clone(),
@@ -64,7 +60,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
             already_done: true,
         });
     }
-    let catalog = env.db.mixture_sources(ctx.workspace_id()).await.map_err(db_failed)?;
+    let catalog = ctx.db().mixture_sources().await.map_err(db_failed)?;
     // The recipe was checked when it was created; check again against what is stored now.
     let plan = polytune_api::plan(&m.spec, &catalog).map_err(|errors| {
         failed(format!(
@@ -83,13 +79,14 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     let mut parents = Vec::new();
     let mut expected = 0u64;
     for id in &m.spec.sources {
+        let id = &VersionId::from(id);
         let v = version(ctx, id, &format!("dataset version {id} was deleted")).await?;
-        let profile = env.db.ready_profile(ctx.workspace_id(), id).await.map_err(db_failed)?;
+        let profile = ctx.db().ready_profile(id).await.map_err(db_failed)?;
         let ann = profile
             .and_then(|p| p.annotations)
             .ok_or_else(|| failed(format!("dataset version {id} has no finished profile")))?;
         expected += v.examples.max(0) as u64;
-        sources.push(Source { version_id: id.clone(), examples: opener(v.blob.clone()), annotations: opener(ann) });
+        sources.push(Source { version_id: id.to_string(), examples: opener(v.blob.clone()), annotations: opener(ann) });
         parents.push(id.clone());
     }
     let mut augmentations = Vec::new();
@@ -97,7 +94,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
         let mut inputs = Vec::new();
         let mut rows = 0;
         for role in &a.template.roles {
-            let id = &a.inputs[role];
+            let id = &VersionId::from(&a.inputs[role]);
             let v = version(ctx, id, &format!("augmentation {}: dataset version {id} was deleted", i + 1)).await?;
             let language = catalog
                 .iter()
@@ -109,7 +106,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
             rows = v.examples.max(0) as u64;
             inputs.push(AugmentInput {
                 role: role.clone(),
-                version_id: id.clone(),
+                version_id: id.to_string(),
                 language,
                 examples: Box::new(BufReader::with_capacity(1 << 20, file)),
             });
@@ -118,13 +115,13 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
         augmentations.push((rows, inputs));
     }
     let mut eval = EvalIndex::default();
-    for id in env.db.evaluation_sets(ctx.workspace_id()).await.map_err(db_failed)? {
-        let Some(v) = env.db.version(ctx.workspace_id(), &id).await.map_err(db_failed)? else { continue };
+    for id in ctx.db().evaluation_sets().await.map_err(db_failed)? {
+        let Some(v) = ctx.db().version(&id).await.map_err(db_failed)? else { continue };
         let name = catalog
             .iter()
             .find(|s| s.version_id == id)
             .map(|s| format!("{} v{}", s.dataset_name, s.number))
-            .unwrap_or(id.clone());
+            .unwrap_or(id.to_string());
         let file = env.store.reader(&v.blob).map_err(failed_storage)?;
         eval.add(&name, BufReader::new(file)).map_err(failed)?;
     }
@@ -158,7 +155,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     let operation = VersionOperation::Mixture(MixtureOperation {
         mixture_id: m.id.clone(),
         name: m.name.clone(),
-        parents,
+        parents: parents.iter().map(ToString::to_string).collect(),
         spec: m.spec.clone(),
         report: report.clone(),
     });
@@ -175,11 +172,12 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     };
     // Profile both (per-language counts for the run wizard and later mixtures) before the
     // mixture is marked ready: a job re-run after that returns early.
-    let tokenizer = catalog.iter().filter(|s| m.spec.sources.contains(&s.version_id)).find_map(|s| s.tokenizer.clone());
+    let tokenizer =
+        catalog.iter().filter(|s| m.spec.sources.iter().any(|v| s.version_id == *v)).find_map(|s| s.tokenizer.clone());
     for v in std::iter::once(&version_id).chain(validation_version_id.as_ref()) {
-        enqueue_profile(&env.db, ctx.workspace_id(), v, tokenizer.as_deref(), &p.user_id).await.map_err(db_failed)?;
+        enqueue_profile(&ctx.db(), v, tokenizer.as_deref(), &p.user_id).await.map_err(db_failed)?;
     }
-    env.db.finish_mixture(&m.id, &version_id, validation_version_id.as_deref(), &report).await.map_err(db_failed)?;
+    ctx.db().finish_mixture(&m.id, &version_id, validation_version_id.as_ref(), &report).await.map_err(db_failed)?;
     Ok(MaterializeOutput {
         version_id,
         validation_version_id,
@@ -201,20 +199,19 @@ async fn dataset(
     examples: u64,
     operation: &VersionOperation,
     job_suffix: &str,
-) -> Result<String, JobError> {
-    let env = ctx.env();
-    let job_key = format!("{}{job_suffix}", ctx.id());
-    if let Some((version_id, _)) = env.db.version_of_job(&job_key).await.map_err(db_failed)? {
+) -> Result<VersionId, JobError> {
+    let job_key = JobId::from(format!("{}{job_suffix}", ctx.id()));
+    if let Some((version_id, _)) = ctx.db().version_of_job(&job_key).await.map_err(db_failed)? {
         return Ok(version_id);
     }
     let description = "Made by materializing a mixture; its first version records the recipe.";
-    let dataset_id = env
-        .db
-        .insert_dataset(ctx.workspace_id(), name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
+    let dataset_id = ctx
+        .db()
+        .insert_dataset(name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
         .await
         .map_err(db_failed)?;
     let report = ImportReport { records: examples, imported: examples, bad: 0, issues: Vec::new(), fatal: None };
-    env.db
+    ctx.db()
         .finish_import(
             NewVersion {
                 dataset_id: &dataset_id,

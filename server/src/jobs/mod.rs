@@ -26,7 +26,7 @@ use polytune_api::{FieldError, JobOutput, JobPayload, JobSpec};
 pub use context::{JobContext, JobError};
 
 use crate::db::jobs::NewJob;
-use crate::db::{Database, DbError};
+use crate::db::{Database, DbError, Scoped};
 use crate::storage::BlobStore;
 
 /// What running a job needs beyond its payload.
@@ -49,25 +49,22 @@ pub const MAX_ATTEMPTS: i64 = 3;
 
 /// Queues a job; the payload type names its kind.
 pub async fn enqueue<S: JobSpec>(
-    db: &Database,
-    workspace_id: &str,
+    db: &Scoped,
     spec: S,
     created_by: &str,
     resources: Resources,
-) -> Result<String, DbError> {
-    enqueue_payload(db, workspace_id, &spec.into(), created_by, resources).await
+) -> Result<polytune_api::JobId, DbError> {
+    enqueue_payload(db, &spec.into(), created_by, resources).await
 }
 
 /// Queues a job from a payload read from a client (checked with [`validate`] first).
 pub async fn enqueue_payload(
-    db: &Database,
-    workspace_id: &str,
+    db: &Scoped,
     payload: &JobPayload,
     created_by: &str,
     resources: Resources,
-) -> Result<String, DbError> {
+) -> Result<polytune_api::JobId, DbError> {
     db.enqueue_job(NewJob {
-        workspace_id,
         kind: payload.kind().as_str(),
         payload: &payload.to_value().to_string(),
         priority: resources.priority,
@@ -81,20 +78,20 @@ pub async fn enqueue_payload(
 
 /// Checks a payload for `workspace_id` (errors carry JSON paths under `payload`) and says what
 /// the job will need.
-pub async fn validate(db: &Database, workspace_id: &str, payload: &JobPayload) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate(db: &Scoped, payload: &JobPayload) -> Result<Resources, Vec<FieldError>> {
     match payload {
-        JobPayload::BlobStats(p) => blob_stats::validate(db, workspace_id, p).await,
-        JobPayload::ImportDataset(p) => datasets::validate_import(db, workspace_id, p).await,
-        JobPayload::ProfileDataset(p) => datasets::validate_profile(db, workspace_id, p).await,
-        JobPayload::DeriveDataset(p) => datasets::validate_derive(db, workspace_id, p).await,
-        JobPayload::MaterializeMixture(p) => mixtures::validate(db, workspace_id, p).await,
-        JobPayload::Train(p) => train::validate(db, workspace_id, p).await,
-        JobPayload::ServerImport(p) => server_import::validate(db, workspace_id, p).await,
-        JobPayload::RegisterModel(p) => models::validate_register(db, workspace_id, p).await,
-        JobPayload::ExportRun(p) => models::validate_export(db, workspace_id, p).await,
-        JobPayload::TrainIdentifier(p) => identifiers::validate(db, workspace_id, p).await,
-        JobPayload::Evaluate(p) => evaluate::validate(db, workspace_id, p).await,
-        JobPayload::FetchModel(p) => fetch_model::validate(db, workspace_id, p).await,
+        JobPayload::BlobStats(p) => blob_stats::validate(db, p).await,
+        JobPayload::ImportDataset(p) => datasets::validate_import(db, p).await,
+        JobPayload::ProfileDataset(p) => datasets::validate_profile(db, p).await,
+        JobPayload::DeriveDataset(p) => datasets::validate_derive(db, p).await,
+        JobPayload::MaterializeMixture(p) => mixtures::validate(db, p).await,
+        JobPayload::Train(p) => train::validate(db, p).await,
+        JobPayload::ServerImport(p) => server_import::validate(db, p).await,
+        JobPayload::RegisterModel(p) => models::validate_register(db, p).await,
+        JobPayload::ExportRun(p) => models::validate_export(db, p).await,
+        JobPayload::TrainIdentifier(p) => identifiers::validate(db, p).await,
+        JobPayload::Evaluate(p) => evaluate::validate(db, p).await,
+        JobPayload::FetchModel(p) => fetch_model::validate(db, p).await,
     }
 }
 

@@ -9,7 +9,7 @@ use polytune_gpu::template::Message;
 
 use super::toolkit::{contained, db_failed, failed};
 use super::{JobContext, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 use crate::db::models::NewModel;
 
 /// What the model page shows, read from a model directory.
@@ -37,8 +37,8 @@ pub fn model_info(dir: &ModelDir) -> ModelInfo {
     }
 }
 
-pub async fn validate_register(db: &Database, ws: &str, p: &RegisterModelJob) -> Result<Resources, Vec<FieldError>> {
-    if matches!(db.model(ws, &p.model_id).await, Ok(Some(_))) {
+pub async fn validate_register(db: &Scoped, p: &RegisterModelJob) -> Result<Resources, Vec<FieldError>> {
+    if matches!(db.model(&p.model_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
     }
     // Reading a model again gives the same answer: a failure is reported, not repeated.
@@ -48,7 +48,7 @@ pub async fn validate_register(db: &Database, ws: &str, p: &RegisterModelJob) ->
 pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<RegisterModelOutput, JobError> {
     let env = ctx.env();
     // A later attempt finds the model an earlier one recorded.
-    if env.db.model(ctx.workspace_id(), &p.model_id).await.map_err(db_failed)?.is_some() {
+    if ctx.db().model(&p.model_id).await.map_err(db_failed)?.is_some() {
         return Ok(RegisterModelOutput { model_id: p.model_id });
     }
     let wanted = env.allowed_import(&p.path)?;
@@ -60,7 +60,7 @@ pub async fn run_register(ctx: &JobContext, p: RegisterModelJob) -> Result<Regis
 /// `origin` is what the model page says it came from.
 pub async fn register_file(
     ctx: &JobContext,
-    model_id: &str,
+    model_id: &polytune_api::ModelId,
     name: &str,
     origin: &str,
     user_id: &str,
@@ -91,24 +91,15 @@ pub async fn register_file(
     };
     let info = model_info(&dir);
     let path = dir.path.to_string_lossy().to_string();
-    env.db
-        .insert_model(NewModel {
-            id: model_id,
-            workspace_id: ctx.workspace_id(),
-            name,
-            source,
-            origin,
-            path: &path,
-            info: &info,
-            user_id,
-        })
+    ctx.db()
+        .insert_model(NewModel { id: model_id, name, source, origin, path: &path, info: &info, user_id })
         .await
         .map_err(db_failed)?;
     Ok(())
 }
 
-pub async fn validate_export(db: &Database, ws: &str, p: &ExportRunJob) -> Result<Resources, Vec<FieldError>> {
-    if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
+pub async fn validate_export(db: &Scoped, p: &ExportRunJob) -> Result<Resources, Vec<FieldError>> {
+    if !matches!(db.run(&p.run_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
     }
     Ok(Resources { max_attempts: 1, ..Resources::default() })
@@ -116,11 +107,10 @@ pub async fn validate_export(db: &Database, ws: &str, p: &ExportRunJob) -> Resul
 
 pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOutput, JobError> {
     let env = ctx.env();
-    let ws = ctx.workspace_id();
-    let run = env.db.run(ws, &p.run_id).await.map_err(db_failed)?.ok_or_else(|| failed("the run was deleted"))?;
+    let run = ctx.db().run(&p.run_id).await.map_err(db_failed)?.ok_or_else(|| failed("the run was deleted"))?;
     let (model, model_path) =
-        env.db.model(ws, &run.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
-    let checkpoints = env.db.checkpoints(ws, &run.id).await.map_err(db_failed)?;
+        ctx.db().model(&run.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
+    let checkpoints = ctx.db().checkpoints(&run.id).await.map_err(db_failed)?;
     let (ck, ck_path) = checkpoints
         .into_iter()
         .find(|(c, _)| c.step == p.step)
@@ -154,6 +144,6 @@ pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOu
     ctx.check()?;
     let (blob, bytes) = tokio::task::block_in_place(|| tar.finish()).map_err(failed)?;
     let file_name = format!("{folder}.tar");
-    env.db.insert_blob(ws, &blob, bytes as i64, &file_name, &p.user_id).await.map_err(db_failed)?;
+    ctx.db().insert_blob(&blob, bytes as i64, &file_name, &p.user_id).await.map_err(db_failed)?;
     Ok(ExportRunOutput { blob, file_name, bytes })
 }

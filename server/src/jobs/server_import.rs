@@ -5,9 +5,9 @@ use polytune_api::{Counters, FieldError, Phase, RecordIssue, ServerImportJob, Se
 
 use super::toolkit::{db_failed, failed};
 use super::{JobContext, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 
-pub async fn validate(_db: &Database, _ws: &str, p: &ServerImportJob) -> Result<Resources, Vec<FieldError>> {
+pub async fn validate(_db: &Scoped, p: &ServerImportJob) -> Result<Resources, Vec<FieldError>> {
     if p.path.trim().is_empty() {
         return Err(vec![FieldError::new("payload.path", "must name a folder or file")]);
     }
@@ -35,8 +35,7 @@ pub async fn run(ctx: &JobContext, p: ServerImportJob, max_bytes: u64) -> Result
         let file = tokio::fs::File::open(&path).await.map_err(|e| failed(format!("{name}: {e}")))?;
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
         let (sha, bytes) = env.store.put(stream, max_bytes).await.map_err(|e| failed(format!("{name}: {e}")))?;
-        let blob =
-            env.db.insert_blob(ctx.workspace_id(), &sha, bytes as i64, &name, &p.user_id).await.map_err(db_failed)?;
+        let blob = ctx.db().insert_blob(&sha, bytes as i64, &name, &p.user_id).await.map_err(db_failed)?;
         result.files.push(blob);
         let counters = Counters { records: Some(i as u64 + 1), ..Counters::default() };
         ctx.progress((i + 1) as f64 / total as f64, Phase::Reading, counters).await?;

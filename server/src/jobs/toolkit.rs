@@ -26,8 +26,12 @@ pub fn failed_storage(e: crate::storage::StorageError) -> JobError {
 
 /// A dataset version of the job's workspace that the job needs; `gone` says which, when it was
 /// deleted meanwhile.
-pub async fn version(ctx: &JobContext, id: &str, gone: &str) -> Result<polytune_api::DatasetVersion, JobError> {
-    ctx.env().db.version(ctx.workspace_id(), id).await.map_err(db_failed)?.ok_or_else(|| failed(gone))
+pub async fn version(
+    ctx: &JobContext,
+    id: &polytune_api::VersionId,
+    gone: &str,
+) -> Result<polytune_api::DatasetVersion, JobError> {
+    ctx.db().version(id).await.map_err(db_failed)?.ok_or_else(|| failed(gone))
 }
 
 /// How often a job writes its progress at most.

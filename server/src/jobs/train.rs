@@ -3,17 +3,17 @@
 //! retried or re-queued job resumes from the run folder's newest checkpoint. Cancelling stops after
 //! the current step with a checkpoint.
 
-use polytune_api::{Counters, FieldError, Phase, TrainJob, TrainOutput};
+use polytune_api::{Counters, FieldError, JobId, Phase, RunId, TrainJob, TrainOutput};
 use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, device_for};
 
 use super::toolkit::{Reporter, contained, failed_storage};
 use super::{JobContext, JobError, Resources};
-use crate::db::Database;
+use crate::db::Scoped;
 
 /// The trainer's observer: records metrics and checkpoints, reports progress, says when to stop.
 struct Recorder<'a> {
     ctx: &'a JobContext,
-    run_id: String,
+    run_id: RunId,
     handle: tokio::runtime::Handle,
     reporter: Reporter<'a>,
     failure: Option<String>,
@@ -38,7 +38,7 @@ impl Observer for Recorder<'_> {
 
     fn step(&mut self, m: &StepMetrics) {
         let data = serde_json::to_value(m).unwrap_or_default();
-        let r = self.handle.block_on(self.ctx.env().db.put_run_point(&self.run_id, m.step as i64, "step", &data));
+        let r = self.handle.block_on(self.ctx.db().put_run_point(&self.run_id, m.step as i64, "step", &data));
         self.db("a step's metrics", r);
         let counters = Counters {
             step: Some(m.step as u64),
@@ -54,7 +54,7 @@ impl Observer for Recorder<'_> {
 
     fn eval(&mut self, m: &EvalMetrics) {
         let data = serde_json::to_value(m).unwrap_or_default();
-        let r = self.handle.block_on(self.ctx.env().db.put_run_point(&self.run_id, m.step as i64, "eval", &data));
+        let r = self.handle.block_on(self.ctx.db().put_run_point(&self.run_id, m.step as i64, "eval", &data));
         self.db("a validation result", r);
     }
 
@@ -62,7 +62,7 @@ impl Observer for Recorder<'_> {
         let removed: Vec<i64> =
             c.removed.iter().filter_map(|p| p.file_name()?.to_str()?.strip_prefix("step-")?.parse().ok()).collect();
         let path = c.path.to_string_lossy().to_string();
-        let r = self.handle.block_on(self.ctx.env().db.put_checkpoint(
+        let r = self.handle.block_on(self.ctx.db().put_checkpoint(
             &self.run_id,
             c.step as i64,
             &path,
@@ -83,18 +83,13 @@ impl Observer for Recorder<'_> {
 }
 
 /// Queues the training job of a run (the route has checked model, dataset version and settings).
-pub async fn enqueue(
-    db: &Database,
-    workspace_id: &str,
-    run_id: &str,
-    user_id: &str,
-) -> Result<String, crate::db::DbError> {
+pub async fn enqueue(db: &Scoped, run_id: &RunId, user_id: &str) -> Result<JobId, crate::db::DbError> {
     let resources = Resources { needs_gpu: cfg!(feature = "cuda"), ..Resources::default() };
-    super::enqueue(db, workspace_id, TrainJob { run_id: run_id.to_string() }, user_id, resources).await
+    super::enqueue(db, TrainJob { run_id: run_id.clone() }, user_id, resources).await
 }
 
-pub async fn validate(db: &Database, ws: &str, p: &TrainJob) -> Result<Resources, Vec<FieldError>> {
-    if !matches!(db.run(ws, &p.run_id).await, Ok(Some(_))) {
+pub async fn validate(db: &Scoped, p: &TrainJob) -> Result<Resources, Vec<FieldError>> {
+    if !matches!(db.run(&p.run_id).await, Ok(Some(_))) {
         return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
     }
     Ok(Resources::default())
@@ -103,58 +98,57 @@ pub async fn validate(db: &Database, ws: &str, p: &TrainJob) -> Result<Resources
 pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError> {
     let env = ctx.env();
     let failed = |e: String| JobError::Failed(e);
-    let run = env
-        .db
-        .run(ctx.workspace_id(), &p.run_id)
+    let run = ctx
+        .db()
+        .run(&p.run_id)
         .await
         .map_err(|e| failed(e.to_string()))?
         .ok_or_else(|| failed("the run was deleted".into()))?;
-    let (_, model_path) = env
-        .db
-        .model(ctx.workspace_id(), &run.model_id)
+    let (_, model_path) = ctx
+        .db()
+        .model(&run.model_id)
         .await
         .map_err(|e| failed(e.to_string()))?
         .ok_or_else(|| failed("the model was deleted".into()))?;
-    let version = env
-        .db
-        .version(ctx.workspace_id(), &run.dataset_version_id)
+    let version = ctx
+        .db()
+        .version(&run.dataset_version_id)
         .await
         .map_err(|e| failed(e.to_string()))?
         .ok_or_else(|| failed("the dataset version was deleted".into()))?;
     let output = env.store.run_dir(&run.id);
     let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
     // A mixture brings its own validation split (stratified by language when it was made).
-    let validation =
-        match env.db.mixture_of_version(ctx.workspace_id(), &version.id).await.map_err(|e| failed(e.to_string()))? {
-            Some(m) => match m.validation_version_id {
-                Some(v) => env
-                    .db
-                    .version(ctx.workspace_id(), &v)
-                    .await
-                    .map_err(|e| failed(e.to_string()))?
-                    .filter(|v| v.examples > 0)
-                    .map(|v| local(&v.blob))
-                    .transpose()?,
-                None => None,
-            },
+    let validation = match ctx.db().mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
+        Some(m) => match m.validation_version_id {
+            Some(v) => ctx
+                .db()
+                .version(&v)
+                .await
+                .map_err(|e| failed(e.to_string()))?
+                .filter(|v| v.examples > 0)
+                .map(|v| local(&v.blob))
+                .transpose()?,
             None => None,
-        };
+        },
+        None => None,
+    };
     let mut train = local(&version.blob)?;
     let mut init = None;
     if let Some(c) = &run.continue_from {
-        let checkpoints = env.db.checkpoints(ctx.workspace_id(), &c.run_id).await.map_err(|e| failed(e.to_string()))?;
+        let checkpoints = ctx.db().checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
         let (_, path) = checkpoints.last().ok_or_else(|| failed("the earlier run has no checkpoint".into()))?;
         init = Some(std::path::PathBuf::from(path));
         if c.replay > 0.0 {
-            let earlier = env
-                .db
-                .run(ctx.workspace_id(), &c.run_id)
+            let earlier = ctx
+                .db()
+                .run(&c.run_id)
                 .await
                 .map_err(|e| failed(e.to_string()))?
                 .ok_or_else(|| failed("the earlier run was deleted".into()))?;
-            let old = env
-                .db
-                .version(ctx.workspace_id(), &earlier.dataset_version_id)
+            let old = ctx
+                .db()
+                .version(&earlier.dataset_version_id)
                 .await
                 .map_err(|e| failed(e.to_string()))?
                 .ok_or_else(|| failed("the earlier run's data was deleted".into()))?;

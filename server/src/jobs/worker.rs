@@ -168,7 +168,7 @@ async fn run_one(env: JobEnv, worker_id: String, job: Claimed, flags: Arc<Flags>
     let keeper = tokio::spawn(keep_lease(env.clone(), id.clone(), worker_id.clone(), attempt, flags.clone(), lease));
     let ctx = JobContext {
         env: env.clone(),
-        scope: JobScope { job_id: id.clone(), workspace_id: workspace_id.clone() },
+        scope: JobScope { job_id: id.clone().into(), workspace_id: workspace_id.clone().into() },
         worker_id: worker_id.clone(),
         attempt,
         checkpoint,

@@ -73,6 +73,6 @@ pub(super) fn Derive(
                 <ErrorBox error=error.read_only()/>
             </form>
         })}
-        {move || job.get().map(|j| view! { <ProfileProgress ws=ws.get_value() job_id=j.id on_finish=on_done/> })}
+        {move || job.get().map(|j| view! { <ProfileProgress ws=ws.get_value() job_id=j.id.to_string() on_finish=on_done/> })}
     }
 }

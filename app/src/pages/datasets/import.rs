@@ -84,7 +84,7 @@ pub(super) fn IncomingCard(
         let path = format!("/workspaces/{}/datasets", ws_id.get_value());
         form::send(Some(busy), error, async move { client::post::<_, Dataset>(&path, &req).await }, move |d| {
             done.set(true);
-            on_imported(d.id);
+            on_imported(d.id.to_string());
         });
     };
     let total = item.total;

@@ -76,7 +76,7 @@ pub fn DatasetsSection(ws: Workspace) -> impl IntoView {
             </div>
         })}
         <For each=move || incoming.get() key=|i| i.key let:item>
-            <IncomingCard item=item ws_id=ws_id.get_value() on_imported=imported/>
+            <IncomingCard item=item ws_id=ws_id.get_value().to_string() on_imported=imported/>
         </For>
         {move || match datasets.get() {
             None => view! { <Loading/> }.into_any(),

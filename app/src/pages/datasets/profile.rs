@@ -105,7 +105,7 @@ pub(super) fn ProfileView(
                 <ErrorBox error=again_error.read_only()/>
             </div>
         })}
-        {running.map(|job| view! { <ProfileProgress ws=ws.get_value() job_id=job on_finish=finished/> })}
+        {running.map(|job| view! { <ProfileProgress ws=ws.get_value() job_id=job.to_string() on_finish=finished/> })}
         {move || match profile.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(_)) => view! { <p class="empty">"No finished profile yet."</p> }.into_any(),
@@ -123,11 +123,11 @@ pub(super) fn ProfileView(
                             <LengthHistogram bins=p.length_bins.clone() stats=s/>
                         })
                     }}
-                    <Duplicates ws=ws.get_value() version=vid.get_value() p=p.get_value()/>
+                    <Duplicates ws=ws.get_value() version=vid.get_value().to_string() p=p.get_value()/>
                 }.into_any()
             }
         }}
-        {can_edit.then(|| view! { <TokenizerProfile ws=ws.get_value() version=vid.get_value() on_started=on_change/> })}
+        {can_edit.then(|| view! { <TokenizerProfile ws=ws.get_value() version=vid.get_value().to_string() on_started=on_change/> })}
     }
 }
 

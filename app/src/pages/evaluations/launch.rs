@@ -44,8 +44,8 @@ pub fn Launcher(
             && let Some(r) = list.into_iter().find(|r| r.id == want)
             && run_id.with_untracked(String::is_empty)
         {
-            model_id.set(r.model_id.clone());
-            run_id.set(r.id);
+            model_id.set(r.model_id.to_string());
+            run_id.set(r.id.to_string());
             with_base.set(true);
         }
     });
@@ -54,7 +54,7 @@ pub fn Launcher(
             && model_id.with_untracked(String::is_empty)
             && let Some(m) = list.first()
         {
-            model_id.set(m.id.clone());
+            model_id.set(m.id.to_string());
         }
     });
     let request = move || -> Option<CreateEvaluation> {
@@ -65,8 +65,8 @@ pub fn Launcher(
         let chosen: Vec<String> = all.into_iter().filter(|id| !unticked.with(|u| u.contains(id))).collect();
         let run = run_id.get();
         Some(CreateEvaluation {
-            model_id: model_id.get(),
-            run_id: (!run.is_empty()).then_some(run.clone()),
+            model_id: model_id.get().into(),
+            run_id: (!run.is_empty()).then_some(run.clone().into()),
             checkpoint_step: None,
             preset: if full.get() { EvalPreset::Full } else { EvalPreset::Quick },
             tasks: chosen,
@@ -106,7 +106,7 @@ pub fn Launcher(
             error,
             async move { client::post::<_, EvaluationStarted>(&path, &req).await },
             move |s| {
-                on_started(s.evaluation.id, s.base.map(|b| b.id));
+                on_started(s.evaluation.id.to_string(), s.base.map(|b| b.id.to_string()));
             },
         );
     };
@@ -119,7 +119,7 @@ pub fn Launcher(
                     on:change=move |ev| { model_id.set(event_target_value(&ev)); run_id.set(String::new()); }>
                     {move || models.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
                         let id = m.id.clone();
-                        view! { <option value=m.id.clone() selected=move || model_id.with(|x| *x == id)>{m.name.clone()}</option> }
+                        view! { <option value=m.id.to_string() selected=move || model_id.with(|x| *x == id)>{m.name.clone()}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -131,7 +131,7 @@ pub fn Launcher(
                         let mid = model_id.get();
                         runs.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|r| r.model_id == mid).map(|r| {
                             let id = r.id.clone();
-                            view! { <option value=r.id.clone() selected=move || run_id.with(|x| *x == id)>{format!("{} “{}”", t(Msg::EvalRunLabel), r.name)}</option> }
+                            view! { <option value=r.id.to_string() selected=move || run_id.with(|x| *x == id)>{format!("{} “{}”", t(Msg::EvalRunLabel), r.name)}</option> }
                         }).collect_view()
                     }}
                 </select>

@@ -44,7 +44,7 @@ pub fn EvaluationsSection(ws: Workspace) -> impl IntoView {
     };
     view! {
         <p class="muted">{t(Msg::EvalIntro)}</p>
-        {can_edit.then(|| view! { <Launcher ws_id=ws.id.clone() tasks=tasks on_started=started/> })}
+        {can_edit.then(|| view! { <Launcher ws_id=ws.id.to_string() tasks=tasks on_started=started/> })}
         <h2>{t(Msg::EvalListTitle)}</h2>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
@@ -54,14 +54,14 @@ pub fn EvaluationsSection(ws: Workspace) -> impl IntoView {
         }}
         {move || {
             let chosen = selected.get();
-            (chosen.len() >= 2).then(|| view! { <Heatmap ws_id=ws_id.get_value() ids=chosen tasks=tasks/> })
+            (chosen.len() >= 2).then(|| view! { <Heatmap ws_id=ws_id.get_value().to_string() ids=chosen tasks=tasks/> })
         }}
         {move || match (shown.get(), base.get()) {
             (Some(tuned), Some(b)) if tuned != b => view! {
-                <Comparison ws_id=ws_id.get_value() tuned=tuned.clone() base=b tick=tick/>
-                <Results ws_id=ws_id.get_value() id=tuned tick=tick/>
+                <Comparison ws_id=ws_id.get_value().to_string() tuned=tuned.clone() base=b tick=tick/>
+                <Results ws_id=ws_id.get_value().to_string() id=tuned tick=tick/>
             }.into_any(),
-            (Some(id), _) => view! { <Results ws_id=ws_id.get_value() id=id tick=tick/> }.into_any(),
+            (Some(id), _) => view! { <Results ws_id=ws_id.get_value().to_string() id=id tick=tick/> }.into_any(),
             _ => ().into_any(),
         }}
     }
@@ -89,10 +89,10 @@ fn EvalList(
             <tbody>
                 {items.into_iter().map(|e| {
                     let id = StoredValue::new(e.id.clone());
-                    let checked = move || selected.with(|s| s.contains(&id.get_value()));
+                    let checked = move || selected.with(|s| s.iter().any(|x| *x == id.get_value()));
                     let toggle = move |_| selected.update(|s| {
                         let id = id.get_value();
-                        match s.iter().position(|x| *x == id) { Some(i) => { s.remove(i); } None => s.push(id) }
+                        match s.iter().position(|x| *x == id) { Some(i) => { s.remove(i); } None => s.push(id.to_string()) }
                     });
                     let tasks: Vec<String> = e.spec.tasks.iter().map(|r| r.task.clone()).collect();
                     let finished = e.state == JobState::Succeeded;
@@ -109,9 +109,9 @@ fn EvalList(
                             <td><StateBadge state=e.state/>{(e.state == JobState::Running).then(|| format!(" {:.0}%", e.progress * 100.0))}</td>
                             <td>{format_time(e.created_at)}</td>
                             <td class="actions">
-                                <button type="button" class="open-eval" on:click=move |_| { shown.set(Some(id.get_value())); base.set(None); }>{t(Msg::EvalOpen)}</button>
+                                <button type="button" class="open-eval" on:click=move |_| { shown.set(Some(id.get_value().to_string())); base.set(None); }>{t(Msg::EvalOpen)}</button>
                                 {base_of.filter(|_| finished).map(|b| view! {
-                                    <button type="button" class="compare-base" on:click=move |_| { shown.set(Some(id.get_value())); base.set(Some(b.clone())); }>{t(Msg::EvalAgainstBase)}</button>
+                                    <button type="button" class="compare-base" on:click=move |_| { shown.set(Some(id.get_value().to_string())); base.set(Some(b.to_string())); }>{t(Msg::EvalAgainstBase)}</button>
                                 })}
                             </td>
                         </tr>

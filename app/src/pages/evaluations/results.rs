@@ -73,7 +73,7 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                 <p class="muted">{t(Msg::EvalRunningHint)}</p>
             </div>
         })}
-        <EvalJobActions ws=ws.clone() job_id=e.job_id.clone() state=e.state/>
+        <EvalJobActions ws=ws.clone() job_id=e.job_id.to_string() state=e.state/>
         {(e.state == JobState::Succeeded).then(|| view! {
             <p class="actions">
                 <a class="button" id="eval-csv" href=export("csv") download>{t(Msg::EvalDownloadCsv)}</a>
@@ -141,7 +141,7 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
         }).collect_view()}
         {move || drill.get().map(|(task, language)| view! {
             <h3 id="eval-items-title">{t(Msg::EvalItemsButton)}": "{task.clone()}" · "{lang_label(&language)}</h3>
-            <ItemList ws=ws_s.get_value() ids=vec![eid.get_value()] task=task language=language/>
+            <ItemList ws=ws_s.get_value() ids=vec![eid.get_value().to_string()] task=task language=language/>
         })}
         {(!confusion.is_empty()).then(|| view! {
             <h3>{t(Msg::EvalConfusionTitle)}</h3>

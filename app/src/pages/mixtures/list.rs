@@ -59,7 +59,7 @@ pub fn MixturesSection(ws: Workspace) -> impl IntoView {
             <p><button id="new-mixture" class="primary" type="button" on:click=open_new>"New mixture"</button></p>
         })}
         {move || builder.get().map(|init| view! {
-            <Builder ws=ws_id.get_value() init=init on_close=move || builder.set(None)/>
+            <Builder ws=ws_id.get_value().to_string() init=init on_close=move || builder.set(None)/>
         })}
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
@@ -93,7 +93,7 @@ fn MixtureList(list: Vec<Mixture>) -> impl IntoView {
                     let langs = m.plan.languages.clone();
                     let more = langs.len().saturating_sub(10);
                     view! {
-                        <tr class="mixture-row" data-mixture-id=m.id.clone()>
+                        <tr class="mixture-row" data-mixture-id=m.id.to_string()>
                             <td><A href=href>{m.name.clone()}</A></td>
                             <td>{mixture_badge(m.state)}</td>
                             <td class="num">{examples}</td>

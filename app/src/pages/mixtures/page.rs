@@ -70,10 +70,10 @@ fn MixtureView(
         <p class="muted">{format!("Made {}", format_time(m.created_at))}</p>
         {match m.state {
             MixtureState::Materializing => view! {
-                <MaterializeProgress ws=ws.clone() job_id=m.job_id.clone() can_edit=Signal::derive(can_edit) on_finish=on_finish/>
+                <MaterializeProgress ws=ws.to_string() job_id=m.job_id.to_string() can_edit=Signal::derive(can_edit) on_finish=on_finish/>
             }.into_any(),
             MixtureState::Failed => view! {
-                <FailedBox ws=ws.clone() job_id=m.job_id.clone()/>
+                <FailedBox ws=ws.to_string() job_id=m.job_id.to_string()/>
                 <div class="actions">
                     <A href=duplicate.clone() attr:class="button primary duplicate-mixture">"Duplicate and change"</A>
                 </div>
@@ -104,7 +104,7 @@ fn MixtureView(
             <h2 id="plan-title">{if m.state == MixtureState::Ready { "Shares per language" } else { "Planned shares per language" }}</h2>
             <PlanView plan=m.plan.clone()/>
         </section>
-        <Recipe spec=m.spec.clone() ws=ws.clone() sources=sources/>
+        <Recipe spec=m.spec.clone() ws=ws.to_string() sources=sources/>
     }
 }
 

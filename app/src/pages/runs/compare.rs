@@ -123,7 +123,7 @@ fn compare_view(c: Compared) -> impl IntoView {
                 c.models
                     .iter()
                     .find(|m| m.id == d.run.model_id)
-                    .map_or_else(|| d.run.model_id.clone(), |m| m.name.clone())
+                    .map_or_else(|| d.run.model_id.to_string(), |m| m.name.clone())
             })
             .collect(),
     ));
@@ -135,8 +135,8 @@ fn compare_view(c: Compared) -> impl IntoView {
                 Some(m) => format!("mixture “{}”", m.name),
                 None => c
                     .versions
-                    .get(&d.run.dataset_version_id)
-                    .map_or_else(|| d.run.dataset_version_id.clone(), |v| v.0.clone()),
+                    .get(d.run.dataset_version_id.as_str())
+                    .map_or_else(|| d.run.dataset_version_id.to_string(), |v| v.0.clone()),
             })
             .collect(),
     ));
@@ -150,7 +150,7 @@ fn compare_view(c: Compared) -> impl IntoView {
                         .details
                         .iter()
                         .find(|x| x.run.id == cf.run_id)
-                        .map_or_else(|| cf.run_id.clone(), |x| x.run.name.clone());
+                        .map_or_else(|| cf.run_id.clone(), |x| x.run.name.clone().into());
                     format!("{name} (replay {:.0}%)", cf.replay * 100.0)
                 })
             })

@@ -32,7 +32,7 @@ pub fn RunsSection(ws: Workspace) -> impl IntoView {
             if e.kind() == "state" {
                 last_state.update(|(n, j)| {
                     *n += 1;
-                    *j = e.job_id;
+                    *j = e.job_id.to_string();
                 })
             }
         },
@@ -79,8 +79,8 @@ pub fn RunsSection(ws: Workspace) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|r| {
-                                let model = models.iter().find(|m| m.id == r.model_id).map_or_else(|| r.model_id.clone(), |m| m.name.clone());
-                                view! { <RunRow run=r model=model selected=selected last_state=last_state/> }
+                                let model = models.iter().find(|m| m.id == r.model_id).map_or_else(|| r.model_id.clone(), |m| m.name.clone().into());
+                                view! { <RunRow run=r model=model.to_string() selected=selected last_state=last_state/> }
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -111,7 +111,7 @@ fn RunRow(
     });
     let state = move || detail.get().and_then(|(_, j)| j).map(|j| j.state);
     let id = StoredValue::new(run.id.clone());
-    let checked = move || selected.with(|s| s.contains(&id.get_value()));
+    let checked = move || selected.with(|s| s.iter().any(|x| *x == id.get_value()));
     let loss = move || {
         detail.get().and_then(|(d, _)| d.ok()).map_or_else(String::new, |d| {
             let train = latest_step(&d.points).and_then(|p| p.data["loss"].as_f64());
@@ -133,7 +133,7 @@ fn RunRow(
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
                         let id = id.get_value();
-                        selected.update(|s| if on { if !s.contains(&id) { s.push(id) } } else { s.retain(|x| *x != id) });
+                        selected.update(|s| if on { if !s.iter().any(|x| *x == id) { s.push(id.to_string()) } } else { s.retain(|x| *x != id) });
                     }/>
             </td>
             <td><A href=href>{run.name.clone()}</A>{run.continue_from.is_some().then(|| view! { " "<span class="badge">"continued"</span> })}</td>

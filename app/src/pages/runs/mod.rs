@@ -23,7 +23,7 @@ fn version_labels(datasets: &[Dataset]) -> BTreeMap<String, (String, u64)> {
         .flat_map(|d| {
             d.versions
                 .iter()
-                .map(move |v| (v.id.clone(), (format!("{} v{}", d.name, v.number), v.examples.max(0) as u64)))
+                .map(move |v| (v.id.to_string(), (format!("{} v{}", d.name, v.number), v.examples.max(0) as u64)))
         })
         .collect()
 }

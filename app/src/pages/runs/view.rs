@@ -67,7 +67,7 @@ pub(super) fn RunView(
             .get()
             .and_then(|m| m.ok())
             .and_then(|l| l.into_iter().find(|m| m.id == run.model_id))
-            .map_or(run.model_id.clone(), |m| m.name);
+            .map_or(run.model_id.to_string(), |m| m.name);
         view! { <A href=link(format!("models/{}", run.model_id))>{name}</A> }
     };
     let data_view = move || {
@@ -84,7 +84,7 @@ pub(super) fn RunView(
             None => {
                 let labels = version_labels(&datasets.get().and_then(|d| d.ok()).unwrap_or_default());
                 let label = labels
-                    .get(&run.dataset_version_id)
+                    .get(run.dataset_version_id.as_str())
                     .map_or_else(|| format!("dataset version {}", run.dataset_version_id), |(l, _)| l.clone());
                 view! { <span>{label}</span> }.into_any()
             }

@@ -44,6 +44,6 @@ pub async fn upload(
         }
         other => ApiError::Internal(other.into()),
     })?;
-    let blob = state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, q.name.trim(), &cap.actor.user.id).await?;
+    let blob = state.db.scoped(&cap).insert_blob(&sha, bytes as i64, q.name.trim(), &cap.actor.user.id).await?;
     Ok((StatusCode::CREATED, Json(blob)))
 }

@@ -10,16 +10,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use polytune_api::{
-    CreateDataset, CreateProfile, Dataset, DatasetState, DeriveDatasetJob, DeriveSpec, DupFilter, ExampleItem,
-    ExamplePage, Flag, ImportDatasetJob, InspectRequest, Inspection, Job, OnError, Problem, Profile, ProfileInfo, lang,
+    CreateDataset, CreateProfile, Dataset, DatasetId, DatasetState, DeriveDatasetJob, DeriveSpec, DupFilter,
+    ExampleItem, ExamplePage, Flag, ImportDatasetJob, InspectRequest, Inspection, Job, OnError, Problem, Profile,
+    ProfileInfo, VersionId, lang,
 };
 use polytune_data::profile::DuplicateGroups;
 use polytune_data::{browse, import, read};
 use serde::Deserialize;
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::paths::{DatasetPath, ExamplePath, VersionPath};
 use crate::jobs::Resources;
 use crate::jobs::datasets::enqueue_profile;
 use crate::state::AppState;
@@ -29,13 +32,12 @@ use crate::storage::is_sha256;
 
 // ---- datasets -------------------------------------------------------------------------------
 
-async fn stored_blob(state: &AppState, workspace_id: &str, sha: &str) -> ApiResult<(PathBuf, String)> {
+async fn stored_blob(state: &AppState, db: &Scoped, sha: &str) -> ApiResult<(PathBuf, String)> {
     if !is_sha256(sha) {
         return Err(invalid("blob", "must be the SHA-256 of an uploaded file (64 lowercase hex digits)"));
     }
-    let blob = state
-        .db
-        .blob(workspace_id, sha)
+    let blob = db
+        .blob(sha)
         .await?
         .ok_or_else(|| invalid("blob", "no file with this SHA-256 was uploaded to this workspace"))?;
     Ok((local_blob(&state.jobs.store, sha)?, blob.name))
@@ -52,23 +54,17 @@ pub async fn inspect(
     cap: WorkspaceViewer,
     ApiJson(req): ApiJson<InspectRequest>,
 ) -> ApiResult<Json<Inspection>> {
-    let (path, name) = stored_blob(&state, &cap.workspace.id, &req.blob).await?;
+    let (path, name) = stored_blob(&state, &state.db.scoped(&cap), &req.blob).await?;
     let inspection = blocking(move || import::inspect(&path, &name, req.spec, read::Limits::default()))
         .await?
         .map_err(|e| invalid("blob", e))?;
     Ok(Json(inspection))
 }
 
-async fn queue_import(
-    state: &AppState,
-    workspace_id: &str,
-    dataset_id: &str,
-    on_error: OnError,
-    user: &str,
-) -> ApiResult<()> {
-    let job = ImportDatasetJob { dataset_id: dataset_id.to_string(), on_error };
-    let job_id = crate::jobs::enqueue(&state.db, workspace_id, job, user, Resources::default()).await?;
-    state.db.set_dataset_import(dataset_id, DatasetState::Importing, None, Some(&job_id)).await?;
+async fn queue_import(db: &Scoped, dataset_id: &DatasetId, on_error: OnError, user: &str) -> ApiResult<()> {
+    let job = ImportDatasetJob { dataset_id: dataset_id.clone(), on_error };
+    let job_id = crate::jobs::enqueue(db, job, user, Resources::default()).await?;
+    db.set_dataset_import(dataset_id, DatasetState::Importing, None, Some(&job_id)).await?;
     Ok(())
 }
 
@@ -83,21 +79,15 @@ pub async fn create(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<CreateDataset>,
 ) -> ApiResult<(StatusCode, Json<Dataset>)> {
-    let (_, file_name) = stored_blob(&state, &cap.workspace.id, &req.blob).await?;
+    let db = state.db.scoped(&cap);
+    let (_, file_name) = stored_blob(&state, &db, &req.blob).await?;
     let id = state
         .db
-        .insert_dataset(
-            &cap.workspace.id,
-            req.name.trim(),
-            req.description.trim(),
-            &file_name,
-            &req.blob,
-            &req.spec,
-            &cap.actor.user.id,
-        )
+        .scoped(&cap)
+        .insert_dataset(req.name.trim(), req.description.trim(), &file_name, &req.blob, &req.spec, &cap.actor.user.id)
         .await?;
-    queue_import(&state, &cap.workspace.id, &id, req.on_error, &cap.actor.user.id).await?;
-    let dataset = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    queue_import(&db, &id, req.on_error, &cap.actor.user.id).await?;
+    let dataset = db.dataset(&id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::ACCEPTED, Json(dataset)))
 }
 
@@ -106,7 +96,7 @@ pub async fn create(
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Dataset>)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Dataset>>> {
-    Ok(Json(state.db.datasets_of(&cap.workspace.id).await?))
+    Ok(Json(state.db.scoped(&cap).datasets().await?))
 }
 
 /// One dataset.
@@ -116,10 +106,10 @@ pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
 pub async fn show(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<DatasetPath>,
 ) -> ApiResult<Json<Dataset>> {
-    let id = ids.1;
-    Ok(Json(state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?))
+    let id = p.dataset_id;
+    Ok(Json(state.db.scoped(&cap).dataset(&id).await?.ok_or(ApiError::NotFound)?))
 }
 
 /// Delete a dataset, or cancel an import waiting for a decision.
@@ -129,14 +119,15 @@ pub async fn show(
 pub async fn delete(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<DatasetPath>,
 ) -> ApiResult<StatusCode> {
-    let id = ids.1;
-    let d = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let id = p.dataset_id;
+    let d = db.dataset(&id).await?.ok_or(ApiError::NotFound)?;
     if let (DatasetState::Importing, Some(job)) = (d.state, &d.import_job_id) {
-        let _ = state.db.cancel_job(&cap.workspace.id, job).await?;
+        let _ = db.cancel_job(job).await?;
     }
-    state.db.delete_dataset(&cap.workspace.id, &id).await?;
+    db.delete_dataset(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -148,15 +139,16 @@ pub async fn delete(
 pub async fn skip_bad_records(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<DatasetPath>,
 ) -> ApiResult<(StatusCode, Json<Dataset>)> {
-    let id = ids.1;
-    let d = state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let id = p.dataset_id;
+    let d = db.dataset(&id).await?.ok_or(ApiError::NotFound)?;
     if d.state != DatasetState::NeedsDecision {
         return Err(ApiError::Conflict("this import is not waiting for a decision".into()));
     }
-    queue_import(&state, &cap.workspace.id, &id, OnError::Skip, &cap.actor.user.id).await?;
-    Ok((StatusCode::ACCEPTED, Json(state.db.dataset(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?)))
+    queue_import(&db, &id, OnError::Skip, &cap.actor.user.id).await?;
+    Ok((StatusCode::ACCEPTED, Json(db.dataset(&id).await?.ok_or(ApiError::NotFound)?)))
 }
 
 // ---- versions -------------------------------------------------------------------------------
@@ -169,13 +161,14 @@ pub async fn skip_bad_records(
 pub async fn create_profile(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<VersionPath>,
     ApiJson(req): ApiJson<CreateProfile>,
 ) -> ApiResult<(StatusCode, Json<ProfileInfo>)> {
-    let version_id = ids.1;
-    state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let version_id = p.version_id;
+    db.version(&version_id).await?.ok_or(ApiError::NotFound)?;
     if let Some(t) = &req.tokenizer {
-        let (path, _) = stored_blob(&state, &cap.workspace.id, t)
+        let (path, _) = stored_blob(&state, &db, t)
             .await
             .map_err(|_| invalid("tokenizer", "must be the SHA-256 of a tokenizer.json uploaded to this workspace"))?;
         blocking(move || polytune_data::profile::TokenCounter::from_file(&path).map(|_| ()))
@@ -183,8 +176,7 @@ pub async fn create_profile(
             .map_err(|e| invalid("tokenizer", e))?;
     }
     let (profile_id, job_id) =
-        enqueue_profile(&state.db, &cap.workspace.id, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id)
-            .await?;
+        enqueue_profile(&db, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(ProfileInfo {
@@ -204,11 +196,12 @@ pub async fn create_profile(
 pub async fn profile(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<VersionPath>,
 ) -> ApiResult<Response> {
-    let version_id = ids.1;
-    state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
-    let p = state.db.ready_profile(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let version_id = p.version_id;
+    db.version(&version_id).await?.ok_or(ApiError::NotFound)?;
+    let p = db.ready_profile(&version_id).await?.ok_or(ApiError::NotFound)?;
     let summary = p.summary.ok_or(ApiError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], summary).into_response())
 }
@@ -256,9 +249,9 @@ impl Browse {
     }
 }
 
-async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) -> ApiResult<Browse> {
-    let v = state.db.version(workspace_id, version_id).await?.ok_or(ApiError::NotFound)?;
-    let profile = state.db.ready_profile(workspace_id, version_id).await?;
+async fn browse_sources(state: &AppState, db: &Scoped, version_id: &VersionId) -> ApiResult<Browse> {
+    let v = db.version(version_id).await?.ok_or(ApiError::NotFound)?;
+    let profile = db.ready_profile(version_id).await?;
     let store = &state.jobs.store;
     let (annotations, groups) = match profile {
         Some(p) => {
@@ -294,10 +287,10 @@ async fn browse_sources(state: &AppState, workspace_id: &str, version_id: &str) 
 pub async fn examples(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<VersionPath>,
     Query(query): Query<ExampleQuery>,
 ) -> ApiResult<Json<ExamplePage>> {
-    let version_id = ids.1;
+    let version_id = p.version_id;
     let flag = match query.flag.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(Flag::parse(f).ok_or_else(|| {
             invalid("flag", format!("unknown flag; known flags: {}", Flag::ALL.map(|f| f.key()).join(", ")))
@@ -320,7 +313,7 @@ pub async fn examples(
         max_chars: query.max_chars,
         text,
     };
-    let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
+    let src = browse_sources(&state, &state.db.scoped(&cap), &version_id).await?;
     if filter.needs_profile() && src.annotations.is_none() {
         return Err(ApiError::Conflict(
             "filters by language, length, flag or duplicates need a finished profile".into(),
@@ -343,10 +336,10 @@ pub async fn examples(
 pub async fn example(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String, u64)>,
+    Path(p): Path<ExamplePath>,
 ) -> ApiResult<Json<ExampleItem>> {
-    let (version_id, index) = (ids.1, ids.2);
-    let src = browse_sources(&state, &cap.workspace.id, &version_id).await?;
+    let (version_id, index) = (p.version_id, p.index);
+    let src = browse_sources(&state, &state.db.scoped(&cap), &version_id).await?;
     let item = blocking(move || {
         let (examples, annotations) = src.open()?;
         browse::item(examples, annotations, &src.groups, index)
@@ -364,12 +357,12 @@ pub async fn example(
 pub async fn derive(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<VersionPath>,
     ApiJson(spec): ApiJson<DeriveSpec>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let version_id = ids.1;
+    let version_id = p.version_id;
     let job = DeriveDatasetJob { version_id, spec, user_id: cap.actor.user.id.clone() };
-    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
+    super::queued(&state.db.scoped(&cap), job, &cap.actor.user.id).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -388,12 +381,13 @@ pub struct ExportQuery {
 pub async fn export(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<VersionPath>,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let version_id = ids.1;
-    let v = state.db.version(&cap.workspace.id, &version_id).await?.ok_or(ApiError::NotFound)?;
-    let d = state.db.dataset(&cap.workspace.id, &v.dataset_id).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let version_id = p.version_id;
+    let v = db.version(&version_id).await?.ok_or(ApiError::NotFound)?;
+    let d = db.dataset(&v.dataset_id).await?.ok_or(ApiError::NotFound)?;
     let base: String = d.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     let source = local_blob(&state.jobs.store, &v.blob)?;
     let (path, name, mime, temporary) = match q.format.as_deref().unwrap_or("jsonl") {

@@ -8,17 +8,19 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use polytune_api::{
     CreateEvaluation, EvalComparison, EvalItemPage, EvalResults, EvalSpec, EvalTask, EvaluateJob, Evaluation,
-    EvaluationStarted, JobState, Problem,
+    EvaluationId, EvaluationStarted, JobState, ModelId, Problem, RunId,
 };
 use polytune_eval::Task;
 use polytune_eval::report::{ALPHA, forgetting};
 use serde::Deserialize;
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::db::evaluations::NewEvaluation;
 use crate::error::{ApiError, ApiResult};
 use crate::evaluation::{fingerprint, plan};
 use crate::http::extract::ApiJson;
+use crate::http::paths::{ComparePath, EvaluationPath};
 use crate::state::AppState;
 
 use super::invalid;
@@ -33,25 +35,18 @@ pub async fn tasks(_cap: WorkspaceViewer) -> Json<Vec<EvalTask>> {
 
 /// What is being evaluated, checked: the model, and the run's checkpoint step (its newest when
 /// none is named) with its label.
-async fn target(
-    state: &AppState,
-    ws: &str,
-    req: &CreateEvaluation,
-) -> ApiResult<(polytune_api::Model, Option<i64>, String)> {
-    let (model, _) = state
-        .db
-        .model(ws, &req.model_id)
-        .await?
-        .ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
+async fn target(db: &Scoped, req: &CreateEvaluation) -> ApiResult<(polytune_api::Model, Option<i64>, String)> {
+    let (model, _) =
+        db.model(&req.model_id).await?.ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
     let Some(run_id) = &req.run_id else {
         let label = format!("{} (base)", model.name);
         return Ok((model, None, label));
     };
-    let run = state.db.run(ws, run_id).await?.ok_or_else(|| invalid("run_id", "no such run in this workspace"))?;
+    let run = db.run(run_id).await?.ok_or_else(|| invalid("run_id", "no such run in this workspace"))?;
     if run.model_id != model.id {
         return Err(invalid("run_id", "this run tuned another model"));
     }
-    let checkpoints = state.db.checkpoints(ws, run_id).await?;
+    let checkpoints = db.checkpoints(run_id).await?;
     let step = match req.checkpoint_step {
         Some(s) if checkpoints.iter().any(|(c, _)| c.step == s) => s,
         Some(s) => return Err(invalid("checkpoint_step", format!("this run has no checkpoint at step {s}"))),
@@ -75,7 +70,7 @@ pub async fn estimate(
     cap: WorkspaceViewer,
     ApiJson(req): ApiJson<CreateEvaluation>,
 ) -> ApiResult<Json<EvalSpec>> {
-    let (model, _, _) = target(&state, &cap.workspace.id, &req).await?;
+    let (model, _, _) = target(&state.db.scoped(&cap), &req).await?;
     let mut spec = plan(&req, &model.info).map_err(ApiError::Validation)?;
     if req.with_base {
         spec.items *= 2;
@@ -86,34 +81,30 @@ pub async fn estimate(
 
 #[allow(clippy::too_many_arguments)]
 async fn start(
-    state: &AppState,
-    ws: &str,
+    db: &Scoped,
     user: &str,
-    model_id: &str,
-    run_id: Option<&str>,
+    model_id: &ModelId,
+    run_id: Option<&RunId>,
     step: Option<i64>,
     label: &str,
     spec: &EvalSpec,
 ) -> ApiResult<Evaluation> {
-    let id = crate::db::new_id();
-    let fp = fingerprint(model_id, run_id, step, spec);
-    state
-        .db
-        .insert_evaluation(NewEvaluation {
-            id: &id,
-            workspace_id: ws,
-            model_id,
-            run_id,
-            checkpoint_step: step,
-            label,
-            spec,
-            fingerprint: &fp,
-            created_by: user,
-        })
-        .await?;
-    let (_, Json(job)) = super::queued(state, ws, EvaluateJob { evaluation_id: id.clone() }, user).await?;
-    state.db.set_evaluation_job(ws, &id, &job.id).await?;
-    state.db.evaluation(ws, &id).await?.ok_or(ApiError::NotFound)
+    let id = EvaluationId::new(crate::db::new_id());
+    let fp = fingerprint(model_id, run_id.map(|r| r.as_str()), step, spec);
+    db.insert_evaluation(NewEvaluation {
+        id: &id,
+        model_id,
+        run_id,
+        checkpoint_step: step,
+        label,
+        spec,
+        fingerprint: &fp,
+        created_by: user,
+    })
+    .await?;
+    let (_, Json(job)) = super::queued(db, EvaluateJob { evaluation_id: id.clone() }, user).await?;
+    db.set_evaluation_job(&id, &job.id).await?;
+    db.evaluation(&id).await?.ok_or(ApiError::NotFound)
 }
 
 /// Editors: evaluate a model, or a run's checkpoint of it — with `with_base`, its base model too
@@ -128,23 +119,23 @@ pub async fn create(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<CreateEvaluation>,
 ) -> ApiResult<(StatusCode, Json<EvaluationStarted>)> {
-    let ws = &cap.workspace.id;
+    let db = state.db.scoped(&cap);
     let user = &cap.actor.user.id;
-    let (model, step, label) = target(&state, ws, &req).await?;
+    let (model, step, label) = target(&db, &req).await?;
     let spec = plan(&req, &model.info).map_err(ApiError::Validation)?;
     let (base, base_reused) = if req.with_base {
         let fp = fingerprint(&model.id, None, None, &spec);
-        match state.db.evaluation_by_fingerprint(ws, &fp).await? {
+        match db.evaluation_by_fingerprint(&fp).await? {
             Some(e) => (Some(e), true),
             None => {
                 let base_label = format!("{} (base)", model.name);
-                (Some(start(&state, ws, user, &model.id, None, None, &base_label, &spec).await?), false)
+                (Some(start(&db, user, &model.id, None, None, &base_label, &spec).await?), false)
             }
         }
     } else {
         (None, false)
     };
-    let evaluation = start(&state, ws, user, &model.id, req.run_id.as_deref(), step, &label, &spec).await?;
+    let evaluation = start(&db, user, &model.id, req.run_id.as_ref(), step, &label, &spec).await?;
     Ok((StatusCode::ACCEPTED, Json(EvaluationStarted { evaluation, base, base_reused })))
 }
 
@@ -153,12 +144,12 @@ pub async fn create(
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Evaluation>)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Evaluation>>> {
-    Ok(Json(state.db.evaluations(&cap.workspace.id).await?))
+    Ok(Json(state.db.scoped(&cap).evaluations().await?))
 }
 
-async fn results(state: &AppState, ws: &str, id: &str) -> ApiResult<EvalResults> {
-    let evaluation = state.db.evaluation(ws, id).await?.ok_or(ApiError::NotFound)?;
-    Ok(match state.db.evaluation_results(ws, id).await? {
+async fn results(db: &Scoped, id: &EvaluationId) -> ApiResult<EvalResults> {
+    let evaluation = db.evaluation(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(match db.evaluation_results(id).await? {
         Some(mut r) => {
             r.evaluation = evaluation;
             r
@@ -176,10 +167,10 @@ async fn results(state: &AppState, ws: &str, id: &str) -> ApiResult<EvalResults>
 pub async fn show(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<EvaluationPath>,
 ) -> ApiResult<Json<EvalResults>> {
-    let id = ids.1;
-    Ok(Json(results(&state, &cap.workspace.id, &id).await?))
+    let id = p.evaluation_id;
+    Ok(Json(results(&state.db.scoped(&cap), &id).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -203,16 +194,17 @@ pub struct ItemQuery {
 pub async fn items(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<EvaluationPath>,
     Query(q): Query<ItemQuery>,
 ) -> ApiResult<Json<EvalItemPage>> {
-    let id = ids.1;
-    state.db.evaluation(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    let id = p.evaluation_id;
+    let db = state.db.scoped(&cap);
+    db.evaluation(&id).await?.ok_or(ApiError::NotFound)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(invalid("limit", "between 1 and 200 items per page"));
     }
-    let (items, total) = state.db.eval_items(&id, q.task.as_deref(), q.language.as_deref(), q.offset, limit).await?;
+    let (items, total) = db.eval_items(&id, q.task.as_deref(), q.language.as_deref(), q.offset, limit).await?;
     Ok(Json(EvalItemPage { items, total }))
 }
 
@@ -226,18 +218,18 @@ pub async fn items(
 pub async fn compare(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String, String)>,
+    Path(p): Path<ComparePath>,
 ) -> ApiResult<Json<EvalComparison>> {
-    let (id, base_id) = (ids.1, ids.2);
-    let ws = &cap.workspace.id;
-    let tuned = state.db.evaluation(ws, &id).await?.ok_or(ApiError::NotFound)?;
-    let base = state.db.evaluation(ws, &base_id).await?.ok_or(ApiError::NotFound)?;
+    let (id, base_id) = (p.evaluation_id, p.base_id);
+    let db = state.db.scoped(&cap);
+    let tuned = db.evaluation(&id).await?.ok_or(ApiError::NotFound)?;
+    let base = db.evaluation(&base_id).await?.ok_or(ApiError::NotFound)?;
     let differs =
         |t: &polytune_api::EvalTaskRun| base.spec.tasks.iter().any(|b| b.task == t.task && b.version != t.version);
     if tuned.spec.tasks.iter().any(differs) {
         return Err(invalid("base_id", "the two evaluations used different versions of a task"));
     }
-    let cells = forgetting(&state.db.item_scores(&base.id).await?, &state.db.item_scores(&tuned.id).await?);
+    let cells = forgetting(&db.item_scores(&base.id).await?, &db.item_scores(&tuned.id).await?);
     Ok(Json(EvalComparison { base, tuned, cells, alpha: ALPHA }))
 }
 
@@ -261,12 +253,12 @@ fn csv_field(s: &str) -> String {
 pub async fn export(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<EvaluationPath>,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let id = ids.1;
-    let ws = &cap.workspace.id;
-    let r = results(&state, ws, &id).await?;
+    let id = p.evaluation_id;
+    let db = state.db.scoped(&cap);
+    let r = results(&db, &id).await?;
     if r.evaluation.state != JobState::Succeeded {
         return Err(invalid("evaluation_id", "the evaluation has not finished"));
     }
@@ -298,7 +290,7 @@ pub async fn export(
                 .into_response())
         }
         "json" => {
-            let (items, _) = state.db.eval_items(&id, None, None, 0, usize::MAX >> 1).await?;
+            let (items, _) = db.eval_items(&id, None, None, 0, usize::MAX >> 1).await?;
             let body = serde_json::json!({ "results": r, "items": items });
             Ok((
                 [

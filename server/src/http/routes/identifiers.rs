@@ -5,19 +5,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use polytune_api::{
-    IdentifierState, Identifiers, Job, Problem, TrainIdentifier, TrainIdentifierJob, UseIdentifier, identifier_name,
+    IdentifierId, IdentifierState, Identifiers, Job, Problem, TrainIdentifier, TrainIdentifierJob, UseIdentifier,
+    identifier_name,
 };
 use polytune_data::langid::Detector;
 
 use crate::auth::{WorkspaceOwner, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
 
 use super::invalid;
 
-async fn listing(state: &AppState, ws: &str) -> ApiResult<Identifiers> {
-    let items = state.db.identifiers(ws).await?;
+async fn listing(db: &Scoped) -> ApiResult<Identifiers> {
+    let items = db.identifiers().await?;
     // The first call loads the default identifier (a moment): off the async workers.
     let default = tokio::task::block_in_place(Detector::default_ref);
     let current_name = match items.iter().find(|i| i.active) {
@@ -38,7 +40,7 @@ async fn listing(state: &AppState, ws: &str) -> ApiResult<Identifiers> {
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Identifiers)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Identifiers>> {
-    Ok(Json(listing(&state, &cap.workspace.id).await?))
+    Ok(Json(listing(&state.db.scoped(&cap)).await?))
 }
 
 /// Owners: train an identifier that knows the default's 205 languages and those of a dataset
@@ -53,17 +55,17 @@ pub async fn create(
     cap: WorkspaceOwner,
     ApiJson(req): ApiJson<TrainIdentifier>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let ws = &cap.workspace.id;
-    if state.db.version(ws, &req.version_id).await?.is_none() {
+    let db = state.db.scoped(&cap);
+    if db.version(&req.version_id).await?.is_none() {
         return Err(invalid("version_id", "the dataset version must exist in this workspace"));
     }
-    let id = crate::db::new_id();
-    state.db.insert_identifier(&id, ws, req.name.trim(), &req.version_id, &cap.actor.user.id).await?;
+    let id = IdentifierId::new(crate::db::new_id());
+    db.insert_identifier(&id, req.name.trim(), &req.version_id, &cap.actor.user.id).await?;
     let job = TrainIdentifierJob { identifier_id: id.clone(), version_id: req.version_id };
-    let answer = super::queued(&state, ws, job, &cap.actor.user.id).await;
+    let answer = super::queued(&db, job, &cap.actor.user.id).await;
     match &answer {
-        Ok((_, Json(job))) => state.db.set_identifier_job(&id, &job.id).await?,
-        Err(_) => state.db.fail_identifier(&id).await?,
+        Ok((_, Json(job))) => db.set_identifier_job(&id, &job.id).await?,
+        Err(_) => db.fail_identifier(&id).await?,
     }
     answer
 }
@@ -79,14 +81,14 @@ pub async fn choose(
     cap: WorkspaceOwner,
     ApiJson(req): ApiJson<UseIdentifier>,
 ) -> ApiResult<Json<Identifiers>> {
-    let ws = &cap.workspace.id;
+    let db = state.db.scoped(&cap);
     if let Some(id) = &req.identifier_id {
-        match state.db.identifier(ws, id).await? {
+        match db.identifier(id).await? {
             Some(i) if i.state == IdentifierState::Ready => {}
             Some(_) => return Err(invalid("identifier_id", "this identifier has not finished training")),
             None => return Err(ApiError::NotFound),
         }
     }
-    state.db.use_identifier(ws, req.identifier_id.as_deref()).await?;
-    Ok(Json(listing(&state, ws).await?))
+    db.use_identifier(req.identifier_id.as_ref()).await?;
+    Ok(Json(listing(&db).await?))
 }

@@ -107,7 +107,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> A
     Ok(Json(Invitation {
         id: inv.id,
         email: inv.email,
-        workspace_id: inv.workspace_id,
+        workspace_id: inv.workspace_id.map(Into::into),
         workspace_name: inv.workspace_name,
         role: inv.role.as_deref().and_then(Role::parse),
         expires_at: inv.expires_at,

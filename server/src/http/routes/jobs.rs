@@ -9,12 +9,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use polytune_api::{CreateJob, FieldError, Job, JobKind, JobOutput, JobPayload, JobState, PayloadError, Problem};
+use polytune_api::{
+    CreateJob, FieldError, Job, JobId, JobKind, JobOutput, JobPayload, JobState, PayloadError, Problem,
+};
 use serde::Deserialize;
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::paths::JobPath;
 use crate::state::AppState;
 
 /// Start a job (editors). The kind must be known and its payload valid for this workspace;
@@ -39,12 +43,11 @@ pub async fn create(
         Err(PayloadError::UnknownKind(_)) => return Err(unknown()),
         Err(PayloadError::Invalid(e)) => return Err(ApiError::Validation(vec![FieldError::new("payload", e)])),
     };
-    let resources =
-        crate::jobs::validate(&state.db, &cap.workspace.id, &payload).await.map_err(ApiError::Validation)?;
+    let db = state.db.scoped(&cap);
+    let resources = crate::jobs::validate(&db, &payload).await.map_err(ApiError::Validation)?;
     let resources = crate::jobs::Resources { priority: req.priority, ..resources };
-    let id =
-        crate::jobs::enqueue_payload(&state.db, &cap.workspace.id, &payload, &cap.actor.user.id, resources).await?;
-    let job = state.db.job(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    let id = crate::jobs::enqueue_payload(&db, &payload, &cap.actor.user.id, resources).await?;
+    let job = db.job(&id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(job)))
 }
 
@@ -53,11 +56,11 @@ pub async fn create(
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<Job>)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Job>>> {
-    Ok(Json(state.db.jobs_of(&cap.workspace.id, 200).await?))
+    Ok(Json(state.db.scoped(&cap).jobs(200).await?))
 }
 
-async fn find(state: &AppState, workspace_id: &str, job_id: &str) -> ApiResult<Job> {
-    state.db.job(workspace_id, job_id).await?.ok_or(ApiError::NotFound)
+async fn find(db: &Scoped, job_id: &JobId) -> ApiResult<Job> {
+    db.job(job_id).await?.ok_or(ApiError::NotFound)
 }
 
 /// One job.
@@ -65,12 +68,8 @@ async fn find(state: &AppState, workspace_id: &str, job_id: &str) -> ApiResult<J
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path), ("job_id" = String, Path)),
     responses((status = 200, body = Job), (status = 404, body = Problem)))]
-pub async fn show(
-    State(state): State<AppState>,
-    cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
-) -> ApiResult<Json<Job>> {
-    Ok(Json(find(&state, &cap.workspace.id, &ids.1).await?))
+pub async fn show(State(state): State<AppState>, cap: WorkspaceViewer, Path(p): Path<JobPath>) -> ApiResult<Json<Job>> {
+    Ok(Json(find(&state.db.scoped(&cap), &p.job_id).await?))
 }
 
 /// Cancel a job (editors): a queued one at once, a running one at its next safe point.
@@ -81,13 +80,14 @@ pub async fn show(
 pub async fn cancel(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<JobPath>,
 ) -> ApiResult<Json<Job>> {
-    let job = find(&state, &cap.workspace.id, &ids.1).await?;
-    if state.db.cancel_job(&cap.workspace.id, &job.id).await?.is_none() {
+    let db = state.db.scoped(&cap);
+    let job = find(&db, &p.job_id).await?;
+    if db.cancel_job(&job.id).await?.is_none() {
         return Err(ApiError::Conflict(format!("the job is {} and cannot be cancelled", job.state.as_str())));
     }
-    Ok(Json(find(&state, &cap.workspace.id, &job.id).await?))
+    Ok(Json(find(&db, &job.id).await?))
 }
 
 /// Run a failed or cancelled job again (editors); it resumes from its last checkpoint.
@@ -98,9 +98,10 @@ pub async fn cancel(
 pub async fn retry(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<JobPath>,
 ) -> ApiResult<Json<Job>> {
-    let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    let db = state.db.scoped(&cap);
+    let job = find(&db, &p.job_id).await?;
     // Jobs that read the server's own folders were started by an administrator; so is their retry.
     let admin_only = matches!(job.kind(), JobKind::ServerImport | JobKind::RegisterModel);
     let is_admin = cap.actor.user.is_admin && matches!(cap.actor.session, crate::auth::Session::Cookie { .. });
@@ -111,13 +112,13 @@ pub async fn retry(
     if job.kind() == JobKind::TrainIdentifier {
         return Err(ApiError::Conflict("Train the identifier again from the workspace's Settings page.".into()));
     }
-    if !state.db.retry_job(&cap.workspace.id, &job.id).await? {
+    if !db.retry_job(&job.id).await? {
         return Err(ApiError::Conflict(format!(
             "the job is {}; only failed or cancelled jobs can be retried",
             job.state.as_str()
         )));
     }
-    Ok(Json(find(&state, &cap.workspace.id, &job.id).await?))
+    Ok(Json(find(&db, &job.id).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -141,12 +142,13 @@ fn resume_point(headers: &HeaderMap, q: &After) -> i64 {
 pub async fn job_events(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<JobPath>,
     headers: HeaderMap,
     Query(q): Query<After>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let job = find(&state, &cap.workspace.id, &ids.1).await?;
-    Ok(event_stream(state, cap.workspace.id, Some(job.id), resume_point(&headers, &q)))
+    let db = state.db.scoped(&cap);
+    let job = find(&db, &p.job_id).await?;
+    Ok(event_stream(db, Some(job.id), resume_point(&headers, &q)))
 }
 
 /// Server-sent events for every job of the workspace.
@@ -160,21 +162,16 @@ pub async fn workspace_events(
     headers: HeaderMap,
     Query(q): Query<After>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    event_stream(state, cap.workspace.id, None, resume_point(&headers, &q))
+    event_stream(state.db.scoped(&cap), None, resume_point(&headers, &q))
 }
 
 /// Polls the event table (the database is the bus: workers may be on other machines) every
 /// 100 ms and forwards new rows in order.
-fn event_stream(
-    state: AppState,
-    workspace_id: String,
-    job_id: Option<String>,
-    after: i64,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let init = (state, workspace_id, job_id, after, VecDeque::new());
-    let stream = futures_util::stream::unfold(init, |(state, ws, job, mut after, mut buf)| async move {
+fn event_stream(db: Scoped, job_id: Option<JobId>, after: i64) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let init = (db, job_id, after, VecDeque::new());
+    let stream = futures_util::stream::unfold(init, |(db, job, mut after, mut buf)| async move {
         if after < 0 {
-            after = state.db.last_job_event_id(&ws).await.unwrap_or(0);
+            after = db.last_job_event_id().await.unwrap_or(0);
         }
         loop {
             if let Some(e) = buf.pop_front() {
@@ -183,9 +180,9 @@ fn event_stream(
                     .id(e.id.to_string())
                     .event(e.body.kind())
                     .data(serde_json::to_string(&e).unwrap_or_default());
-                return Some((Ok(event), (state, ws, job, after, buf)));
+                return Some((Ok(event), (db, job, after, buf)));
             }
-            match state.db.job_events(&ws, job.as_deref(), after, 500).await {
+            match db.job_events(job.as_ref(), after, 500).await {
                 Ok(events) if !events.is_empty() => {
                     after = events.last().map(|e| e.id).unwrap_or(after);
                     buf.extend(events);
@@ -209,9 +206,9 @@ fn event_stream(
 pub async fn file(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<JobPath>,
 ) -> ApiResult<axum::response::Response> {
-    let job = find(&state, &cap.workspace.id, &ids.1).await?;
+    let job = find(&state.db.scoped(&cap), &p.job_id).await?;
     let Some(JobOutput::ExportRun(out)) = &job.result else {
         return Err(ApiError::Conflict(match job.state {
             JobState::Succeeded => "this job made no file".into(),

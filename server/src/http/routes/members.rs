@@ -11,6 +11,7 @@ use crate::db::DbError;
 use crate::db::audit::AuditEntry;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::paths::MemberPath;
 use crate::state::AppState;
 
 /// Who is in the workspace.
@@ -19,7 +20,7 @@ use crate::state::AppState;
     params(("workspace_id" = String, Path)),
     responses((status = 200, body = Vec<Member>), (status = 404, body = Problem)))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Member>>> {
-    Ok(Json(state.db.members(&cap.workspace.id).await?))
+    Ok(Json(state.db.scoped(&cap).members().await?))
 }
 
 /// Add a person who already has an account (owners). To bring in someone new, invite them.
@@ -34,7 +35,7 @@ pub async fn add(
     ApiJson(req): ApiJson<AddMember>,
 ) -> ApiResult<(StatusCode, Json<Member>)> {
     let email = normalize_email(&req.email);
-    let member = match state.db.add_member(&cap.workspace.id, &email, req.role).await {
+    let member = match state.db.scoped(&cap).add_member(&email, req.role).await {
         Err(DbError::NotFound) => {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "email",
@@ -59,10 +60,10 @@ pub async fn update(
     State(state): State<AppState>,
     cap: WorkspaceOwner,
     ip: ClientIp,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<MemberPath>,
     ApiJson(req): ApiJson<UpdateMember>,
 ) -> ApiResult<Json<Member>> {
-    let before = state.db.change_member(&cap.workspace.id, &ids.1, Some(req.role)).await?;
+    let before = state.db.scoped(&cap).change_member(&p.user_id, Some(req.role)).await?;
     let detail = format!("{} → {}", before.role.as_str(), req.role.as_str());
     audit(&state, &cap, &ip, "member_role_changed", &before.email, Some(detail)).await?;
     Ok(Json(Member { role: req.role, ..before }))
@@ -77,9 +78,9 @@ pub async fn remove(
     State(state): State<AppState>,
     cap: WorkspaceOwner,
     ip: ClientIp,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<MemberPath>,
 ) -> ApiResult<StatusCode> {
-    let before = state.db.change_member(&cap.workspace.id, &ids.1, None).await?;
+    let before = state.db.scoped(&cap).change_member(&p.user_id, None).await?;
     audit(&state, &cap, &ip, "member_removed", &before.email, Some(format!("was {}", before.role.as_str()))).await?;
     Ok(StatusCode::NO_CONTENT)
 }

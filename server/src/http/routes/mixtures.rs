@@ -7,14 +7,16 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use polytune_api::{
-    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CountTokens, CreateMixture, Example, FieldError,
-    JobState, Mixture, MixtureCatalog, MixtureSpec, MixtureState, Problem, RegisterEvaluationSet, Shares, SourceFacts,
-    TokenCounting, Validate, builtin_templates, estimate_time, plan, render_augmented,
+    AugmentPreview, AugmentTemplate, Augmentation, ComputeInfo, CountTokens, CreateMixture, Example, FieldError, JobId,
+    JobState, Mixture, MixtureCatalog, MixtureId, MixtureSpec, MixtureState, ModelId, Problem, RegisterEvaluationSet,
+    Shares, SourceFacts, TokenCounting, Validate, VersionId, builtin_templates, estimate_time, plan, render_augmented,
 };
 
 use crate::auth::{WorkspaceEditor, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::paths::{MixturePath, ModelPath, TemplatePath, VersionPath};
 use crate::state::AppState;
 
 use super::{blocking, invalid};
@@ -26,9 +28,9 @@ fn prefixed(prefix: &str, errors: Vec<FieldError>) -> ApiError {
 }
 
 /// A mixture whose job ended without a result shows as failed.
-async fn with_job_state(state: &AppState, mut m: Mixture) -> ApiResult<Mixture> {
+async fn with_job_state(db: &Scoped, mut m: Mixture) -> ApiResult<Mixture> {
     if m.state == MixtureState::Materializing
-        && let Some(job) = state.db.job(&m.workspace_id, &m.job_id).await?
+        && let Some(job) = db.job(&m.job_id).await?
         && matches!(job.state, JobState::Failed | JobState::Cancelled)
     {
         m.state = MixtureState::Failed;
@@ -42,9 +44,10 @@ async fn with_job_state(state: &AppState, mut m: Mixture) -> ApiResult<Mixture> 
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = MixtureCatalog)))]
 pub async fn catalog(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<MixtureCatalog>> {
-    let sources = state.db.mixture_sources(&cap.workspace.id).await?;
+    let db = state.db.scoped(&cap);
+    let sources = db.mixture_sources().await?;
     let mut templates = builtin_templates();
-    templates.extend(state.db.templates(&cap.workspace.id).await?);
+    templates.extend(db.templates().await?);
     Ok(Json(MixtureCatalog { sources, templates }))
 }
 
@@ -53,9 +56,10 @@ pub async fn catalog(State(state): State<AppState>, cap: WorkspaceViewer) -> Api
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Mixture])))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Mixture>>> {
+    let db = state.db.scoped(&cap);
     let mut out = Vec::new();
-    for m in state.db.mixtures(&cap.workspace.id).await? {
-        out.push(with_job_state(&state, m).await?);
+    for m in db.mixtures().await? {
+        out.push(with_job_state(&db, m).await?);
     }
     Ok(Json(out))
 }
@@ -80,18 +84,17 @@ fn head(path: std::path::PathBuf, n: usize) -> Result<Vec<Example>, String> {
 /// Renders the first `count` rows of an augmentation (with its shots). Errors name the input.
 async fn render_head(
     state: &AppState,
-    ws: &str,
+    db: &Scoped,
     a: &Augmentation,
     sources: &[SourceFacts],
     count: usize,
 ) -> Result<Vec<Example>, FieldError> {
     let mut columns = Vec::new();
     for role in &a.template.roles {
-        let id = &a.inputs[role];
+        let id = &VersionId::from(&a.inputs[role]);
         let path = format!("inputs.{role}");
-        let v = state
-            .db
-            .version(ws, id)
+        let v = db
+            .version(id)
             .await
             .map_err(|e| FieldError::new(&path, e.to_string()))?
             .ok_or_else(|| FieldError::new(&path, "this dataset version is not in the workspace"))?;
@@ -156,10 +159,12 @@ pub async fn preview_augmentation(
     cap: WorkspaceViewer,
     ApiJson(a): ApiJson<Augmentation>,
 ) -> ApiResult<Json<AugmentPreview>> {
-    let sources = state.db.mixture_sources(&cap.workspace.id).await?;
+    let db = state.db.scoped(&cap);
+    let sources = db.mixture_sources().await?;
     let total = check_augmentation(&a, &sources).map_err(ApiError::Validation)?;
-    let examples =
-        render_head(&state, &cap.workspace.id, &a, &sources, 3).await.map_err(|e| ApiError::Validation(vec![e]))?;
+    let examples = render_head(&state, &db, &a, &sources, 3)
+        .await
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     Ok(Json(AugmentPreview { examples, total }))
 }
 
@@ -175,7 +180,7 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateMixture>,
 ) -> ApiResult<(StatusCode, Json<Mixture>)> {
     let mut errors = req.validate();
-    let sources = state.db.mixture_sources(&cap.workspace.id).await?;
+    let sources = state.db.scoped(&cap).mixture_sources().await?;
     let p = match plan(&req.spec, &sources) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -189,16 +194,17 @@ pub async fn create(
     let p = p.expect("a plan when there are no errors");
     // Templates must fill on the real data (a field a template names may be missing).
     for (i, a) in req.spec.augmentations.iter().enumerate() {
-        if let Err(e) = render_head(&state, &cap.workspace.id, a, &sources, 1).await {
+        if let Err(e) = render_head(&state, &state.db.scoped(&cap), a, &sources, 1).await {
             return Err(prefixed(&format!("spec.augmentations[{i}]."), vec![e]));
         }
     }
-    let id = crate::db::new_id();
+    let db = state.db.scoped(&cap);
+    let id = MixtureId::new(crate::db::new_id());
     // The row first, then its job: a job never points at a missing mixture.
-    state.db.insert_mixture(&id, &cap.workspace.id, req.name.trim(), &req.spec, &p, "", &cap.actor.user.id).await?;
-    let job_id = crate::jobs::mixtures::enqueue(&state.db, &cap.workspace.id, &id, &cap.actor.user.id).await?;
-    state.db.set_mixture_job(&id, &job_id).await?;
-    let m = state.db.mixture(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    db.insert_mixture(&id, req.name.trim(), &req.spec, &p, &JobId::default(), &cap.actor.user.id).await?;
+    let job_id = crate::jobs::mixtures::enqueue(&db, &id, &cap.actor.user.id).await?;
+    db.set_mixture_job(&id, &job_id).await?;
+    let m = db.mixture(&id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::ACCEPTED, Json(m)))
 }
 
@@ -209,10 +215,11 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<MixturePath>,
 ) -> ApiResult<Json<Mixture>> {
-    let m = state.db.mixture(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(with_job_state(&state, m).await?))
+    let db = state.db.scoped(&cap);
+    let m = db.mixture(&p.mixture_id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(with_job_state(&db, m).await?))
 }
 
 /// Built-in templates and the workspace's own.
@@ -221,7 +228,7 @@ pub async fn show(
     params(("workspace_id" = String, Path)), responses((status = 200, body = [AugmentTemplate])))]
 pub async fn templates(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<AugmentTemplate>>> {
     let mut all = builtin_templates();
-    all.extend(state.db.templates(&cap.workspace.id).await?);
+    all.extend(state.db.scoped(&cap).templates().await?);
     Ok(Json(all))
 }
 
@@ -235,12 +242,13 @@ pub async fn create_template(
     cap: WorkspaceEditor,
     ApiJson(t): ApiJson<AugmentTemplate>,
 ) -> ApiResult<(StatusCode, Json<AugmentTemplate>)> {
+    let db = state.db.scoped(&cap);
     let errors = t.validate();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let id = state.db.insert_template(&cap.workspace.id, &t, &cap.actor.user.id).await?;
-    let stored = state.db.template(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    let id = db.insert_template(&t, &cap.actor.user.id).await?;
+    let stored = db.template(&id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -251,20 +259,21 @@ pub async fn create_template(
 pub async fn update_template(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<TemplatePath>,
     ApiJson(t): ApiJson<AugmentTemplate>,
 ) -> ApiResult<Json<AugmentTemplate>> {
-    if ids.1.starts_with("builtin:") {
+    let db = state.db.scoped(&cap);
+    if p.template_id.starts_with("builtin:") {
         return Err(invalid("id", "built-in templates cannot be changed; save a copy instead"));
     }
     let errors = t.validate();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    if !state.db.update_template(&cap.workspace.id, &ids.1, &t).await? {
+    if !db.update_template(&p.template_id, &t).await? {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(state.db.template(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?))
+    Ok(Json(db.template(&p.template_id).await?.ok_or(ApiError::NotFound)?))
 }
 
 #[utoipa::path(delete, path = "/workspaces/{workspace_id}/augment-templates/{template_id}", tag = "mixtures",
@@ -274,9 +283,9 @@ pub async fn update_template(
 pub async fn delete_template(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<TemplatePath>,
 ) -> ApiResult<StatusCode> {
-    if state.db.delete_template(&cap.workspace.id, &ids.1).await? {
+    if state.db.scoped(&cap).delete_template(&p.template_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)
@@ -287,8 +296,8 @@ pub async fn delete_template(
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/evaluation-sets", tag = "mixtures",
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [String])))]
-pub async fn evaluation_sets(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<String>>> {
-    Ok(Json(state.db.evaluation_sets(&cap.workspace.id).await?))
+pub async fn evaluation_sets(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<VersionId>>> {
+    Ok(Json(state.db.scoped(&cap).evaluation_sets().await?))
 }
 
 /// Register a version as an evaluation set: it is never trained on, and mixtures are checked
@@ -304,10 +313,11 @@ pub async fn add_evaluation_set(
 ) -> ApiResult<StatusCode> {
     state
         .db
-        .version(&cap.workspace.id, &req.version_id)
+        .scoped(&cap)
+        .version(&req.version_id)
         .await?
         .ok_or_else(|| invalid("version_id", "no such dataset version in this workspace"))?;
-    state.db.add_evaluation_set(&cap.workspace.id, &req.version_id, &cap.actor.user.id).await?;
+    state.db.scoped(&cap).add_evaluation_set(&req.version_id, &cap.actor.user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -318,9 +328,9 @@ pub async fn add_evaluation_set(
 pub async fn remove_evaluation_set(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<VersionPath>,
 ) -> ApiResult<StatusCode> {
-    if state.db.remove_evaluation_set(&cap.workspace.id, &ids.1).await? {
+    if state.db.scoped(&cap).remove_evaluation_set(&p.version_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)
@@ -336,12 +346,13 @@ pub async fn remove_evaluation_set(
 pub async fn count_tokens(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<ModelPath>,
     ApiJson(req): ApiJson<CountTokens>,
 ) -> ApiResult<(StatusCode, Json<TokenCounting>)> {
-    let (_, model_path) = state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let (_, model_path) = db.model(&p.model_id).await?.ok_or(ApiError::NotFound)?;
     for (i, v) in req.version_ids.iter().enumerate() {
-        if state.db.version(&cap.workspace.id, v).await?.is_none() {
+        if db.version(v).await?.is_none() {
             return Err(invalid(&format!("version_ids[{i}]"), "no such dataset version in this workspace"));
         }
     }
@@ -357,10 +368,11 @@ pub async fn count_tokens(
     })
     .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("storing the tokenizer: {e}")))?;
-    state.db.insert_blob(&cap.workspace.id, &sha, size as i64, "tokenizer.json", &cap.actor.user.id).await?;
-    let counted: std::collections::HashSet<String> = state
+    db.insert_blob(&sha, size as i64, "tokenizer.json", &cap.actor.user.id).await?;
+    let counted: std::collections::HashSet<VersionId> = state
         .db
-        .mixture_sources(&cap.workspace.id)
+        .scoped(&cap)
+        .mixture_sources()
         .await?
         .into_iter()
         .filter(|s| s.tokenizer.as_deref() == Some(sha.as_str()))
@@ -370,7 +382,7 @@ pub async fn count_tokens(
     for v in &req.version_ids {
         if !counted.contains(v) {
             let (_, job) =
-                crate::jobs::datasets::enqueue_profile(&state.db, &cap.workspace.id, v, Some(&sha), &cap.actor.user.id)
+                crate::jobs::datasets::enqueue_profile(&db, v, Some(&sha), &cap.actor.user.id)
                     .await?;
             jobs.push(job);
         }
@@ -381,7 +393,7 @@ pub async fn count_tokens(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct ComputeQuery {
     /// Prefer a run of this model to calibrate the speed.
-    pub model_id: Option<String>,
+    pub model_id: Option<ModelId>,
 }
 
 /// The machine training runs on, from the workers table (the one place machine facts come from):
@@ -425,7 +437,7 @@ pub async fn compute(
         calibration: "a default for this kind of machine (no finished run to measure yet)".into(),
         calibrated_model_id: None,
     };
-    if let Some((flops, model_id, run_name)) = calibrate(&state, &cap.workspace.id, query.model_id.as_deref()).await? {
+    if let Some((flops, model_id, run_name)) = calibrate(&state.db.scoped(&cap), query.model_id.as_ref()).await? {
         info.flops_per_second = flops;
         info.calibration = format!("measured on run “{run_name}”");
         info.calibrated_model_id = Some(model_id);
@@ -435,20 +447,19 @@ pub async fn compute(
 
 /// Effective training speed of the newest run that reported at least 4 steps: what the time
 /// estimate would have said for the steps it ran, divided by the time they took.
-async fn calibrate(state: &AppState, ws: &str, model_id: Option<&str>) -> ApiResult<Option<(f64, String, String)>> {
-    let runs = state.db.runs(ws).await?;
-    let ordered = runs.iter().filter(|r| Some(r.model_id.as_str()) == model_id).chain(runs.iter());
+async fn calibrate(db: &Scoped, model_id: Option<&ModelId>) -> ApiResult<Option<(f64, ModelId, String)>> {
+    let runs = db.runs().await?;
+    let ordered = runs.iter().filter(|r| Some(&r.model_id) == model_id).chain(runs.iter());
     for run in ordered {
-        let points = state.db.run_points(ws, &run.id).await?;
+        let points = db.run_points(&run.id).await?;
         let steps: Vec<_> = points.iter().filter(|p| p.kind == "step").collect();
         if steps.len() < 4 {
             continue;
         }
-        let Some((model, _)) = state.db.model(ws, &run.model_id).await? else { continue };
-        let Some(version) = state.db.version(ws, &run.dataset_version_id).await? else { continue };
-        let tokens: u64 = state
-            .db
-            .mixture_sources(ws)
+        let Some((model, _)) = db.model(&run.model_id).await? else { continue };
+        let Some(version) = db.version(&run.dataset_version_id).await? else { continue };
+        let tokens: u64 = db
+            .mixture_sources()
             .await?
             .into_iter()
             .find(|s| s.version_id == version.id)

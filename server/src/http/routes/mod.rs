@@ -31,15 +31,14 @@ fn invalid(path: &str, message: impl Into<String>) -> ApiError {
 
 /// Queues a job for a route that answers with it (202 and the job to follow).
 async fn queued<S: polytune_api::JobSpec>(
-    state: &AppState,
-    workspace_id: &str,
+    db: &crate::db::Scoped,
     spec: S,
     user_id: &str,
 ) -> ApiResult<(axum::http::StatusCode, axum::Json<polytune_api::Job>)> {
     let payload: polytune_api::JobPayload = spec.into();
-    let resources = crate::jobs::validate(&state.db, workspace_id, &payload).await.map_err(ApiError::Validation)?;
-    let id = crate::jobs::enqueue_payload(&state.db, workspace_id, &payload, user_id, resources).await?;
-    let job = state.db.job(workspace_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let resources = crate::jobs::validate(db, &payload).await.map_err(ApiError::Validation)?;
+    let id = crate::jobs::enqueue_payload(db, &payload, user_id, resources).await?;
+    let job = db.job(&id).await?.ok_or(ApiError::NotFound)?;
     Ok((axum::http::StatusCode::ACCEPTED, axum::Json(job)))
 }
 

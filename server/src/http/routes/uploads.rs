@@ -8,13 +8,15 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use futures_util::StreamExt;
-use polytune_api::{CreateUpload, Job, Problem, ServerImport, ServerImportJob, Upload};
+use polytune_api::{CreateUpload, Job, Problem, ServerImport, ServerImportJob, Upload, UploadId};
 use tokio::io::AsyncWriteExt;
 
 use super::{blocking, invalid};
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
+use crate::db::Scoped;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::paths::UploadPath;
 use crate::state::AppState;
 
 /// Start a resumable upload: say the file's name and size, then send its bytes with PATCH.
@@ -33,20 +35,20 @@ pub async fn create_upload(
             format!("the file is larger than this server accepts ({} bytes at most)", state.settings.max_upload_bytes),
         ));
     }
-    let id = state.db.insert_upload(&cap.workspace.id, req.name.trim(), req.size as i64, &cap.actor.user.id).await?;
+    let id = state.db.scoped(&cap).insert_upload(req.name.trim(), req.size as i64, &cap.actor.user.id).await?;
     let path = state.jobs.store.upload_path(&id);
     tokio::fs::File::create(&path).await.map_err(|e| ApiError::Internal(e.into()))?;
     let upload = Upload { id, name: req.name.trim().into(), size: req.size, offset: 0, blob: None };
     Ok((StatusCode::CREATED, Json(upload)))
 }
 
-async fn upload_state(state: &AppState, workspace_id: &str, id: &str) -> ApiResult<Upload> {
-    let (name, size, blob) = state.db.upload(workspace_id, id).await?.ok_or(ApiError::NotFound)?;
+async fn upload_state(state: &AppState, db: &Scoped, id: &UploadId) -> ApiResult<Upload> {
+    let (name, size, blob) = db.upload(id).await?.ok_or(ApiError::NotFound)?;
     let offset = match &blob {
         Some(_) => size as u64,
         None => tokio::fs::metadata(state.jobs.store.upload_path(id)).await.map(|m| m.len()).unwrap_or(0),
     };
-    Ok(Upload { id: id.into(), name, size: size as u64, offset, blob })
+    Ok(Upload { id: id.clone(), name, size: size as u64, offset, blob })
 }
 
 /// Where an upload stands: send the rest from `offset`.
@@ -56,10 +58,10 @@ async fn upload_state(state: &AppState, workspace_id: &str, id: &str) -> ApiResu
 pub async fn upload_status(
     State(state): State<AppState>,
     cap: WorkspaceViewer,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<UploadPath>,
 ) -> ApiResult<Json<Upload>> {
-    let id = ids.1;
-    Ok(Json(upload_state(&state, &cap.workspace.id, &id).await?))
+    let id = p.upload_id;
+    Ok(Json(upload_state(&state, &state.db.scoped(&cap), &id).await?))
 }
 
 /// Send bytes of an upload starting at the `Upload-Offset` header (which must equal the stored
@@ -73,18 +75,19 @@ pub async fn upload_status(
 pub async fn upload_chunk(
     State(state): State<AppState>,
     cap: WorkspaceEditor,
-    Path(ids): Path<(String, String)>,
+    Path(p): Path<UploadPath>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<Upload>> {
-    let id = ids.1;
+    let db = state.db.scoped(&cap);
+    let id = p.upload_id;
     // One writer per upload at a time (two tabs resuming the same file must not interleave).
     let Some(_writing) = UploadLock::take(&id) else {
         return Err(ApiError::Conflict(
             "another request is sending bytes of this upload; ask where it stands and go on".into(),
         ));
     };
-    let current = upload_state(&state, &cap.workspace.id, &id).await?;
+    let current = upload_state(&state, &db, &id).await?;
     if current.blob.is_some() {
         return Ok(Json(current));
     }
@@ -135,8 +138,8 @@ pub async fn upload_chunk(
         let store = state.jobs.store.clone();
         let p = path.clone();
         let (sha, bytes) = blocking(move || store.adopt(&p)).await?.map_err(|e| ApiError::Internal(e.into()))?;
-        state.db.insert_blob(&cap.workspace.id, &sha, bytes as i64, &current.name, &cap.actor.user.id).await?;
-        state.db.complete_upload(&cap.workspace.id, &id, &sha).await?;
+        db.insert_blob(&sha, bytes as i64, &current.name, &cap.actor.user.id).await?;
+        db.complete_upload(&id, &sha).await?;
         return Ok(Json(Upload { blob: Some(sha), offset: bytes, ..current }));
     }
     Ok(Json(Upload { offset: written, ..current }))
@@ -176,7 +179,7 @@ pub async fn server_import(
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let wanted = allowed_server_path(&state, &req.path)?;
     let job = ServerImportJob { path: wanted.to_string_lossy().to_string(), user_id: cap.actor.user.id.clone() };
-    super::queued(&state, &cap.workspace.id, job, &cap.actor.user.id).await
+    super::queued(&state.db.scoped(&cap), job, &cap.actor.user.id).await
 }
 
 /// `path` resolved (links followed) and checked to lie inside a folder the server allows imports

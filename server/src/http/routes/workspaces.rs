@@ -83,6 +83,7 @@ pub async fn update(
     ip: ClientIp,
     ApiJson(req): ApiJson<UpdateWorkspace>,
 ) -> ApiResult<Json<Workspace>> {
+    let db = state.db.scoped(&cap);
     let ws = &cap.workspace;
     let actor = &cap.actor.user;
     let audit = |action: &'static str, detail: Option<String>| AuditEntry {
@@ -95,12 +96,12 @@ pub async fn update(
         client_ip: Some(&ip.0),
     };
     if let Some(name) = &req.name {
-        state.db.rename_workspace(&ws.id, name.trim()).await?;
+        db.rename_workspace(name.trim()).await?;
         state.db.audit(audit("workspace_renamed", Some(format!("to {}", name.trim())))).await?;
     }
     if let Some(archived) = req.archived {
         if archived != ws.archived {
-            state.db.set_workspace_archived(&ws.id, archived).await?;
+            db.set_workspace_archived(archived).await?;
             state.db.audit(audit(if archived { "workspace_archived" } else { "workspace_restored" }, None)).await?;
         }
     }
@@ -118,6 +119,6 @@ pub async fn describe(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<UpdateDescription>,
 ) -> ApiResult<Json<Workspace>> {
-    state.db.set_workspace_description(&cap.workspace.id, req.description.trim()).await?;
+    state.db.scoped(&cap).set_workspace_description(req.description.trim()).await?;
     Ok(Json(Workspace { description: req.description.trim().to_owned(), ..cap.workspace }))
 }

@@ -203,7 +203,7 @@ fn AugmentationEditor(
                                         let label = format!("{} — {} examples{}", source_label(s), thousands(s.examples),
                                             s.main_language().map(|l| format!(" — {}", english(l))).unwrap_or_else(|| " — profiling…".into()));
                                         let v2 = v.clone();
-                                        view! { <option value=v selected=move || row.inputs.with(|m| m.get(&r) == Some(&v2))>{label}</option> }
+                                        view! { <option value=v.to_string() selected=move || row.inputs.with(|m| m.get(&r).is_some_and(|x| *x == v2))>{label}</option> }
                                     }).collect_view()
                                 })}
                             </select>

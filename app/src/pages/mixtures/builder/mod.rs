@@ -59,7 +59,8 @@ pub(super) fn Builder(
         let chosen = form.sources.get();
         with_sources(catalog, |sources| {
             let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-            for s in sources.iter().filter(|s| chosen.contains(&s.version_id) && s.profiled && !s.evaluation) {
+            for s in sources.iter().filter(|s| chosen.iter().any(|c| *c == s.version_id) && s.profiled && !s.evaluation)
+            {
                 for l in &s.languages {
                     let e = m.entry(l.language.clone()).or_default();
                     e.0 += l.examples;

@@ -37,7 +37,7 @@ pub(super) fn SourcesPicker(
                 if on {
                     client::post::<_, serde_json::Value>(
                         &format!("/workspaces/{ws_id}/evaluation-sets"),
-                        &RegisterEvaluationSet { version_id },
+                        &RegisterEvaluationSet { version_id: version_id.into() },
                     )
                     .await
                     .map(|_| ())
@@ -72,14 +72,14 @@ pub(super) fn SourcesPicker(
                         view! {
                             <li class="mixture-source" class:evaluation=eval class:unprofiled={!s.profiled}>
                                 <label class="check" for=id.clone()>
-                                    <input type="checkbox" id=id.clone() data-version-id=vid.clone()
+                                    <input type="checkbox" id=id.clone() data-version-id=vid.to_string()
                                         disabled={!selectable}
-                                        prop:checked=move || form.sources.with(|v| v.contains(&v1))
+                                        prop:checked=move || form.sources.with(|v| v.iter().any(|x| *x == v1))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             form.sources.update(|v| {
                                                 v.retain(|x| *x != v2);
-                                                if on { v.push(v2.clone()); }
+                                                if on { v.push(v2.to_string()); }
                                             });
                                         }/>
                                     <span>
@@ -94,10 +94,10 @@ pub(super) fn SourcesPicker(
                                         {(s.profiled && s.tokenizer.is_none()).then(|| view! { " "<span class="badge" title="Profiled without a tokenizer: token counts are unknown">"no token counts"</span> })}
                                     </span>
                                 </label>
-                                <button type="button" class="link subtle eval-toggle" data-version-id=vid.clone()
+                                <button type="button" class="link subtle eval-toggle" data-version-id=vid.to_string()
                                     aria-pressed={if eval { "true" } else { "false" }}
                                     title={if eval { "Registered as an evaluation set: press to use it for training again" } else { "Register as an evaluation set (never trained on)" }}
-                                    on:click=move |_| toggle_eval(v3.clone(), !eval)>
+                                    on:click=move |_| toggle_eval(v3.to_string(), !eval)>
                                     {if eval { "Evaluation set ✓" } else { "Evaluation set" }}
                                 </button>
                                 <p class="field-error" aria-live="polite">{move || {
@@ -145,7 +145,7 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
         let ws_id = ws.get_value();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let body = polytune_api::CountTokens { version_ids: versions };
+            let body = polytune_api::CountTokens { version_ids: versions.into_iter().map(Into::into).collect() };
             match client::post::<_, polytune_api::TokenCounting>(
                 &format!("/workspaces/{ws_id}/models/{model}/count-tokens"),
                 &body,
@@ -191,7 +191,7 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
             <select id="count-tokens-model" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
                 <option value="">"Choose a model…"</option>
                 {move || models.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|m| view! {
-                    <option value=m.id.clone()>{m.name.clone()}</option>
+                    <option value=m.id.to_string()>{m.name.clone()}</option>
                 }).collect_view()}
             </select>
             " "

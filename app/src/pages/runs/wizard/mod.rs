@@ -101,7 +101,12 @@ pub fn RunWizard() -> impl IntoView {
             let version_id = m.version_id.clone().unwrap_or_default();
             let guessed = m.plan.tokens == 0;
             let tokens = if guessed { m.plan.examples * 256 } else { m.plan.tokens };
-            return Some(DataFacts { version_id, examples: m.plan.examples, tokens, tokens_guessed: guessed });
+            return Some(DataFacts {
+                version_id: version_id.to_string(),
+                examples: m.plan.examples,
+                tokens,
+                tokens_guessed: guessed,
+            });
         }
         let id = d.strip_prefix("ver:").or_else(|| d.strip_prefix("mix:").map(|_| ""))?;
         if id.is_empty() {
@@ -132,7 +137,7 @@ pub fn RunWizard() -> impl IntoView {
         let models = model_list.get_untracked();
         let ctx_of = |id: &str| models.iter().find(|m| m.id == id).map_or(2048, |m| m.info.context_length);
         if let Some(r) = want_duplicate.as_deref().and_then(|id| runs.iter().find(|r| r.id == id)) {
-            model_id.set(r.model_id.clone());
+            model_id.set(r.model_id.to_string());
             let mixture_ready =
                 r.mixture_id.as_ref().is_some_and(|m| mixture_list.with_untracked(|l| l.iter().any(|x| &x.id == m)));
             data.set(match &r.mixture_id {
@@ -142,7 +147,7 @@ pub fn RunWizard() -> impl IntoView {
             spec.set(r.spec.clone());
             name.set(format!("{} (copy)", r.name));
             if let Some(c) = &r.continue_from {
-                continue_run.set(c.run_id.clone());
+                continue_run.set(c.run_id.to_string());
                 replay.set(c.replay);
             }
             if active_preset.get_untracked().is_none() {
@@ -154,9 +159,9 @@ pub fn RunWizard() -> impl IntoView {
         let model =
             from.map(|r| r.model_id.clone()).or_else(|| models.first().map(|m| m.id.clone())).unwrap_or_default();
         spec.set(Preset::Balanced.spec(ctx_of(&model)));
-        model_id.set(model);
+        model_id.set(model.to_string());
         if let Some(r) = from {
-            continue_run.set(r.id.clone());
+            continue_run.set(r.id.to_string());
             name.set(format!("{} (continued)", r.name));
         } else {
             name.set(format!("Run {}", runs.len() + 1));
@@ -182,11 +187,11 @@ pub fn RunWizard() -> impl IntoView {
         ev.prevent_default();
         let req = CreateRun {
             name: name.get().trim().to_string(),
-            model_id: model_id.get(),
-            dataset_version_id: facts.get().map(|f| f.version_id).unwrap_or_default(),
+            model_id: model_id.get().into(),
+            dataset_version_id: facts.get().map(|f| f.version_id).unwrap_or_default().into(),
             spec: spec.get(),
             continue_from: continue_run
-                .with(|c| (!c.is_empty()).then(|| ContinueFrom { run_id: c.clone(), replay: replay.get() })),
+                .with(|c| (!c.is_empty()).then(|| ContinueFrom { run_id: c.clone().into(), replay: replay.get() })),
         };
         let mut problems = Vec::new();
         if req.model_id.is_empty() {
@@ -257,7 +262,7 @@ pub fn RunWizard() -> impl IntoView {
                             {move || model_list.get().into_iter().map(|m| {
                                 let id = m.id.clone();
                                 view! {
-                                    <option value=m.id.clone() selected=move || model_id.with(|s| *s == id)>
+                                    <option value=m.id.to_string() selected=move || model_id.with(|s| *s == id)>
                                         {format!("{} — {} parameters, {} tokens of context", m.name, param_count(m.info.parameters), m.info.context_length)}
                                     </option>
                                 }
@@ -371,7 +376,7 @@ pub fn RunWizard() -> impl IntoView {
                         let mid = model_id.get();
                         run_list.get().into_iter().filter(|r| r.model_id == mid).map(|r| {
                             let id = r.id.clone();
-                            view! { <option value=r.id.clone() selected=move || continue_run.with(|c| *c == id)>{format!("Run “{}”", r.name)}</option> }
+                            view! { <option value=r.id.to_string() selected=move || continue_run.with(|c| *c == id)>{format!("Run “{}”", r.name)}</option> }
                         }).collect_view()
                     }}
                 </select>
