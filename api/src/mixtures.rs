@@ -971,7 +971,7 @@ mod tests {
     fn source(id: &str, langs: &[(&str, u64)]) -> SourceFacts {
         SourceFacts {
             version_id: id.into(),
-            dataset_id: format!("d-{id}"),
+            dataset_id: format!("d-{id}").into(),
             dataset_name: id.into(),
             number: 1,
             examples: langs.iter().map(|l| l.1).sum(),

@@ -1,267 +1,77 @@
-//! Every piece of UI text, looked up by key. English is the only catalog today; a new language is
-//! one more column in `catalog!` (the compiler then insists every key is translated).
+//! Every piece of UI text, looked up by key. The catalog is Project Fluent (`app/locales/<lang>/*.ftl`):
+//! named arguments (`{ $count }`), CLDR plural rules, no sentence assembled by joining strings.
+//! `build.rs` generates [`Msg`] from the English files, so a page that names a missing message does
+//! not compile, and a catalog Fluent cannot parse fails the build. English is the only language
+//! today; another is one more folder of `.ftl` files.
+//!
+//! - `t(Msg::X)` — a message without arguments (formatted once, then reused).
+//! - `tr!(Msg::X, count = n, name = s)` — a message with arguments.
 
-macro_rules! catalog {
-    ($($key:ident => $en:literal,)*) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key,)* }
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-        pub fn t(msg: Msg) -> &'static str {
-            match msg { $(Msg::$key => $en,)* }
-        }
-    };
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+
+include!(concat!(env!("OUT_DIR"), "/messages.rs"));
+
+thread_local! {
+    static BUNDLE: FluentBundle<FluentResource> = english();
+    static PLAIN: RefCell<HashMap<Msg, &'static str>> = RefCell::new(HashMap::new());
 }
 
-catalog! {
-    AppName => "Polytune",
-    SkipToContent => "Skip to content",
-    NetworkError => "The studio cannot be reached. Check your connection and try again.",
-    ServerError => "Something went wrong on the server.",
-    FieldsNeedFixing => "Some fields need fixing",
-    Loading => "Loading…",
-    ThemeToggle => "Switch light/dark theme",
-    NavWorkspaces => "Workspaces",
-    NavAdmin => "People",
-    NavApi => "API",
-    SignOut => "Sign out",
-    SignOutEverywhere => "Sign out everywhere",
-    NotFoundTitle => "Page not found",
-    NotFoundBody => "There is nothing at this address. It may have moved, or you may not have access.",
-    BackHome => "Go to your workspaces",
+fn english() -> FluentBundle<FluentResource> {
+    let lang: unic_langid::LanguageIdentifier = "en".parse().expect("a valid language tag");
+    let mut bundle = FluentBundle::new(vec![lang]);
+    // User text beside a message is set apart by the page's markup (`dir`/`lang` on the element),
+    // not by invisible isolation marks that end up in copied text and test assertions.
+    bundle.set_use_isolating(false);
+    for source in EN {
+        // build.rs parsed every file; a resource with errors cannot reach here.
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+        if let Err(errors) = bundle.add_resource(resource) {
+            web_log(&format!("UI catalog: {errors:?}"));
+        }
+    }
+    bundle
+}
 
-    SetupTitle => "Welcome to Polytune",
-    SetupIntro => "Create the first administrator account. There is no default account: this is the only way in.",
-    SetupDone => "The studio is already set up. Sign in instead.",
-    FieldEmail => "Email",
-    FieldName => "Your name",
-    FieldPassword => "Password",
-    PasswordHint => "At least 12 characters. A few words with spaces work well.",
-    CreateAdmin => "Create administrator",
+fn web_log(message: &str) {
+    leptos::logging::warn!("{message}");
+}
 
-    SignInTitle => "Sign in",
-    SignInButton => "Sign in",
-    SignInNoAccount => "No account? Ask an administrator of this studio for an invitation link.",
+fn format(msg: Msg, args: Option<&FluentArgs>) -> String {
+    BUNDLE.with(|bundle| {
+        let Some(pattern) = bundle.get_message(msg.id()).and_then(|m| m.value()) else {
+            return msg.id().to_string();
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        if !errors.is_empty() {
+            web_log(&format!("UI message {}: {errors:?}", msg.id()));
+        }
+        text
+    })
+}
 
-    InviteTitle => "You are invited",
-    InviteIntro => "Choose your name and a password to join.",
-    InviteInto => "You will join the workspace",
-    InviteAs => "as",
-    InviteAccept => "Join",
-    InviteInvalid => "This invitation link is no longer valid. Ask for a new one.",
+/// A message without arguments.
+pub fn t(msg: Msg) -> &'static str {
+    PLAIN.with(|plain| *plain.borrow_mut().entry(msg).or_insert_with(|| Box::leak(format(msg, None).into_boxed_str())))
+}
 
-    WorkspacesTitle => "Workspaces",
-    WorkspacesIntro => "A workspace holds a team's datasets, mixtures, runs and evaluations.",
-    WorkspacesEmpty => "No workspaces yet. Create one to start: you will upload data into it.",
-    NewWorkspaceName => "New workspace name",
-    CreateWorkspace => "Create workspace",
-    ShowArchived => "Show archived",
-    Archived => "archived",
-    Members => "members",
-    YourRole => "Your role",
+/// A message with named arguments; pages use [`tr!`].
+pub fn tf(msg: Msg, args: &[(&str, FluentValue<'_>)]) -> String {
+    let mut fluent = FluentArgs::new();
+    for (name, value) in args {
+        fluent.set(*name, value.clone());
+    }
+    format(msg, Some(&fluent))
+}
 
-    SectionOverview => "Overview",
-    SectionDatasets => "Datasets",
-    SectionModels => "Models",
-    SectionMixtures => "Mixtures",
-    SectionRuns => "Runs",
-    SectionEvaluations => "Evaluations",
-    SectionChat => "Chat",
-    SectionMembers => "Members",
-    SectionAudit => "Audit log",
-    SectionSettings => "Settings",
-
-    EmptyDatasets => "No datasets yet. Upload instruction data in any language — JSONL, CSV or Parquet — and Polytune shows what is in it, language by language.",
-    EmptyDatasetsAction => "Upload a dataset",
-    EmptyMixtures => "No mixtures yet. A mixture says how much of each language the model sees. Add a dataset first, then compose a mixture from it.",
-    EmptyMixturesAction => "Go to datasets",
-    EmptyRuns => "No runs yet. A run tunes a base model on a mixture. Compose a mixture first.",
-    EmptyRunsAction => "Go to mixtures",
-    EmptyEvaluations => "No evaluations yet. Evaluate a base model or a finished run above: its score per language shows here, next to the base model.",
-
-    CatalogTitle => "Add a real model in one click",
-    CatalogCached => "already on this server",
-    CatalogDownload => "download of",
-    CatalogAdd => "Add to this workspace",
-    CatalogAdding => "Adding…",
-    EvalIntro => "An evaluation asks a model the same questions in many languages and scores each language separately, with its spread. Evaluate a run together with its base model to see what tuning gained — and whether it forgot anything.",
-    EvalLaunchTitle => "Evaluate a model",
-    EvalListTitle => "Evaluations",
-    EvalModel => "Model",
-    EvalWhat => "What to evaluate",
-    EvalBaseModel => "The base model itself",
-    EvalRunLabel => "Run",
-    EvalWithBase => "Also evaluate its base model (reused when it was evaluated with the same settings)",
-    EvalHowMuch => "How much",
-    EvalQuick => "Quick — a few items per language (at most 50): minutes",
-    EvalFull => "Full — every item",
-    EvalTasks => "Tasks",
-    EvalLanguages => "languages",
-    EvalOnlyLanguages => "Only these languages",
-    EvalOnlyLanguagesHint => "Codes or names, separated by commas; empty: every language of each task.",
-    EvalItems => "items",
-    EvalEstimate => "estimated time",
-    EvalStart => "Start evaluation",
-    EvalPickHeatmap => "Compare",
-    EvalState => "State",
-    EvalCreated => "Started",
-    EvalActions => "Actions",
-    EvalOpen => "Open",
-    EvalAgainstBase => "Against its base",
-    EvalRunningHint => "Scores appear when every item is scored. You can leave this page: the evaluation goes on.",
-    EvalDownloadCsv => "Download CSV",
-    EvalDownloadJson => "Download JSON",
-    EvalScoresCaption => "Scores per language with 95% intervals:",
-    EvalLanguage => "Language",
-    EvalMacro => "Average",
-    EvalMacroWithEnglish => "English is in this average",
-    EvalMacroNoEnglish => "English is not in this average",
-    EvalWithoutEnglish => "without English",
-    EvalConfusionTitle => "Which language did it answer in?",
-    EvalAskedIn => "Asked in",
-    EvalAnsweredIn => "answered in",
-    EvalUnsure => "not identified",
-    EvalShowItems => "Show the items of",
-    EvalItemsButton => "Items",
-    EvalGold => "Expected",
-    EvalGain => "gain beyond noise",
-    EvalRegression => "regression beyond noise",
-    EvalWithinNoise => "within noise",
-    EvalForgettingTitle => "Tuned against base, per language",
-    EvalForgettingHint => "the same items, tested with McNemar's exact test and corrected across the table (Holm);",
-    EvalBase => "Base",
-    EvalTuned => "Tuned",
-    EvalVerdict => "Verdict",
-    EvalSideBySide => "Answers side by side",
-    EvalSideBySideHint => "Left: the base model. Right: the tuned model.",
-    EvalHeatmapTitle => "Languages × evaluations",
-    EvalJobLink => "Its job: log and errors",
-    EmptyChat => "Nothing to chat with yet. When a run finishes, talk to the tuned model here — on the server or in your browser.",
-    EmptyChatAction => "Go to runs",
-    ComingNext => "This part of the studio is being built; the button will work when it lands.",
-
-    DescriptionLabel => "What this workspace is for",
-    DescriptionSave => "Save description",
-    Saved => "Saved.",
-    NoDescription => "No description yet.",
-
-    MembersIntro => "People in this workspace. Owners manage members; editors change data and runs; viewers look.",
-    AddMember => "Add member",
-    AddMemberHint => "The person needs an account already. To bring in someone new, an administrator invites them.",
-    Role => "Role",
-    RoleViewer => "Viewer",
-    RoleEditor => "Editor",
-    RoleOwner => "Owner",
-    ColName => "Name",
-    ColAdded => "Added",
-    Remove => "Remove",
-    Save => "Save",
-
-    AuditIntro => "Everything that changed in this workspace, newest first.",
-    AuditEmpty => "Nothing recorded yet.",
-    AuditWhen => "When",
-    AuditWho => "Who",
-    AuditWhat => "What",
-    AuditTarget => "About",
-    AuditDetail => "Detail",
-    AuditFrom => "From",
-
-    SettingsRename => "Rename",
-    SettingsArchive => "Archive workspace",
-    SettingsRestore => "Restore workspace",
-    SettingsArchiveHint => "Archived workspaces are hidden from the list and read-only until restored.",
-    ArchivedBanner => "This workspace is archived: it is read-only until an owner restores it.",
-
-    AdminTitle => "People",
-    AdminIntro => "Invite people by a one-time link. Send the link yourself; it works once and expires after a week.",
-    InviteEmail => "Their email",
-    InviteWorkspace => "Into workspace (optional)",
-    NoWorkspace => "— none —",
-    InviteMakeAdmin => "Also make them an administrator",
-    CreateInvite => "Create invitation link",
-    InviteLinkReady => "Invitation link (shown once — copy it now):",
-    Copy => "Copy",
-    Copied => "Copied",
-    GlobalAudit => "Sign-ins and administration",
-    AdminOnly => "Only administrators can see this page.",
-
-    ApiTitle => "API",
-    ApiIntro => "Everything the studio does, scripts can do. Create an API token on a workspace's Settings page and send it as Authorization: Bearer <token>.",
-    ApiMethod => "Method",
-    ApiPath => "Path",
-    ApiWhat => "What it does",
-    SectionJobs => "Jobs",
-    NavWorkers => "Workers",
-    JobsIntro => "Everything slow runs as a job: it keeps going when you close the tab, and resumes if a worker stops.",
-    JobsEmpty => "No jobs yet. Check a file on the Datasets page to start one.",
-    JobKind => "Job",
-    JobState => "State",
-    JobProgress => "Progress",
-    JobStarted => "Started",
-    JobFinished => "Finished",
-    JobWorker => "Worker",
-    JobBy => "Started by",
-    JobPhase => "Now",
-    JobEta => "Time left",
-    JobThroughput => "Speed",
-    JobAttempt => "Attempt",
-    JobError => "What went wrong",
-    JobResult => "Result",
-    JobLog => "Log",
-    JobCancel => "Cancel",
-    JobRetry => "Retry",
-    JobLive => "Live",
-    JobReconnecting => "Reconnecting…",
-    StateQueued => "Queued",
-    JobFailedTitle => "The job did not finish",
-    ExportPreparing => "Preparing the download…",
-    PhaseStarting => "starting",
-    PhaseWaitingForWorker => "waiting for a worker",
-    PhaseReading => "reading",
-    PhaseProfiling => "profiling",
-    PhaseFiltering => "filtering",
-    PhaseDrawingExamples => "drawing examples",
-    PhaseTraining => "training",
-    PhaseEvaluating => "evaluating",
-    PhaseDone => "done",
-    PhaseOther => "working",
-    StateRunning => "Running",
-    StateSucceeded => "Succeeded",
-    StateFailed => "Failed",
-    StateCancelled => "Cancelled",
-    CheckFileTitle => "Check a file",
-    CheckFileIntro => "Upload a file to count its rows and bytes and compute its digest — a first look before importing it as a dataset.",
-    CheckFileButton => "Upload and check",
-    Uploading => "Uploading…",
-    WorkersIntro => "Machines serving the job queue. Start more with `polytune worker` on other machines, pointed at the same database and storage.",
-    WorkersEmpty => "No workers have been seen in the last hour: jobs wait in the queue until one starts.",
-    WorkerDevice => "Device",
-    WorkerSlots => "Slots",
-    WorkerHeartbeat => "Last heartbeat",
-    WorkerJobs => "Running now",
-    SecondsAgo => "s ago",
-    TokenName => "Token name",
-    CreateToken => "Create API token",
-    TokenReady => "Your token (shown once — copy it now):",
-    LangIdTitle => "Language identification",
-    LangIdIntro => "Profiles find the language of every instruction and answer. The default identifier knows 205 languages; teach it yours (a dialect, a language no model knows) from a dataset whose examples say their language.",
-    LangIdDefault => "Default (SIB-200)",
-    LangIdDefaultAccuracy => "97.2 % on SIB-200 dev (205 languages, n-gram model)",
-    LangIdInUse => "In use",
-    LangIdUse => "Use this one",
-    LangIdName => "Name",
-    LangIdLanguages => "Languages",
-    LangIdAccuracy => "Held-out accuracy",
-    LangIdCurrentName => "Profiles made now record the identifier {name}.",
-    LangIdPerLanguage => "Accuracy per language on texts it did not learn from",
-    LangIdLanguage => "Language",
-    LangIdTrained => "Texts learned",
-    LangIdHeldOut => "Texts held out",
-    LangIdTrainTitle => "Teach it your languages",
-    LangIdTrainIntro => "Every example must declare its language (a language column, or one language for the whole file); its instruction is what is learned. One in ten is held out to measure the result; the new identifier knows the default's languages and yours.",
-    LangIdVersion => "Dataset version",
-    LangIdChooseVersion => "Choose a version…",
-    LangIdVersionOption => "{dataset} · v{number} · {examples} examples",
-    LangIdTrain => "Train identifier",
-    ProfileOlderIdentifier => "This profile was made with an earlier language identifier ({old}); the workspace now uses {new}.",
-    ProfileAgain => "Profile again",
+/// `tr!(Msg::RowsShown, count = n, name = dataset.name.as_str())`: a message with named arguments
+/// (text, or numbers, which Fluent's plural rules read).
+#[macro_export]
+macro_rules! tr {
+    ($msg:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::tf($msg, &[$((stringify!($name), ::fluent_bundle::FluentValue::from($value))),*])
+    };
 }

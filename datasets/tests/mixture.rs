@@ -59,8 +59,8 @@ fn facts(v: &Version) -> SourceFacts {
         v.langs.iter().map(|(l, n)| LanguageCount { language: l.clone(), examples: *n, tokens: n * 10 }).collect();
     languages.sort_by(|a, b| b.examples.cmp(&a.examples));
     SourceFacts {
-        version_id: v.id.clone(),
-        dataset_id: format!("d-{}", v.id),
+        version_id: v.id.clone().into(),
+        dataset_id: format!("d-{}", v.id).into(),
         dataset_name: v.id.clone(),
         number: 1,
         examples: v.count,

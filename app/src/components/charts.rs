@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::components::format::significant;
+use crate::i18n::{Msg, t};
 
 /// Twenty colours told apart from each other on both themes: hue and lightness both vary, so
 /// two languages on one chart never come out as two near-identical yellows.
@@ -82,7 +83,7 @@ pub fn LineChart(
     let label = StoredValue::new(label);
     let x_label = StoredValue::new(x_label);
     let y_label = StoredValue::new(y_label);
-    let empty = StoredValue::new(empty.unwrap_or_else(|| "Nothing to draw yet.".into()));
+    let empty = StoredValue::new(empty.unwrap_or_else(|| t(Msg::CommonChartEmpty).into()));
     view! {
         <figure class=format!("line-chart {class}")>
             {move || {
@@ -99,7 +100,7 @@ pub fn LineChart(
                 }).collect_view()}
             </ul>
             <details class="chart-table">
-                <summary>"Show as table"</summary>
+                <summary>{t(Msg::CommonChartShowTable)}</summary>
                 {move || series.with(|s| chart_table(s, &x_label.get_value()))}
             </details>
         </figure>
@@ -148,16 +149,17 @@ fn chart_svg(series: &[Series], label: &str, x_label: &str, y_label: &str) -> im
         .filter_map(|(name, _, pts)| {
             let first = pts.iter().find(|p| p.1.is_finite())?;
             let last = pts.iter().rev().find(|p| p.1.is_finite())?;
-            Some(format!(
-                "{name} from {} at {} to {} at {}",
-                significant(first.1),
-                fmt_x(first.0, b.integral_x),
-                significant(last.1),
-                fmt_x(last.0, b.integral_x)
+            Some(crate::tr!(
+                Msg::CommonChartSeriesSummary,
+                name = name.as_str(),
+                start = significant(first.1),
+                start_at = fmt_x(first.0, b.integral_x),
+                end = significant(last.1),
+                end_at = fmt_x(last.0, b.integral_x)
             ))
         })
         .collect();
-    let aria = format!("{label} ({y_label} by {x_label}): {}", summary.join("; "));
+    let aria = crate::tr!(Msg::CommonChartAria, label = label, y = y_label, x = x_label, summary = summary.join("; "));
     let y_ticks = [b.y0, (b.y0 + b.y1) / 2.0, b.y1];
     let x_ticks: Vec<f64> =
         if b.x1 - b.x0 >= 2.0 || !b.integral_x { vec![b.x0, (b.x0 + b.x1) / 2.0, b.x1] } else { vec![b.x0, b.x1] };
@@ -237,7 +239,7 @@ fn chart_table(series: &[Series], x_label: &str) -> impl IntoView + use<> {
         })
         .collect();
     view! {
-        {(every > 1).then(|| view! { <p class="hint">{format!("Every {every}th of {total} rows.")}</p> })}
+        {(every > 1).then(|| view! { <p class="hint">{crate::tr!(Msg::CommonChartEveryNth, every = every, total = total)}</p> })}
         <div class="table-scroll">
             <table class="data chart-data">
                 <thead><tr><th scope="col">{x_label.to_string()}</th>{heads.into_iter().map(|h| view! { <th scope="col" class="num">{h}</th> }).collect_view()}</tr></thead>

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use polytune_api::{Example, TurnRole};
 
+use crate::i18n::{Msg, t};
+
 /// One bubble per turn, each in its own direction (Arabic and Hebrew right to left) via
 /// `dir="auto"`; `compact` cuts long turns.
 #[component]
@@ -10,15 +12,15 @@ pub fn Conversation(example: Example, #[prop(optional)] compact: bool) -> impl I
     let lang = example.language.clone();
     view! {
         <div class="conversation" class:compact=compact>
-            {example.turns.into_iter().map(|t| {
-                let (class, who) = match t.role {
-                    TurnRole::System => ("turn system", "System"),
-                    TurnRole::User => ("turn user", "User"),
-                    TurnRole::Assistant => ("turn assistant", "Assistant"),
+            {example.turns.into_iter().map(|turn| {
+                let (class, who) = match turn.role {
+                    TurnRole::System => ("turn system", t(Msg::CommonTurnSystem)),
+                    TurnRole::User => ("turn user", t(Msg::CommonTurnUser)),
+                    TurnRole::Assistant => ("turn assistant", t(Msg::CommonTurnAssistant)),
                 };
-                let text = if compact && t.text.chars().count() > 240 {
-                    format!("{}…", t.text.chars().take(240).collect::<String>())
-                } else { t.text };
+                let text = if compact && turn.text.chars().count() > 240 {
+                    format!("{}…", turn.text.chars().take(240).collect::<String>())
+                } else { turn.text };
                 view! {
                     <div class=class>
                         <span class="who">{who}</span>

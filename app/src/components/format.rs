@@ -1,4 +1,7 @@
-//! Numbers as pages show them, one definition each.
+//! Numbers as pages show them, one definition each. Unit symbols (MB, GiB, s, min, h) stay here;
+//! words come from the catalog.
+
+use crate::i18n::{Msg, t};
 
 /// 1234567 → "1,234,567".
 pub fn thousands(n: u64) -> String {
@@ -63,13 +66,13 @@ pub fn about(secs: f64) -> String {
     if !secs.is_finite() {
         "—".into()
     } else if secs < 60.0 {
-        "under a minute".into()
+        t(Msg::CommonAboutUnderMinute).into()
     } else if secs < 90.0 * 60.0 {
-        format!("about {:.0} min", secs / 60.0)
+        crate::tr!(Msg::CommonAboutMinutes, minutes = format!("{:.0}", secs / 60.0))
     } else if secs < 48.0 * 3600.0 {
-        format!("about {:.1} h", secs / 3600.0)
+        crate::tr!(Msg::CommonAboutHours, hours = format!("{:.1}", secs / 3600.0))
     } else {
-        format!("about {:.0} days", secs / 86400.0)
+        crate::tr!(Msg::CommonAboutDays, days = format!("{:.0}", secs / 86400.0))
     }
 }
 
@@ -100,9 +103,9 @@ pub fn as_typed(x: f64) -> String {
 /// A large count in words: "12.3 million", "45 thousand".
 pub fn count_in_words(n: f64) -> String {
     match n {
-        n if n >= 1e9 => format!("{:.1} billion", n / 1e9),
-        n if n >= 1e6 => format!("{:.1} million", n / 1e6),
-        n if n >= 1e4 => format!("{:.0} thousand", n / 1e3),
+        n if n >= 1e9 => crate::tr!(Msg::CommonCountBillion, count = format!("{:.1}", n / 1e9)),
+        n if n >= 1e6 => crate::tr!(Msg::CommonCountMillion, count = format!("{:.1}", n / 1e6)),
+        n if n >= 1e4 => crate::tr!(Msg::CommonCountThousand, count = format!("{:.0}", n / 1e3)),
         n => format!("{n:.0}"),
     }
 }

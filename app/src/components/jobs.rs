@@ -48,7 +48,7 @@ pub fn JobProgress(job: Job) -> impl IntoView {
         <div class="progress-line">
             <progress max="100" value=pct aria-label=t(Msg::JobProgress)>{label.clone()}</progress>
             <span class="pct">{label}</span>
-            {eta.map(|e| view! { <span class="muted">{t(Msg::JobEta)}": "{e}</span> })}
+            {eta.map(|e| view! { <span class="muted">{crate::tr!(Msg::CommonJobEta, eta = e)}</span> })}
         </div>
     }
 }

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use polytune_api::lang::LangTag;
 
 use crate::components::charts::lang_color;
+use crate::i18n::{Msg, t};
 
 /// "German (Deutsch)"; `und` (not determined) is "Unknown".
 pub fn lang_name(code: &str) -> String {
     if code == "und" {
-        return "Unknown".into();
+        return t(Msg::CommonLangUnknown).into();
     }
     LangTag(code.to_string()).display()
 }

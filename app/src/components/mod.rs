@@ -33,7 +33,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <A href="/" attr:class="brand">{t(Msg::AppName)}</A>
-            <nav aria-label="Main">
+            <nav aria-label=t(Msg::CommonNavMain)>
                 <Show when=move || signed_in().is_some()>
                     <A href="/workspaces">{t(Msg::NavWorkspaces)}</A>
                     <Show when=move || signed_in().is_some_and(|u| u.is_admin)>

@@ -72,7 +72,7 @@ pub fn LanguageIdentifiers(ws: String, is_owner: bool) -> impl IntoView {
                         </tr></thead>
                         <tbody>{default_row}{rows}</tbody>
                     </table>
-                    <p class="muted" data-testid="identifier-current">{t(Msg::LangIdCurrentName).replace("{name}", &list.current_name)}</p>
+                    <p class="muted" data-testid="identifier-current">{crate::tr!(Msg::LangIdCurrentName, name = list.current_name.as_str())}</p>
                 }.into_any()
             }
         })}
@@ -197,10 +197,12 @@ fn TrainForm(ws: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> i
                 {move || datasets.get().unwrap_or_default().into_iter().flat_map(|d| {
                     let dname = d.name.clone();
                     d.versions.into_iter().map(move |v| {
-                        let label = t(Msg::LangIdVersionOption)
-                            .replace("{dataset}", &dname)
-                            .replace("{number}", &v.number.to_string())
-                            .replace("{examples}", &v.examples.to_string());
+                        let label = crate::tr!(
+                            Msg::LangIdVersionOption,
+                            dataset = dname.as_str(),
+                            number = v.number,
+                            examples = v.examples
+                        );
                         view! { <option value=v.id.to_string()>{label}</option> }
                     })
                 }).collect_view()}

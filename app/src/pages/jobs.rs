@@ -128,7 +128,7 @@ pub fn JobPage() -> impl IntoView {
                 let act2 = act2.clone();
                 view! {
                     <section class="job">
-                        <p><A href=format!("/workspaces/{}/jobs", j.workspace_id)>"← "{t(Msg::SectionJobs)}</A></p>
+                        <p><A href=format!("/workspaces/{}/jobs", j.workspace_id)>{t(Msg::CommonBackToJobs)}</A></p>
                         <h1>{j.kind().as_str()}" "<StateBadge state=j.state/></h1>
                         <JobProgress job=j.clone()/>
                         <dl class="facts">
@@ -141,7 +141,7 @@ pub fn JobPage() -> impl IntoView {
                             <dt>{t(Msg::JobAttempt)}</dt><dd>{format!("{} / {}", j.attempt, j.max_attempts)}</dd>
                         </dl>
                         {j.error.clone().filter(|_| j.state == JobState::Failed).map(|e| view! {
-                            <div class="error" role="alert"><p><strong>{t(Msg::JobError)}": "</strong>{e}</p></div>
+                            <div class="error" role="alert"><p><strong>{t(Msg::CommonJobErrorLabel)}" "</strong>{e}</p></div>
                         })}
                         {(j.state == JobState::Succeeded).then(|| view! {
                             <h2>{t(Msg::JobResult)}</h2>
@@ -235,14 +235,18 @@ pub fn Workers() -> impl IntoView {
                             {list.into_iter().map(|w| {
                                 let caps = &w.capabilities;
                                 let gpus: Vec<String> = caps.gpus.iter().map(|g| format!("{} ({} MB)", g.name, g.memory_mb)).collect();
-                                let device = format!("{} · {} CPUs · {} MB{}", if caps.device.is_empty() { "cpu" } else { &caps.device },
-                                    caps.cpus, caps.memory_mb, if gpus.is_empty() { String::new() } else { format!(" · {}", gpus.join(", ")) });
+                                let name = if caps.device.is_empty() { "cpu" } else { caps.device.as_str() };
+                                let device = if gpus.is_empty() {
+                                    crate::tr!(Msg::CommonWorkerDevice, device = name, cpus = caps.cpus.to_string(), memory = caps.memory_mb.to_string())
+                                } else {
+                                    crate::tr!(Msg::CommonWorkerDeviceGpus, device = name, cpus = caps.cpus.to_string(), memory = caps.memory_mb.to_string(), gpus = gpus.join(", "))
+                                };
                                 view! {
                                     <tr>
                                         <td>{w.id.to_string()}</td>
                                         <td>{device}</td>
                                         <td>{w.slots}</td>
-                                        <td>{format!("{:.0} {}", w.heartbeat_age_ms as f64 / 1000.0, t(Msg::SecondsAgo))}</td>
+                                        <td>{crate::tr!(Msg::CommonSecondsAgo, seconds = format!("{:.0}", w.heartbeat_age_ms as f64 / 1000.0))}</td>
                                         <td>{w.current_jobs.len()}</td>
                                     </tr>
                                 }

@@ -84,7 +84,7 @@ pub fn MembersSection(ws: Workspace) -> impl IntoView {
                                             now
                                         });
                                         view! {
-                                            <label for=select_id.clone() class="sr-only">{t(Msg::Role)}" "{m.email.clone()}</label>
+                                            <label for=select_id.clone() class="sr-only">{crate::tr!(Msg::EvalSMemberRoleLabel, email = m.email.as_str())}</label>
                                             <RoleSelect value=r id=select_id/>
                                         }.into_any()
                                     } else {

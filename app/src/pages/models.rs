@@ -31,14 +31,14 @@ pub fn ModelsSection(ws: Workspace) -> impl IntoView {
     let session = crate::session::use_session();
     let is_admin = move || session.user.get().flatten().is_some_and(|u| u.is_admin);
     view! {
-        <p class="muted">"The base models you tune. Each page shows what the model is, the memory it needs, its chat template, and lets you try it."</p>
+        <p class="muted">{t(Msg::ModelsIntro)}</p>
         {move || match models.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <p class="error">{e.message()}</p> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No models yet. Add SmolLM2 below in one click, make a tiny one to try the studio in seconds, or register one from the server."</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t(Msg::ModelsEmpty)}</p> }.into_any(),
             Some(Ok(list)) => view! {
-                <table class="table" aria-label="Models">
-                    <thead><tr><th>"Name"</th><th>"Architecture"</th><th class="num">"Parameters"</th><th class="num">"Context"</th><th class="num">"Vocabulary"</th><th>"Source"</th><th>"Added"</th></tr></thead>
+                <table class="table" aria-label=t(Msg::SectionModels)>
+                    <thead><tr><th>{t(Msg::ColName)}</th><th>{t(Msg::ModelsColArchitecture)}</th><th class="num">{t(Msg::ModelsColParameters)}</th><th class="num">{t(Msg::ModelsColContext)}</th><th class="num">{t(Msg::ModelsColVocabulary)}</th><th>{t(Msg::ModelsColSource)}</th><th>{t(Msg::ColAdded)}</th></tr></thead>
                     <tbody>
                         {list.into_iter().map(|m| {
                             let href = format!("/workspaces/{}/models/{}", m.workspace_id, m.id);
@@ -95,28 +95,28 @@ fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'stati
     };
     view! {
         <section class="card" aria-labelledby="tiny-title">
-            <h2 id="tiny-title">"Make a tiny model"</h2>
-            <p class="muted">"A small llama with random weights and a tokenizer trained on a dataset's text: for trying runs in seconds on any machine, not for real answers."</p>
+            <h2 id="tiny-title">{t(Msg::ModelsTinyTitle)}</h2>
+            <p class="muted">{t(Msg::ModelsTinyIntro)}</p>
             <form on:submit=submit class="form-grid">
-                <label for="tiny-name">"Name"</label>
+                <label for="tiny-name">{t(Msg::ColName)}</label>
                 <input id="tiny-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <label for="tiny-data">"Tokenizer text from"</label>
+                <label for="tiny-data">{t(Msg::ModelsTinyData)}</label>
                 <select id="tiny-data" prop:value=move || version.get() on:change=move |ev| version.set(event_target_value(&ev))>
-                    <option value="">"Choose a dataset version"</option>
+                    <option value="">{t(Msg::ModelsTinyChooseVersion)}</option>
                     {move || datasets.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().flat_map(|d| {
                         let name = d.name.clone();
-                        d.versions.into_iter().map(move |v| view! { <option value=v.id.to_string()>{format!("{name} — version {}", v.number)}</option> })
+                        d.versions.into_iter().map(move |v| view! { <option value=v.id.to_string()>{crate::tr!(Msg::ModelsTinyVersionOption, dataset = name.as_str(), number = v.number.to_string())}</option> })
                     }).collect_view()}
                 </select>
-                <label for="tiny-size">"Size"</label>
+                <label for="tiny-size">{t(Msg::ModelsTinySize)}</label>
                 <select id="tiny-size" prop:value=move || size.get() on:change=move |ev| size.set(event_target_value(&ev))>
-                    <option value="micro">"Micro: 2 layers of 64 (trains in seconds)"</option>
-                    <option value="small">"Small: 4 layers of 128"</option>
+                    <option value="micro">{t(Msg::ModelsTinyMicro)}</option>
+                    <option value="small">{t(Msg::ModelsTinySmall)}</option>
                 </select>
-                <label for="tiny-vocab">"Vocabulary size"</label>
+                <label for="tiny-vocab">{t(Msg::ModelsTinyVocab)}</label>
                 <input id="tiny-vocab" inputmode="numeric" prop:value=move || vocab.get() on:input=move |ev| vocab.set(event_target_value(&ev))/>
                 <div></div>
-                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Making the model…" } else { "Make the model" }}</button>
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { t(Msg::ModelsTinyMaking) } else { t(Msg::ModelsTinyMake) }}</button>
             </form>
             <ErrorBox error=error.read_only()/>
         </section>
@@ -151,7 +151,7 @@ fn Catalog(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> 
             <h2 id="catalog-title">{t(Msg::CatalogTitle)}</h2>
             {move || entries.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| {
                 let id = e.id.clone();
-                let size = if e.cached { t(Msg::CatalogCached).to_string() } else { format!("{} {}", t(Msg::CatalogDownload), gib(e.bytes as f64)) };
+                let size = if e.cached { t(Msg::CatalogCached).to_string() } else { crate::tr!(Msg::ModelsCatalogDownloadSize, size = gib(e.bytes as f64)) };
                 view! {
                     <div class="catalog-entry">
                         <p><strong>{e.name.clone()}</strong>" — "{e.about.clone()}</p>
@@ -195,15 +195,15 @@ fn RegisterForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static
     };
     view! {
         <section class="card" aria-labelledby="register-title">
-            <h2 id="register-title">"Register a model from the server"</h2>
-            <p class="muted">"A Hugging Face folder (config.json, *.safetensors, tokenizer.json) or a .gguf file (dequantized on import), inside a folder the server allows imports from. Llama, Mistral and Qwen2 models."</p>
+            <h2 id="register-title">{t(Msg::ModelsRegisterTitle)}</h2>
+            <p class="muted">{t(Msg::ModelsRegisterIntro)}</p>
             <form on:submit=submit class="form-grid">
-                <label for="reg-name">"Name"</label>
+                <label for="reg-name">{t(Msg::ColName)}</label>
                 <input id="reg-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <label for="reg-path">"Path on the server"</label>
+                <label for="reg-path">{t(Msg::ModelsRegisterPath)}</label>
                 <input id="reg-path" placeholder="/models/SmolLM2-135M-Instruct" prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev))/>
                 <div></div>
-                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Reading the model…" } else { "Register" }}</button>
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { t(Msg::ModelsRegisterReading) } else { t(Msg::ModelsRegisterButton) }}</button>
             </form>
             {move || progress.get().map(|j| view! { <JobProgress job=j/> })}
             <ErrorBox error=error.read_only()/>
@@ -234,16 +234,16 @@ pub fn ModelPage() -> impl IntoView {
                 let back = format!("/workspaces/{}/models", m.workspace_id);
                 let mine: Vec<Run> = runs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|r| r.model_id == m.id).collect();
                 view! {
-                    <p><A href=back>"← Models"</A></p>
+                    <p><A href=back>{t(Msg::ModelsBack)}</A></p>
                     <h1>{m.name.clone()}" "<span class="badge">{m.info.architecture.clone()}</span></h1>
                     <Facts info=m.info.clone()/>
                     <Memory info=m.info.clone()/>
                     <section class="card" aria-labelledby="tpl-title">
-                        <h2 id="tpl-title">"Chat template"</h2>
-                        {m.info.template_is_fallback.then(|| view! { <p class="warning">"This model brought no chat template; ChatML is used."</p> })}
-                        <p class="muted">"A short conversation as the model sees it:"</p>
+                        <h2 id="tpl-title">{t(Msg::ModelsTemplateTitle)}</h2>
+                        {m.info.template_is_fallback.then(|| view! { <p class="warning">{t(Msg::ModelsTemplateFallback)}</p> })}
+                        <p class="muted">{t(Msg::ModelsTemplatePreview)}</p>
                         <pre class="template-preview" data-testid="template-preview">{m.info.template_preview.clone()}</pre>
-                        <details><summary>"The template's source (Jinja)"</summary><pre>{m.info.chat_template.clone()}</pre></details>
+                        <details><summary>{t(Msg::ModelsTemplateSource)}</summary><pre>{m.info.chat_template.clone()}</pre></details>
                     </section>
                     <TryIt ws_id=m.workspace_id.to_string() model_id=m.id.to_string() runs=mine.clone()/>
                     <Runs ws_id=m.workspace_id.to_string() runs=mine/>
@@ -256,25 +256,34 @@ pub fn ModelPage() -> impl IntoView {
 #[component]
 fn Facts(info: ModelInfo) -> impl IntoView {
     let rows = [
-        ("Parameters", param_count(info.parameters)),
-        ("Layers", info.layers.to_string()),
-        ("Hidden size", info.hidden_size.to_string()),
-        ("MLP size", info.intermediate_size.to_string()),
+        (t(Msg::ModelsFactParameters), param_count(info.parameters)),
+        (t(Msg::ModelsFactLayers), info.layers.to_string()),
+        (t(Msg::ModelsFactHiddenSize), info.hidden_size.to_string()),
+        (t(Msg::ModelsFactMlpSize), info.intermediate_size.to_string()),
         (
-            "Attention heads",
-            format!("{} (key/value heads: {}, head size {})", info.attention_heads, info.kv_heads, info.head_dim),
+            t(Msg::ModelsFactAttentionHeads),
+            crate::tr!(
+                Msg::ModelsFactAttentionHeadsValue,
+                heads = info.attention_heads.to_string(),
+                kv = info.kv_heads.to_string(),
+                dim = info.head_dim.to_string()
+            ),
         ),
-        ("Context length", format!("{} tokens", info.context_length)),
-        ("Vocabulary", format!("{} tokens", info.vocab_size)),
+        (t(Msg::ModelsFactContextLength), crate::tr!(Msg::ModelsFactTokens, count = info.context_length.to_string())),
+        (t(Msg::ModelsFactVocabulary), crate::tr!(Msg::ModelsFactTokens, count = info.vocab_size.to_string())),
         (
-            "Output layer",
-            if info.tied_embeddings { "tied to the embeddings".to_string() } else { "its own weights".to_string() },
+            t(Msg::ModelsFactOutputLayer),
+            if info.tied_embeddings {
+                t(Msg::ModelsFactTied).to_string()
+            } else {
+                t(Msg::ModelsFactUntied).to_string()
+            },
         ),
-        ("RoPE base", format!("{}", info.rope_theta)),
+        (t(Msg::ModelsFactRopeBase), format!("{}", info.rope_theta)),
     ];
     view! {
         <section class="card" aria-labelledby="facts-title">
-            <h2 id="facts-title">"What it is"</h2>
+            <h2 id="facts-title">{t(Msg::ModelsFactsTitle)}</h2>
             <dl class="facts">{rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}</dl>
         </section>
     }
@@ -291,7 +300,7 @@ fn Memory(info: ModelInfo) -> impl IntoView {
     let rows = move || {
         let info = info.get_value();
         let b: usize = batch.get().trim().parse().unwrap_or(1).max(1);
-        let t: usize = len.get().trim().parse().unwrap_or(1).clamp(1, info.context_length.max(1));
+        let tokens: usize = len.get().trim().parse().unwrap_or(1).clamp(1, info.context_length.max(1));
         let r: u64 = rank.get().trim().parse().unwrap_or(16);
         let bytes = if gpu.get() { 2 } else { 4 };
         let (d, i, l, kv) = (
@@ -303,22 +312,22 @@ fn Memory(info: ModelInfo) -> impl IntoView {
         let q = (info.attention_heads * info.head_dim) as u64;
         let lora_params = l * r * ((d + q) + 2 * (d + kv) + (q + d) + 2 * (d + i) + (i + d));
         vec![
-            ("Chat (inference, batch 1)", estimate_memory(&info, 1, t, None, bytes)),
-            ("LoRA tuning", estimate_memory(&info, b, t, Some((TuneMethod::Lora, lora_params)), bytes)),
-            ("Full tuning", estimate_memory(&info, b, t, Some((TuneMethod::Full, 0)), bytes)),
+            (t(Msg::ModelsMemoryChat), estimate_memory(&info, 1, tokens, None, bytes)),
+            (t(Msg::ModelsMemoryLora), estimate_memory(&info, b, tokens, Some((TuneMethod::Lora, lora_params)), bytes)),
+            (t(Msg::ModelsMemoryFull), estimate_memory(&info, b, tokens, Some((TuneMethod::Full, 0)), bytes)),
         ]
     };
     view! {
         <section class="card" aria-labelledby="mem-title">
-            <h2 id="mem-title">"Memory needed"</h2>
+            <h2 id="mem-title">{t(Msg::ModelsMemoryTitle)}</h2>
             <div class="form-row">
-                <label>"Batch "<input class="short" inputmode="numeric" prop:value=move || batch.get() on:input=move |ev| batch.set(event_target_value(&ev))/></label>
-                <label>"Sequence length "<input class="short" inputmode="numeric" prop:value=move || len.get() on:input=move |ev| len.set(event_target_value(&ev))/></label>
-                <label>"LoRA rank "<input class="short" inputmode="numeric" prop:value=move || rank.get() on:input=move |ev| rank.set(event_target_value(&ev))/></label>
-                <label><input type="checkbox" prop:checked=move || gpu.get() on:change=move |ev| gpu.set(event_target_checked(&ev))/>" GPU (bf16)"</label>
+                <label>{t(Msg::ModelsMemoryBatch)}" "<input class="short" inputmode="numeric" prop:value=move || batch.get() on:input=move |ev| batch.set(event_target_value(&ev))/></label>
+                <label>{t(Msg::ModelsMemorySequenceLength)}" "<input class="short" inputmode="numeric" prop:value=move || len.get() on:input=move |ev| len.set(event_target_value(&ev))/></label>
+                <label>{t(Msg::ModelsMemoryLoraRank)}" "<input class="short" inputmode="numeric" prop:value=move || rank.get() on:input=move |ev| rank.set(event_target_value(&ev))/></label>
+                <label><input type="checkbox" prop:checked=move || gpu.get() on:change=move |ev| gpu.set(event_target_checked(&ev))/>" "{t(Msg::ModelsMemoryGpu)}</label>
             </div>
-            <table class="table" aria-label="Memory needed">
-                <thead><tr><th>"Use"</th><th class="num">"Weights"</th><th class="num">"Activations / cache"</th><th class="num">"Gradients + optimizer"</th><th class="num">"Total"</th><th></th></tr></thead>
+            <table class="table" aria-label=t(Msg::ModelsMemoryTitle)>
+                <thead><tr><th>{t(Msg::ModelsMemoryUse)}</th><th class="num">{t(Msg::ModelsMemoryWeights)}</th><th class="num">{t(Msg::ModelsMemoryActivations)}</th><th class="num">{t(Msg::ModelsMemoryOptimizer)}</th><th class="num">{t(Msg::ModelsMemoryTotal)}</th><th></th></tr></thead>
                 <tbody>
                     {move || {
                         let rows = rows();
@@ -339,7 +348,7 @@ fn Memory(info: ModelInfo) -> impl IntoView {
                     }}
                 </tbody>
             </table>
-            <p class="muted">"An estimate: weights, the key/value cache or the activations kept for the backward pass, and fp32 gradients with two AdamW moments per trained weight."</p>
+            <p class="muted">{t(Msg::ModelsMemoryNote)}</p>
         </section>
     }
 }
@@ -347,7 +356,7 @@ fn Memory(info: ModelInfo) -> impl IntoView {
 #[component]
 fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
     let path = StoredValue::new(format!("/workspaces/{ws_id}/models/{model_id}/generate"));
-    let prompt = RwSignal::new("What is the capital of France?".to_string());
+    let prompt = RwSignal::new(t(Msg::ModelsTryDefaultPrompt).to_string());
     let run = RwSignal::new(String::new());
     let temperature = RwSignal::new("0".to_string());
     let answer = RwSignal::new(None::<GenerateResponse>);
@@ -379,25 +388,25 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="try-title">
-            <h2 id="try-title">"Try it"</h2>
+            <h2 id="try-title">{t(Msg::ModelsTryTitle)}</h2>
             <form on:submit=submit class="form-grid">
-                <label for="try-prompt">"Message"</label>
+                <label for="try-prompt">{t(Msg::ModelsTryMessage)}</label>
                 <textarea id="try-prompt" rows="2" dir="auto" prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
-                <label for="try-run">"Weights"</label>
+                <label for="try-run">{t(Msg::ModelsTryWeights)}</label>
                 <select id="try-run" prop:value=move || run.get() on:change=move |ev| run.set(event_target_value(&ev))>
-                    <option value="">"The base model"</option>
-                    {runs.into_iter().map(|r| view! { <option value=r.id.to_string()>{format!("Tuned by run “{}”", r.name)}</option> }).collect_view()}
+                    <option value="">{t(Msg::ModelsTryBase)}</option>
+                    {runs.into_iter().map(|r| view! { <option value=r.id.to_string()>{crate::tr!(Msg::ModelsTryTunedBy, run = r.name.as_str())}</option> }).collect_view()}
                 </select>
-                <label for="try-temp">"Temperature (0 = always the likeliest word)"</label>
+                <label for="try-temp">{t(Msg::ModelsTryTemperature)}</label>
                 <input id="try-temp" class="short" inputmode="decimal" prop:value=move || temperature.get() on:input=move |ev| temperature.set(event_target_value(&ev))/>
                 <div></div>
-                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { "Writing…" } else { "Answer" }}</button>
+                <button class="primary" type="submit" disabled=move || busy.get()>{move || if busy.get() { t(Msg::ModelsTryWriting) } else { t(Msg::ModelsTryAnswer) }}</button>
             </form>
             <ErrorBox error=error.read_only()/>
             {move || answer.get().map(|a| view! {
                 <div class="conversation">
                     <div class="turn assistant" dir="auto" data-testid="answer">{a.text.clone()}</div>
-                    <p class="muted">{format!("{} tokens in {:.1} s, ended by {}", a.tokens, a.seconds, if a.finish_reason == "stop" { "the model" } else { "the length limit" })}</p>
+                    <p class="muted">{crate::tr!(Msg::ModelsTryStats, tokens = a.tokens.to_string(), seconds = format!("{:.1}", a.seconds), reason = if a.finish_reason == "stop" { "stop" } else { "length" })}</p>
                 </div>
             })}
         </section>
@@ -409,12 +418,12 @@ fn TryIt(ws_id: String, model_id: String, runs: Vec<Run>) -> impl IntoView {
 fn Runs(ws_id: String, runs: Vec<Run>) -> impl IntoView {
     if runs.is_empty() {
         let new_run = format!("/workspaces/{ws_id}/runs/new");
-        return view! { <section class="card"><h2>"Runs"</h2><p class="muted">"No run has tuned this model yet. "<A href=new_run>"Start a run"</A></p></section> }.into_any();
+        return view! { <section class="card"><h2>{t(Msg::SectionRuns)}</h2><p class="muted">{t(Msg::ModelsRunsEmpty)}" "<A href=new_run>{t(Msg::ModelsRunsStart)}</A></p></section> }.into_any();
     }
     let ws_id = StoredValue::new(ws_id);
     view! {
         <section class="card" aria-labelledby="runs-title">
-            <h2 id="runs-title">"Runs"</h2>
+            <h2 id="runs-title">{t(Msg::SectionRuns)}</h2>
             {runs.into_iter().map(|r| view! { <RunSummary ws_id=ws_id.get_value() run=r/> }).collect_view()}
         </section>
     }
@@ -429,33 +438,46 @@ fn RunSummary(ws_id: String, run: Run) -> impl IntoView {
         async move { client::get::<RunDetail>(&path).await }
     });
     let page = format!("/workspaces/{ws_id}/runs/{}", run.id);
+    let method = format!("{:?}", run.spec.method);
+    let rate = run.spec.learning_rate.to_string();
+    let started = format_time(run.created_at);
+    let summary = match run.spec.max_steps {
+        Some(steps) => crate::tr!(
+            Msg::ModelsRunSummary,
+            method = method,
+            steps = steps.to_string(),
+            rate = rate,
+            started = started
+        ),
+        None => crate::tr!(Msg::ModelsRunSummaryAllSteps, method = method, rate = rate, started = started),
+    };
     view! {
         <article class="run-summary">
             <h3><A href=page>{run.name.clone()}</A></h3>
-            <p class="muted">{format!("{:?} · {} steps max · learning rate {} · started {}", run.spec.method, run.spec.max_steps.map_or("all".into(), |s| s.to_string()), run.spec.learning_rate, format_time(run.created_at))}</p>
+            <p class="muted">{summary}</p>
             {move || detail.get().and_then(|d| d.ok()).map(|d| {
                 let losses: Vec<(f64, f64)> = d.points.iter().filter(|p| p.kind == "step").filter_map(|p| Some((p.step as f64, p.data["loss"].as_f64()?))).collect();
                 let last_eval = d.points.iter().rev().find(|p| p.kind == "eval").cloned();
                 view! {
-                    <LineChart series=vec![("Training loss".to_string(), PALETTE[0].to_string(), losses)] label="Training loss" x_label="step" y_label="loss"
-                        empty="The loss curve appears after the first steps."/>
+                    <LineChart series=vec![(t(Msg::ModelsTrainingLoss).to_string(), PALETTE[0].to_string(), losses)] label=t(Msg::ModelsTrainingLoss) x_label=t(Msg::ModelsAxisStep) y_label=t(Msg::ModelsAxisLoss)
+                        empty=t(Msg::ModelsLossEmpty)/>
                     {last_eval.map(|e| {
                         let per: Vec<(String, f64)> = e.data["loss_by_language"].as_object().map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default();
                         view! {
-                            <table class="table" aria-label="Validation loss per language">
-                                <thead><tr><th>"Language"</th><th class="num">{format!("Validation loss at step {}", e.step)}</th></tr></thead>
+                            <table class="table" aria-label=t(Msg::ModelsValidationPerLanguage)>
+                                <thead><tr><th>{t(Msg::EvalLanguage)}</th><th class="num">{crate::tr!(Msg::ModelsValidationAtStep, step = e.step.to_string())}</th></tr></thead>
                                 <tbody>{per.into_iter().map(|(l, v)| view! { <tr><td>{polytune_api::lang::LangTag(l).display()}</td><td class="num">{format!("{v:.3}")}</td></tr> }).collect_view()}</tbody>
                             </table>
                         }
                     })}
-                    <p class="muted">{format!("{} checkpoints kept", d.checkpoints.len())}
+                    <p class="muted">{crate::tr!(Msg::ModelsCheckpointsKept, count = d.checkpoints.len())}
                         {(!d.checkpoints.is_empty()).then(|| {
                             let base = format!("/workspaces/{}/runs/{}/export", d.run.workspace_id, d.run.id);
                             let lora = d.run.spec.method == TuneMethod::Lora;
                             view! {
-                                " · Download the newest as a Hugging Face folder: "
-                                <DownloadButton path=format!("{base}?kind=merged") label="merged weights (.tar)"/>
-                                {lora.then(|| view! { " · " <DownloadButton path=format!("{base}?kind=adapter") label="LoRA adapter for PEFT (.tar)"/> })}
+                                " · "{t(Msg::ModelsDownloadNewest)}" "
+                                <DownloadButton path=format!("{base}?kind=merged") label=t(Msg::ModelsDownloadMerged)/>
+                                {lora.then(|| view! { " · " <DownloadButton path=format!("{base}?kind=adapter") label=t(Msg::ModelsDownloadAdapter)/> })}
                             }
                         })}
                     </p>

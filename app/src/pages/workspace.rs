@@ -55,7 +55,7 @@ pub fn WorkspacePage() -> impl IntoView {
                         <h1>{ws.get_value().name}" "
                             {ws.get_value().archived.then(|| view! { <span class="badge">{t(Msg::Archived)}</span> })}
                         </h1>
-                        <p class="muted">{t(Msg::YourRole)}": "{role_label(ws.get_value().role)}</p>
+                        <p class="muted">{crate::tr!(Msg::CommonYourRole, role = role_label(ws.get_value().role))}</p>
                         {ws.get_value().archived.then(|| view! { <p class="notice" role="status">{t(Msg::ArchivedBanner)}</p> })}
                         <nav class="tabs" aria-label=t(Msg::NavWorkspaces)>
                             {SECTIONS.into_iter()
@@ -81,7 +81,7 @@ fn section_view(section: &str, ws: Workspace, on_change: impl Fn(Workspace) + Co
         "overview" => view! { <Overview ws=ws on_change=on_change/> }.into_any(),
         "datasets" => view! {
             <DatasetsSection ws=ws.clone()/>
-            {(ws.role >= Role::Editor && !ws.archived).then(|| view! { <details class="check-file-box"><summary>"Check a raw file (size, lines, checksum)"</summary><CheckFile ws=ws.clone()/></details> })}
+            {(ws.role >= Role::Editor && !ws.archived).then(|| view! { <details class="check-file-box"><summary>{t(Msg::CommonCheckRawFile)}</summary><CheckFile ws=ws.clone()/></details> })}
         }
         .into_any(),
         "models" => view! { <ModelsSection ws=ws/> }.into_any(),

@@ -58,7 +58,7 @@ pub fn WorkspaceList() -> impl IntoView {
                             <li class="card">
                                 <A href=format!("/workspaces/{}", ws.id)><strong>{ws.name.clone()}</strong></A>
                                 {ws.archived.then(|| view! { <span class="badge">{t(Msg::Archived)}</span> })}
-                                <p class="muted">{role_label(ws.role)}" · "{ws.member_count}" "{t(Msg::Members)}</p>
+                                <p class="muted">{crate::tr!(Msg::EvalSWorkspaceCard, role = role_label(ws.role), count = ws.member_count)}</p>
                             </li>
                         }).collect_view()}
                     </ul>

@@ -6,6 +6,7 @@ use polytune_api::Dataset;
 use crate::client;
 use crate::components::format::thousands;
 use crate::components::{ErrorBox, form};
+use crate::i18n::{Msg, t};
 
 /// Bad records were found: list them, and let the person skip them or cancel.
 #[component]
@@ -31,16 +32,16 @@ pub(super) fn Decision(
     };
     let listed = report.issues.len();
     view! {
-        <div class="decision" role="group" aria-label="Records that cannot be read">
-            <p><strong>{format!("{} of {} records cannot be read.", thousands(report.bad), thousands(report.records))}</strong>
-               " Nothing has been imported yet."</p>
+        <div class="decision" role="group" aria-label=t(Msg::DatasetsDecisionLabel)>
+            <p><strong>{crate::tr!(Msg::DatasetsBadRecords, bad = thousands(report.bad), records = thousands(report.records))}</strong>
+               {t(Msg::DatasetsNothingImported)}</p>
             {report.fatal.clone().map(|f| view! { <p class="error">{f}</p> })}
             <ul class="issues">
                 {report.issues.iter().map(|i| view! { <li><code>{i.location.clone()}</code>": "{i.message.clone()}</li> }).collect_view()}
             </ul>
             {can_edit.then(|| view! {
-                <button class="primary" on:click=skip>{format!("Skip bad rows ({} listed)", listed)}</button>" "
-                <button on:click=cancel>"Cancel the import"</button>
+                <button class="primary" on:click=skip>{crate::tr!(Msg::DatasetsSkipBadRows, listed = listed)}</button>" "
+                <button on:click=cancel>{t(Msg::DatasetsCancelImport)}</button>
             })}
             <ErrorBox error=error.read_only()/>
         </div>

@@ -6,6 +6,7 @@ use polytune_api::{DatasetVersion, Dedup, DeriveSpec, Flag, Job, ProfileState, V
 use super::profile::ProfileProgress;
 use crate::client;
 use crate::components::{ErrorBox, form};
+use crate::i18n::{Msg, t};
 
 #[component]
 pub(super) fn Derive(
@@ -45,17 +46,17 @@ pub(super) fn Derive(
         form::send(None, error, async move { client::post::<_, Job>(&path, &spec).await }, move |j| job.set(Some(j)));
     };
     view! {
-        {(!ready).then(|| view! { <p class="notice">"Filters need a finished profile of this version."</p> })}
+        {(!ready).then(|| view! { <p class="notice">{t(Msg::DatasetsDeriveNeedsProfile)}</p> })}
         {(can_edit && ready).then(|| view! {
             <form class="card derive" on:submit=submit>
-                <p class="muted">{format!("A new version is made from v{} and keeps a record of exactly these filters. This version stays as it is.", version.number)}</p>
-                <div class="field"><label for="d-langs">"Keep only these languages (empty: all)"</label>
+                <p class="muted">{crate::tr!(Msg::DatasetsDeriveIntro, number = version.number)}</p>
+                <div class="field"><label for="d-langs">{t(Msg::DatasetsDeriveLanguages)}</label>
                     <input id="d-langs" placeholder="deu, ara, tha" prop:value=move || languages.get() on:input=move |ev| languages.set(event_target_value(&ev))/></div>
-                <div class="field"><label for="d-min">"At least this many characters"</label>
+                <div class="field"><label for="d-min">{t(Msg::DatasetsDeriveMinChars)}</label>
                     <input id="d-min" type="number" min="0" on:input=move |ev| min_chars.set(event_target_value(&ev))/></div>
-                <div class="field"><label for="d-max">"At most this many characters"</label>
+                <div class="field"><label for="d-max">{t(Msg::DatasetsDeriveMaxChars)}</label>
                     <input id="d-max" type="number" min="0" on:input=move |ev| max_chars.set(event_target_value(&ev))/></div>
-                <fieldset><legend>"Leave out examples that are flagged"</legend>
+                <fieldset><legend>{t(Msg::DatasetsDeriveFlags)}</legend>
                     {Flag::ALL.into_iter().map(|f| view! {
                         <label class="check"><input type="checkbox" on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -63,13 +64,13 @@ pub(super) fn Derive(
                         }/>{f.label()}</label>
                     }).collect_view()}
                 </fieldset>
-                <div class="field"><label for="d-dedup">"Duplicates (exact and near)"</label>
+                <div class="field"><label for="d-dedup">{t(Msg::DatasetsDeriveDedup)}</label>
                     <select id="d-dedup" on:change=move |ev| dedup.set(event_target_value(&ev))>
-                        <option value="none">"Keep all"</option>
-                        <option value="keep_first">"Keep the first of each group"</option>
-                        <option value="keep_longest">"Keep the longest of each group"</option>
+                        <option value="none">{t(Msg::DatasetsDedupNone)}</option>
+                        <option value="keep_first">{t(Msg::DatasetsDedupKeepFirst)}</option>
+                        <option value="keep_longest">{t(Msg::DatasetsDedupKeepLongest)}</option>
                     </select></div>
-                <button type="submit" class="primary">"Create the new version"</button>
+                <button type="submit" class="primary">{t(Msg::DatasetsDeriveSubmit)}</button>
                 <ErrorBox error=error.read_only()/>
             </form>
         })}

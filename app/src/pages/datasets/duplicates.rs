@@ -5,22 +5,23 @@ use polytune_api::{ExampleItem, Profile};
 
 use crate::client;
 use crate::components::conversation::Conversation;
+use crate::i18n::{Msg, t};
 
 #[component]
 pub(super) fn Duplicates(ws: String, version: String, p: Profile) -> impl IntoView {
-    let groups: Vec<(&'static str, Vec<u64>)> = p
+    let groups: Vec<(Msg, Vec<u64>)> = p
         .exact_groups
         .iter()
         .take(10)
-        .map(|g| ("exact", g.clone()))
-        .chain(p.near_groups.iter().take(10).map(|g| ("near", g.clone())))
+        .map(|g| (Msg::DatasetsGroupExact, g.clone()))
+        .chain(p.near_groups.iter().take(10).map(|g| (Msg::DatasetsGroupNear, g.clone())))
         .collect();
     let shown = RwSignal::new(None::<Vec<ExampleItem>>);
     let ws = StoredValue::new(ws);
     let version = StoredValue::new(version);
     view! {
         {(!groups.is_empty()).then(|| view! {
-            <h2>"Duplicates"</h2>
+            <h2>{t(Msg::DatasetsDuplicates)}</h2>
             <ul class="groups">
                 {groups.into_iter().map(|(kind, g)| {
                     let members = g.clone();
@@ -36,7 +37,7 @@ pub(super) fn Duplicates(ws: String, version: String, p: Profile) -> impl IntoVi
                             shown.set(Some(items));
                         });
                     };
-                    view! { <li><button class="link" on:click=open>{format!("{kind}: examples {}", g.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", "))}</button></li> }
+                    view! { <li><button class="link" on:click=open>{crate::tr!(kind, examples = g.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", "))}</button></li> }
                 }).collect_view()}
             </ul>
             {move || shown.get().map(|items| view! {

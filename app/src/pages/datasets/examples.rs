@@ -8,6 +8,7 @@ use crate::components::Loading;
 use crate::components::conversation::Conversation;
 use crate::components::format::thousands;
 use crate::components::lang::lang_name;
+use crate::i18n::{Msg, t};
 
 #[component]
 pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
@@ -56,29 +57,29 @@ pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
     let open = RwSignal::new(None::<u64>);
     view! {
         <form class="inline filters" on:submit=search role="search">
-            <label for="ex-q" class="sr-only">"Search"</label>
-            <input id="ex-q" type="search" placeholder="Search text…" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
+            <label for="ex-q" class="sr-only">{t(Msg::DatasetsSearch)}</label>
+            <input id="ex-q" type="search" placeholder=t(Msg::DatasetsSearchPlaceholder) prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
             {has_profile.then(|| view! {
-                <label for="ex-lang" class="sr-only">"Language"</label>
-                <input id="ex-lang" placeholder="Language (de, ara…)" prop:value=move || language.get() on:input=move |ev| language.set(event_target_value(&ev))/>
-                <label for="ex-flag" class="sr-only">"Flag"</label>
+                <label for="ex-lang" class="sr-only">{t(Msg::EvalLanguage)}</label>
+                <input id="ex-lang" placeholder=t(Msg::DatasetsLanguagePlaceholder) prop:value=move || language.get() on:input=move |ev| language.set(event_target_value(&ev))/>
+                <label for="ex-flag" class="sr-only">{t(Msg::DatasetsFlag)}</label>
                 <select id="ex-flag" on:change=move |ev| flag.set(event_target_value(&ev))>
-                    <option value="">"Any quality"</option>
+                    <option value="">{t(Msg::DatasetsAnyQuality)}</option>
                     {Flag::ALL.into_iter().map(|f| view! { <option value=f.key()>{f.label()}</option> }).collect_view()}
                 </select>
-                <label for="ex-dup" class="sr-only">"Duplicates"</label>
+                <label for="ex-dup" class="sr-only">{t(Msg::DatasetsDuplicates)}</label>
                 <select id="ex-dup" on:change=move |ev| dups.set(event_target_value(&ev))>
-                    <option value="">"With or without duplicates"</option>
-                    <option value="any">"Only duplicates"</option>
-                    <option value="exact">"Only exact duplicates"</option>
-                    <option value="near">"Only near duplicates"</option>
+                    <option value="">{t(Msg::DatasetsDupsAny)}</option>
+                    <option value="any">{t(Msg::DatasetsDupsOnly)}</option>
+                    <option value="exact">{t(Msg::DatasetsDupsExact)}</option>
+                    <option value="near">{t(Msg::DatasetsDupsNear)}</option>
                 </select>
-                <label for="ex-min" class="sr-only">"At least (characters)"</label>
-                <input id="ex-min" class="num" type="number" min="0" placeholder="min chars" on:input=move |ev| min_chars.set(event_target_value(&ev))/>
-                <label for="ex-max" class="sr-only">"At most (characters)"</label>
-                <input id="ex-max" class="num" type="number" min="0" placeholder="max chars" on:input=move |ev| max_chars.set(event_target_value(&ev))/>
+                <label for="ex-min" class="sr-only">{t(Msg::DatasetsMinChars)}</label>
+                <input id="ex-min" class="num" type="number" min="0" placeholder=t(Msg::DatasetsMinCharsPlaceholder) on:input=move |ev| min_chars.set(event_target_value(&ev))/>
+                <label for="ex-max" class="sr-only">{t(Msg::DatasetsMaxChars)}</label>
+                <input id="ex-max" class="num" type="number" min="0" placeholder=t(Msg::DatasetsMaxCharsPlaceholder) on:input=move |ev| max_chars.set(event_target_value(&ev))/>
             })}
-            <button type="submit" class="primary">"Search"</button>
+            <button type="submit" class="primary">{t(Msg::DatasetsSearch)}</button>
         </form>
         {move || match page.get() {
             None => view! { <Loading/> }.into_any(),
@@ -86,7 +87,7 @@ pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
             Some(Ok(p)) => {
                 let more = p.offset + (p.items.len() as u64) < p.matched;
                 view! {
-                    <p class="muted" role="status">{format!("{} of {} examples match", thousands(p.matched), thousands(p.total))}</p>
+                    <p class="muted" role="status">{crate::tr!(Msg::DatasetsExamplesMatch, matched = thousands(p.matched), total = thousands(p.total))}</p>
                     <ol class="examples">
                         {p.items.into_iter().map(|it| {
                             let idx = it.index;
@@ -98,10 +99,10 @@ pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
                                             on:click=move |_| open.update(|o| *o = if *o == Some(idx) { None } else { Some(idx) })>{format!("#{idx} · {}", it.example.id)}</button>
                                         {ann.map(|a| view! {
                                             <span class="badge">{a.li.as_deref().map(lang_name).unwrap_or_else(|| "?".into())}</span>
-                                            {a.lr.clone().filter(|r| Some(r) != a.li.as_ref()).map(|r| view! { <span class="badge warn">{format!("answered in {}", lang_name(&r))}</span> })}
+                                            {a.lr.clone().filter(|r| Some(r) != a.li.as_ref()).map(|r| view! { <span class="badge warn">{crate::tr!(Msg::DatasetsAnsweredInBadge, language = lang_name(&r))}</span> })}
                                             {a.f.iter().map(|f| view! { <span class="badge warn">{f.label()}</span> }).collect_view()}
                                         })}
-                                        {(!it.duplicates.is_empty()).then(|| view! { <span class="badge">{format!("duplicates: {}", it.duplicates.iter().map(|d| format!("#{d}")).collect::<Vec<_>>().join(", "))}</span> })}
+                                        {(!it.duplicates.is_empty()).then(|| view! { <span class="badge">{crate::tr!(Msg::DatasetsDuplicatesBadge, examples = it.duplicates.iter().map(|d| format!("#{d}")).collect::<Vec<_>>().join(", "))}</span> })}
                                     </p>
                                     {move || { let e = it.example.clone(); let full = open.get() == Some(idx); view! { <Conversation example=e compact=!full/> } }}
                                 </li>
@@ -109,8 +110,8 @@ pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
                         }).collect_view()}
                     </ol>
                     <div class="pager">
-                        <button disabled=move || offset.get() == 0 on:click=move |_| offset.update(|o| *o = o.saturating_sub(20))>"← Previous"</button>
-                        <button disabled=!more on:click=move |_| offset.update(|o| *o += 20)>"Next →"</button>
+                        <button disabled=move || offset.get() == 0 on:click=move |_| offset.update(|o| *o = o.saturating_sub(20))>{t(Msg::DatasetsPrevious)}</button>
+                        <button disabled=!more on:click=move |_| offset.update(|o| *o += 20)>{t(Msg::DatasetsNext)}</button>
                     </div>
                 }.into_any()
             }

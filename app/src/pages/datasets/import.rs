@@ -10,6 +10,7 @@ use crate::client::{self, ApiFailure};
 use crate::components::conversation::Conversation;
 use crate::components::format::bytes;
 use crate::components::{ErrorBox, form};
+use crate::i18n::{Msg, t};
 
 /// One file on its way in: uploading, then read with a spec the person can correct.
 #[derive(Clone)]
@@ -100,40 +101,45 @@ pub(super) fn IncomingCard(
             {move || match blob.get() {
                 None => view! {
                     <div class="progress-line">
-                        <progress max="100" value=move || sent.get() / total.max(1.0) * 100.0 aria-label="Upload progress"></progress>
-                        <span class="pct">{move || format!("{:.0}%", sent.get() / total.max(1.0) * 100.0)}</span>
-                        <span class="muted">{move || format!("{} of {}", bytes(sent.get()), bytes(total))}</span>
+                        <progress max="100" value=move || sent.get() / total.max(1.0) * 100.0 aria-label=t(Msg::DatasetsUploadProgress)></progress>
+                        <span class="pct">{move || crate::tr!(Msg::DatasetsUploadPercent, percent = format!("{:.0}", sent.get() / total.max(1.0) * 100.0))}</span>
+                        <span class="muted">{move || crate::tr!(Msg::DatasetsUploadSent, sent = bytes(sent.get()), total = bytes(total))}</span>
                     </div>
                 }.into_any(),
-                Some(_) => view! { <p class="muted">"Uploaded "{bytes(total)}"."</p> }.into_any(),
+                Some(_) => view! { <p class="muted">{crate::tr!(Msg::DatasetsUploaded, size = bytes(total))}</p> }.into_any(),
             }}
             <ErrorBox error=upload_error.read_only()/>
             {move || inspection.get().map(|i| {
                 let fields = i.fields.clone();
                 view! {
-                    <p><strong>"Detected: "</strong>{i.detected.clone()}". Correct anything that is read wrongly, then try again."</p>
+                    <p><strong>{t(Msg::DatasetsDetectedLabel)}</strong>{crate::tr!(Msg::DatasetsDetected, detected = i.detected.as_str())}</p>
                     <datalist id=fields_id.get_value()>{fields.into_iter().map(|f| view! { <option value=f/> }).collect_view()}</datalist>
                     <div class="mapping">
-                        <div class="field"><label for=format!("fmt-{}", key)>"Format"</label>
+                        <div class="field"><label for=format!("fmt-{}", key)>{t(Msg::DatasetsFormat)}</label>
                             <select id=format!("fmt-{}", key) prop:value=move || format.get() on:change=move |ev| format.set(event_target_value(&ev))>
-                                <option value="jsonl">"JSON lines"</option><option value="json_array">"JSON array"</option>
-                                <option value="csv">"CSV"</option><option value="tsv">"TSV"</option>
-                                <option value="parquet">"Parquet"</option><option value="lines">"Text lines"</option>
+                                <option value="jsonl">{t(Msg::DatasetsFormatJsonl)}</option><option value="json_array">{t(Msg::DatasetsFormatJsonArray)}</option>
+                                <option value="csv">{t(Msg::DatasetsFormatCsv)}</option><option value="tsv">{t(Msg::DatasetsFormatTsv)}</option>
+                                <option value="parquet">{t(Msg::DatasetsFormatParquet)}</option><option value="lines">{t(Msg::DatasetsFormatLines)}</option>
                             </select></div>
                         <label class="check"><input type="checkbox" prop:checked=move || header.get()
-                            on:change=move |ev| header.set(event_target_checked(&ev))/>"First row names the columns"</label>
-                        <div class="field"><label for=format!("kind-{}", key)>"Records are"</label>
+                            on:change=move |ev| header.set(event_target_checked(&ev))/>{t(Msg::DatasetsHasHeader)}</label>
+                        <div class="field"><label for=format!("kind-{}", key)>{t(Msg::DatasetsRecordsAre)}</label>
                             <select id=format!("kind-{}", key) prop:value=move || mapping.kind.get() on:change=move |ev| mapping.kind.set(event_target_value(&ev))>
-                                <option value="fields">"One exchange in separate fields"</option>
-                                <option value="messages">"A list of messages"</option>
-                                <option value="turns">"A list of user turns"</option>
+                                <option value="fields">{t(Msg::DatasetsKindFields)}</option>
+                                <option value="messages">{t(Msg::DatasetsKindMessages)}</option>
+                                <option value="turns">{t(Msg::DatasetsKindTurns)}</option>
                             </select></div>
                         {move || {
                             let kind = mapping.kind.get();
                             let labels: [&str; 4] = match kind.as_str() {
-                                "messages" => ["Messages field", "Role key", "Text key", ""],
-                                "turns" => ["Turns field", "Answers field (optional)", "", ""],
-                                _ => ["Instruction field", "Input field (optional)", "Output field", "System field (optional)"],
+                                "messages" => [t(Msg::DatasetsMapMessages), t(Msg::DatasetsMapRoleKey), t(Msg::DatasetsMapTextKey), ""],
+                                "turns" => [t(Msg::DatasetsMapTurns), t(Msg::DatasetsMapAnswers), "", ""],
+                                _ => [
+                                    t(Msg::DatasetsMapInstruction),
+                                    t(Msg::DatasetsMapInput),
+                                    t(Msg::DatasetsMapOutput),
+                                    t(Msg::DatasetsMapSystem),
+                                ],
                             };
                             let sigs = [mapping.a, mapping.b, mapping.c, mapping.d];
                             labels.into_iter().zip(sigs).enumerate().filter(|(_, (l, _))| !l.is_empty()).map(|(n, (l, sig))| {
@@ -144,21 +150,21 @@ pub(super) fn IncomingCard(
                                 }
                             }).collect_view()
                         }}
-                        <div class="field"><label for=format!("id-{}", key)>"Id field (optional)"</label>
+                        <div class="field"><label for=format!("id-{}", key)>{t(Msg::DatasetsMapId)}</label>
                             <input id=format!("id-{}", key) list=fields_id.get_value() prop:value=move || mapping.id.get() on:input=move |ev| mapping.id.set(event_target_value(&ev))/></div>
-                        <div class="field"><label for=format!("lang-{}", key)>"Language of the file (optional)"</label>
-                            <input id=format!("lang-{}", key) placeholder="de, deu, deu_Latn or German — empty: detect per example"
+                        <div class="field"><label for=format!("lang-{}", key)>{t(Msg::DatasetsFileLanguage)}</label>
+                            <input id=format!("lang-{}", key) placeholder=t(Msg::DatasetsFileLanguagePlaceholder)
                                 prop:value=move || language.get() on:input=move |ev| language.set(event_target_value(&ev))/>
                             <p class="hint">{move || {
                                 let l = language.get();
-                                if l.trim().is_empty() { "Detected per example.".to_string() }
-                                else { parse_lang(&l).map(|t| t.display()).unwrap_or_else(|| "Not a language the studio knows.".into()) }
+                                if l.trim().is_empty() { t(Msg::DatasetsFileLanguageEmpty).to_string() }
+                                else { parse_lang(&l).map(|tag| tag.display()).unwrap_or_else(|| t(Msg::DatasetsFileLanguageUnknown).into()) }
                             }}</p></div>
                     </div>
-                    <button type="button" on:click=retry disabled=busy>"Try this reading"</button>
-                    <h3>"First records"</h3>
+                    <button type="button" on:click=retry disabled=busy>{t(Msg::DatasetsTryReading)}</button>
+                    <h3>{t(Msg::DatasetsFirstRecords)}</h3>
                     <table class="data preview">
-                        <thead><tr><th scope="col">"Where"</th><th scope="col">"As an example"</th></tr></thead>
+                        <thead><tr><th scope="col">{t(Msg::DatasetsColWhere)}</th><th scope="col">{t(Msg::DatasetsColAsExample)}</th></tr></thead>
                         <tbody>{i.rows.iter().take(8).map(|r| view! {
                             <tr>
                                 <td><code>{r.location.clone()}</code></td>
@@ -170,9 +176,9 @@ pub(super) fn IncomingCard(
                             </tr>
                         }).collect_view()}</tbody>
                     </table>
-                    <div class="field"><label for=format!("name-{}", key)>"Dataset name"</label>
+                    <div class="field"><label for=format!("name-{}", key)>{t(Msg::DatasetsName)}</label>
                         <input id=format!("name-{}", key) prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></div>
-                    <button type="submit" class="primary" disabled=busy>"Import"</button>
+                    <button type="submit" class="primary" disabled=busy>{t(Msg::DatasetsImport)}</button>
                 }
             })}
             <ErrorBox error=error.read_only()/>

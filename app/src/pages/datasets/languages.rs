@@ -6,6 +6,7 @@ use polytune_api::Profile;
 
 use crate::components::format::{pct, thousands};
 use crate::components::lang::lang_name;
+use crate::i18n::{Msg, t};
 
 /// Horizontal bars: examples per language (click one to see its lengths).
 #[component]
@@ -15,7 +16,7 @@ pub(super) fn LanguageBars(p: Profile, chosen: RwSignal<Option<String>>) -> impl
     let h = 22.0;
     let height = (rows as f64 * h + 4.0).to_string();
     view! {
-        <svg class="chart bars" role="img" aria-label="Examples per language" viewBox=format!("0 0 640 {height}") width="100%" height=height.clone()>
+        <svg class="chart bars" role="img" aria-label=t(Msg::DatasetsChartExamplesPerLanguage) viewBox=format!("0 0 640 {height}") width="100%" height=height.clone()>
             {p.languages.iter().take(40).enumerate().map(|(i, l)| {
                 let y = i as f64 * h;
                 let w = (l.examples as f64 / max * 380.0).max(1.0);
@@ -23,7 +24,7 @@ pub(super) fn LanguageBars(p: Profile, chosen: RwSignal<Option<String>>) -> impl
                 let pick = code.clone();
                 view! {
                     <g class="bar" on:click=move |_| chosen.set(Some(pick.clone())) tabindex="0">
-                        <title>{format!("{}: {} examples", lang_name(&code), l.examples)}</title>
+                        <title>{crate::tr!(Msg::DatasetsBarTitle, language = lang_name(&code), count = l.examples)}</title>
                         <text x="0" y=y + 15.0 class="label">{lang_name(&l.language).chars().take(26).collect::<String>()}</text>
                         <rect x="200" y=y + 3.0 width=w height=h - 6.0 rx="3"></rect>
                         <text x=205.0 + w y=y + 15.0 class="value">{thousands(l.examples)}</text>
@@ -40,9 +41,9 @@ pub(super) fn LanguageTable(p: Profile, chosen: RwSignal<Option<String>>) -> imp
     view! {
         <table class="data languages">
             <thead><tr>
-                <th scope="col">"Language"</th><th scope="col">"Examples"</th><th scope="col">"Share"</th><th scope="col">"Turns"</th>
-                <th scope="col">"Tokens"</th><th scope="col">"Tokens / word"</th><th scope="col">"Tokens / char"</th><th scope="col">"Byte fallback"</th>
-                <th scope="col">"Answered in"</th><th scope="col">"Script"</th><th scope="col">"Flags"</th>
+                <th scope="col">{t(Msg::EvalLanguage)}</th><th scope="col">{t(Msg::DatasetsColExamples)}</th><th scope="col">{t(Msg::DatasetsColShare)}</th><th scope="col">{t(Msg::DatasetsColTurns)}</th>
+                <th scope="col">{t(Msg::DatasetsColTokens)}</th><th scope="col">{t(Msg::DatasetsColTokensPerWord)}</th><th scope="col">{t(Msg::DatasetsColTokensPerChar)}</th><th scope="col">{t(Msg::DatasetsColByteFallback)}</th>
+                <th scope="col">{t(Msg::DatasetsColAnsweredIn)}</th><th scope="col">{t(Msg::DatasetsColScript)}</th><th scope="col">{t(Msg::DatasetsColFlags)}</th>
             </tr></thead>
             <tbody>
                 {p.languages.iter().map(|l| {
@@ -50,10 +51,14 @@ pub(super) fn LanguageTable(p: Profile, chosen: RwSignal<Option<String>>) -> imp
                     let answered: Vec<String> = {
                         let mut v: Vec<(&String, &u64)> = l.response_languages.iter().collect();
                         v.sort_by(|a, b| b.1.cmp(a.1));
-                        v.into_iter().take(3).map(|(k, n)| format!("{} {}", lang_name(k), thousands(*n))).collect()
+                        v.into_iter()
+                            .take(3)
+                            .map(|(k, n)| crate::tr!(Msg::DatasetsAnsweredInItem, language = lang_name(k), count = thousands(*n)))
+                            .collect()
                     };
                     let mismatch = l.response_languages.iter().filter(|(k, _)| **k != l.language).map(|(_, n)| *n).sum::<u64>();
-                    let scripts: Vec<String> = l.scripts.iter().map(|(k, n)| format!("{k} {}", thousands(*n))).collect();
+                    let scripts: Vec<String> =
+                        l.scripts.iter().map(|(k, n)| crate::tr!(Msg::DatasetsScriptItem, script = k.as_str(), count = thousands(*n))).collect();
                     let flags: u64 = l.flags.values().sum();
                     view! {
                         <tr class:current=move || chosen.get().as_deref() == Some(code.as_str())>
@@ -95,9 +100,9 @@ pub(super) fn LengthHistogram(bins: Vec<u64>, stats: polytune_api::LanguageStats
     let label =
         |i: usize| if i == 0 { "0".to_string() } else { bins.get(i).map(|b| b.to_string()).unwrap_or_default() };
     view! {
-        <h2>{format!("Lengths in {} (characters)", lang_name(&stats.language))}</h2>
-        <p class="legend"><span class="swatch instr"></span>" instruction "<span class="swatch resp"></span>" response"</p>
-        <svg class="chart histogram" role="img" aria-label="Length histogram" viewBox="0 0 640 200" width="100%" height="200">
+        <h2>{crate::tr!(Msg::DatasetsLengthsTitle, language = lang_name(&stats.language))}</h2>
+        <p class="legend"><span class="swatch instr"></span>{t(Msg::DatasetsLegendInstruction)}<span class="swatch resp"></span>{t(Msg::DatasetsLegendResponse)}</p>
+        <svg class="chart histogram" role="img" aria-label=t(Msg::DatasetsHistogramLabel) viewBox="0 0 640 200" width="100%" height="200">
             {(0..last).map(|i| {
                 let a = stats.instruction_lengths.get(i).copied().unwrap_or(0) as f64;
                 let b = stats.response_lengths.get(i).copied().unwrap_or(0) as f64;
@@ -106,7 +111,7 @@ pub(super) fn LengthHistogram(bins: Vec<u64>, stats: polytune_api::LanguageStats
                 let x = 20.0 + i as f64 * bw;
                 view! {
                     <g>
-                        <title>{format!("from {} chars: {} instructions, {} responses", label(i), a, b)}</title>
+                        <title>{crate::tr!(Msg::DatasetsHistogramBar, from = label(i), instructions = a, responses = b)}</title>
                         <rect class="instr" x=x y=170.0 - ha width=bw / 2.0 - 1.0 height=ha></rect>
                         <rect class="resp" x=x + bw / 2.0 y=170.0 - hb width=bw / 2.0 - 1.0 height=hb></rect>
                         {(i % 2 == 0).then(|| view! { <text class="tick" x=x y="190">{label(i)}</text> })}

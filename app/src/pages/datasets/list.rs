@@ -11,6 +11,7 @@ use crate::client;
 use crate::components::format::thousands;
 use crate::components::jobs::tick_on_state_changes;
 use crate::components::{Loading, format_time};
+use crate::i18n::{Msg, t};
 
 #[component]
 pub fn DatasetsSection(ws: Workspace) -> impl IntoView {
@@ -69,8 +70,8 @@ pub fn DatasetsSection(ws: Workspace) -> impl IntoView {
                 on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop>
-                <p><strong>"Drop instruction data here"</strong>" — JSON lines, JSON, CSV, TSV, Parquet or text, gzip allowed, several files at once. Large files are sent in pieces and resume after a dropped connection."</p>
-                <label for="dataset-files" class="button">"Choose files…"</label>
+                <p><strong>{t(Msg::DatasetsDropTitle)}</strong>{t(Msg::DatasetsDropHint)}</p>
+                <label for="dataset-files" class="button">{t(Msg::DatasetsChooseFiles)}</label>
                 <input id="dataset-files" class="sr-only" type="file" multiple node_ref=input
                     on:change=move |_| take_files(input.get().and_then(|i| i.files()))/>
             </div>
@@ -82,14 +83,14 @@ pub fn DatasetsSection(ws: Workspace) -> impl IntoView {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
-                <div class="empty"><p>"No datasets yet. Upload instruction data in any language and Polytune shows what is in it, language by language."</p></div>
+                <div class="empty"><p>{t(Msg::DatasetsEmpty)}</p></div>
             }.into_any(),
             Some(Ok(list)) => view! {
-                <h2>"Datasets"</h2>
+                <h2>{t(Msg::SectionDatasets)}</h2>
                 <table class="data datasets">
                     <thead><tr>
-                        <th scope="col">"Name"</th><th scope="col">"State"</th><th scope="col">"Examples"</th>
-                        <th scope="col">"Versions"</th><th scope="col">"File"</th><th scope="col">"Added"</th>
+                        <th scope="col">{t(Msg::ColName)}</th><th scope="col">{t(Msg::JobState)}</th><th scope="col">{t(Msg::DatasetsColExamples)}</th>
+                        <th scope="col">{t(Msg::DatasetsColVersions)}</th><th scope="col">{t(Msg::DatasetsColFile)}</th><th scope="col">{t(Msg::ColAdded)}</th>
                     </tr></thead>
                     <tbody>
                         {list.into_iter().map(|d| {

@@ -19,11 +19,13 @@ pub use page::DatasetPage;
 
 use polytune_api::DatasetState;
 
+use crate::i18n::{Msg, t};
+
 fn state_text(s: DatasetState) -> &'static str {
     match s {
-        DatasetState::Importing => "importing",
-        DatasetState::NeedsDecision => "needs your decision",
-        DatasetState::Ready => "ready",
-        DatasetState::Failed => "failed",
+        DatasetState::Importing => t(Msg::DatasetsStateImporting),
+        DatasetState::NeedsDecision => t(Msg::DatasetsStateNeedsDecision),
+        DatasetState::Ready => t(Msg::DatasetsStateReady),
+        DatasetState::Failed => t(Msg::DatasetsStateFailed),
     }
 }

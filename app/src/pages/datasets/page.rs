@@ -14,6 +14,7 @@ use super::versions::Versions;
 use crate::client;
 use crate::components::jobs::tick_on_state_changes;
 use crate::components::{Loading, NotFound, RequireSignIn};
+use crate::i18n::{Msg, t};
 
 /// `/workspaces/:id/datasets/:dataset_id`: versions, and for the chosen one its profile,
 /// examples and derived versions.
@@ -48,19 +49,19 @@ pub fn DatasetPage() -> impl IntoView {
                 let version = d.versions.iter().find(|v| Some(v.number) == number).cloned();
                 let back = format!("/workspaces/{}/datasets", d.workspace_id);
                 view! {
-                    <p><A href=back>"← Datasets"</A></p>
+                    <p><A href=back>{t(Msg::DatasetsBack)}</A></p>
                     <h1>{d.name.clone()}" "<span class="badge">{state_text(d.state)}</span></h1>
-                    <p class="muted">{format!("From {} · {}", d.file_name, d.spec.format.label())}</p>
+                    <p class="muted">{crate::tr!(Msg::DatasetsFromFile, file = d.file_name.as_str(), format = d.spec.format.label())}</p>
                     {(d.state == DatasetState::NeedsDecision).then(|| view! {
                         <Decision dataset=d.clone() can_edit={role.get_untracked() >= Role::Editor} on_done=move || tick.update(|t| *t += 1)/>
                     })}
-                    {(d.state == DatasetState::Importing).then(|| view! { <p role="status">"Importing… the first version appears when every record is read."</p> })}
+                    {(d.state == DatasetState::Importing).then(|| view! { <p role="status">{t(Msg::DatasetsImportingNotice)}</p> })}
                     <Versions dataset=d.clone() chosen=chosen current=number/>
                     {version.map(|v| {
                         let v = StoredValue::new(v);
                         view! {
-                            <nav class="tabs" aria-label="Version views">
-                                {[("profile", "Profile"), ("examples", "Examples"), ("derive", "New version by filters")].into_iter().map(|(k, label)| view! {
+                            <nav class="tabs" aria-label=t(Msg::DatasetsVersionViews)>
+                                {[("profile", t(Msg::DatasetsTabProfile)), ("examples", t(Msg::DatasetsTabExamples)), ("derive", t(Msg::DatasetsTabDerive))].into_iter().map(|(k, label)| view! {
                                     <button class="tab" aria-pressed=move || (tab.get() == k).to_string() on:click=move |_| tab.set(k)>{label}</button>
                                 }).collect_view()}
                             </nav>

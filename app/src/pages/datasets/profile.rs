@@ -30,14 +30,14 @@ pub(super) fn ProfileProgress(
     let href = format!("/workspaces/{ws}/jobs/{job_id}");
     view! {
         <div class="card profiling" role="status">
-            <p><strong>"Profiling…"</strong>" "<A href=href>"job details"</A></p>
+            <p><strong>{t(Msg::DatasetsProfiling)}</strong>" "<A href=href>{t(Msg::DatasetsJobDetails)}</A></p>
             {move || job.get().and_then(Result::ok).map(|j| {
                 let ex = j.counters.examples.unwrap_or(0);
                 let total = j.counters.total_examples.unwrap_or(0);
                 view! {
                     <StateBadge state=j.state/>
                     <JobProgress job=j.clone()/>
-                    <p class="muted">{format!("{} of {} examples", thousands(ex), thousands(total))}</p>
+                    <p class="muted">{crate::tr!(Msg::DatasetsProfiledExamples, done = thousands(ex), total = thousands(total))}</p>
                 }
             })}
         </div>
@@ -92,7 +92,7 @@ pub(super) fn ProfileView(
         let now = current.get().flatten()?;
         (made != now).then(|| {
             let made = if made.is_empty() { "whatlang 0.18".to_string() } else { made };
-            t(Msg::ProfileOlderIdentifier).replace("{old}", &made).replace("{new}", &now)
+            crate::tr!(Msg::ProfileOlderIdentifier, old = made.as_str(), new = now.as_str())
         })
     };
     view! {
@@ -108,12 +108,12 @@ pub(super) fn ProfileView(
         {running.map(|job| view! { <ProfileProgress ws=ws.get_value() job_id=job.to_string() on_finish=finished/> })}
         {move || match profile.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(_)) => view! { <p class="empty">"No finished profile yet."</p> }.into_any(),
+            Some(Err(_)) => view! { <p class="empty">{t(Msg::DatasetsNoProfile)}</p> }.into_any(),
             Some(Ok(p)) => {
                 let p = StoredValue::new(p);
                 view! {
                     <ProfileSummary p=p.get_value()/>
-                    <h2 id="per-language">"Per language"</h2>
+                    <h2 id="per-language">{t(Msg::DatasetsPerLanguage)}</h2>
                     <LanguageBars p=p.get_value() chosen=chosen_lang/>
                     <LanguageTable p=p.get_value() chosen=chosen_lang/>
                     {move || {
@@ -134,18 +134,23 @@ pub(super) fn ProfileView(
 #[component]
 fn ProfileSummary(p: Profile) -> impl IntoView {
     let flags: Vec<(String, u64)> = p.flags.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let seconds = format!("{:.1}", p.seconds);
+    let timing = match p.tokenizer.as_ref() {
+        Some(tokenizer) => crate::tr!(Msg::DatasetsProfiledWith, seconds = seconds, tokenizer = tokenizer.as_str()),
+        None => crate::tr!(Msg::DatasetsProfiledWithout, seconds = seconds),
+    };
     view! {
         <div class="stats">
-            <div><span class="big">{thousands(p.examples)}</span>" examples"</div>
-            <div><span class="big">{thousands(p.turns)}</span>" turns"</div>
-            <div><span class="big">{p.languages.len()}</span>" languages"</div>
-            {(p.tokens > 0).then(|| view! { <div><span class="big">{thousands(p.tokens)}</span>" tokens"</div> })}
-            <div><span class="big">{thousands(p.exact_duplicates)}</span>" exact duplicates"</div>
-            <div><span class="big">{thousands(p.near_duplicates)}</span>" near duplicates"</div>
+            <div><span class="big">{thousands(p.examples)}</span>{crate::tr!(Msg::DatasetsStatExamples, count = p.examples)}</div>
+            <div><span class="big">{thousands(p.turns)}</span>{crate::tr!(Msg::DatasetsStatTurns, count = p.turns)}</div>
+            <div><span class="big">{p.languages.len()}</span>{crate::tr!(Msg::DatasetsStatLanguages, count = p.languages.len())}</div>
+            {(p.tokens > 0).then(|| view! { <div><span class="big">{thousands(p.tokens)}</span>{crate::tr!(Msg::DatasetsStatTokens, count = p.tokens)}</div> })}
+            <div><span class="big">{thousands(p.exact_duplicates)}</span>{crate::tr!(Msg::DatasetsStatExactDuplicates, count = p.exact_duplicates)}</div>
+            <div><span class="big">{thousands(p.near_duplicates)}</span>{crate::tr!(Msg::DatasetsStatNearDuplicates, count = p.near_duplicates)}</div>
         </div>
-        <p class="muted">{format!("Profiled in {:.1} s{}.", p.seconds, p.tokenizer.as_ref().map(|t| format!(" with {t}")).unwrap_or_else(|| " without a tokenizer (upload a tokenizer.json below for token counts and fertility)".into()))}</p>
+        <p class="muted">{timing}</p>
         {(!flags.is_empty()).then(|| view! {
-            <h2>"Quality flags"</h2>
+            <h2>{t(Msg::DatasetsQualityFlags)}</h2>
             <ul class="flags">{flags.into_iter().map(|(k, n)| {
                 let label = Flag::parse(&k).map(|f| f.label()).unwrap_or("?");
                 view! { <li><span class="badge warn">{label}</span>" "{thousands(n)}</li> }
@@ -179,11 +184,11 @@ fn TokenizerProfile(
     };
     view! {
         <form class="card inline-form" on:submit=submit>
-            <h2>"Tokenizer fertility"</h2>
-            <p class="muted">"Profile this version with a model's tokenizer.json to see tokens per word and per character, and how often it falls back to raw bytes, for each language."</p>
+            <h2>{t(Msg::DatasetsTokenizerTitle)}</h2>
+            <p class="muted">{t(Msg::DatasetsTokenizerIntro)}</p>
             <label for="tokenizer-file">"tokenizer.json"</label>" "
             <input id="tokenizer-file" type="file" accept=".json" node_ref=input/>" "
-            <button type="submit" disabled=busy>"Profile with this tokenizer"</button>
+            <button type="submit" disabled=busy>{t(Msg::DatasetsTokenizerSubmit)}</button>
             <ErrorBox error=error.read_only()/>
         </form>
     }

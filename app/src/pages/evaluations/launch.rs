@@ -131,7 +131,7 @@ pub fn Launcher(
                         let mid = model_id.get();
                         runs.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|r| r.model_id == mid).map(|r| {
                             let id = r.id.clone();
-                            view! { <option value=r.id.to_string() selected=move || run_id.with(|x| *x == id)>{format!("{} “{}”", t(Msg::EvalRunLabel), r.name)}</option> }
+                            view! { <option value=r.id.to_string() selected=move || run_id.with(|x| *x == id)>{crate::tr!(Msg::EvalSRunOption, name = r.name.as_str())}</option> }
                         }).collect_view()
                     }}
                 </select>
@@ -159,7 +159,7 @@ pub fn Launcher(
                                 }/>
                             <strong>{task.name.clone()}</strong>
                             <span class="muted">" — "{task.about.clone()}</span>
-                            <span class="hint">{format!("{} {}: {}", task.languages.len(), t(Msg::EvalLanguages), langs.join(", "))}</span>
+                            <span class="hint">{crate::tr!(Msg::EvalSTaskLanguages, count = task.languages.len(), list = langs.join(", "))}</span>
                         </label>
                     }
                 }).collect_view()}
@@ -171,7 +171,7 @@ pub fn Launcher(
             </div>
             <p class="estimate" role="status">
                 {move || match estimate.get() {
-                    Some(Ok(s)) => format!("{} {} · {} {}", s.items, t(Msg::EvalItems), t(Msg::EvalEstimate), about(s.estimated_seconds)),
+                    Some(Ok(s)) => crate::tr!(Msg::EvalSEstimate, items = s.items, time = about(s.estimated_seconds)),
                     Some(Err(e)) => e.message(),
                     None => String::new(),
                 }}

@@ -103,10 +103,10 @@ fn EvalList(
                     let label = e.label.clone();
                     view! {
                         <tr class:current=move || shown.get().as_deref() == Some(id.get_value().as_str())>
-                            <td><input type="checkbox" aria-label=format!("{} {}", t(Msg::EvalPickHeatmap), label) prop:checked=checked on:change=toggle disabled=!finished/></td>
+                            <td><input type="checkbox" aria-label=crate::tr!(Msg::EvalSPickLabel, label = label.as_str()) prop:checked=checked on:change=toggle disabled=!finished/></td>
                             <td>{e.label.clone()}</td>
-                            <td>{tasks.join(", ")}" · "{e.spec.items}" "{t(Msg::EvalItems)}</td>
-                            <td><StateBadge state=e.state/>{(e.state == JobState::Running).then(|| format!(" {:.0}%", e.progress * 100.0))}</td>
+                            <td>{crate::tr!(Msg::EvalSListTasks, tasks = tasks.join(", "), items = e.spec.items)}</td>
+                            <td><StateBadge state=e.state/>{(e.state == JobState::Running).then(|| crate::tr!(Msg::EvalSProgress, percent = format!("{:.0}", e.progress * 100.0)))}</td>
                             <td>{format_time(e.created_at)}</td>
                             <td class="actions">
                                 <button type="button" class="open-eval" on:click=move |_| { shown.set(Some(id.get_value().to_string())); base.set(None); }>{t(Msg::EvalOpen)}</button>

@@ -93,11 +93,11 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
             view! {
                 <h3>{task.clone()}</h3>
                 <table class="eval-scores" data-task=task.clone()>
-                    <caption class="sr-only">{format!("{} {task}", t(Msg::EvalScoresCaption))}</caption>
+                    <caption class="sr-only">{crate::tr!(Msg::EvalSScoresCaption, task = task.as_str())}</caption>
                     <thead><tr>
                         <th scope="col">{t(Msg::EvalLanguage)}</th>
                         {metrics.iter().map(|m| view! { <th scope="col">{m.clone()}</th> }).collect_view()}
-                        <th scope="col">"n"</th>
+                        <th scope="col">{t(Msg::EvalSColN)}</th>
                         <th scope="col"></th>
                     </tr></thead>
                     <tbody>
@@ -114,7 +114,7 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                                     }).collect_view()}
                                     <td>{n}</td>
                                     <td><button type="button" class="show-items"
-                                        aria-label=format!("{} {task} {}", t(Msg::EvalShowItems), lang_label(&lang))
+                                        aria-label=crate::tr!(Msg::EvalSShowItemsLabel, task = task.as_str(), language = lang_label(&lang))
                                         on:click=move |_| drill.set(Some((task.clone(), lang.clone())))>{t(Msg::EvalItemsButton)}</button></td>
                                 </tr>
                             }
@@ -123,11 +123,11 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                             let english = if m.includes_english { t(Msg::EvalMacroWithEnglish) } else { t(Msg::EvalMacroNoEnglish) };
                             view! {
                                 <tr class="macro">
-                                    <th scope="row">{format!("{} ({} {})", t(Msg::EvalMacro), m.languages, t(Msg::EvalLanguages))}</th>
+                                    <th scope="row">{crate::tr!(Msg::EvalSMacroRow, count = m.languages)}</th>
                                     {metrics.iter().map(|metric| {
                                         let v = task_macros.iter().find(|x| x.metric == *metric);
                                         view! { <td>{v.map(|v| match v.without_english {
-                                            Some(w) => format!("{} ({} {})", pct(v.value), t(Msg::EvalWithoutEnglish), pct(w)),
+                                            Some(w) => crate::tr!(Msg::EvalSMacroWithoutEnglish, value = pct(v.value), without = pct(w)),
                                             None => pct(v.value),
                                         })}</td> }
                                     }).collect_view()}
@@ -139,9 +139,12 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                 </table>
             }
         }).collect_view()}
-        {move || drill.get().map(|(task, language)| view! {
-            <h3 id="eval-items-title">{t(Msg::EvalItemsButton)}": "{task.clone()}" · "{lang_label(&language)}</h3>
-            <ItemList ws=ws_s.get_value() ids=vec![eid.get_value().to_string()] task=task language=language/>
+        {move || drill.get().map(|(task, language)| {
+            let title = crate::tr!(Msg::EvalSItemsTitle, task = task.as_str(), language = lang_label(&language));
+            view! {
+                <h3 id="eval-items-title">{title}</h3>
+                <ItemList ws=ws_s.get_value() ids=vec![eid.get_value().to_string()] task=task language=language/>
+            }
         })}
         {(!confusion.is_empty()).then(|| view! {
             <h3>{t(Msg::EvalConfusionTitle)}</h3>
@@ -151,7 +154,7 @@ fn ResultsBody(ws: String, r: EvalResults) -> impl IntoView {
                     {confusion.into_iter().map(|c| view! {
                         <tr>
                             <th scope="row">{c.task.clone()}" · "{lang_label(&c.language)}</th>
-                            <td>{c.answered_in.iter().map(|(l, n)| format!("{} {n}", if l == "und" { t(Msg::EvalUnsure).to_string() } else { lang_label(l) })).collect::<Vec<_>>().join(" · ")}</td>
+                            <td>{c.answered_in.iter().map(|(l, n)| crate::tr!(Msg::EvalSAnsweredCount, language = if l == "und" { t(Msg::EvalUnsure).to_string() } else { lang_label(l) }, count = *n)).collect::<Vec<_>>().join(" · ")}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -222,10 +225,10 @@ fn Answer(item: EvalItem) -> impl IntoView {
     view! {
         <div class="answer" class:right=right>
             <p class="output" dir=dir>{item.output.clone()}</p>
-            {item.gold.clone().map(|g| view! { <p class="gold"><span class="muted">{t(Msg::EvalGold)}": "</span><span dir=dir>{g}</span></p> })}
+            {item.gold.clone().map(|g| view! { <p class="gold"><span class="muted">{t(Msg::EvalSGoldLabel)}</span><span dir=dir>{g}</span></p> })}
             <p class="metrics muted">
                 {item.metrics.iter().map(|(k, v)| format!("{k} {}", if *v >= 1.0 { "✓" } else { "✗" })).collect::<Vec<_>>().join(" · ")}
-                {item.answered_in.clone().map(|l| format!(" · {} {}", t(Msg::EvalAnsweredIn), if l == "und" { t(Msg::EvalUnsure).to_string() } else { lang_label(&l) }))}
+                {item.answered_in.clone().map(|l| format!(" · {}", crate::tr!(Msg::EvalSItemAnsweredIn, language = if l == "und" { t(Msg::EvalUnsure).to_string() } else { lang_label(&l) })))}
             </p>
             {(!item.choices.is_empty()).then(|| view! {
                 <ul class="choices">
@@ -267,12 +270,12 @@ pub fn Comparison(ws_id: String, tuned: String, base: String, tick: RwSignal<u32
                     // The headline metric of each task only: acc, exact_flexible, in_language.
                     cells.retain(|x| matches!(x.metric.as_str(), "acc" | "exact_flexible") || (x.task == "fidelity" && x.metric == "in_language"));
                     view! {
-                        <p class="muted">{format!("{} − {} · {} α = {}", c.tuned.label, c.base.label, t(Msg::EvalForgettingHint), c.alpha)}</p>
+                        <p class="muted">{crate::tr!(Msg::EvalSForgettingHint, tuned = c.tuned.label.as_str(), base = c.base.label.as_str(), alpha = c.alpha.to_string())}</p>
                         <table class="forgetting">
                             <thead><tr>
                                 <th scope="col">{t(Msg::EvalTasks)}</th><th scope="col">{t(Msg::EvalLanguage)}</th>
                                 <th scope="col">{t(Msg::EvalBase)}</th><th scope="col">{t(Msg::EvalTuned)}</th>
-                                <th scope="col">"Δ"</th><th scope="col">"+ / −"</th><th scope="col">"p (Holm)"</th>
+                                <th scope="col">{t(Msg::EvalSColDelta)}</th><th scope="col">{t(Msg::EvalSColGainedLost)}</th><th scope="col">{t(Msg::EvalSColPHolm)}</th>
                                 <th scope="col">{t(Msg::EvalVerdict)}</th><th scope="col"></th>
                             </tr></thead>
                             <tbody>
@@ -283,7 +286,7 @@ pub fn Comparison(ws_id: String, tuned: String, base: String, tick: RwSignal<u32
                                             <td>{x.task.clone()}" · "{x.metric.clone()}</td>
                                             <th scope="row">{swatch(&x.language)}{lang_label(&x.language)}</th>
                                             <td>{pct(x.base)}</td><td>{pct(x.tuned)}</td>
-                                            <td>{format!("{:+.1} pp", x.delta * 100.0)}</td>
+                                            <td>{crate::tr!(Msg::EvalSDeltaPp, delta = format!("{:+.1}", x.delta * 100.0))}</td>
                                             <td>{format!("{} / {}", x.gained, x.lost)}</td>
                                             <td>{format!("{:.3}", x.p_adjusted)}</td>
                                             <td>{verdict_label(x.verdict)}</td>
@@ -296,10 +299,13 @@ pub fn Comparison(ws_id: String, tuned: String, base: String, tick: RwSignal<u32
                     }.into_any()
                 }
             }}
-            {move || side.get().map(|(task, language)| view! {
-                <h3>{t(Msg::EvalSideBySide)}": "{task.clone()}" · "{lang_label(&language)}</h3>
-                <p class="muted">{t(Msg::EvalSideBySideHint)}</p>
-                <ItemList ws=ws.get_value() ids=vec![base.get_value(), tuned.get_value()] task=task language=language/>
+            {move || side.get().map(|(task, language)| {
+                let title = crate::tr!(Msg::EvalSSideBySideTitle, task = task.as_str(), language = lang_label(&language));
+                view! {
+                    <h3>{title}</h3>
+                    <p class="muted">{t(Msg::EvalSideBySideHint)}</p>
+                    <ItemList ws=ws.get_value() ids=vec![base.get_value(), tuned.get_value()] task=task language=language/>
+                }
             })}
         </section>
     }

@@ -38,8 +38,8 @@ pub fn MixturesSection(ws: Workspace) -> impl IntoView {
         leptos::task::spawn_local(async move {
             if let Ok(m) = client::get::<Mixture>(&path).await {
                 builder.try_set(Some(BuilderInit {
-                    title: format!("Change a copy of “{}”", m.name),
-                    name: format!("{} (changed)", m.name),
+                    title: crate::tr!(Msg::MixturesCopyTitle, name = m.name.as_str()),
+                    name: crate::tr!(Msg::MixturesCopyName, name = m.name.as_str()),
                     spec: Some(m.spec),
                 }));
             }
@@ -47,16 +47,16 @@ pub fn MixturesSection(ws: Workspace) -> impl IntoView {
     });
     let open_new = move |_| {
         builder.set(Some(BuilderInit {
-            title: "New mixture".into(),
-            name: format!("Mixture of {}", format_time(js_sys::Date::now() as i64)),
+            title: t(Msg::MixturesNewTitle).into(),
+            name: crate::tr!(Msg::MixturesDefaultName, time = format_time(js_sys::Date::now() as i64)),
             spec: None,
         }))
     };
     let datasets = format!("/workspaces/{}/datasets", ws.id);
     view! {
-        <p class="muted">"A mixture says how much of each language the model sees: which dataset versions, what share of each language, and the translations or other augmentations added. You see the result before anything runs."</p>
+        <p class="muted">{t(Msg::MixturesIntro)}</p>
         {move || (can_edit && builder.with(|b| b.is_none())).then(|| view! {
-            <p><button id="new-mixture" class="primary" type="button" on:click=open_new>"New mixture"</button></p>
+            <p><button id="new-mixture" class="primary" type="button" on:click=open_new>{t(Msg::MixturesNewButton)}</button></p>
         })}
         {move || builder.get().map(|init| view! {
             <Builder ws=ws_id.get_value().to_string() init=init on_close=move || builder.set(None)/>
@@ -78,17 +78,17 @@ pub fn MixturesSection(ws: Workspace) -> impl IntoView {
 #[component]
 fn MixtureList(list: Vec<Mixture>) -> impl IntoView {
     view! {
-        <table class="data mixtures" aria-label="Mixtures">
+        <table class="data mixtures" aria-label=t(Msg::SectionMixtures)>
             <thead><tr>
-                <th scope="col">"Name"</th><th scope="col">"State"</th>
-                <th scope="col" class="num">"Training examples"</th><th scope="col">"Languages"</th><th scope="col">"Made"</th>
+                <th scope="col">{t(Msg::ColName)}</th><th scope="col">{t(Msg::JobState)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColTrainingExamples)}</th><th scope="col">{t(Msg::LangIdLanguages)}</th><th scope="col">{t(Msg::MixturesColMade)}</th>
             </tr></thead>
             <tbody>
                 {list.into_iter().map(|m| {
                     let href = format!("/workspaces/{}/mixtures/{}", m.workspace_id, m.id);
                     let examples = match &m.report {
                         Some(r) => thousands(r.train_examples),
-                        None => format!("{} planned", thousands(m.plan.examples)),
+                        None => crate::tr!(Msg::MixturesExamplesPlanned, count = thousands(m.plan.examples)),
                     };
                     let langs = m.plan.languages.clone();
                     let more = langs.len().saturating_sub(10);
@@ -99,11 +99,11 @@ fn MixtureList(list: Vec<Mixture>) -> impl IntoView {
                             <td class="num">{examples}</td>
                             <td class="langs">
                                 {langs.into_iter().take(10).map(|l| view! {
-                                    <span class="lang-chip" title=format!("{}: {}", lang_full(&l.language), pct(l.share))>
+                                    <span class="lang-chip" title=crate::tr!(Msg::MixturesLanguageShare, language = lang_full(&l.language), share = pct(l.share))>
                                         {swatch(&l.language)}{l.language.clone()}" "<span class="muted">{pct(l.share)}</span>
                                     </span>
                                 }).collect_view()}
-                                {(more > 0).then(|| view! { <span class="muted">{format!("+{more} more")}</span> })}
+                                {(more > 0).then(|| view! { <span class="muted">{crate::tr!(Msg::MixturesMoreLanguages, count = more)}</span> })}
                             </td>
                             <td>{format_time(m.created_at)}</td>
                         </tr>

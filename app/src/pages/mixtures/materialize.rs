@@ -77,19 +77,19 @@ pub(super) fn MaterializeProgress(
     let href = format!("/workspaces/{ws}/jobs/{job_id}");
     view! {
         <section class="card materializing" role="status" aria-labelledby="materializing-title">
-            <h2 id="materializing-title">"Materializing…"</h2>
-            <p class="muted">"Drawing the examples, running the augmentations and checking for copies of evaluation sets. It keeps going if you close the tab."</p>
+            <h2 id="materializing-title">{t(Msg::MixturesMaterializingTitle)}</h2>
+            <p class="muted">{t(Msg::MixturesMaterializingIntro)}</p>
             {move || job.get().and_then(Result::ok).map(|j| view! {
                 <StateBadge state=j.state/>
                 <JobProgress job=j.clone()/>
-                {j.phase.is_some().then(|| view! { <p class="muted">{t(Msg::JobPhase)}": "{phase_label(j.phase)}</p> })}
-                {j.cancel_requested.then(|| view! { <p class="muted">"Cancelling…"</p> })}
+                {j.phase.is_some().then(|| view! { <p class="muted">{crate::tr!(Msg::MixturesJobPhase, phase = phase_label(j.phase))}</p> })}
+                {j.cancel_requested.then(|| view! { <p class="muted">{t(Msg::MixturesCancelling)}</p> })}
             })}
             <div class="actions">
                 {move || (can_edit.get() && !job.with(|j| matches!(j, Some(Ok(j)) if j.cancel_requested))).then(|| view! {
                     <button type="button" class="danger mixture-cancel" on:click=cancel>{t(Msg::JobCancel)}</button>
                 })}
-                <A href=href>"Job details"</A>
+                <A href=href>{t(Msg::MixturesJobDetails)}</A>
             </div>
             <ErrorBox error=error.read_only()/>
         </section>

@@ -19,16 +19,18 @@ pub use page::MixturePage;
 use leptos::prelude::*;
 use polytune_api::{MixtureState, SourceFacts};
 
+use crate::i18n::{Msg, t};
+
 /// "Numbers v2": a dataset version as the builder and the recipe name it.
 fn source_label(s: &SourceFacts) -> String {
-    format!("{} v{}", s.dataset_name, s.number)
+    crate::tr!(Msg::MixturesSourceLabel, dataset = s.dataset_name.as_str(), number = s.number)
 }
 
 fn state_word(s: MixtureState) -> (&'static str, &'static str) {
     match s {
-        MixtureState::Materializing => ("materializing", "state-running"),
-        MixtureState::Ready => ("ready", "state-succeeded"),
-        MixtureState::Failed => ("failed", "state-failed"),
+        MixtureState::Materializing => (t(Msg::MixturesStateMaterializing), "state-running"),
+        MixtureState::Ready => (t(Msg::MixturesStateReady), "state-succeeded"),
+        MixtureState::Failed => (t(Msg::MixturesStateFailed), "state-failed"),
     }
 }
 

@@ -13,6 +13,7 @@ use super::recipe::Recipe;
 use super::report::ReportView;
 use crate::client;
 use crate::components::{Loading, NotFound, RequireSignIn, format_time};
+use crate::i18n::{Msg, t};
 
 /// `/workspaces/:id/mixtures/:mixture_id`
 #[component]
@@ -65,9 +66,9 @@ fn MixtureView(
     let export = |v: &str, f: &str| format!("/api/v1/workspaces/{ws}/versions/{v}/export?format={f}");
     let can_edit = move || role.get() >= Role::Editor;
     view! {
-        <p><A href=back>"← Mixtures"</A></p>
+        <p><A href=back>{t(Msg::MixturesBack)}</A></p>
         <h1>{m.name.clone()}" "{mixture_badge(m.state)}</h1>
-        <p class="muted">{format!("Made {}", format_time(m.created_at))}</p>
+        <p class="muted">{crate::tr!(Msg::MixturesMadeAt, time = format_time(m.created_at))}</p>
         {match m.state {
             MixtureState::Materializing => view! {
                 <MaterializeProgress ws=ws.to_string() job_id=m.job_id.to_string() can_edit=Signal::derive(can_edit) on_finish=on_finish/>
@@ -75,25 +76,25 @@ fn MixtureView(
             MixtureState::Failed => view! {
                 <FailedBox ws=ws.to_string() job_id=m.job_id.to_string()/>
                 <div class="actions">
-                    <A href=duplicate.clone() attr:class="button primary duplicate-mixture">"Duplicate and change"</A>
+                    <A href=duplicate.clone() attr:class="button primary duplicate-mixture">{t(Msg::MixturesDuplicate)}</A>
                 </div>
             }.into_any(),
             MixtureState::Ready => view! {
                 <div class="actions mixture-actions">
-                    <A href=train attr:class="button primary train-on-mixture">"Train on this mixture"</A>
-                    {move || can_edit().then(|| view! { <A href=duplicate.clone() attr:class="button duplicate-mixture">"Duplicate and change"</A> })}
+                    <A href=train attr:class="button primary train-on-mixture">{t(Msg::MixturesTrain)}</A>
+                    {move || can_edit().then(|| view! { <A href=duplicate.clone() attr:class="button duplicate-mixture">{t(Msg::MixturesDuplicate)}</A> })}
                 </div>
                 {m.version_id.clone().map(|v| view! {
                     <p class="exports">
-                        "Download the training examples: "
-                        <a class="export-jsonl" href=export(&v, "jsonl") download="">"JSON lines"</a>
+                        {t(Msg::MixturesExportTraining)}
+                        <a class="export-jsonl" href=export(&v, "jsonl") download="">{t(Msg::MixturesExportJsonl)}</a>
                         " · "
-                        <a class="export-parquet" href=export(&v, "parquet") download="">"Parquet"</a>
+                        <a class="export-parquet" href=export(&v, "parquet") download="">{t(Msg::MixturesExportParquet)}</a>
                         {m.validation_version_id.clone().map(|vv| view! {
-                            " — the validation examples: "
-                            <a class="export-validation-jsonl" href=export(&vv, "jsonl") download="">"JSON lines"</a>
+                            {t(Msg::MixturesExportValidation)}
+                            <a class="export-validation-jsonl" href=export(&vv, "jsonl") download="">{t(Msg::MixturesExportJsonl)}</a>
                             " · "
-                            <a class="export-validation-parquet" href=export(&vv, "parquet") download="">"Parquet"</a>
+                            <a class="export-validation-parquet" href=export(&vv, "parquet") download="">{t(Msg::MixturesExportParquet)}</a>
                         })}
                     </p>
                 })}
@@ -101,7 +102,7 @@ fn MixtureView(
         }}
         {m.report.clone().map(|r| view! { <ReportView report=r drop=m.spec.drop_contaminated/> })}
         <section class="card" aria-labelledby="plan-title">
-            <h2 id="plan-title">{if m.state == MixtureState::Ready { "Shares per language" } else { "Planned shares per language" }}</h2>
+            <h2 id="plan-title">{if m.state == MixtureState::Ready { t(Msg::MixturesSharesTitle) } else { t(Msg::MixturesPlannedSharesTitle) }}</h2>
             <PlanView plan=m.plan.clone()/>
         </section>
         <Recipe spec=m.spec.clone() ws=ws.to_string() sources=sources/>
@@ -120,14 +121,14 @@ fn FailedBox(ws: String, job_id: String) -> impl IntoView {
     view! {
         <div class="error mixture-failed" role="alert">
             {move || match job.get() {
-                None => view! { <p>"Materializing did not finish."</p> }.into_any(),
-                Some(Err(_)) => view! { <p>"Materializing did not finish, and the job that ran it cannot be read."</p> }.into_any(),
-                Some(Ok(j)) if j.state == JobState::Cancelled => view! { <p>"Materializing was cancelled before it finished. Duplicate the mixture to start it again."</p> }.into_any(),
+                None => view! { <p>{t(Msg::MixturesFailedUnknown)}</p> }.into_any(),
+                Some(Err(_)) => view! { <p>{t(Msg::MixturesFailedUnreadable)}</p> }.into_any(),
+                Some(Ok(j)) if j.state == JobState::Cancelled => view! { <p>{t(Msg::MixturesFailedCancelled)}</p> }.into_any(),
                 Some(Ok(j)) => view! {
-                    <p><strong>"Materializing failed: "</strong>{j.error.clone().unwrap_or_else(|| "the job stopped without saying why.".into())}</p>
+                    <p><strong>{t(Msg::MixturesFailedLabel)}</strong>{j.error.clone().unwrap_or_else(|| t(Msg::MixturesFailedNoReason).into())}</p>
                 }.into_any(),
             }}
-            <p><A href=href>"Job details and log"</A></p>
+            <p><A href=href>{t(Msg::MixturesJobDetailsLog)}</A></p>
         </div>
     }
 }

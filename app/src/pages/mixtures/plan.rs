@@ -10,6 +10,7 @@ use polytune_api::lang::LangTag;
 use crate::components::charts::lang_color;
 use crate::components::format::{pct, thousands};
 use crate::components::lang::{english, lang_full, swatch};
+use crate::i18n::{Msg, t};
 
 thread_local! {
     static NEXT_CHART: Cell<u32> = const { Cell::new(0) };
@@ -27,19 +28,19 @@ pub(super) fn chart_id() -> String {
 pub(super) fn PlanStats(plan: MixturePlan) -> impl IntoView {
     view! {
         <div class="stats plan-stats">
-            <div><span class="big">{thousands(plan.examples)}</span>" training examples"</div>
-            <div><span class="big">{thousands(plan.validation)}</span>" held out"</div>
-            <div><span class="big">{plan.languages.len()}</span>" languages"</div>
-            {(plan.tokens > 0).then(|| view! { <div><span class="big">{thousands(plan.tokens)}</span>" tokens (est.)"</div> })}
+            <div><span class="big">{thousands(plan.examples)}</span>{t(Msg::MixturesStatTrainingExamples)}</div>
+            <div><span class="big">{thousands(plan.validation)}</span>{t(Msg::MixturesStatHeldOut)}</div>
+            <div><span class="big">{plan.languages.len()}</span>{t(Msg::MixturesStatLanguages)}</div>
+            {(plan.tokens > 0).then(|| view! { <div><span class="big">{thousands(plan.tokens)}</span>{t(Msg::MixturesStatTokens)}</div> })}
         </div>
     }
 }
 
 pub(super) fn measure_toggle(tokens: RwSignal<bool>) -> impl IntoView {
     view! {
-        <div class="measure" role="group" aria-label="Measure shares in">
-            <button type="button" class="tab" data-measure="examples" aria-pressed=move || (!tokens.get()).to_string() on:click=move |_| tokens.set(false)>"Examples"</button>
-            <button type="button" class="tab" data-measure="tokens" aria-pressed=move || tokens.get().to_string() on:click=move |_| tokens.set(true)>"Tokens"</button>
+        <div class="measure" role="group" aria-label=t(Msg::MixturesMeasureLabel)>
+            <button type="button" class="tab" data-measure="examples" aria-pressed=move || (!tokens.get()).to_string() on:click=move |_| tokens.set(false)>{t(Msg::MixturesMeasureExamples)}</button>
+            <button type="button" class="tab" data-measure="tokens" aria-pressed=move || tokens.get().to_string() on:click=move |_| tokens.set(true)>{t(Msg::MixturesMeasureTokens)}</button>
         </div>
     }
 }
@@ -47,9 +48,9 @@ pub(super) fn measure_toggle(tokens: RwSignal<bool>) -> impl IntoView {
 pub(super) fn legend() -> impl IntoView {
     view! {
         <p class="legend plan-legend">
-            <span class="swatch drawn"></span>" drawn from your data  "
-            <span class="swatch repeats"></span>" repeats  "
-            <span class="swatch augmented"></span>" made by augmentations"
+            <span class="swatch drawn"></span>{t(Msg::MixturesLegendDrawn)}
+            <span class="swatch repeats"></span>{t(Msg::MixturesLegendRepeats)}
+            <span class="swatch augmented"></span>{t(Msg::MixturesLegendAugmented)}
         </p>
     }
 }
@@ -58,10 +59,10 @@ pub(super) fn legend() -> impl IntoView {
 /// the share at the end; or the estimated tokens.
 pub(super) fn plan_chart(p: &MixturePlan, tokens: bool, pid: &str) -> AnyView {
     if p.languages.is_empty() {
-        return view! { <p class="muted">"Nothing planned yet."</p> }.into_any();
+        return view! { <p class="muted">{t(Msg::MixturesPlanEmpty)}</p> }.into_any();
     }
     if tokens && p.tokens == 0 {
-        return view! { <p class="muted plan-chart-note">"No token counts: the chosen versions were profiled without a tokenizer."</p> }.into_any();
+        return view! { <p class="muted plan-chart-note">{t(Msg::MixturesPlanNoTokens)}</p> }.into_any();
     }
     let (label_w, bar_w, row_h, width) = (150.0, 300.0, 26.0, 520.0);
     let height = p.languages.len() as f64 * row_h + 4.0;
@@ -69,12 +70,20 @@ pub(super) fn plan_chart(p: &MixturePlan, tokens: bool, pid: &str) -> AnyView {
         p.languages.iter().map(|l| if tokens { l.tokens } else { l.examples + l.augmented }).max().unwrap_or(1).max(1)
             as f64;
     let scale = bar_w / max;
-    let aria = format!(
-        "Planned {} per language: {}",
-        if tokens { "training tokens" } else { "training examples" },
-        p.languages
+    let aria = crate::tr!(
+        Msg::MixturesChartLabel,
+        // Selects the wording; not shown as such.
+        unit = if tokens { "tokens" } else { "examples" },
+        list = p
+            .languages
             .iter()
-            .map(|l| format!("{} {}", english(&l.language), pct(if tokens { l.token_share } else { l.share })))
+            .map(|l| {
+                crate::tr!(
+                    Msg::MixturesChartLabelItem,
+                    language = english(&l.language),
+                    share = pct(if tokens { l.token_share } else { l.share })
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -93,7 +102,7 @@ pub(super) fn plan_chart(p: &MixturePlan, tokens: bool, pid: &str) -> AnyView {
                 let w = (l.tokens as f64 * scale).max(1.0);
                 view! {
                     <rect class="seg tokens" x=label_w y=by width=w height=bh fill=color.clone()>
-                        <title>{format!("{}: {} tokens (estimated)", lang_full(&l.language), thousands(l.tokens))}</title>
+                        <title>{crate::tr!(Msg::MixturesChartTokens, language = lang_full(&l.language), count = thousands(l.tokens))}</title>
                     </rect>
                 }
                 .into_any()
@@ -103,20 +112,20 @@ pub(super) fn plan_chart(p: &MixturePlan, tokens: bool, pid: &str) -> AnyView {
                 let name = lang_full(&l.language);
                 view! {
                     <rect class="seg drawn" x=label_w y=by width=w1 height=bh fill=color.clone()>
-                        <title>{format!("{name}: {} examples drawn from the data", thousands(drawn))}</title>
+                        <title>{crate::tr!(Msg::MixturesChartDrawn, language = name.as_str(), count = thousands(drawn))}</title>
                     </rect>
                     {(l.repeats > 0).then(|| view! {
                         <g class="seg repeats">
                             <rect x=label_w + w1 y=by width=w2 height=bh fill=color.clone() fill-opacity="0.55"></rect>
                             <rect x=label_w + w1 y=by width=w2 height=bh fill=hatch_url.clone()>
-                                <title>{format!("{name}: {} repeats (over-sampling)", thousands(l.repeats))}</title>
+                                <title>{crate::tr!(Msg::MixturesChartRepeats, language = name.as_str(), count = thousands(l.repeats))}</title>
                             </rect>
                         </g>
                     })}
                     {(l.augmented > 0).then(|| view! {
                         <rect class="seg augmented" x=label_w + w1 + w2 + 0.75 y=by + 0.75 width=(w3 - 1.5).max(0.5) height=bh - 1.5
                             fill=color.clone() fill-opacity="0.18" stroke=color.clone() stroke-width="1.5">
-                            <title>{format!("{name}: {} made by augmentations", thousands(l.augmented))}</title>
+                            <title>{crate::tr!(Msg::MixturesChartAugmented, language = name.as_str(), count = thousands(l.augmented))}</title>
                         </rect>
                     })}
                 }
@@ -158,17 +167,17 @@ pub(super) fn plan_table(p: &MixturePlan) -> impl IntoView + use<> {
     );
     view! {
         <table class="data plan-table">
-            <caption class="sr-only">"Planned examples per language"</caption>
+            <caption class="sr-only">{t(Msg::MixturesPlanCaption)}</caption>
             <thead><tr>
-                <th scope="col">"Language"</th>
-                <th scope="col" class="num">"Available"</th>
-                <th scope="col" class="num">"Validation"</th>
-                <th scope="col" class="num">"Examples"</th>
-                <th scope="col" class="num">"of which repeats"</th>
-                <th scope="col" class="num">"Augmented"</th>
-                <th scope="col" class="num">"Tokens (est.)"</th>
-                <th scope="col" class="num">"Share"</th>
-                <th scope="col" class="num">"Token share"</th>
+                <th scope="col">{t(Msg::EvalLanguage)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColAvailable)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColValidation)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColExamples)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColRepeats)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColAugmented)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColTokens)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColShare)}</th>
+                <th scope="col" class="num">{t(Msg::MixturesColTokenShare)}</th>
             </tr></thead>
             <tbody>
                 {p.languages.iter().map(|l| view! {
@@ -186,7 +195,7 @@ pub(super) fn plan_table(p: &MixturePlan) -> impl IntoView + use<> {
                 }).collect_view()}
             </tbody>
             <tfoot><tr>
-                <th scope="row">"All"</th>
+                <th scope="row">{t(Msg::MixturesAll)}</th>
                 <td class="num">{thousands(totals.0)}</td>
                 <td class="num">{thousands(totals.1)}</td>
                 <td class="num">{thousands(totals.2)}</td>
@@ -215,7 +224,7 @@ pub(super) fn PlanView(plan: MixturePlan) -> impl IntoView {
             <ul class="plan-notes">{p.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
         }))}
         <details class="plan-table-box">
-            <summary>"Show as table"</summary>
+            <summary>{t(Msg::MixturesShowTable)}</summary>
             {p.with_value(plan_table)}
         </details>
     }

@@ -8,25 +8,47 @@ use polytune_api::{BudgetUnit, MixtureSpec, Shares, SourceFacts};
 use super::source_label;
 use crate::components::format::{as_typed, thousands};
 use crate::components::lang::typed_lang_name;
+use crate::i18n::{Msg, t};
 
 fn shares_text(s: &Shares) -> String {
-    let list = |m: Vec<String>| if m.is_empty() { "none".to_string() } else { m.join(", ") };
+    let list = |m: Vec<String>| if m.is_empty() { t(Msg::MixturesNone).to_string() } else { m.join(", ") };
     match s {
-        Shares::Natural => "As found: everything in the chosen versions".into(),
-        Shares::Percent { percent, total } => format!(
-            "Percent of {} examples: {}",
-            thousands(*total),
-            list(percent.iter().map(|(l, p)| format!("{l} {}%", as_typed(*p))).collect())
+        Shares::Natural => t(Msg::MixturesSharesNatural).into(),
+        Shares::Percent { percent, total } => crate::tr!(
+            Msg::MixturesSharesPercent,
+            total = thousands(*total),
+            list = list(
+                percent
+                    .iter()
+                    .map(|(l, p)| crate::tr!(
+                        Msg::MixturesSharesPercentItem,
+                        language = l.as_str(),
+                        percent = as_typed(*p)
+                    ))
+                    .collect()
+            )
         ),
-        Shares::Budgets { unit, amounts } => format!(
-            "Budgets in {}: {}",
-            if *unit == BudgetUnit::Tokens { "tokens" } else { "examples" },
-            list(amounts.iter().map(|(l, a)| format!("{l} {}", thousands(*a))).collect())
+        Shares::Budgets { unit, amounts } => crate::tr!(
+            Msg::MixturesSharesBudgets,
+            // Selects the wording; not shown as such.
+            unit = if *unit == BudgetUnit::Tokens { "tokens" } else { "examples" },
+            list = list(
+                amounts
+                    .iter()
+                    .map(|(l, a)| crate::tr!(
+                        Msg::MixturesSharesBudgetsItem,
+                        language = l.as_str(),
+                        amount = thousands(*a)
+                    ))
+                    .collect()
+            )
         ),
-        Shares::Temperature { alpha, total } => format!(
-            "Temperature α = {alpha} (0 = every language equal, 1 = as found){}",
-            total.map(|t| format!(", {} examples", thousands(t))).unwrap_or_default()
-        ),
+        Shares::Temperature { alpha, total: None } => {
+            crate::tr!(Msg::MixturesSharesTemperature, alpha = alpha.to_string())
+        }
+        Shares::Temperature { alpha, total: Some(total) } => {
+            crate::tr!(Msg::MixturesSharesTemperatureTotal, alpha = alpha.to_string(), total = thousands(*total))
+        }
     }
 }
 
@@ -47,30 +69,34 @@ pub(super) fn Recipe(spec: MixtureSpec, ws: String, sources: Signal<Vec<SourceFa
     };
     let s = spec.get_value();
     let caps = if s.caps.is_empty() {
-        "none".to_string()
+        t(Msg::MixturesNone).to_string()
     } else {
-        s.caps.iter().map(|(l, c)| format!("{l} at most {}", thousands(*c))).collect::<Vec<_>>().join(", ")
+        s.caps
+            .iter()
+            .map(|(l, c)| crate::tr!(Msg::MixturesCapItem, language = l.as_str(), count = thousands(*c)))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     view! {
         <section class="card recipe" aria-labelledby="recipe-title">
-            <h2 id="recipe-title">"Recipe"</h2>
+            <h2 id="recipe-title">{t(Msg::MixturesRecipeTitle)}</h2>
             <dl class="facts">
-                <dt>"Made from"</dt>
+                <dt>{t(Msg::MixturesMadeFrom)}</dt>
                 <dd>
                     <ul class="lineage-list">
                         {move || spec.with_value(|s| s.sources.clone()).into_iter().map(|id| view! { <li>{version_link(&id)}</li> }).collect_view()}
                     </ul>
                 </dd>
-                <dt>"Shares"</dt><dd>{shares_text(&s.shares)}</dd>
-                <dt>"Caps"</dt><dd>{caps}</dd>
-                <dt>"Over-sampling"</dt><dd>{if s.oversample { "allowed (examples may repeat)" } else { "not allowed" }}</dd>
-                <dt>"Validation"</dt><dd>{format!("{}% of each language, at most {} per language", as_typed(s.validation_fraction * 100.0), thousands(s.validation_max_per_language))}</dd>
-                <dt>"Evaluation sets"</dt><dd>{if s.drop_contaminated { "examples found in them are left out" } else { "examples found in them are kept (and reported)" }}</dd>
-                <dt>"Seed"</dt><dd>{s.seed}</dd>
-                <dt>"Augmentations"</dt>
+                <dt>{t(Msg::MixturesShares)}</dt><dd>{shares_text(&s.shares)}</dd>
+                <dt>{t(Msg::MixturesCaps)}</dt><dd>{caps}</dd>
+                <dt>{t(Msg::MixturesOversampling)}</dt><dd>{if s.oversample { t(Msg::MixturesOversamplingAllowed) } else { t(Msg::MixturesOversamplingNotAllowed) }}</dd>
+                <dt>{t(Msg::MixturesValidation)}</dt><dd>{crate::tr!(Msg::MixturesValidationValue, percent = as_typed(s.validation_fraction * 100.0), count = thousands(s.validation_max_per_language))}</dd>
+                <dt>{t(Msg::MixturesEvaluationSets)}</dt><dd>{if s.drop_contaminated { t(Msg::MixturesContaminatedDropped) } else { t(Msg::MixturesContaminatedKept) }}</dd>
+                <dt>{t(Msg::MixturesSeed)}</dt><dd>{s.seed}</dd>
+                <dt>{t(Msg::MixturesAugmentations)}</dt>
                 <dd>
                     {if s.augmentations.is_empty() {
-                        view! { "none" }.into_any()
+                        view! { {t(Msg::MixturesNone)} }.into_any()
                     } else {
                         view! {
                             <ul class="augmentation-list">
@@ -80,14 +106,17 @@ pub(super) fn Recipe(spec: MixtureSpec, ws: String, sources: Signal<Vec<SourceFa
                                     view! {
                                         <li>
                                             <strong>{a.template.name.clone()}</strong>
-                                            {format!(" ({}, instructions in {lang_name}) — ", a.template.kind.label())}
+                                            {crate::tr!(Msg::MixturesAugmentationKind, kind = a.template.kind.label(), language = lang_name.as_str())}
                                             {inputs.into_iter().map(|(r, v)| {
-                                                view! { <span class="input">{format!("{r}: ")}{move || version_link(&v)}" "</span> }
+                                                view! { <span class="input">{crate::tr!(Msg::MixturesAugmentationInput, role = r.as_str())}{move || version_link(&v)}" "</span> }
                                             }).collect_view()}
-                                            {format!("— {}{}", if a.shots == 0 { "zero-shot".to_string() } else { format!("{}-shot", a.shots) }, a.limit.map(|l| format!(", at most {}", thousands(l))).unwrap_or_default())}
+                                            {match a.limit {
+                                                None => crate::tr!(Msg::MixturesAugmentationShots, shots = a.shots),
+                                                Some(l) => crate::tr!(Msg::MixturesAugmentationShotsLimit, shots = a.shots, limit = thousands(l)),
+                                            }}
                                             <details class="template-source">
-                                                <summary>{format!("Template {}", i + 1)}</summary>
-                                                <pre>{format!("User:\n{}\n\nAssistant:\n{}", a.template.user, a.template.assistant)}</pre>
+                                                <summary>{crate::tr!(Msg::MixturesTemplateNumber, number = i + 1)}</summary>
+                                                <pre>{format!("{}\n{}\n\n{}\n{}", t(Msg::MixturesTemplateUser), a.template.user, t(Msg::MixturesTemplateAssistant), a.template.assistant)}</pre>
                                             </details>
                                         </li>
                                     }

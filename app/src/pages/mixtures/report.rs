@@ -7,6 +7,7 @@ use polytune_api::lang::LangTag;
 
 use crate::components::format::thousands;
 use crate::components::lang::swatch;
+use crate::i18n::{Msg, t};
 
 #[component]
 pub(super) fn ReportView(report: MixtureReport, drop: bool) -> impl IntoView {
@@ -14,43 +15,36 @@ pub(super) fn ReportView(report: MixtureReport, drop: bool) -> impl IntoView {
     langs.sort_by(|a, b| (b.1.examples + b.1.augmented).cmp(&(a.1.examples + a.1.augmented)).then(a.0.cmp(&b.0)));
     let n = report.contaminated;
     let sentence = match (n, drop) {
-        (0, _) => "No training example was found in an evaluation set.".to_string(),
-        (1, true) => "1 example was found in an evaluation set and left out.".to_string(),
-        (n, true) => format!("{} examples were found in an evaluation set and left out.", thousands(n)),
-        (1, false) => {
-            "1 example was found in an evaluation set and kept (leaving such examples out was turned off).".to_string()
-        }
-        (n, false) => format!(
-            "{} examples were found in an evaluation set and kept (leaving such examples out was turned off).",
-            thousands(n)
-        ),
+        (0, _) => t(Msg::MixturesContaminationNone).to_string(),
+        (n, true) => crate::tr!(Msg::MixturesContaminationDropped, count = n, shown = thousands(n)),
+        (n, false) => crate::tr!(Msg::MixturesContaminationKept, count = n, shown = thousands(n)),
     };
     let examples = report.contaminated_examples.clone();
     view! {
         <section class="card mixture-report" aria-labelledby="report-title">
-            <h2 id="report-title">"What was made"</h2>
+            <h2 id="report-title">{t(Msg::MixturesReportTitle)}</h2>
             <div class="stats">
-                <div><span class="big">{thousands(report.train_examples)}</span>" training examples"</div>
-                <div><span class="big">{thousands(report.validation_examples)}</span>" validation examples"</div>
-                <div><span class="big">{langs.len()}</span>" languages"</div>
-                <div><span class="big">{format!("{:.1} s", report.seconds)}</span>" to make"</div>
+                <div><span class="big">{thousands(report.train_examples)}</span>{t(Msg::MixturesStatTrainingExamples)}</div>
+                <div><span class="big">{thousands(report.validation_examples)}</span>{t(Msg::MixturesStatValidationExamples)}</div>
+                <div><span class="big">{langs.len()}</span>{t(Msg::MixturesStatLanguages)}</div>
+                <div><span class="big">{crate::tr!(Msg::MixturesSeconds, seconds = format!("{:.1}", report.seconds))}</span>{t(Msg::MixturesStatToMake)}</div>
             </div>
             <p class="contamination" class:warning={n > 0}>{sentence}</p>
             {(!examples.is_empty()).then(|| view! {
                 <details class="contaminated-examples">
-                    <summary>{format!("Which ones ({} shown)", examples.len())}</summary>
+                    <summary>{crate::tr!(Msg::MixturesContaminatedWhich, count = examples.len())}</summary>
                     <ul>{examples.into_iter().map(|e| view! { <li><code>{e}</code></li> }).collect_view()}</ul>
                 </details>
             })}
             <table class="data report-table">
-                <caption class="sr-only">"Per language: what was written"</caption>
+                <caption class="sr-only">{t(Msg::MixturesReportCaption)}</caption>
                 <thead><tr>
-                    <th scope="col">"Language"</th>
-                    <th scope="col" class="num">"Training examples"</th>
-                    <th scope="col" class="num">"of which repeats"</th>
-                    <th scope="col" class="num">"Augmented"</th>
-                    <th scope="col" class="num">"Validation"</th>
-                    <th scope="col" class="num">"Found in evaluation sets"</th>
+                    <th scope="col">{t(Msg::EvalLanguage)}</th>
+                    <th scope="col" class="num">{t(Msg::MixturesColTrainingExamples)}</th>
+                    <th scope="col" class="num">{t(Msg::MixturesColRepeats)}</th>
+                    <th scope="col" class="num">{t(Msg::MixturesColAugmented)}</th>
+                    <th scope="col" class="num">{t(Msg::MixturesColValidation)}</th>
+                    <th scope="col" class="num">{t(Msg::MixturesColContaminated)}</th>
                 </tr></thead>
                 <tbody>
                     {langs.into_iter().map(|(l, r)| view! {

@@ -16,6 +16,7 @@ use crate::components::charts::{LineChart, PALETTE, Series, lang_color};
 use crate::components::format::signed;
 use crate::components::lang::lang_label;
 use crate::components::{Loading, RequireSignIn};
+use crate::i18n::{Msg, t};
 
 #[derive(Clone)]
 struct Compared {
@@ -87,10 +88,10 @@ pub fn RunCompare() -> impl IntoView {
     let back = format!("/workspaces/{}/runs", ws.get_value());
     view! {
         <RequireSignIn/>
-        <p><A href=back.clone()>"← Runs"</A></p>
-        <h1>"Compare runs"</h1>
+        <p><A href=back.clone()>{t(Msg::RunsBack)}</A></p>
+        <h1>{t(Msg::RunsCompareTitle)}</h1>
         {move || if ids.with_value(Vec::len) < 2 {
-            view! { <div class="empty"><p>"Pick two to four runs on the Runs tab to compare them."</p><A href=back.clone() attr:class="button primary">"Go to runs"</A></div> }.into_any()
+            view! { <div class="empty"><p>{t(Msg::RunsCompareTooFew)}</p><A href=back.clone() attr:class="button primary">{t(Msg::EmptyChatAction)}</A></div> }.into_any()
         } else {
             match data.get() {
                 None => view! { <Loading/> }.into_any(),
@@ -132,7 +133,7 @@ fn compare_view(c: Compared) -> impl IntoView {
         c.details
             .iter()
             .map(|d| match mixture_of(d) {
-                Some(m) => format!("mixture “{}”", m.name),
+                Some(m) => crate::tr!(Msg::RunsDataMixture, name = m.name.as_str()),
                 None => c
                     .versions
                     .get(d.run.dataset_version_id.as_str())
@@ -151,7 +152,11 @@ fn compare_view(c: Compared) -> impl IntoView {
                         .iter()
                         .find(|x| x.run.id == cf.run_id)
                         .map_or_else(|| cf.run_id.clone(), |x| x.run.name.clone().into());
-                    format!("{name} (replay {:.0}%)", cf.replay * 100.0)
+                    crate::tr!(
+                        Msg::RunsContinueFromReplay,
+                        name = name.as_str(),
+                        replay = format!("{:.0}", cf.replay * 100.0)
+                    )
                 })
             })
             .collect(),
@@ -195,7 +200,10 @@ fn compare_view(c: Compared) -> impl IntoView {
                 c.details
                     .iter()
                     .map(|d| match mixture_of(d) {
-                        Some(m) => m.plan.language(l).map_or("0%".into(), |p| format!("{:.1}%", p.share * 100.0)),
+                        Some(m) => m.plan.language(l).map_or_else(
+                            || crate::tr!(Msg::RunsPercent, value = "0"),
+                            |p| crate::tr!(Msg::RunsPercent, value = format!("{:.1}", p.share * 100.0)),
+                        ),
                         None => "—".into(),
                     })
                     .collect(),
@@ -234,11 +242,12 @@ fn compare_view(c: Compared) -> impl IntoView {
         .map(|l| (lang_label(l), base_by.get(l).copied(), latest_by.iter().map(|m| m.get(l).copied()).collect()))
         .collect();
     val_rows.push((
-        "All languages".into(),
+        t(Msg::RunsAllLanguages).to_string(),
         base.and_then(|p| p.data["loss"].as_f64()),
         c.details.iter().map(|d| latest_eval(&d.points).and_then(|p| p.data["loss"].as_f64())).collect(),
     ));
     let same_model = c.details.iter().all(|d| d.run.model_id == c.details[0].run.model_id);
+    let languages_hint = if same_model { Msg::RunsCompareLanguagesHint } else { Msg::RunsCompareLanguagesHintModels };
     let heads = runs.clone();
 
     view! {
@@ -249,16 +258,16 @@ fn compare_view(c: Compared) -> impl IntoView {
         </ul>
 
         <section class="card" aria-labelledby="cmp-settings">
-            <h2 id="cmp-settings">"Settings"</h2>
+            <h2 id="cmp-settings">{t(Msg::RunsSettings)}</h2>
             <label class="check"><input id="only-differences" type="checkbox" prop:checked=move || only_diff.get() on:change=move |ev| only_diff.set(event_target_checked(&ev))/>
-                {format!(" Only the differences ({n_differ})")}</label>
+                {crate::tr!(Msg::RunsOnlyDifferences, count = n_differ)}</label>
             <div class="table-scroll">
                 <table class="data settings-diff">
-                    <thead><tr><th scope="col">"Setting"</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col">{n.clone()}</th> }).collect_view()}</tr></thead>
+                    <thead><tr><th scope="col">{t(Msg::RunsSetting)}</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col">{n.clone()}</th> }).collect_view()}</tr></thead>
                     <tbody>
                         {move || rows.get_value().into_iter().filter(|r| r.2 || !only_diff.get()).map(|(k, vals, differs)| view! {
                             <tr class:differs=differs>
-                                <th scope="row"><code>{k}</code>{differs.then(|| view! { " "<span class="badge diff">"differs"</span> })}</th>
+                                <th scope="row"><code>{k}</code>{differs.then(|| view! { " "<span class="badge diff">{t(Msg::RunsDiffers)}</span> })}</th>
                                 {vals.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
                             </tr>
                         }).collect_view()}
@@ -268,13 +277,13 @@ fn compare_view(c: Compared) -> impl IntoView {
         </section>
 
         <section class="card" aria-labelledby="cmp-mixture">
-            <h2 id="cmp-mixture">"How much of each language"</h2>
+            <h2 id="cmp-mixture">{t(Msg::RunsCompareMixture)}</h2>
             {if mix_rows.is_empty() {
-                view! { <p class="muted mixture-diff">"None of these runs trained on a mixture, so no shares are known."</p> }.into_any()
+                view! { <p class="muted mixture-diff">{t(Msg::RunsCompareNoMixture)}</p> }.into_any()
             } else {
                 view! {
                     <table class="data mixture-diff">
-                        <thead><tr><th scope="col">"Language"</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}</tr></thead>
+                        <thead><tr><th scope="col">{t(Msg::EvalLanguage)}</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}</tr></thead>
                         <tbody>
                             {mix_rows.into_iter().map(|(l, vals)| {
                                 let differs = vals.iter().any(|v| *v != vals[0]);
@@ -293,29 +302,26 @@ fn compare_view(c: Compared) -> impl IntoView {
 
         <section class="run-charts">
             <div class="card">
-                <h2>"Training loss"</h2>
-                <LineChart series=loss label="Training loss of each run" x_label="step" y_label="training loss" class="chart-compare-loss"/>
+                <h2>{t(Msg::RunsTrainingLoss)}</h2>
+                <LineChart series=loss label=t(Msg::RunsCompareTrainingLossChart) x_label=t(Msg::RunsAxisStep) y_label=t(Msg::RunsAxisTrainingLoss) class="chart-compare-loss"/>
             </div>
             <div class="card">
-                <h2>"Validation loss"</h2>
-                <LineChart series=val label="Validation loss of each run" x_label="step" y_label="validation loss" class="chart-compare-val"
-                    empty="No run has been evaluated yet."/>
+                <h2>{t(Msg::RunsValidationLoss)}</h2>
+                <LineChart series=val label=t(Msg::RunsCompareValidationLossChart) x_label=t(Msg::RunsAxisStep) y_label=t(Msg::RunsAxisValidationLoss) class="chart-compare-val"
+                    empty=t(Msg::RunsCompareValidationEmpty)/>
             </div>
         </section>
 
         <section class="card" aria-labelledby="cmp-val">
-            <h2 id="cmp-val">"Each language, run by run"</h2>
-            <p class="muted">{format!(
-                "Validation loss at each run's latest evaluation (lower is better); “base model” is the first run's evaluation before training{}. ★ marks the best run per language; differences below {NOISE} are within noise.",
-                if same_model { "" } else { " (the runs tune different models)" }
-            )}</p>
+            <h2 id="cmp-val">{t(Msg::RunsCompareLanguages)}</h2>
+            <p class="muted">{crate::tr!(languages_hint, noise = NOISE.to_string())}</p>
             <div class="table-scroll">
                 <table class="data compare-val-table">
                     <thead><tr>
-                        <th scope="col">"Language"</th>
-                        <th scope="col" class="num">"Base model"</th>
+                        <th scope="col">{t(Msg::EvalLanguage)}</th>
+                        <th scope="col" class="num">{t(Msg::RunsBaseModel)}</th>
                         {heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}
-                        <th scope="col">"Note"</th>
+                        <th scope="col">{t(Msg::RunsNote)}</th>
                     </tr></thead>
                     <tbody>
                         {val_rows.into_iter().map(|(label, b, vals)| {
@@ -323,7 +329,7 @@ fn compare_view(c: Compared) -> impl IntoView {
                             let best = present.iter().copied().fold(f64::INFINITY, f64::min);
                             let worst = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                             let noise = present.len() >= 2 && worst - best < NOISE;
-                            let total = label == "All languages";
+                            let total = label == t(Msg::RunsAllLanguages);
                             view! {
                                 <tr class:total=total>
                                     <th scope="row">{label}</th>
@@ -333,12 +339,12 @@ fn compare_view(c: Compared) -> impl IntoView {
                                         view! {
                                             <td class="num" class:best=is_best>
                                                 {v.map_or("—".into(), |v| format!("{v:.3}"))}
-                                                {is_best.then(|| view! { " "<span aria-label="best">"★"</span> })}
+                                                {is_best.then(|| view! { " "<span aria-label=t(Msg::RunsBest)>"★"</span> })}
                                                 {v.zip(b).map(|(v, b)| view! { <span class="hint delta">{format!(" ({})", signed(v - b))}</span> })}
                                             </td>
                                         }
                                     }).collect_view()}
-                                    <td>{noise.then(|| view! { <span class="badge noise">"within noise"</span> })}</td>
+                                    <td>{noise.then(|| view! { <span class="badge noise">{t(Msg::EvalWithinNoise)}</span> })}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -48,11 +48,11 @@ pub fn RunsSection(ws: Workspace) -> impl IntoView {
     let new_href = format!("/workspaces/{}/runs/new", ws.id);
     let mixtures_href = format!("/workspaces/{}/mixtures", ws.id);
     view! {
-        <p class="muted">"A run tunes a base model on a mixture of languages. Each run's page shows its loss live and how every language improves against the base model."</p>
+        <p class="muted">{t(Msg::RunsIntro)}</p>
         <div class="actions runs-toolbar">
-            {can_edit.then(|| view! { <A href=new_href attr:id="new-run" attr:class="button primary">"New run"</A> })}
+            {can_edit.then(|| view! { <A href=new_href attr:id="new-run" attr:class="button primary">{t(Msg::RunsNew)}</A> })}
             <button id="compare-runs" type="button" disabled=move || !(2..=4).contains(&selected.with(Vec::len)) on:click=compare>
-                {move || match selected.with(Vec::len) { 0 | 1 => "Compare (pick 2 to 4 runs)".to_string(), n => format!("Compare {n} runs") }}
+                {move || match selected.with(Vec::len) { 0 | 1 => t(Msg::RunsComparePick).to_string(), n => crate::tr!(Msg::RunsCompareCount, count = n) }}
             </button>
         </div>
         {move || match (runs.get(), models.get()) {
@@ -70,12 +70,12 @@ pub fn RunsSection(ws: Workspace) -> impl IntoView {
                 view! {
                     <table class="data runs">
                         <thead><tr>
-                            <th scope="col"><span class="sr-only">"Pick to compare"</span></th>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Base model"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col" class="num">"Latest loss"</th>
-                            <th scope="col">"Started"</th>
+                            <th scope="col"><span class="sr-only">{t(Msg::RunsPickColumn)}</span></th>
+                            <th scope="col">{t(Msg::ColName)}</th>
+                            <th scope="col">{t(Msg::RunsBaseModel)}</th>
+                            <th scope="col">{t(Msg::JobState)}</th>
+                            <th scope="col" class="num">{t(Msg::RunsLatestLoss)}</th>
+                            <th scope="col">{t(Msg::JobStarted)}</th>
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|r| {
@@ -117,9 +117,11 @@ fn RunRow(
             let train = latest_step(&d.points).and_then(|p| p.data["loss"].as_f64());
             let val = latest_eval(&d.points).and_then(|p| p.data["loss"].as_f64());
             match (train, val) {
-                (Some(t), Some(v)) => format!("{t:.3} (validation {v:.3})"),
-                (Some(t), None) => format!("{t:.3}"),
-                (None, Some(v)) => format!("validation {v:.3}"),
+                (Some(tl), Some(v)) => {
+                    crate::tr!(Msg::RunsLossWithValidation, train = format!("{tl:.3}"), validation = format!("{v:.3}"))
+                }
+                (Some(tl), None) => format!("{tl:.3}"),
+                (None, Some(v)) => crate::tr!(Msg::RunsLossValidationOnly, validation = format!("{v:.3}")),
                 (None, None) => "—".into(),
             }
         })
@@ -127,7 +129,7 @@ fn RunRow(
     view! {
         <tr class="run-row" class:current=checked>
             <td>
-                <input type="checkbox" aria-label=format!("Compare “{}”", run.name)
+                <input type="checkbox" aria-label=crate::tr!(Msg::RunsPickLabel, name = run.name.as_str())
                     prop:checked=checked
                     disabled=move || !checked() && selected.with(|s| s.len() >= 4)
                     on:change=move |ev| {
@@ -136,7 +138,7 @@ fn RunRow(
                         selected.update(|s| if on { if !s.iter().any(|x| *x == id) { s.push(id.to_string()) } } else { s.retain(|x| *x != id) });
                     }/>
             </td>
-            <td><A href=href>{run.name.clone()}</A>{run.continue_from.is_some().then(|| view! { " "<span class="badge">"continued"</span> })}</td>
+            <td><A href=href>{run.name.clone()}</A>{run.continue_from.is_some().then(|| view! { " "<span class="badge">{t(Msg::RunsContinued)}</span> })}</td>
             <td>{model}</td>
             <td>{move || state().map(|s| view! { <StateBadge state=s/> })}</td>
             <td class="num">{loss}</td>

@@ -16,14 +16,17 @@ use std::collections::BTreeMap;
 
 use polytune_api::Dataset;
 
+use crate::i18n::Msg;
+
 /// Every dataset version by id: its label ("Numbers v2") and its number of examples.
 fn version_labels(datasets: &[Dataset]) -> BTreeMap<String, (String, u64)> {
     datasets
         .iter()
         .flat_map(|d| {
-            d.versions
-                .iter()
-                .map(move |v| (v.id.to_string(), (format!("{} v{}", d.name, v.number), v.examples.max(0) as u64)))
+            d.versions.iter().map(move |v| {
+                let label = crate::tr!(Msg::RunsDatasetVersion, dataset = d.name.as_str(), number = v.number);
+                (v.id.to_string(), (label, v.examples.max(0) as u64))
+            })
         })
         .collect()
 }

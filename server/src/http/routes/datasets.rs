@@ -175,8 +175,7 @@ pub async fn create_profile(
             .await?
             .map_err(|e| invalid("tokenizer", e))?;
     }
-    let (profile_id, job_id) =
-        enqueue_profile(&db, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id).await?;
+    let (profile_id, job_id) = enqueue_profile(&db, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(ProfileInfo {

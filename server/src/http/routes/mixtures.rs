@@ -162,9 +162,7 @@ pub async fn preview_augmentation(
     let db = state.db.scoped(&cap);
     let sources = db.mixture_sources().await?;
     let total = check_augmentation(&a, &sources).map_err(ApiError::Validation)?;
-    let examples = render_head(&state, &db, &a, &sources, 3)
-        .await
-        .map_err(|e| ApiError::Validation(vec![e]))?;
+    let examples = render_head(&state, &db, &a, &sources, 3).await.map_err(|e| ApiError::Validation(vec![e]))?;
     Ok(Json(AugmentPreview { examples, total }))
 }
 
@@ -381,9 +379,7 @@ pub async fn count_tokens(
     let mut jobs = Vec::new();
     for v in &req.version_ids {
         if !counted.contains(v) {
-            let (_, job) =
-                crate::jobs::datasets::enqueue_profile(&db, v, Some(&sha), &cap.actor.user.id)
-                    .await?;
+            let (_, job) = crate::jobs::datasets::enqueue_profile(&db, v, Some(&sha), &cap.actor.user.id).await?;
             jobs.push(job);
         }
     }

@@ -13,6 +13,7 @@ use crate::components::ErrorBox;
 use crate::components::conversation::Conversation;
 use crate::components::format::thousands;
 use crate::components::lang::{english, typed_lang_name};
+use crate::i18n::{Msg, t};
 use crate::pages::mixtures::source_label;
 
 const KINDS: [AugmentKind; 5] = [
@@ -45,12 +46,12 @@ pub(super) fn Augmentations(
     let no_templates = move || catalog.with(|c| !matches!(c, Some(Ok(c)) if !c.templates.is_empty()));
     view! {
         <fieldset class="augmentations" id="augmentations">
-            <legend>"3. Augmentations (optional)"</legend>
-            <p class="hint">"New examples made from aligned data with a template: translations, answers in another language, labeled data as instructions. Each input reads one dataset version; the versions must be aligned line by line."</p>
+            <legend>{t(Msg::BuilderAugmentationsLegend)}</legend>
+            <p class="hint">{t(Msg::BuilderAugmentationsHint)}</p>
             <For each=move || form.augs.get() key=|r: &AugRow| r.key children=move |row: AugRow| view! {
                 <AugmentationEditor ws=ws catalog=catalog cat_tick=cat_tick form=form errors=errors row=row/>
             }/>
-            <button id="add-augmentation" type="button" on:click=add disabled=no_templates>"Add augmentation"</button>
+            <button id="add-augmentation" type="button" on:click=add disabled=no_templates>{t(Msg::BuilderAddAugmentation)}</button>
         </fieldset>
     }
 }
@@ -120,9 +121,9 @@ fn AugmentationEditor(
             match r {
                 Ok(t) => {
                     tpl_saved.try_set(Some(if stored.is_some() {
-                        format!("Saved “{}”.", t.name)
+                        crate::tr!(Msg::BuilderTemplateSaved, name = t.name.as_str())
                     } else {
-                        format!("Saved “{}” as a workspace template.", t.name)
+                        crate::tr!(Msg::BuilderTemplateSavedNew, name = t.name.as_str())
                     }));
                     row.template.try_set(t);
                     cat_tick.try_update(|t| *t += 1);
@@ -148,11 +149,11 @@ fn AugmentationEditor(
     view! {
         <div class="augmentation" data-key=key.to_string()>
             <div class="augmentation-head">
-                <h4>{move || format!("Augmentation {}", index.get() + 1)}</h4>
-                <button type="button" class="link danger augmentation-remove" on:click=remove>"Remove"</button>
+                <h4>{move || crate::tr!(Msg::BuilderAugmentation, number = index.get() + 1)}</h4>
+                <button type="button" class="link danger augmentation-remove" on:click=remove>{t(Msg::Remove)}</button>
             </div>
             <div class="form-grid">
-                <label for=tid.clone()>"Template"</label>
+                <label for=tid.clone()>{t(Msg::BuilderTemplate)}</label>
                 <select id=tid.clone() class="template-select" on:change=move |ev| pick_template(event_target_value(&ev))>
                     {move || {
                         let current = template_id.get();
@@ -163,7 +164,7 @@ fn AugmentationEditor(
                         let known = templates.iter().any(|t| t.id.as_deref() == Some(current.as_str()));
                         let own = (!known).then(|| {
                             let n = row.template.with_untracked(|t| t.name.clone());
-                            view! { <option value=current.clone() selected=true>{format!("{n} (this mixture's copy)")}</option> }
+                            view! { <option value=current.clone() selected=true>{crate::tr!(Msg::BuilderTemplateOwn, name = n.as_str())}</option> }
                         });
                         let groups = KINDS.into_iter().filter_map(|k| {
                             let ts: Vec<AugmentTemplate> = templates.iter().filter(|t| t.kind == k).cloned().collect();
@@ -174,7 +175,12 @@ fn AugmentationEditor(
                                         let sel = id == current;
                                         let lang_name = typed_lang_name(&t.language);
                                         let builtin = id.starts_with("builtin:");
-                                        view! { <option value=id selected=sel>{format!("{} — in {}{}", t.name, lang_name, if builtin { "" } else { " (workspace)" })}</option> }
+                                        let label = if builtin {
+                                            crate::tr!(Msg::BuilderTemplateOption, name = t.name.as_str(), language = lang_name.as_str())
+                                        } else {
+                                            crate::tr!(Msg::BuilderTemplateOptionWorkspace, name = t.name.as_str(), language = lang_name.as_str())
+                                        };
+                                        view! { <option value=id selected=sel>{label}</option> }
                                     }).collect_view()}
                                 </optgroup>
                             })
@@ -188,20 +194,22 @@ fn AugmentationEditor(
                     let err_id = format!("{sid}-error");
                     let (r1, r2, r3, r4) = (role.clone(), role.clone(), role.clone(), role.clone());
                     view! {
-                        <label for=sid.clone()>{format!("Input “{role}”")}{answer.then(|| view! { <span class="hint">" (the new examples are in its language)"</span> })}</label>
+                        <label for=sid.clone()>{crate::tr!(Msg::BuilderInput, role = role.as_str())}{answer.then(|| view! { <span class="hint">{t(Msg::BuilderInputAnswerHint)}</span> })}</label>
                         <div>
                             <select id=sid.clone() data-role=role.clone() aria-describedby=err_id.clone()
                                 on:change=move |ev| {
                                     let v = event_target_value(&ev);
                                     row.inputs.update(|m| { if v.is_empty() { m.remove(&r1); } else { m.insert(r1.clone(), v); } });
                                 }>
-                                <option value="" selected=move || row.inputs.with(|m| !m.contains_key(&r2))>"Choose a dataset version"</option>
+                                <option value="" selected=move || row.inputs.with(|m| !m.contains_key(&r2))>{t(Msg::BuilderChooseVersion)}</option>
                                 {move || with_sources(catalog, |sources| {
                                     sources.iter().filter(|s| !s.evaluation).map(|s| {
                                         let v = s.version_id.clone();
                                         let r = r3.clone();
-                                        let label = format!("{} — {} examples{}", source_label(s), thousands(s.examples),
-                                            s.main_language().map(|l| format!(" — {}", english(l))).unwrap_or_else(|| " — profiling…".into()));
+                                        let label = match s.main_language() {
+                                            Some(l) => crate::tr!(Msg::BuilderVersionOption, source = source_label(s), count = thousands(s.examples), language = english(l)),
+                                            None => crate::tr!(Msg::BuilderVersionOptionProfiling, source = source_label(s), count = thousands(s.examples)),
+                                        };
                                         let v2 = v.clone();
                                         view! { <option value=v.to_string() selected=move || row.inputs.with(|m| m.get(&r).is_some_and(|x| *x == v2))>{label}</option> }
                                     }).collect_view()
@@ -211,17 +219,18 @@ fn AugmentationEditor(
                         </div>
                     }
                 }).collect_view()}
-                <label for=shots_id.clone()>"Worked examples"</label>
+                <label for=shots_id.clone()>{t(Msg::BuilderShots)}</label>
                 <select id=shots_id.clone() class="shots-select" on:change=move |ev| row.shots.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {[(0usize, "None (zero-shot)"), (1, "1 (few-shot)"), (3, "3 (few-shot)"), (5, "5 (few-shot)")].into_iter().map(|(n, label)| view! {
-                        <option value=n.to_string() selected=move || row.shots.get() == n>{label}</option>
+                    {[0usize, 1, 3, 5].into_iter().map(|n| {
+                        let label = if n == 0 { t(Msg::BuilderShotsNone).to_string() } else { crate::tr!(Msg::BuilderShotsFew, count = n) };
+                        view! { <option value=n.to_string() selected=move || row.shots.get() == n>{label}</option> }
                     }).collect_view()}
                 </select>
-                <label for=limit_id.clone()>"At most"</label>
+                <label for=limit_id.clone()>{t(Msg::BuilderLimit)}</label>
                 <div>
-                    <input id=limit_id.clone() class="num short limit-input" inputmode="numeric" placeholder="all"
+                    <input id=limit_id.clone() class="num short limit-input" inputmode="numeric" placeholder=t(Msg::BuilderLimitAll)
                         prop:value=move || row.limit.get() on:input=move |ev| row.limit.set(event_target_value(&ev))/>
-                    <span class="hint">" new examples (drawn evenly)"</span>
+                    <span class="hint">{t(Msg::BuilderLimitHint)}</span>
                     {err_line(errors, format!("aug-{key}-limit-error"), move || at("limit"))}
                 </div>
             </div>
@@ -230,26 +239,26 @@ fn AugmentationEditor(
                 (!msgs.is_empty()).then(|| msgs.join(" · "))
             }}</p>
             <details class="template-editor">
-                <summary>"Edit template"</summary>
+                <summary>{t(Msg::BuilderEditTemplate)}</summary>
                 <div class="form-grid">
-                    <label for=format!("aug-{key}-tname")>"Name"</label>
+                    <label for=format!("aug-{key}-tname")>{t(Msg::ColName)}</label>
                     <div>
                         <input id=format!("aug-{key}-tname") class="template-name" dir="auto" prop:value=move || row.template.with(|t| t.name.clone()) on:input=edit(|t, v| t.name = v)/>
                         {err_line(errors, format!("aug-{key}-tname-error"), move || at("template.name"))}
                     </div>
-                    <label for=format!("aug-{key}-tlang")>"Language of its words"</label>
+                    <label for=format!("aug-{key}-tlang")>{t(Msg::BuilderTemplateLanguage)}</label>
                     <div>
                         <input id=format!("aug-{key}-tlang") class="template-language short" prop:value=move || row.template.with(|t| t.language.clone()) on:input=edit(|t, v| t.language = v)/>
                         <span class="hint">{move || row.template.with(|t| lang::parse(&t.language).map(|l| format!(" {}", l.display())).unwrap_or_default())}</span>
                         {err_line(errors, format!("aug-{key}-tlang-error"), move || at("template.language"))}
                     </div>
-                    <label for=format!("aug-{key}-tuser")>"Instruction (Jinja)"</label>
+                    <label for=format!("aug-{key}-tuser")>{t(Msg::BuilderTemplateUser)}</label>
                     <div>
                         <textarea id=format!("aug-{key}-tuser") class="template-user" rows="4" dir="auto" spellcheck="false"
                             prop:value=move || row.template.with(|t| t.user.clone()) on:input=edit(|t, v| t.user = v)></textarea>
                         {err_line(errors, format!("aug-{key}-tuser-error"), move || at("template.user"))}
                     </div>
-                    <label for=format!("aug-{key}-tassistant")>"Answer (Jinja)"</label>
+                    <label for=format!("aug-{key}-tassistant")>{t(Msg::BuilderTemplateAssistant)}</label>
                     <div>
                         <textarea id=format!("aug-{key}-tassistant") class="template-assistant" rows="3" dir="auto" spellcheck="false"
                             prop:value=move || row.template.with(|t| t.assistant.clone()) on:input=edit(|t, v| t.assistant = v)></textarea>
@@ -259,14 +268,11 @@ fn AugmentationEditor(
                 <p class="hint">{move || {
                     let (roles, _) = roles.get();
                     let first = roles.first().cloned().unwrap_or_else(|| "source".into());
-                    format!(
-                        "Inputs: {}. Each offers text, instruction, response, language, language_name, native_name, id and meta.* — for example {{{{ {first}.text }}}} or {{{{ {first}.language_name }}}}.",
-                        roles.join(", ")
-                    )
+                    crate::tr!(Msg::BuilderTemplateHelp, roles = roles.join(", "), first = first)
                 }}</p>
                 <div class="actions">
                     <button type="button" class="template-save" on:click=save_template>
-                        {move || if row.template.with(|t| t.id.as_deref().is_some_and(|id| !id.starts_with("builtin:"))) { "Save the workspace template" } else { "Save as workspace template" }}
+                        {move || if row.template.with(|t| t.id.as_deref().is_some_and(|id| !id.starts_with("builtin:"))) { t(Msg::BuilderTemplateSaveExisting) } else { t(Msg::BuilderTemplateSaveNew) }}
                     </button>
                     <span class="muted" role="status">{move || tpl_saved.get()}</span>
                 </div>
@@ -274,13 +280,13 @@ fn AugmentationEditor(
             </details>
             <div class="actions">
                 <button type="button" class="augmentation-preview" on:click=run_preview disabled=move || previewing.get()>
-                    {move || if previewing.get() { "Making examples…" } else { "Preview" }}
+                    {move || if previewing.get() { t(Msg::BuilderPreviewing) } else { t(Msg::BuilderPreview) }}
                 </button>
             </div>
             {move || preview.get().map(|r| match r {
                 Ok(p) => view! {
                     <div class="augmentation-examples" aria-live="polite">
-                        <p class="muted">{format!("Makes {} examples in all. The first {}:", thousands(p.total), p.examples.len().min(3))}</p>
+                        <p class="muted">{crate::tr!(Msg::BuilderPreviewMakes, total = thousands(p.total), shown = p.examples.len().min(3))}</p>
                         {p.examples.into_iter().take(3).map(|e| view! { <div class="card example"><Conversation example=e compact=true/></div> }).collect_view()}
                     </div>
                 }.into_any(),

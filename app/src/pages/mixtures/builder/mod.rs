@@ -22,6 +22,7 @@ use self::sources::SourcesPicker;
 use self::state::{Catalog, Errors, Form, err_line, invalid_attr, with_sources};
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::Loading;
+use crate::i18n::{Msg, t};
 
 /// What the builder starts from: empty, or a copy of a mixture's recipe.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,9 +144,9 @@ pub(super) fn Builder(
         <section class="card mixture-builder" aria-labelledby="builder-title">
             <div class="builder-head">
                 <h2 id="builder-title">{title}</h2>
-                <button type="button" class="link subtle" on:click=move |_| on_close()>"Close the builder"</button>
+                <button type="button" class="link subtle" on:click=move |_| on_close()>{t(Msg::BuilderClose)}</button>
             </div>
-            <p class="muted">"Choose the data, say how much of each language the model sees, and check the result on the right: it updates as you type. Nothing runs until you press Materialize."</p>
+            <p class="muted">{t(Msg::BuilderIntro)}</p>
             {move || catalog.with(|c| match c {
                 None => Some(view! { <Loading/> }.into_any()),
                 Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message()}</p> }.into_any()),
@@ -165,7 +166,7 @@ pub(super) fn Builder(
 
             <div class="materialize-row">
                 <div class="field">
-                    <label for="mixture-name">"Name"</label>
+                    <label for="mixture-name">{t(Msg::ColName)}</label>
                     <input id="mixture-name" dir="auto" aria-describedby="mixture-name-error"
                         aria-invalid=invalid_attr(errors, "name".into())
                         prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
@@ -174,9 +175,9 @@ pub(super) fn Builder(
                 <button id="mixture-materialize" class="primary" type="button"
                     disabled=move || busy.get() || plan_res.with(|r| r.is_err())
                     on:click=materialize>
-                    {move || if busy.get() { "Starting…" } else { "Materialize" }}
+                    {move || if busy.get() { t(Msg::BuilderStarting) } else { t(Msg::BuilderMaterialize) }}
                 </button>
-                <p class="hint">"Materializing draws the examples, runs the augmentations and checks for evaluation-set contamination; it keeps running if you close the tab."</p>
+                <p class="hint">{t(Msg::BuilderMaterializeHint)}</p>
             </div>
             {move || failure.get().map(|e| view! { <p class="error" role="alert">{e.message()}</p> })}
         </section>

@@ -6,6 +6,7 @@ use polytune_api::{FieldError, MixturePlan, MixtureSpec, SourceFacts};
 
 use super::state::{Catalog, Errors, with_sources};
 use crate::components::lang::lang_full;
+use crate::i18n::{Msg, t};
 use crate::pages::mixtures::plan::{PlanStats, chart_id, legend, measure_toggle, plan_chart, plan_table};
 use crate::pages::mixtures::source_label;
 
@@ -20,7 +21,7 @@ pub(super) fn Preview(
     let pid = chart_id();
     view! {
         <aside class="builder-preview" aria-labelledby="preview-title">
-            <h3 id="preview-title">"What the model will see"</h3>
+            <h3 id="preview-title">{t(Msg::BuilderPreviewTitle)}</h3>
             {move || {
                 let all = errors.all();
                 (!all.is_empty()).then(|| {
@@ -30,7 +31,7 @@ pub(super) fn Preview(
                     }).unwrap_or_default();
                     view! {
                         <div class="error plan-problems" aria-live="polite">
-                            <p>{if items.len() == 1 { "One thing to fix:".to_string() } else { format!("{} things to fix:", items.len()) }}</p>
+                            <p>{crate::tr!(Msg::BuilderToFix, count = items.len())}</p>
                             <ul class="plan-errors">
                                 {items.into_iter().map(|(w, m)| view! { <li><strong>{w}</strong>": "{m}</li> }).collect_view()}
                             </ul>
@@ -52,7 +53,7 @@ pub(super) fn Preview(
                         <ul class="plan-notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                     })}
                     <details class="plan-table-box">
-                        <summary>"Show as table"</summary>
+                        <summary>{t(Msg::BuilderShowTable)}</summary>
                         {table}
                     </details>
                 }
@@ -64,64 +65,63 @@ pub(super) fn Preview(
 /// The path of a spec message in words a person recognises.
 fn describe(path: &str, spec: &MixtureSpec, sources: &[SourceFacts]) -> String {
     if path == "name" {
-        return "Name".into();
+        return t(Msg::ColName).into();
     }
     if path == "sources" {
-        return "Datasets".into();
+        return t(Msg::SectionDatasets).into();
     }
     if let Some(i) =
         path.strip_prefix("sources[").and_then(|r| r.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok())
     {
         return match spec.sources.get(i).and_then(|id| sources.iter().find(|s| &s.version_id == id)) {
-            Some(s) => format!("Dataset {}", source_label(s)),
-            None => format!("Dataset {}", i + 1),
+            Some(s) => crate::tr!(Msg::BuilderWhereDataset, name = source_label(s)),
+            None => crate::tr!(Msg::BuilderWhereDatasetNumber, number = i + 1),
         };
     }
     if let Some(l) = path.strip_prefix("shares.percent.").or_else(|| path.strip_prefix("shares.amounts.")) {
-        return format!("Share of {}", lang_full(l));
+        return crate::tr!(Msg::BuilderWhereShare, language = lang_full(l));
     }
     if path == "shares.total" {
-        return "Size of the mixture".into();
+        return t(Msg::BuilderMixtureSize).into();
     }
     if path == "shares.alpha" {
-        return "Temperature".into();
+        return t(Msg::BuilderWhereTemperature).into();
     }
     if path.starts_with("shares") {
-        return "Shares".into();
+        return t(Msg::BuilderWhereShares).into();
     }
     if let Some(l) = path.strip_prefix("caps.") {
-        return format!("Cap for {}", lang_full(l));
+        return crate::tr!(Msg::BuilderWhereCap, language = lang_full(l));
     }
     if path == "validation_fraction" {
-        return "Validation share".into();
+        return t(Msg::BuilderWhereValidationShare).into();
     }
     if path == "validation_max_per_language" {
-        return "Validation examples per language".into();
+        return t(Msg::BuilderWhereValidationMax).into();
     }
     if path == "seed" {
-        return "Seed".into();
+        return t(Msg::BuilderSeed).into();
     }
     if let Some((i, tail)) = path.strip_prefix("augmentations[").and_then(|r| r.split_once(']')) {
         let n = i.parse::<usize>().map(|i| i + 1).unwrap_or(0);
         let tail = tail.trim_start_matches('.');
-        let what = if let Some(role) = tail.strip_prefix("inputs.") {
-            format!(", input “{role}”")
+        return if let Some(role) = tail.strip_prefix("inputs.") {
+            crate::tr!(Msg::BuilderWhereAugmentationInput, number = n, role = role)
         } else if let Some(f) = tail.strip_prefix("template.") {
             match f {
-                "user" => ", instruction template".into(),
-                "assistant" => ", answer template".into(),
-                "name" => ", template name".into(),
-                "language" => ", template language".into(),
-                other => format!(", template {other}"),
+                "user" => crate::tr!(Msg::BuilderWhereAugmentationUser, number = n),
+                "assistant" => crate::tr!(Msg::BuilderWhereAugmentationAssistant, number = n),
+                "name" => crate::tr!(Msg::BuilderWhereAugmentationName, number = n),
+                "language" => crate::tr!(Msg::BuilderWhereAugmentationLanguage, number = n),
+                other => crate::tr!(Msg::BuilderWhereAugmentationField, number = n, field = other),
             }
         } else if tail == "limit" {
-            ", limit".into()
+            crate::tr!(Msg::BuilderWhereAugmentationLimit, number = n)
         } else if tail == "shots" {
-            ", worked examples".into()
+            crate::tr!(Msg::BuilderWhereAugmentationShots, number = n)
         } else {
-            String::new()
+            crate::tr!(Msg::BuilderAugmentation, number = n)
         };
-        return format!("Augmentation {n}{what}");
     }
     path.to_string()
 }

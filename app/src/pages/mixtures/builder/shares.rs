@@ -10,6 +10,7 @@ use super::state::{Catalog, Errors, Form, err_line, invalid_attr, lang_number_in
 use crate::components::format::{as_typed, thousands};
 use crate::components::lang::{english, lang_full, swatch};
 use crate::components::numbers::{read_decimal, read_whole};
+use crate::i18n::{Msg, t};
 
 /// The shares fieldset, with the presets that fill it from the chosen data.
 #[component]
@@ -119,7 +120,7 @@ pub(super) fn LanguageShares(
     let pinch_error = RwSignal::new(None::<String>);
     let apply_pinch = move |_| {
         let Ok(Some(n)) = read_whole(&pinch_n.get_untracked()) else {
-            pinch_error.set(Some("enter a whole number of examples".into()));
+            pinch_error.set(Some(t(Msg::BuilderErrorWholeExamples).into()));
             return;
         };
         pinch_error.set(None);
@@ -134,14 +135,14 @@ pub(super) fn LanguageShares(
 
     view! {
         <fieldset class="shares">
-            <legend>"2. How much of each language"</legend>
+            <legend>{t(Msg::BuilderSharesLegend)}</legend>
             <fieldset id="shares-kind" class="radios">
-                <legend class="sr-only">"How shares are set"</legend>
+                <legend class="sr-only">{t(Msg::BuilderSharesKindLegend)}</legend>
                 {[
-                    ("natural", "As found", "everything in the chosen versions"),
-                    ("percent", "Percent", "a share of each language in a mixture of a given size"),
-                    ("budgets", "Budgets", "a number of examples or tokens per language"),
-                    ("temperature", "Temperature", "from every language equal to as found"),
+                    ("natural", t(Msg::BuilderKindNatural), t(Msg::BuilderKindNaturalHint)),
+                    ("percent", t(Msg::BuilderKindPercent), t(Msg::BuilderKindPercentHint)),
+                    ("budgets", t(Msg::BuilderKindBudgets), t(Msg::BuilderKindBudgetsHint)),
+                    ("temperature", t(Msg::BuilderKindTemperature), t(Msg::BuilderKindTemperatureHint)),
                 ].into_iter().map(|(k, label, hint)| view! {
                     <label class="check radio">
                         <input type="radio" name="shares-kind" value=k
@@ -161,30 +162,35 @@ pub(super) fn LanguageShares(
                     "percent" => view! { <PercentInputs form=form langs=langs errors=errors normalize=normalize/> }.into_any(),
                     "budgets" => view! { <BudgetInputs form=form langs=langs errors=errors/> }.into_any(),
                     "temperature" => view! { <TemperatureInputs form=form errors=errors/> }.into_any(),
-                    _ => view! { <p class="muted">"Every example of the chosen versions, except those held out for validation. Big languages stay big; small ones stay small."</p> }.into_any(),
+                    _ => view! { <p class="muted">{t(Msg::BuilderNaturalExplained)}</p> }.into_any(),
                 }}
             </div>
             <div class="pinch" role="group" aria-labelledby="pinch-title">
-                <p id="pinch-title"><strong>"Preset: "</strong>{move || {
+                <p id="pinch-title"><strong>{t(Msg::BuilderPinchLabel)}</strong>{move || {
                     let b = base.get();
                     if b.is_empty() {
-                        "one language in full, a pinch of each of the others".to_string()
+                        t(Msg::BuilderPinchGeneric).to_string()
                     } else {
-                        format!("{} + {} in each of {} languages", english(&b), pinch_n.get().trim(), pinch_others.with(|o| o.len()))
+                        crate::tr!(
+                            Msg::BuilderPinchTitle,
+                            base = english(&b),
+                            examples = pinch_n.get().trim().to_string(),
+                            count = pinch_others.with(|o| o.len())
+                        )
                     }
                 }}</p>
-                <p class="hint">"All of one language, and a small number of examples of each other one: often enough to teach a model to answer in a language."</p>
+                <p class="hint">{t(Msg::BuilderPinchHint)}</p>
                 <div class="form-row">
-                    <label for="pinch-base">"In full"</label>
+                    <label for="pinch-base">{t(Msg::BuilderPinchBase)}</label>
                     <select id="pinch-base" on:change=move |ev| pinch_base.set(event_target_value(&ev))>
                         {move || langs.get().into_iter().map(|(l, _, _)| {
                             let v = l.clone();
                             view! { <option value=l.clone() selected=move || base.get() == v>{lang_full(&l)}</option> }
                         }).collect_view()}
                     </select>
-                    <label for="pinch-n">"Examples of each other language"</label>
+                    <label for="pinch-n">{t(Msg::BuilderPinchN)}</label>
                     <input id="pinch-n" class="num short" inputmode="numeric" prop:value=move || pinch_n.get() on:input=move |ev| pinch_n.set(event_target_value(&ev))/>
-                    <button id="pinch-apply" type="button" on:click=apply_pinch disabled=move || langs.with(|l| l.len() < 2)>"Use this preset"</button>
+                    <button id="pinch-apply" type="button" on:click=apply_pinch disabled=move || langs.with(|l| l.len() < 2)>{t(Msg::BuilderPinchApply)}</button>
                 </div>
                 <p class="field-error" aria-live="polite">{move || pinch_error.get()}</p>
                 <div class="pinch-langs">
@@ -225,24 +231,24 @@ fn PercentInputs(
     };
     view! {
         <div class="field inline-field">
-            <label for="percent-total">"Size of the mixture"</label>
+            <label for="percent-total">{t(Msg::BuilderMixtureSize)}</label>
             <input id="percent-total" class="num" inputmode="numeric" aria-describedby="percent-total-error"
                 aria-invalid=invalid_attr(errors, "shares.total".into())
                 prop:value=move || form.percent_total.get() on:input=move |ev| form.percent_total.set(event_target_value(&ev))/>
-            <span class="unit">"training examples"</span>
+            <span class="unit">{t(Msg::BuilderTrainingExamples)}</span>
             {err_line(errors, "percent-total-error".into(), || "shares.total".to_string())}
         </div>
         {move || langs.get().into_iter().map(|(l, n, _)| {
             let path = format!("shares.percent.{l}");
-            lang_number_input(form.percent, l, false, "pct", "%", format!("{} available", thousands(n)), "0", errors, path)
+            lang_number_input(form.percent, l, false, "pct", "%", crate::tr!(Msg::BuilderAvailable, count = thousands(n)), "0", errors, path)
         }).collect_view()}
         <p class="percent-sum">
             <span aria-live="polite">{move || {
                 let s = sum();
-                if (s - 100.0).abs() <= 0.5 { format!("Together: {}% ✓", as_typed(s)) } else { format!("Together: {}% (must be 100%)", as_typed(s)) }
+                if (s - 100.0).abs() <= 0.5 { crate::tr!(Msg::BuilderPercentSumOk, percent = as_typed(s)) } else { crate::tr!(Msg::BuilderPercentSumWrong, percent = as_typed(s)) }
             }}</span>
             " "
-            <button id="percent-normalize" type="button" on:click=move |_| normalize()>"Make them add up to 100"</button>
+            <button id="percent-normalize" type="button" on:click=move |_| normalize()>{t(Msg::BuilderPercentNormalize)}</button>
         </p>
     }
 }
@@ -251,10 +257,10 @@ fn PercentInputs(
 fn BudgetInputs(form: Form, langs: Memo<Vec<(String, u64, u64)>>, errors: Errors) -> impl IntoView {
     view! {
         <div class="field inline-field">
-            <label for="budget-unit">"Count in"</label>
+            <label for="budget-unit">{t(Msg::BuilderCountIn)}</label>
             <select id="budget-unit" on:change=move |ev| form.unit.set(if event_target_value(&ev) == "tokens" { BudgetUnit::Tokens } else { BudgetUnit::Examples })>
-                <option value="examples" selected=move || form.unit.get() == BudgetUnit::Examples>"examples"</option>
-                <option value="tokens" selected=move || form.unit.get() == BudgetUnit::Tokens>"tokens"</option>
+                <option value="examples" selected=move || form.unit.get() == BudgetUnit::Examples>{t(Msg::BuilderUnitExamples)}</option>
+                <option value="tokens" selected=move || form.unit.get() == BudgetUnit::Tokens>{t(Msg::BuilderUnitTokens)}</option>
             </select>
         </div>
         {move || {
@@ -262,14 +268,14 @@ fn BudgetInputs(form: Form, langs: Memo<Vec<(String, u64, u64)>>, errors: Errors
             langs.get().into_iter().map(|(l, n, tk)| {
                 let path = format!("shares.amounts.{l}");
                 let hint = if tokens {
-                    if tk == 0 { "tokens not counted".to_string() } else { format!("{} tokens available", thousands(tk)) }
+                    if tk == 0 { t(Msg::BuilderTokensNotCounted).to_string() } else { crate::tr!(Msg::BuilderTokensAvailable, count = thousands(tk)) }
                 } else {
-                    format!("{} available", thousands(n))
+                    crate::tr!(Msg::BuilderAvailable, count = thousands(n))
                 };
-                lang_number_input(form.amounts, l, false, "budget", if tokens { "tokens" } else { "examples" }, hint, "none", errors, path)
+                lang_number_input(form.amounts, l, false, "budget", if tokens { t(Msg::BuilderUnitTokens) } else { t(Msg::BuilderUnitExamples) }, hint, t(Msg::BuilderBudgetNone), errors, path)
             }).collect_view()
         }}
-        <p class="hint">"A language left empty gets none."</p>
+        <p class="hint">{t(Msg::BuilderBudgetHint)}</p>
     }
 }
 
@@ -277,19 +283,19 @@ fn BudgetInputs(form: Form, langs: Memo<Vec<(String, u64, u64)>>, errors: Errors
 fn TemperatureInputs(form: Form, errors: Errors) -> impl IntoView {
     view! {
         <div class="field inline-field">
-            <label for="alpha">"Temperature α"</label>
+            <label for="alpha">{t(Msg::BuilderAlpha)}</label>
             <input id="alpha" type="range" min="0" max="1" step="0.05" aria-describedby="alpha-hint"
                 prop:value=move || form.alpha.get() on:input=move |ev| form.alpha.set(event_target_value(&ev))/>
             <output class="alpha-value" aria-live="polite">{move || form.alpha.get()}</output>
         </div>
-        <p class="hint" id="alpha-hint">"Each language's share follows its size to the power α: 0 gives every language the same number of examples, 1 keeps them as found. Values around 0.3 lift small languages without drowning the big ones."</p>
+        <p class="hint" id="alpha-hint">{t(Msg::BuilderAlphaHint)}</p>
         <div class="field inline-field">
-            <label for="temperature-total">"Size of the mixture (optional)"</label>
-            <input id="temperature-total" class="num" inputmode="numeric" placeholder="all available"
+            <label for="temperature-total">{t(Msg::BuilderMixtureSizeOptional)}</label>
+            <input id="temperature-total" class="num" inputmode="numeric" placeholder=t(Msg::BuilderAllAvailable)
                 aria-describedby="temperature-total-error"
                 aria-invalid=invalid_attr(errors, "shares.total".into())
                 prop:value=move || form.temp_total.get() on:input=move |ev| form.temp_total.set(event_target_value(&ev))/>
-            <span class="unit">"training examples"</span>
+            <span class="unit">{t(Msg::BuilderTrainingExamples)}</span>
             {err_line(errors, "temperature-total-error".into(), || "shares.total".to_string())}
         </div>
     }

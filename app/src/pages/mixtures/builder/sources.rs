@@ -8,13 +8,14 @@ use super::state::{Catalog, Errors, Form, err_line, with_sources};
 use crate::client::{self, ApiFailure};
 use crate::components::ErrorBox;
 use crate::components::format::thousands;
+use crate::i18n::{Msg, t};
 use crate::pages::mixtures::source_label;
 
 fn source_languages(s: &SourceFacts) -> String {
     let mut parts: Vec<String> =
         s.languages.iter().take(6).map(|l| format!("{} {}", l.language, thousands(l.examples))).collect();
     if s.languages.len() > 6 {
-        parts.push(format!("+{} more", s.languages.len() - 6));
+        parts.push(crate::tr!(Msg::BuilderLanguagesMore, count = s.languages.len() - 6));
     }
     parts.join(" · ")
 }
@@ -55,13 +56,13 @@ pub(super) fn SourcesPicker(
     };
     view! {
         <fieldset class="mixture-sources" id="sources">
-            <legend>"1. Data"</legend>
-            <p class="hint">"The dataset versions to draw from. A version registered as an evaluation set is never trained on: it is what the tuned model is tested against, and the mixture is checked for copies of it."</p>
+            <legend>{t(Msg::BuilderSourcesLegend)}</legend>
+            <p class="hint">{t(Msg::BuilderSourcesHint)}</p>
             {err_line(errors, "sources-error".into(), || "sources".to_string())}
             <ul class="source-list">
                 {move || with_sources(catalog, |sources| {
                     if sources.is_empty() {
-                        return view! { <li class="muted">"No dataset versions in this workspace yet: upload a dataset first."</li> }.into_any();
+                        return view! { <li class="muted">{t(Msg::BuilderSourcesEmpty)}</li> }.into_any();
                     }
                     sources.iter().map(|s| {
                         let vid = s.version_id.clone();
@@ -84,21 +85,21 @@ pub(super) fn SourcesPicker(
                                         }/>
                                     <span>
                                         <strong>{source_label(s)}</strong>
-                                        " — "{thousands(s.examples)}" examples"
+                                        " — "{crate::tr!(Msg::BuilderSourceExamples, count = thousands(s.examples))}
                                         {if !s.profiled {
-                                            view! { " — "<em class="muted">"profiling…"</em> }.into_any()
+                                            view! { " — "<em class="muted">{t(Msg::BuilderProfiling)}</em> }.into_any()
                                         } else {
                                             view! { " — "<span class="muted">{source_languages(s)}</span> }.into_any()
                                         }}
-                                        {eval.then(|| view! { " "<span class="badge evaluation">"evaluation set — not trained on"</span> })}
-                                        {(s.profiled && s.tokenizer.is_none()).then(|| view! { " "<span class="badge" title="Profiled without a tokenizer: token counts are unknown">"no token counts"</span> })}
+                                        {eval.then(|| view! { " "<span class="badge evaluation">{t(Msg::BuilderBadgeEvaluation)}</span> })}
+                                        {(s.profiled && s.tokenizer.is_none()).then(|| view! { " "<span class="badge" title=t(Msg::BuilderBadgeNoTokensTitle)>{t(Msg::BuilderBadgeNoTokens)}</span> })}
                                     </span>
                                 </label>
                                 <button type="button" class="link subtle eval-toggle" data-version-id=vid.to_string()
                                     aria-pressed={if eval { "true" } else { "false" }}
-                                    title={if eval { "Registered as an evaluation set: press to use it for training again" } else { "Register as an evaluation set (never trained on)" }}
+                                    title={if eval { t(Msg::BuilderEvalToggleOnTitle) } else { t(Msg::BuilderEvalToggleOffTitle) }}
                                     on:click=move |_| toggle_eval(v3.to_string(), !eval)>
-                                    {if eval { "Evaluation set ✓" } else { "Evaluation set" }}
+                                    {if eval { t(Msg::BuilderEvalToggleOn) } else { t(Msg::BuilderEvalToggleOff) }}
                                 </button>
                                 <p class="field-error" aria-live="polite">{move || {
                                     let i = form.sources.with(|v| v.iter().position(|x| *x == v4));
@@ -139,7 +140,7 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
             }
         }
         if model.is_empty() || versions.is_empty() {
-            status.set("Choose a model and at least one dataset version first.".into());
+            status.set(t(Msg::BuilderCountTokensNeedChoice).into());
             return;
         }
         let ws_id = ws.get_value();
@@ -157,7 +158,7 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
                 }
                 Ok(t) if t.jobs.is_empty() => {
                     error.try_set(None);
-                    status.try_set("Already counted with this model's tokenizer.".into());
+                    status.try_set(crate::i18n::t(Msg::BuilderCountTokensAlready).into());
                 }
                 Ok(t) => {
                     error.try_set(None);
@@ -172,13 +173,13 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
                                 done += 1;
                             }
                         }
-                        status.try_set(format!("Counting tokens: {done} of {total} versions done…"));
+                        status.try_set(crate::tr!(Msg::BuilderCountTokensProgress, done = done, total = total));
                         if done == total {
                             break;
                         }
                         client::gloo_timers_sleep(1000).await;
                     }
-                    status.try_set("Tokens counted with this model's tokenizer.".into());
+                    status.try_set(crate::i18n::t(Msg::BuilderCountTokensDone).into());
                     cat_tick.try_update(|t| *t += 1);
                 }
             }
@@ -187,15 +188,15 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
     };
     view! {
         <div class="count-tokens">
-            <label for="count-tokens-model">"Count tokens as a model sees them"</label>
+            <label for="count-tokens-model">{t(Msg::BuilderCountTokensLabel)}</label>
             <select id="count-tokens-model" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
-                <option value="">"Choose a model…"</option>
+                <option value="">{t(Msg::BuilderCountTokensChooseModel)}</option>
                 {move || models.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|m| view! {
                     <option value=m.id.to_string()>{m.name.clone()}</option>
                 }).collect_view()}
             </select>
             " "
-            <button type="button" id="count-tokens" on:click=count disabled=move || busy.get()>"Count tokens"</button>
+            <button type="button" id="count-tokens" on:click=count disabled=move || busy.get()>{t(Msg::BuilderCountTokens)}</button>
             <p class="hint" aria-live="polite">{move || status.get()}</p>
             <ErrorBox error=error.read_only()/>
         </div>

@@ -12,6 +12,7 @@ use crate::client::ApiFailure;
 use crate::components::format::as_typed;
 use crate::components::lang::{english, swatch};
 use crate::components::numbers::{read_decimal, read_whole};
+use crate::i18n::{Msg, t};
 
 /// One augmentation as the builder edits it.
 #[derive(Clone, Copy)]
@@ -38,10 +39,7 @@ impl AugRow {
         let limit = match read_whole(&self.limit.get()) {
             Ok(l) => l,
             Err(()) => {
-                errors.push(FieldError::new(
-                    format!("augmentations[{i}].limit"),
-                    "enter a whole number, or leave it empty for all",
-                ));
+                errors.push(FieldError::new(format!("augmentations[{i}].limit"), t(Msg::BuilderErrorWholeOrEmpty)));
                 None
             }
         };
@@ -134,7 +132,7 @@ impl Form {
     /// The spec as typed, and the numbers that could not be read (with their spec paths).
     pub(super) fn build(&self, present: &BTreeSet<String>) -> (MixtureSpec, Vec<FieldError>) {
         let mut errors = Vec::new();
-        let whole = "enter a whole number (like 1000)";
+        let whole = t(Msg::BuilderErrorWhole);
         let number_map = |map: &BTreeMap<String, String>, prefix: &str, errors: &mut Vec<FieldError>| {
             let mut out = BTreeMap::new();
             for (l, v) in map.iter().filter(|(l, _)| present.contains(*l)) {
@@ -158,7 +156,7 @@ impl Form {
                         }
                         Ok(None) => {}
                         Err(()) => {
-                            errors.push(FieldError::new(format!("shares.percent.{l}"), "enter a number (like 25)"))
+                            errors.push(FieldError::new(format!("shares.percent.{l}"), t(Msg::BuilderErrorNumber)))
                         }
                     }
                 }
@@ -197,7 +195,7 @@ impl Form {
             Ok(Some(f)) => f,
             Ok(None) => 0.0,
             Err(()) => {
-                errors.push(FieldError::new("validation_fraction", "enter a number such as 0.05 (5%)"));
+                errors.push(FieldError::new("validation_fraction", t(Msg::BuilderErrorFraction)));
                 0.0
             }
         };

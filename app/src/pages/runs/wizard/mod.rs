@@ -20,6 +20,20 @@ use super::version_labels;
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::format::param_count;
 use crate::components::{ErrorBox, Loading, RequireSignIn};
+use crate::i18n::{Msg, t};
+
+/// Stands in a message for an element placed inside its sentence (a link, an `<output>`): the
+/// message is formatted with this in the element's place and cut there, so the sentence stays
+/// one message. A private-use character, never in a catalog or in user text.
+const SLOT: &str = "\u{E000}";
+
+/// The text before and after [`SLOT`] in a formatted message.
+fn around_slot(text: &str) -> (String, String) {
+    match text.split_once(SLOT) {
+        Some((before, after)) => (before.to_string(), after.to_string()),
+        None => (text.to_string(), String::new()),
+    }
+}
 
 /// `/workspaces/:id/runs/new[?mixture=…|?duplicate=…|?continue=…]`
 #[component]
@@ -145,7 +159,7 @@ pub fn RunWizard() -> impl IntoView {
                 _ => format!("ver:{}", r.dataset_version_id),
             });
             spec.set(r.spec.clone());
-            name.set(format!("{} (copy)", r.name));
+            name.set(crate::tr!(Msg::WizardNameCopy, name = r.name.as_str()));
             if let Some(c) = &r.continue_from {
                 continue_run.set(c.run_id.to_string());
                 replay.set(c.replay);
@@ -162,9 +176,9 @@ pub fn RunWizard() -> impl IntoView {
         model_id.set(model.to_string());
         if let Some(r) = from {
             continue_run.set(r.id.to_string());
-            name.set(format!("{} (continued)", r.name));
+            name.set(crate::tr!(Msg::WizardNameContinued, name = r.name.as_str()));
         } else {
-            name.set(format!("Run {}", runs.len() + 1));
+            name.set(crate::tr!(Msg::WizardNameDefault, number = runs.len() + 1));
         }
         let mixture = want_mixture.clone().filter(|id| mixture_list.with_untracked(|l| l.iter().any(|m| &m.id == id)));
         if let Some(m) = mixture {
@@ -195,13 +209,13 @@ pub fn RunWizard() -> impl IntoView {
         };
         let mut problems = Vec::new();
         if req.model_id.is_empty() {
-            problems.push(FieldError::new("model_id", "choose the base model to tune"));
+            problems.push(FieldError::new("model_id", t(Msg::WizardErrorNoModel)));
         }
         if req.dataset_version_id.is_empty() {
-            problems.push(FieldError::new("dataset_version_id", "choose a mixture or a dataset version to train on"));
+            problems.push(FieldError::new("dataset_version_id", t(Msg::WizardErrorNoData)));
         }
         for p in form.unparsed.get() {
-            problems.push(FieldError::new(format!("spec.{p}"), "is not a number"));
+            problems.push(FieldError::new(format!("spec.{p}"), t(Msg::WizardErrorNotANumber)));
         }
         problems.extend(req.validate());
         if !problems.is_empty() {
@@ -234,19 +248,22 @@ pub fn RunWizard() -> impl IntoView {
     let ws_href = move |rest: &str| format!("/workspaces/{}/{rest}", ws.get_value());
     view! {
         <RequireSignIn/>
-        <p><A href=ws_href("runs")>"← Runs"</A></p>
-        <h1>"New run"</h1>
-        <p class="muted">"Four choices, each with what it costs before it costs anything. Every expert setting is under Advanced."</p>
+        <p><A href=ws_href("runs")>{t(Msg::WizardBackToRuns)}</A></p>
+        <h1>{t(Msg::WizardTitle)}</h1>
+        <p class="muted">{t(Msg::WizardIntro)}</p>
         <form class="run-wizard" on:submit=submit novalidate>
             <section class="card wizard-step" aria-labelledby="step-model">
-                <h2 id="step-model">"1. The base model"</h2>
+                <h2 id="step-model">{t(Msg::WizardStepModel)}</h2>
                 {move || match models.get() {
                     None => view! { <Loading/> }.into_any(),
-                    Some(Ok(l)) if l.is_empty() => view! {
-                        <p class="empty">"No base model yet. Add one on the Models tab (a tiny one trains in seconds)." " "<A href=ws_href("models")>"Go to models"</A></p>
-                    }.into_any(),
+                    Some(Ok(l)) if l.is_empty() => {
+                        let (before, after) = around_slot(&crate::tr!(Msg::WizardNoModel, link = SLOT));
+                        view! {
+                            <p class="empty">{before}<A href=ws_href("models")>{t(Msg::WizardGoToModels)}</A>{after}</p>
+                        }.into_any()
+                    }
                     _ => view! {
-                        <label for="run-model">"Model to tune"</label>
+                        <label for="run-model">{t(Msg::WizardModelLabel)}</label>
                         <select id="run-model" name="model_id" prop:value=move || model_id.get()
                             aria-invalid=move || if field_error("model_id").is_some() { "true" } else { "false" }
                             on:change=move |ev| {
@@ -258,12 +275,12 @@ pub fn RunWizard() -> impl IntoView {
                                 let keep = run_list.with_untracked(|l| l.iter().any(|r| r.id == continue_run.get_untracked() && r.model_id == id));
                                 if !keep { continue_run.set(String::new()); }
                             }>
-                            <option value="" selected=move || model_id.with(String::is_empty)>"Choose a base model"</option>
+                            <option value="" selected=move || model_id.with(String::is_empty)>{t(Msg::WizardModelChoose)}</option>
                             {move || model_list.get().into_iter().map(|m| {
                                 let id = m.id.clone();
                                 view! {
                                     <option value=m.id.to_string() selected=move || model_id.with(|s| *s == id)>
-                                        {format!("{} — {} parameters, {} tokens of context", m.name, param_count(m.info.parameters), m.info.context_length)}
+                                        {crate::tr!(Msg::WizardModelOption, name = m.name.as_str(), parameters = param_count(m.info.parameters), context = m.info.context_length)}
                                     </option>
                                 }
                             }).collect_view()}
@@ -274,31 +291,31 @@ pub fn RunWizard() -> impl IntoView {
             </section>
 
             <section class="card wizard-step" aria-labelledby="step-data">
-                <h2 id="step-data">"2. The data"</h2>
-                <p class="muted">"A mixture says how much of each language the model sees. You can also train on one dataset version as it is."</p>
-                <label for="run-data">"Train on"</label>
+                <h2 id="step-data">{t(Msg::WizardStepData)}</h2>
+                <p class="muted">{t(Msg::WizardDataIntro)}</p>
+                <label for="run-data">{t(Msg::WizardDataLabel)}</label>
                 <select id="run-data" name="dataset_version_id" prop:value=move || data.get()
                     aria-invalid=move || if field_error("dataset_version_id").is_some() { "true" } else { "false" }
                     on:change=move |ev| { data.set(event_target_value(&ev)); drop_errors(server, "dataset_version_id"); }>
-                    <option value="" selected=move || data.with(String::is_empty)>"Choose a mixture or a dataset version"</option>
+                    <option value="" selected=move || data.with(String::is_empty)>{t(Msg::WizardDataChoose)}</option>
                     {move || {
                         let mixes = mixture_list.get();
                         (!mixes.is_empty()).then(|| view! {
-                            <optgroup label="Mixtures (ready)">
+                            <optgroup label=t(Msg::WizardDataMixtures)>
                                 {mixes.into_iter().map(|m| {
                                     let value = format!("mix:{}", m.id);
                                     let v2 = value.clone();
                                     let langs = m.plan.languages.iter().map(|l| l.language.clone()).collect::<Vec<_>>().join(", ");
-                                    view! { <option value=value selected=move || data.with(|d| *d == v2)>{format!("{} — {} examples ({langs})", m.name, m.plan.examples)}</option> }
+                                    view! { <option value=value selected=move || data.with(|d| *d == v2)>{crate::tr!(Msg::WizardMixtureOption, name = m.name.as_str(), examples = m.plan.examples, languages = langs.as_str())}</option> }
                                 }).collect_view()}
                             </optgroup>
                         })
                     }}
-                    <optgroup label="Dataset versions">
+                    <optgroup label=t(Msg::WizardDataVersions)>
                         {move || versions.get().into_iter().map(|(id, (label, n))| {
                             let value = format!("ver:{id}");
                             let v2 = value.clone();
-                            view! { <option value=value selected=move || data.with(|d| *d == v2)>{format!("{label} — {n} examples")}</option> }
+                            view! { <option value=value selected=move || data.with(|d| *d == v2)>{crate::tr!(Msg::WizardVersionOption, label = label.as_str(), examples = n)}</option> }
                         }).collect_view()}
                     </optgroup>
                     {move || {
@@ -307,26 +324,30 @@ pub fn RunWizard() -> impl IntoView {
                         let listed = d.is_empty()
                             || chosen_mixture.with(Option::is_some)
                             || d.strip_prefix("ver:").is_some_and(|id| versions.with(|v| v.iter().any(|(vid, _)| vid == id)));
-                        (!listed).then(|| view! { <option value=d.clone() selected>"The same data as the run it copies"</option> })
+                        (!listed).then(|| view! { <option value=d.clone() selected>{t(Msg::WizardDataSameAsCopied)}</option> })
                     }}
                 </select>
                 <p class="field-error">{move || field_error("dataset_version_id").unwrap_or_default()}</p>
                 {move || chosen_mixture.get().map(|m| {
                     let href = ws_href(&format!("mixtures/{}", m.id));
+                    let (before, after) = around_slot(&crate::tr!(Msg::WizardMixtureShares, mixture = SLOT));
                     view! {
                         <div class="mixture-shares">
-                            <p>"How much of each language the model sees in "<A href=href>{m.name.clone()}</A>":"</p>
+                            <p>{before}<A href=href>{m.name.clone()}</A>{after}</p>
                             <ShareBar plan=m.plan.clone()/>
                         </div>
                     }
                 })}
-                {move || (mixture_list.with(Vec::is_empty) && mixtures.get().is_some()).then(|| view! {
-                    <p class="hint">"No mixture is ready yet. "<A href=ws_href("mixtures")>"Compose one"</A>" to choose how much of each language goes in."</p>
+                {move || (mixture_list.with(Vec::is_empty) && mixtures.get().is_some()).then(|| {
+                    let (before, after) = around_slot(&crate::tr!(Msg::WizardNoMixture, link = SLOT));
+                    view! {
+                        <p class="hint">{before}<A href=ws_href("mixtures")>{t(Msg::WizardNoMixtureLink)}</A>{after}</p>
+                    }
                 })}
             </section>
 
             <section class="card wizard-step" aria-labelledby="step-preset">
-                <h2 id="step-preset">"3. How much training"</h2>
+                <h2 id="step-preset">{t(Msg::WizardStepPreset)}</h2>
                 <div class="preset-cards" role="group" aria-labelledby="step-preset">
                     {Preset::ALL.into_iter().map(|p| view! {
                         <button type="button" class="preset-card" data-preset=enum_str(&p)
@@ -337,11 +358,11 @@ pub fn RunWizard() -> impl IntoView {
                         </button>
                     }).collect_view()}
                 </div>
-                {move || active_preset.get().is_none().then(|| view! { <p class="hint">"Your own settings (changed under Advanced). Pick a card to start again from a preset."</p> })}
+                {move || active_preset.get().is_none().then(|| view! { <p class="hint">{t(Msg::WizardCustomSettings)}</p> })}
             </section>
 
             <section class="card wizard-step" aria-labelledby="step-estimate">
-                <h2 id="step-estimate">"4. What it will take"</h2>
+                <h2 id="step-estimate">{t(Msg::WizardStepEstimate)}</h2>
                 {move || {
                     let cont = continue_run.get();
                     estimate_view(
@@ -361,50 +382,53 @@ pub fn RunWizard() -> impl IntoView {
                     advanced_open.set(d.has_attribute("open"));
                 }
             }>
-                <summary>"Advanced: every setting"</summary>
-                <p class="muted">"What the preset chose, to change anything. Each setting is checked as you type."</p>
+                <summary>{t(Msg::WizardAdvanced)}</summary>
+                <p class="muted">{t(Msg::WizardAdvancedIntro)}</p>
                 {advanced_settings(form)}
             </details>
 
             <section class="card wizard-step" aria-labelledby="step-continue">
-                <h2 id="step-continue">"Continue from an earlier run (optional)"</h2>
-                <p class="muted">"Start from another run's newest checkpoint instead of the base model, e.g. to add a language to a model already tuned."</p>
-                <label for="run-continue">"Start from"</label>
+                <h2 id="step-continue">{t(Msg::WizardStepContinue)}</h2>
+                <p class="muted">{t(Msg::WizardContinueIntro)}</p>
+                <label for="run-continue">{t(Msg::WizardContinueLabel)}</label>
                 <select id="run-continue" name="continue_from.run_id" prop:value=move || continue_run.get() on:change=move |ev| { continue_run.set(event_target_value(&ev)); drop_errors(server, "continue_from"); }>
-                    <option value="" selected=move || continue_run.with(String::is_empty)>"The base model"</option>
+                    <option value="" selected=move || continue_run.with(String::is_empty)>{t(Msg::WizardContinueBase)}</option>
                     {move || {
                         let mid = model_id.get();
                         run_list.get().into_iter().filter(|r| r.model_id == mid).map(|r| {
                             let id = r.id.clone();
-                            view! { <option value=r.id.to_string() selected=move || continue_run.with(|c| *c == id)>{format!("Run “{}”", r.name)}</option> }
+                            view! { <option value=r.id.to_string() selected=move || continue_run.with(|c| *c == id)>{crate::tr!(Msg::WizardContinueOption, name = r.name.as_str())}</option> }
                         }).collect_view()
                     }}
                 </select>
                 <p class="field-error">{move || field_error("continue_from.run_id").unwrap_or_default()}</p>
-                {move || (!continue_run.with(String::is_empty)).then(|| view! {
+                {move || (!continue_run.with(String::is_empty)).then(|| {
+                    let (before, after) = around_slot(&crate::tr!(Msg::WizardReplay, share = SLOT));
+                    view! {
                     <div class="field replay">
-                        <label for="run-replay">"Replay: "<output>{move || format!("{:.0}%", replay.get() * 100.0)}</output></label>
+                        <label for="run-replay">{before}<output>{move || format!("{:.0}%", replay.get() * 100.0)}</output>{after}</label>
                         <input id="run-replay" type="range" name="continue_from.replay" min="0" max="1" step="0.05"
                             prop:value=move || replay.get().to_string()
                             on:input=move |ev| replay.set(event_target_value(&ev).parse().unwrap_or(0.0))/>
-                        <p class="hint">"Share of the earlier run's data mixed back in: for every new example, this many earlier ones. Some replay keeps the model from forgetting what it learned before; 0 trains on the new data only."</p>
+                        <p class="hint">{t(Msg::WizardReplayHint)}</p>
                         <p class="field-error">{move || field_error("continue_from.replay").unwrap_or_default()}</p>
                     </div>
+                    }
                 })}
             </section>
 
             <section class="card wizard-step start" aria-labelledby="step-start">
-                <h2 id="step-start">"Start"</h2>
-                <label for="run-name">"Name"</label>
+                <h2 id="step-start">{t(Msg::WizardStepStart)}</h2>
+                <label for="run-name">{t(Msg::ColName)}</label>
                 <input id="run-name" name="name" autocomplete="off" prop:value=move || name.get() on:input=move |ev| { name.set(event_target_value(&ev)); drop_errors(server, "name"); }
                     aria-invalid=move || if field_error("name").is_some() { "true" } else { "false" }/>
                 <p class="field-error">{move || field_error("name").unwrap_or_default()}</p>
                 <div class="actions">
                     <button id="run-start" class="primary" type="submit" disabled=move || busy.get()>
-                        {move || if busy.get() { "Starting…" } else { "Start run" }}
+                        {move || if busy.get() { t(Msg::WizardStarting) } else { t(Msg::WizardStartRun) }}
                     </button>
                 </div>
-                <p class="hint">"The run goes on when you close this tab; its page shows it live."</p>
+                <p class="hint">{t(Msg::WizardStartHint)}</p>
                 <ErrorBox error=server.read_only()/>
             </section>
         </form>

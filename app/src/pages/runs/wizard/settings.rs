@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::client::ApiFailure;
 use crate::components::numbers::{parse_f64, parse_opt_usize, parse_pair, parse_u64, parse_usize};
+use crate::i18n::{Msg, t};
 
 /// The serde name of an enum value (`quick_look`, `lora`, …).
 pub(super) fn enum_str<T: Serialize>(v: &T) -> String {
@@ -36,7 +37,7 @@ impl Form {
     fn error(&self, path: &str) -> Option<String> {
         if self.unparsed.with(|b| b.contains(path)) {
             return Some(
-                if path == "adam_betas" { "give two numbers, e.g. 0.9, 0.999" } else { "is not a number" }.into(),
+                if path == "adam_betas" { t(Msg::WizardErrorTwoNumbers) } else { t(Msg::WizardErrorNotANumber) }.into(),
             );
         }
         let nested = format!("{path}[");
@@ -162,7 +163,7 @@ fn choice_setting(
     path: &'static str,
     label: &'static str,
     help: &'static str,
-    options: &'static [(&'static str, &'static str)],
+    options: &'static [(&'static str, Msg)],
     get: fn(&TrainSpec) -> String,
     set: fn(&mut TrainSpec, &str),
 ) -> impl IntoView {
@@ -174,7 +175,7 @@ fn choice_setting(
             <label for=id.clone()>{label}</label>
             <select id=id name=format!("spec.{path}") aria-describedby=err_id.clone() prop:value=move || value.get()
                 on:change=move |ev| { let v = event_target_value(&ev); form.spec.update(|s| set(s, &v)); }>
-                {options.iter().map(|(v, text)| view! { <option value=*v selected=move || value.get() == *v>{*text}</option> }).collect_view()}
+                {options.iter().map(|(v, text)| view! { <option value=*v selected=move || value.get() == *v>{t(*text)}</option> }).collect_view()}
             </select>
             <p class="hint">{help}</p>
             <p class="field-error" id=err_id>{move || form.error(path).unwrap_or_default()}</p>
@@ -208,17 +209,17 @@ pub(super) fn advanced_settings(form: Form) -> impl IntoView {
     let is_full = Memo::new(move |_| form.spec.with(|s| s.method == TuneMethod::Full));
     view! {
         <fieldset class="settings-group">
-            <legend>"What is trained"</legend>
-            {choice_setting(form, "method", "Method", "LoRA trains small adapters beside frozen weights: far less memory, easy to share. Full tuning changes every weight.",
-                &[("lora", "LoRA adapters"), ("full", "Every weight (full tuning)")],
+            <legend>{t(Msg::WizardGroupTrained)}</legend>
+            {choice_setting(form, "method", t(Msg::WizardMethod), t(Msg::WizardMethodHelp),
+                &[("lora", Msg::WizardMethodLora), ("full", Msg::WizardMethodFull)],
                 |s| enum_str(&s.method), |s, v| if let Some(m) = enum_parse(v) { s.method = m })}
             <fieldset class="lora-settings" disabled=move || is_full.get()>
-                <legend>"LoRA adapters"{move || is_full.get().then_some(" (not used by full tuning)")}</legend>
-                {usize_setting(form, "lora.rank", "Rank", "Size of each adapter: larger learns more and needs more memory (8–64 is usual).", |s| s.lora.rank, |s, v| s.lora.rank = v)}
-                {f64_setting(form, "lora.alpha", "Alpha", "Scales the adapters' effect; usually twice the rank.", |s| s.lora.alpha, |s, v| s.lora.alpha = v)}
-                {f64_setting(form, "lora.dropout", "Dropout", "Share of the adapters' inputs dropped while training (0 to below 1); a little helps against overfitting small data.", |s| s.lora.dropout, |s, v| s.lora.dropout = v)}
+                <legend>{move || if is_full.get() { t(Msg::WizardLoraLegendUnused) } else { t(Msg::WizardLoraLegend) }}</legend>
+                {usize_setting(form, "lora.rank", t(Msg::WizardLoraRank), t(Msg::WizardLoraRankHelp), |s| s.lora.rank, |s, v| s.lora.rank = v)}
+                {f64_setting(form, "lora.alpha", t(Msg::WizardLoraAlpha), t(Msg::WizardLoraAlphaHelp), |s| s.lora.alpha, |s, v| s.lora.alpha = v)}
+                {f64_setting(form, "lora.dropout", t(Msg::WizardLoraDropout), t(Msg::WizardLoraDropoutHelp), |s| s.lora.dropout, |s, v| s.lora.dropout = v)}
                 <div class="field targets-field">
-                    <span class="label" id="spec-lora-targets-label">"Layers adapted"</span>
+                    <span class="label" id="spec-lora-targets-label">{t(Msg::WizardLoraTargets)}</span>
                     <div class="targets" role="group" aria-labelledby="spec-lora-targets-label">
                         {LORA_TARGETS.into_iter().map(|target| view! {
                             <label class="check">
@@ -236,45 +237,45 @@ pub(super) fn advanced_settings(form: Form) -> impl IntoView {
                             </label>
                         }).collect_view()}
                     </div>
-                    <p class="hint">"Attention (q, k, v, o) and MLP (gate, up, down) projections of every layer. All of them is the usual choice."</p>
+                    <p class="hint">{t(Msg::WizardLoraTargetsHelp)}</p>
                     <p class="field-error">{move || form.error("lora.targets").unwrap_or_default()}</p>
                 </div>
             </fieldset>
         </fieldset>
         <fieldset class="settings-group">
-            <legend>"Data"</legend>
-            {choice_setting(form, "loss_on", "Learn to predict", "Usually only the answers: the model learns to answer, not to write questions.",
-                &[("responses", "Only the answers"), ("all", "The instructions and the answers")],
+            <legend>{t(Msg::WizardGroupData)}</legend>
+            {choice_setting(form, "loss_on", t(Msg::WizardLossOn), t(Msg::WizardLossOnHelp),
+                &[("responses", Msg::WizardLossOnResponses), ("all", Msg::WizardLossOnAll)],
                 |s| enum_str(&s.loss_on), |s, v| if let Some(m) = enum_parse(v) { s.loss_on = m })}
-            {bool_setting(form, "packing", "Pack short examples together", "Several examples share one sequence (they never see each other): much less padding, faster.", |s| s.packing, |s, v| s.packing = v)}
-            {usize_setting(form, "seq_len", "Sequence length (tokens)", "Longer examples are cut at this length. Memory grows with it.", |s| s.seq_len, |s, v| s.seq_len = v)}
-            {f64_setting(form, "validation_fraction", "Held out for validation", "Share of examples kept aside (per language) to measure progress, when the data brings no validation set. Below 0.5.", |s| s.validation_fraction, |s, v| s.validation_fraction = v)}
+            {bool_setting(form, "packing", t(Msg::WizardPacking), t(Msg::WizardPackingHelp), |s| s.packing, |s, v| s.packing = v)}
+            {usize_setting(form, "seq_len", t(Msg::WizardSeqLen), t(Msg::WizardSeqLenHelp), |s| s.seq_len, |s, v| s.seq_len = v)}
+            {f64_setting(form, "validation_fraction", t(Msg::WizardValidationFraction), t(Msg::WizardValidationFractionHelp), |s| s.validation_fraction, |s, v| s.validation_fraction = v)}
         </fieldset>
         <fieldset class="settings-group">
-            <legend>"Optimization"</legend>
-            {usize_setting(form, "batch_size", "Batch size", "Sequences computed together on the device; more needs more memory.", |s| s.batch_size, |s, v| s.batch_size = v)}
-            {usize_setting(form, "grad_accum", "Gradient accumulation", "Batches added up before each update: a larger effective batch without more memory.", |s| s.grad_accum, |s, v| s.grad_accum = v)}
-            {f64_setting(form, "learning_rate", "Learning rate", "How big each update is: too high and the loss jumps around, too low and it barely moves.", |s| s.learning_rate, |s, v| s.learning_rate = v)}
-            {choice_setting(form, "schedule", "Learning-rate schedule", "How the learning rate falls after the warm-up.",
-                &[("cosine", "Cosine (smooth decay)"), ("linear", "Linear decay"), ("constant", "Constant")],
+            <legend>{t(Msg::WizardGroupOptimization)}</legend>
+            {usize_setting(form, "batch_size", t(Msg::WizardBatchSize), t(Msg::WizardBatchSizeHelp), |s| s.batch_size, |s, v| s.batch_size = v)}
+            {usize_setting(form, "grad_accum", t(Msg::WizardGradAccum), t(Msg::WizardGradAccumHelp), |s| s.grad_accum, |s, v| s.grad_accum = v)}
+            {f64_setting(form, "learning_rate", t(Msg::WizardLearningRate), t(Msg::WizardLearningRateHelp), |s| s.learning_rate, |s, v| s.learning_rate = v)}
+            {choice_setting(form, "schedule", t(Msg::WizardSchedule), t(Msg::WizardScheduleHelp),
+                &[("cosine", Msg::WizardScheduleCosine), ("linear", Msg::WizardScheduleLinear), ("constant", Msg::WizardScheduleConstant)],
                 |s| enum_str(&s.schedule), |s, v| if let Some(m) = enum_parse(v) { s.schedule = m })}
-            {usize_setting(form, "warmup_steps", "Warm-up steps", "The learning rate rises from 0 over these first steps.", |s| s.warmup_steps, |s, v| s.warmup_steps = v)}
-            {usize_setting(form, "epochs", "Passes over the data (epochs)", "How many times the model sees every training example.", |s| s.epochs, |s, v| s.epochs = v)}
-            {text_setting(form, "max_steps", "Stop after (steps)", "Empty: as many steps as the passes need.", |s| s.max_steps, |s, v| s.max_steps = v, parse_opt_usize, |v| v.map_or_else(String::new, |n| n.to_string()))}
-            {f64_setting(form, "weight_decay", "Weight decay", "Pulls weights towards 0 a little at every step (0 turns it off).", |s| s.weight_decay, |s, v| s.weight_decay = v)}
-            {text_setting(form, "adam_betas", "AdamW betas", "Two numbers, e.g. 0.9, 0.999: how long the optimizer remembers past gradients.", |s| s.adam_betas, |s, v| s.adam_betas = v, parse_pair, |(a, b)| format!("{a}, {b}"))}
-            {f64_setting(form, "adam_eps", "AdamW epsilon", "A tiny number that keeps updates finite.", |s| s.adam_eps, |s, v| s.adam_eps = v)}
-            {f64_setting(form, "grad_clip", "Gradient clipping", "Gradients longer than this are shortened to it, against sudden jumps; 0 turns it off.", |s| s.grad_clip, |s, v| s.grad_clip = v)}
-            {text_setting(form, "seed", "Random seed", "The same seed gives the same data order and the same start: a run can be repeated exactly.", |s| s.seed, |s, v| s.seed = v, parse_u64, |v| v.to_string())}
+            {usize_setting(form, "warmup_steps", t(Msg::WizardWarmupSteps), t(Msg::WizardWarmupStepsHelp), |s| s.warmup_steps, |s, v| s.warmup_steps = v)}
+            {usize_setting(form, "epochs", t(Msg::WizardEpochs), t(Msg::WizardEpochsHelp), |s| s.epochs, |s, v| s.epochs = v)}
+            {text_setting(form, "max_steps", t(Msg::WizardMaxSteps), t(Msg::WizardMaxStepsHelp), |s| s.max_steps, |s, v| s.max_steps = v, parse_opt_usize, |v| v.map_or_else(String::new, |n| n.to_string()))}
+            {f64_setting(form, "weight_decay", t(Msg::WizardWeightDecay), t(Msg::WizardWeightDecayHelp), |s| s.weight_decay, |s, v| s.weight_decay = v)}
+            {text_setting(form, "adam_betas", t(Msg::WizardAdamBetas), t(Msg::WizardAdamBetasHelp), |s| s.adam_betas, |s, v| s.adam_betas = v, parse_pair, |(a, b)| format!("{a}, {b}"))}
+            {f64_setting(form, "adam_eps", t(Msg::WizardAdamEps), t(Msg::WizardAdamEpsHelp), |s| s.adam_eps, |s, v| s.adam_eps = v)}
+            {f64_setting(form, "grad_clip", t(Msg::WizardGradClip), t(Msg::WizardGradClipHelp), |s| s.grad_clip, |s, v| s.grad_clip = v)}
+            {text_setting(form, "seed", t(Msg::WizardSeed), t(Msg::WizardSeedHelp), |s| s.seed, |s, v| s.seed = v, parse_u64, |v| v.to_string())}
         </fieldset>
         <fieldset class="settings-group">
-            <legend>"Checking and saving"</legend>
-            {usize_setting(form, "eval_every", "Validate every (steps)", "Validation loss per language every so many steps, and at the end; 0: only at the end.", |s| s.eval_every, |s, v| s.eval_every = v)}
-            {usize_setting(form, "save_every", "Save a checkpoint every (steps)", "A stopped run resumes from its newest checkpoint.", |s| s.save_every, |s, v| s.save_every = v)}
-            {usize_setting(form, "keep_last", "Checkpoints kept", "The newest ones, besides the best.", |s| s.keep_last, |s, v| s.keep_last = v)}
-            {bool_setting(form, "keep_best", "Also keep the best checkpoint", "The one with the lowest validation loss, even when it is not among the newest.", |s| s.keep_best, |s, v| s.keep_best = v)}
-            {choice_setting(form, "dtype", "Number precision", "Automatic uses f32 on a CPU and bf16 on a GPU; bf16 halves the memory of the weights.",
-                &[("auto", "Automatic"), ("f32", "f32 (exact, twice the memory)"), ("bf16", "bf16 (GPU)")],
+            <legend>{t(Msg::WizardGroupCheckpoints)}</legend>
+            {usize_setting(form, "eval_every", t(Msg::WizardEvalEvery), t(Msg::WizardEvalEveryHelp), |s| s.eval_every, |s, v| s.eval_every = v)}
+            {usize_setting(form, "save_every", t(Msg::WizardSaveEvery), t(Msg::WizardSaveEveryHelp), |s| s.save_every, |s, v| s.save_every = v)}
+            {usize_setting(form, "keep_last", t(Msg::WizardKeepLast), t(Msg::WizardKeepLastHelp), |s| s.keep_last, |s, v| s.keep_last = v)}
+            {bool_setting(form, "keep_best", t(Msg::WizardKeepBest), t(Msg::WizardKeepBestHelp), |s| s.keep_best, |s, v| s.keep_best = v)}
+            {choice_setting(form, "dtype", t(Msg::WizardDtype), t(Msg::WizardDtypeHelp),
+                &[("auto", Msg::WizardDtypeAuto), ("f32", Msg::WizardDtypeF32), ("bf16", Msg::WizardDtypeBf16)],
                 |s| enum_str(&s.dtype), |s, v| if let Some(m) = enum_parse(v) { s.dtype = m })}
         </fieldset>
     }
