@@ -260,6 +260,12 @@ pub struct PreviewRow {
     pub raw: serde_json::Value,
     pub example: Option<Example>,
     pub error: Option<String>,
+    /// The same as a stable code (`invalid_json`, `missing_field`, …) and its named arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub error_args: crate::problem::ErrorArgs,
 }
 
 /// What to do with records that cannot be read.
@@ -319,6 +325,20 @@ pub struct RecordIssue {
     /// "line 5123", "row 17", "element 4".
     pub location: String,
     pub message: String,
+    /// The stable code of the problem (`invalid_json`, `line_too_long`, …) and its named
+    /// arguments, for a client that words it itself; absent in reports stored by older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub args: crate::problem::ErrorArgs,
+}
+
+impl RecordIssue {
+    /// An issue without a code (a file-level note written by the server).
+    pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { location: location.into(), message: message.into(), code: None, args: Default::default() }
+    }
 }
 
 /// What an import found.
@@ -332,6 +352,12 @@ pub struct ImportReport {
     pub issues: Vec<RecordIssue>,
     /// An error that stopped reading the file altogether (truncated Parquet, a zip archive…).
     pub fatal: Option<String>,
+    /// The same as a stable code (`zip_archive`, `parquet_unreadable`, …) and its named arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fatal_code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fatal_args: crate::problem::ErrorArgs,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

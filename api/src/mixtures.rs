@@ -325,7 +325,34 @@ pub struct MixturePlan {
     pub tokens: u64,
     pub validation: u64,
     /// Things worth knowing that are not errors.
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
+}
+
+/// Something worth knowing about a plan, as a code with its arguments (a client words it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum PlanNote {
+    /// `examples` training examples are drawn more than once (over-sampling).
+    Repeats { examples: u64 },
+    /// Some chosen versions were profiled without a tokenizer: their token counts are unknown.
+    TokensUnknown,
+    /// A note in words, as plans stored by earlier versions have them.
+    #[serde(untagged)]
+    Text(String),
+}
+
+impl PlanNote {
+    /// The note in English (the API's own wording; the app words notes from their codes).
+    pub fn english(&self) -> String {
+        match self {
+            PlanNote::Repeats { examples } => format!("{examples} examples are repeats (over-sampling)"),
+            PlanNote::TokensUnknown => {
+                "some versions were profiled without a tokenizer: their token counts are unknown".into()
+            }
+            PlanNote::Text(t) => t.clone(),
+        }
+    }
 }
 
 impl MixturePlan {
@@ -622,10 +649,10 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
     }
     let repeats: u64 = plan.languages.iter().map(|l| l.repeats).sum();
     if repeats > 0 {
-        plan.notes.push(format!("{repeats} examples are repeats (over-sampling)"));
+        plan.notes.push(PlanNote::Repeats { examples: repeats });
     }
     if plan.languages.iter().any(|l| l.tokens == 0 && l.examples > 0) {
-        plan.notes.push("some versions were profiled without a tokenizer: their token counts are unknown".into());
+        plan.notes.push(PlanNote::TokensUnknown);
     }
     Ok(plan)
 }
@@ -967,6 +994,20 @@ impl Validate for RegisterEvaluationSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_notes_are_codes_and_old_text_notes_still_read() {
+        let note = PlanNote::Repeats { examples: 12 };
+        let json = serde_json::to_value(&note).unwrap();
+        assert_eq!(json, serde_json::json!({"code": "repeats", "examples": 12}));
+        assert_eq!(serde_json::from_value::<PlanNote>(json).unwrap(), note);
+        let old: Vec<PlanNote> = serde_json::from_str(r#"["3 examples are repeats (over-sampling)"]"#).unwrap();
+        assert_eq!(old, vec![PlanNote::Text("3 examples are repeats (over-sampling)".into())]);
+        assert_eq!(
+            PlanNote::TokensUnknown.english(),
+            serde_json::from_str::<PlanNote>(r#"{"code":"tokens_unknown"}"#).unwrap().english()
+        );
+    }
 
     fn source(id: &str, langs: &[(&str, u64)]) -> SourceFacts {
         SourceFacts {

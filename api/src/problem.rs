@@ -3,6 +3,8 @@
 //! The `code` values are part of the API contract: clients and tests match on them, people read
 //! `title`/`detail`. Validation errors carry the JSON path of each bad field in `errors`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Stable error codes. Never rename a variant: clients match on the string.
@@ -70,17 +72,32 @@ impl ProblemCode {
     }
 }
 
-/// One bad field: where (`path`, a JSON path like `members[2].role`) and why.
+/// Named arguments of a coded error (`{"line": "3", "max_bytes": "1048576"}`), so a client can
+/// word the error in its person's language; `message` is the English wording of the same.
+pub type ErrorArgs = BTreeMap<String, String>;
+
+/// One bad field: where (`path`, a JSON path like `members[2].role`) and why. Errors found in a
+/// file's contents also carry a stable `code` (e.g. `invalid_json`) and its named `args`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub path: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: ErrorArgs,
 }
 
 impl FieldError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into() }
+        Self { path: path.into(), message: message.into(), code: None, args: ErrorArgs::new() }
+    }
+
+    /// A field error with a stable code and its named arguments.
+    pub fn coded(path: impl Into<String>, code: &str, args: ErrorArgs, message: impl Into<String>) -> Self {
+        Self { path: path.into(), message: message.into(), code: Some(code.to_string()), args }
     }
 }
 

@@ -67,6 +67,20 @@ pub fn tf(msg: Msg, args: &[(&str, FluentValue<'_>)]) -> String {
     format(msg, Some(&fluent))
 }
 
+/// Stands in a message for an element placed inside its sentence (a link, an `<output>`): the
+/// message is formatted with this in the element's place and cut there ([`around_slot`]), so the
+/// sentence stays one message a translator can reorder. A private-use character, never in a
+/// catalog or in user text.
+pub const SLOT: &str = "\u{E000}";
+
+/// The text before and after [`SLOT`] in a formatted message.
+pub fn around_slot(text: &str) -> (String, String) {
+    match text.split_once(SLOT) {
+        Some((before, after)) => (before.to_string(), after.to_string()),
+        None => (text.to_string(), String::new()),
+    }
+}
+
 /// `tr!(Msg::RowsShown, count = n, name = dataset.name.as_str())`: a message with named arguments
 /// (text, or numbers, which Fluent's plural rules read).
 #[macro_export]

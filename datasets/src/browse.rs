@@ -91,7 +91,7 @@ pub fn page(
     filter: &ExampleFilter,
     offset: u64,
     limit: u64,
-) -> Result<ExamplePage, String> {
+) -> crate::error::Result<ExamplePage> {
     let dup_index = groups.index();
     let mut anns = annotations.map(|a| a.lines());
     let mut page = ExamplePage { total: 0, matched: 0, offset, items: Vec::new() };
@@ -118,7 +118,7 @@ pub fn item(
     annotations: Option<impl BufRead>,
     groups: &DuplicateGroups,
     index: u64,
-) -> Result<Option<ExampleItem>, String> {
+) -> crate::error::Result<Option<ExampleItem>> {
     let ann = annotations
         .and_then(|a| a.lines().nth(index as usize))
         .and_then(|l| l.ok())

@@ -7,15 +7,20 @@ use std::ops::ControlFlow;
 
 use polytune_api::{Annotation, Dedup, DeriveSpec, lang};
 
+use crate::error::{DataError, Result, Stored, Written};
 use crate::minhash::Groups;
 use crate::profile::DuplicateGroups;
 
 pub use polytune_api::DeriveReport;
 
-fn annotations(input: impl BufRead) -> impl Iterator<Item = Result<Annotation, String>> {
+fn annotations(input: impl BufRead) -> impl Iterator<Item = Result<Annotation>> {
     input.lines().enumerate().map(|(i, l)| {
-        let l = l.map_err(|e| format!("reading annotations failed: {e}"))?;
-        serde_json::from_str(&l).map_err(|e| format!("annotation {i} is damaged: {e}"))
+        let l = l.map_err(|source| DataError::StoredFileUnreadable { file: Stored::Annotations, source })?;
+        serde_json::from_str(&l).map_err(|source| DataError::StoredFileDamaged {
+            file: Stored::Annotations,
+            index: i as u64,
+            source,
+        })
     })
 }
 
@@ -47,7 +52,7 @@ pub fn derive(
     spec: &DeriveSpec,
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64) -> ControlFlow<()>,
-) -> Result<DeriveReport, String> {
+) -> Result<DeriveReport> {
     let langs: Vec<String> =
         spec.languages.iter().filter_map(|l| lang::parse(l)).map(|t| t.code().to_string()).collect();
     // Pass 1 (annotations only): which group members survive the filters, and who keeps each group.
@@ -96,8 +101,8 @@ pub fn derive(
     let mut report = DeriveReport::default();
     let mut anns = annotations(annotations_in_order);
     for (i, line) in examples.lines().enumerate() {
-        let line = line.map_err(|e| format!("reading the examples failed: {e}"))?;
-        let a = anns.next().ok_or_else(|| format!("the profile has no annotation for example {i}"))??;
+        let line = line.map_err(|source| DataError::StoredFileUnreadable { file: Stored::Examples, source })?;
+        let a = anns.next().ok_or(DataError::AnnotationMissing { example: i as u64 })??;
         report.examples += 1;
         let why = reason(&a, spec, &langs)
             .or_else(|| drop_as_dup.get(i).copied().unwrap_or(false).then(|| "duplicate".to_string()));
@@ -107,11 +112,11 @@ pub fn derive(
                 report.kept += 1;
                 out.write_all(line.as_bytes())
                     .and_then(|_| out.write_all(b"\n"))
-                    .map_err(|e| format!("writing failed: {e}"))?;
+                    .map_err(|e| DataError::write(Written::DerivedExamples, e))?;
             }
         }
         if report.examples % 4096 == 0 && progress(report.examples).is_break() {
-            return Err("stopped".into());
+            return Err(DataError::Stopped);
         }
     }
     Ok(report)

@@ -14,6 +14,8 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 use polytune_api::{Example, TurnRole};
 
+use crate::error::{DataError, Result, Written};
+
 const SCHEMA: &str = "message example {
   required binary id (STRING);
   required binary source (STRING);
@@ -40,10 +42,11 @@ fn role_name(r: TurnRole) -> &'static str {
 }
 
 /// Streams canonical JSON lines into a Parquet file, a row group at a time.
-pub fn to_parquet<W: Write + Send>(examples: impl BufRead, out: W) -> Result<u64, String> {
-    let schema = Arc::new(parse_message_type(SCHEMA).map_err(|e| e.to_string())?);
+pub fn to_parquet<W: Write + Send>(examples: impl BufRead, out: W) -> Result<u64> {
+    let file_err = |e: parquet::errors::ParquetError| DataError::write(Written::ParquetFile, e);
+    let schema = Arc::new(parse_message_type(SCHEMA).map_err(file_err)?);
     let props = Arc::new(WriterProperties::builder().set_compression(Compression::SNAPPY).build());
-    let mut writer = SerializedFileWriter::new(out, schema, props).map_err(|e| e.to_string())?;
+    let mut writer = SerializedFileWriter::new(out, schema, props).map_err(file_err)?;
     let mut batch: Vec<Example> = Vec::with_capacity(ROW_GROUP);
     let mut total = 0u64;
     let mut failure = None;
@@ -66,12 +69,12 @@ pub fn to_parquet<W: Write + Send>(examples: impl BufRead, out: W) -> Result<u64
         write_group(&mut writer, &batch)?;
         total += batch.len() as u64;
     }
-    writer.close().map_err(|e| e.to_string())?;
+    writer.close().map_err(file_err)?;
     Ok(total)
 }
 
-fn write_group<W: Write + Send>(writer: &mut SerializedFileWriter<W>, batch: &[Example]) -> Result<(), String> {
-    let err = |e: parquet::errors::ParquetError| format!("writing Parquet failed: {e}");
+fn write_group<W: Write + Send>(writer: &mut SerializedFileWriter<W>, batch: &[Example]) -> Result<()> {
+    let err = |e: parquet::errors::ParquetError| DataError::write(Written::Parquet, e);
     let s = |v: &str| ByteArray::from(v.as_bytes().to_vec());
     let ids: Vec<ByteArray> = batch.iter().map(|e| s(&e.id)).collect();
     let sources: Vec<ByteArray> = batch.iter().map(|e| s(&e.source)).collect();

@@ -2,22 +2,26 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::{DataError, Result};
+
 const DATA_EXTENSIONS: &[&str] = &[".jsonl", ".json", ".csv", ".tsv", ".parquet", ".txt", ".gz"];
 
 /// `path` resolved (links followed) when it lies inside one of `roots`: `Ok(None)` when it lies
 /// outside them all, an error naming it when it cannot be opened.
-pub fn inside(path: &str, roots: &[PathBuf]) -> Result<Option<PathBuf>, String> {
-    let wanted = std::fs::canonicalize(path.trim()).map_err(|e| format!("cannot open {path}: {e}"))?;
+pub fn inside(path: &str, roots: &[PathBuf]) -> Result<Option<PathBuf>> {
+    let wanted = std::fs::canonicalize(path.trim())
+        .map_err(|source| DataError::PathUnopenable { path: path.to_string(), source })?;
     let allowed = roots.iter().filter_map(|d| std::fs::canonicalize(d).ok()).any(|root| wanted.starts_with(&root));
     Ok(allowed.then_some(wanted))
 }
 
 /// Data files under `root` (recursively, at most 2,000), named relative to it.
-pub fn data_files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+pub fn data_files(root: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|source| DataError::FolderUnreadable { path: dir.display().to_string(), source })?;
         for entry in entries.flatten() {
             let path = entry.path();
             // Links are not followed: they could lead out of the allowed folder.
@@ -59,7 +63,7 @@ mod tests {
         std::os::unix::fs::symlink("/etc/passwd", root.join("link.txt")).unwrap();
         let names: Vec<String> = data_files(&root).unwrap().into_iter().map(|(_, n)| n).collect();
         assert_eq!(names, vec!["corpus/a.jsonl".to_string(), "corpus/sub/b.CSV".to_string()]);
-        let err = data_files(&root.join("missing")).unwrap_err();
+        let err = data_files(&root.join("missing")).unwrap_err().to_string();
         assert!(err.contains("missing"), "{err}");
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use polytune_api::{Example, FileFormat, ImportReport, ImportSpec, Inspection, OnError, PreviewRow, RecordIssue};
 use serde_json::Value;
 
+use crate::error::{DataError, Location, Result, Stored, Written};
 use crate::mapping;
 use crate::read::{self, Container, Limits};
 
@@ -16,26 +17,26 @@ pub const PREVIEW_ROWS: usize = 20;
 pub const REPORT_ISSUES: usize = 100;
 
 /// Guesses the container from the first bytes (and the name, for CSV vs TSV).
-pub fn detect_format(path: &Path, file_name: &str, limits: Limits) -> Result<(FileFormat, bool), String> {
+pub fn detect_format(path: &Path, file_name: &str, limits: Limits) -> Result<(FileFormat, bool)> {
     let mut head = [0u8; 4];
     let n = {
-        let mut f = std::fs::File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
-        f.read(&mut head).map_err(|e| format!("the file cannot be read: {e}"))?
+        let mut f = std::fs::File::open(path).map_err(|source| DataError::FileUnopenable { source })?;
+        f.read(&mut head).map_err(|source| DataError::FileUnreadable { source })?
     };
     if n == 0 {
-        return Err("the file is empty".into());
+        return Err(DataError::FileEmpty);
     }
     if read::sniff(&head[..n])? == Container::Parquet {
         return Ok((FileFormat::Parquet, false));
     }
     let mut input = read::open_text(path, limits)?;
     let mut sample = Vec::new();
-    (&mut input).take(64 << 10).read_to_end(&mut sample).map_err(|e| format!("the file cannot be read: {e}"))?;
+    (&mut input).take(64 << 10).read_to_end(&mut sample).map_err(|source| DataError::FileUnreadable { source })?;
     let sample = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&sample);
     let text = String::from_utf8_lossy(sample);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
-        return Err("the file is empty (only blank space)".into());
+        return Err(DataError::FileBlank);
     }
     if trimmed.starts_with('[') {
         return Ok((FileFormat::JsonArray, false));
@@ -76,13 +77,13 @@ fn looks_like_header(lines: &[&str], delim: char) -> bool {
 }
 
 /// Reads the first records of a file and shows how `spec` (or the guessed reading) maps them.
-pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: Limits) -> Result<Inspection, String> {
+pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: Limits) -> Result<Inspection> {
     let file_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let (format, has_header) = match &spec {
         Some(s) => (s.format, s.has_header),
         None => detect_format(path, file_name, limits)?,
     };
-    let mut raw: Vec<(String, Result<Value, String>)> = Vec::new();
+    let mut raw: Vec<(Location, Result<Value>)> = Vec::new();
     let result = read::read_records(path, format, has_header, limits, &mut |loc, r| {
         raw.push((loc, r));
         if raw.len() >= PREVIEW_ROWS { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
@@ -91,15 +92,17 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
         if raw.is_empty() {
             return Err(fatal);
         }
-        raw.push(("end".into(), Err(fatal)));
+        raw.push((Location::End, Err(fatal)));
     }
     let first_ok = raw.iter().find_map(|(_, r)| r.as_ref().ok());
     let (spec, detected) = match spec {
         Some(s) => (s, "your reading".to_string()),
         None => {
             let Some(first) = first_ok else {
-                let why = raw.first().and_then(|(l, r)| r.as_ref().err().map(|e| format!("{l}: {e}")));
-                return Err(why.unwrap_or_else(|| "the file has no records".into()));
+                return Err(match raw.into_iter().next() {
+                    Some((location, Err(e))) => DataError::AtRecord { location, source: Box::new(e) },
+                    _ => DataError::NoRecords,
+                });
             };
             // Fields missing from the first record may be in the next ones (an optional `language`).
             let mut union = first.clone();
@@ -129,6 +132,7 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
         .into_iter()
         .map(|(location, r)| match r {
             Ok(v) => {
+                let location = location.to_string();
                 let e = mapping::to_example(
                     &v,
                     &spec.mapping,
@@ -136,13 +140,33 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
                     location.clone(),
                     spec.language.as_deref(),
                 );
-                let (example, error) = match e {
-                    Ok(e) => (Some(e), None),
-                    Err(m) => (None, Some(m)),
-                };
-                PreviewRow { location, raw: v, example, error }
+                match e {
+                    Ok(e) => PreviewRow {
+                        location,
+                        raw: v,
+                        example: Some(e),
+                        error: None,
+                        error_code: None,
+                        error_args: Default::default(),
+                    },
+                    Err(e) => PreviewRow {
+                        location,
+                        raw: v,
+                        example: None,
+                        error: Some(e.to_string()),
+                        error_code: Some(e.code().to_string()),
+                        error_args: e.args(),
+                    },
+                }
             }
-            Err(m) => PreviewRow { location, raw: Value::Null, example: None, error: Some(m) },
+            Err(e) => PreviewRow {
+                location: location.to_string(),
+                raw: Value::Null,
+                example: None,
+                error: Some(e.to_string()),
+                error_code: Some(e.code().to_string()),
+                error_args: e.args(),
+            },
         })
         .collect();
     Ok(Inspection { spec, detected, fields, rows, bytes_read: file_bytes.min(64 << 10), file_bytes })
@@ -186,7 +210,7 @@ pub fn import(
     limits: Limits,
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64) -> ControlFlow<()>,
-) -> Result<ImportReport, String> {
+) -> Result<ImportReport> {
     import_counted(path, file_name, spec, on_error, limits, None, out, progress)
 }
 
@@ -201,7 +225,7 @@ pub fn import_counted(
     counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64) -> ControlFlow<()>,
-) -> Result<ImportReport, String> {
+) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut write_error = None;
     let result = read::read_records_counted(path, spec.format, spec.has_header, limits, counter, &mut |loc, r| {
@@ -225,25 +249,37 @@ pub fn import_counted(
                     }
                 }
             }
-            Err(message) => {
+            Err(e) => {
                 report.bad += 1;
                 if report.issues.len() < REPORT_ISSUES {
-                    report.issues.push(RecordIssue { location: loc, message });
+                    report.issues.push(issue(loc, &e));
                 }
             }
         }
         if report.records % 4096 == 0 { progress(report.records) } else { ControlFlow::Continue(()) }
     });
     if let Some(e) = write_error {
-        return Err(format!("writing the imported examples failed: {e}"));
+        return Err(DataError::write(Written::ImportedExamples, e));
     }
-    if let Err(fatal) = result {
-        report.fatal = Some(fatal);
-    }
-    if report.records == 0 && report.fatal.is_none() {
-        report.fatal = Some("the file has no records".into());
+    let fatal = match result {
+        Err(fatal) => Some(fatal),
+        Ok(()) if report.records == 0 => Some(DataError::NoRecords),
+        Ok(()) => None,
+    };
+    if let Some(fatal) = fatal {
+        report.fatal = Some(fatal.to_string());
+        report.fatal_code = Some(fatal.code().to_string());
+        report.fatal_args = fatal.args();
     }
     Ok(report)
+}
+
+/// A bad record as the report lists it: where, why in words, and why as a code with its args
+/// (the location's `line`/`row`/`element` among them).
+pub fn issue(location: Location, e: &DataError) -> RecordIssue {
+    let mut args = location.args();
+    args.extend(e.args());
+    RecordIssue { location: location.to_string(), message: e.to_string(), code: Some(e.code().to_string()), args }
 }
 
 pub fn write_example(out: &mut dyn Write, e: &Example) -> std::io::Result<()> {
@@ -252,14 +288,18 @@ pub fn write_example(out: &mut dyn Write, e: &Example) -> std::io::Result<()> {
 }
 
 /// Reads canonical JSON lines (what [`import`] writes), one example at a time.
-pub fn read_examples(input: impl BufRead, mut each: impl FnMut(u64, Example) -> ControlFlow<()>) -> Result<(), String> {
+pub fn read_examples(input: impl BufRead, mut each: impl FnMut(u64, Example) -> ControlFlow<()>) -> Result<()> {
     let mut index = 0u64;
     for line in input.lines() {
-        let line = line.map_err(|e| format!("reading the examples failed: {e}"))?;
+        let line = line.map_err(|source| DataError::StoredFileUnreadable { file: Stored::Examples, source })?;
         if line.is_empty() {
             continue;
         }
-        let e: Example = serde_json::from_str(&line).map_err(|e| format!("example {index} is damaged: {e}"))?;
+        let e: Example = serde_json::from_str(&line).map_err(|source| DataError::StoredFileDamaged {
+            file: Stored::Examples,
+            index,
+            source,
+        })?;
         if each(index, e).is_break() {
             break;
         }

@@ -6,6 +6,7 @@
 
 pub mod browse;
 pub mod derive;
+pub mod error;
 pub mod export;
 pub mod files;
 pub mod import;
@@ -17,3 +18,5 @@ pub mod profile;
 pub mod quality;
 pub mod read;
 pub mod replay;
+
+pub use error::{DataError, Location};

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use polytune_api::{Example, Mapping, Turn, TurnRole, lang};
 use serde_json::Value;
 
+use crate::error::{DataError, JsonKind, Result};
+
 /// Looks up a dotted path (`instances.0.input`); a key that itself contains dots is found too.
 pub fn get<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     if let Some(v) = value.as_object().and_then(|o| o.get(path)) {
@@ -22,20 +24,13 @@ pub fn get<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     Some(cur)
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "empty (null)",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+fn kind(v: &Value) -> JsonKind {
+    JsonKind::of(v)
 }
 
 /// Text from a value: strings as they are, numbers and booleans written out; lists and objects are
 /// the wrong type. `None` when the field is missing or null.
-fn text(record: &Value, path: &str, what: &str) -> Result<Option<String>, String> {
+fn text(record: &Value, path: &str, what: &'static str) -> Result<Option<String>> {
     match get(record, path) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -44,12 +39,20 @@ fn text(record: &Value, path: &str, what: &str) -> Result<Option<String>, String
         Some(Value::Array(parts)) if parts.iter().all(|p| p.get("text").is_some_and(Value::is_string)) => {
             Ok(Some(parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join("")))
         }
-        Some(v) => Err(format!("the {what} field `{path}` is {}, expected text", kind(v))),
+        Some(v) => Err(wrong_type(what, path, v, JsonKind::Text)),
     }
 }
 
-fn required(record: &Value, path: &str, what: &str) -> Result<String, String> {
-    text(record, path, what)?.ok_or_else(|| format!("there is no {what} field `{path}`"))
+fn wrong_type(field: &'static str, path: &str, found: &Value, expected: JsonKind) -> DataError {
+    DataError::WrongType { message: None, field, path: path.to_string(), found: kind(found), expected }
+}
+
+fn missing(field: &'static str, path: &str) -> DataError {
+    DataError::MissingField { field, path: path.to_string() }
+}
+
+fn required(record: &Value, path: &str, what: &'static str) -> Result<String> {
+    text(record, path, what)?.ok_or_else(|| missing(what, path))
 }
 
 pub fn role_of(name: &str) -> Option<TurnRole> {
@@ -69,9 +72,9 @@ pub fn to_example(
     source: String,
     fallback_id: String,
     language: Option<&str>,
-) -> Result<Example, String> {
+) -> Result<Example> {
     if !record.is_object() {
-        return Err(format!("the record is {}, expected an object with fields", kind(record)));
+        return Err(DataError::NotAnObject { found: kind(record) });
     }
     let (turns, id_path, lang_path) = match mapping {
         Mapping::Fields { system, instruction, input, output, id, language } => {
@@ -97,45 +100,53 @@ pub fn to_example(
         Mapping::Messages { messages, role_key, text_key, id, language } => {
             let list = match get(record, messages) {
                 Some(Value::Array(a)) => a,
-                Some(v) => return Err(format!("the messages field `{messages}` is {}, expected a list", kind(v))),
-                None => return Err(format!("there is no messages field `{messages}`")),
+                Some(v) => return Err(wrong_type("messages", messages, v, JsonKind::List)),
+                None => return Err(missing("messages", messages)),
             };
             let mut turns = Vec::with_capacity(list.len());
             for (i, m) in list.iter().enumerate() {
                 let n = i + 1;
                 let role = match get(m, role_key) {
-                    Some(Value::String(r)) => role_of(r).ok_or_else(|| {
-                        format!("message {n} has the role “{r}”; known roles are system, user/human and assistant/gpt")
-                    })?,
-                    Some(v) => return Err(format!("message {n}: `{role_key}` is {}, expected text", kind(v))),
-                    None => return Err(format!("message {n} has no `{role_key}`")),
+                    Some(Value::String(r)) => {
+                        role_of(r).ok_or_else(|| DataError::UnknownRole { message: n, role: r.clone() })?
+                    }
+                    Some(v) => {
+                        return Err(DataError::RoleWrongType { message: n, key: role_key.clone(), found: kind(v) });
+                    }
+                    None => return Err(DataError::MessageKeyMissing { message: n, key: role_key.clone() }),
                 };
-                let t = text(m, text_key, "text").map_err(|e| format!("message {n}: {e}"))?;
-                turns.push(Turn { role, text: t.ok_or_else(|| format!("message {n} has no `{text_key}`"))? });
+                let t = text(m, text_key, "text").map_err(|e| match e {
+                    DataError::WrongType { message: None, field, path, found, expected } => {
+                        DataError::WrongType { message: Some(n), field, path, found, expected }
+                    }
+                    other => other,
+                })?;
+                let t = t.ok_or_else(|| DataError::MessageKeyMissing { message: n, key: text_key.clone() })?;
+                turns.push(Turn { role, text: t });
             }
             if turns.is_empty() {
-                return Err(format!("the messages list `{messages}` is empty"));
+                return Err(DataError::EmptyList { field: "messages", path: messages.clone() });
             }
             (turns, id, language)
         }
         Mapping::Turns { turns: turns_path, answers, id, language } => {
-            let strings = |path: &str, what: &str| -> Result<Vec<String>, String> {
+            let strings = |path: &str, what: &'static str| -> Result<Vec<String>> {
                 match get(record, path) {
                     Some(Value::Array(a)) => a
                         .iter()
                         .enumerate()
                         .map(|(i, v)| match v {
                             Value::String(s) => Ok(s.clone()),
-                            v => Err(format!("{what} {} is {}, expected text", i + 1, kind(v))),
+                            v => Err(DataError::ItemWrongType { field: what, item: i + 1, found: kind(v) }),
                         })
                         .collect(),
-                    Some(v) => Err(format!("the {what} field `{path}` is {}, expected a list", kind(v))),
-                    None => Err(format!("there is no {what} field `{path}`")),
+                    Some(v) => Err(wrong_type(what, path, v, JsonKind::List)),
+                    None => Err(missing(what, path)),
                 }
             };
             let asked = strings(turns_path, "turn")?;
             if asked.is_empty() {
-                return Err(format!("the turns list `{turns_path}` is empty"));
+                return Err(DataError::EmptyList { field: "turns", path: turns_path.clone() });
             }
             let answered = match answers {
                 Some(p) => strings(p, "answer")?,
@@ -403,7 +414,7 @@ mod tests {
             id: None,
             language: None,
         };
-        let err = |r: Value| to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err();
+        let err = |r: Value| to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err().to_string();
         assert_eq!(
             err(json!({"instruction": ["a"], "output": "b"})),
             "the instruction field `instruction` is a list, expected text"
@@ -419,7 +430,7 @@ mod tests {
             language: None,
         };
         let r = json!({"messages": [{"role": "tool", "content": "x"}]});
-        assert!(to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err().contains("role “tool”"));
+        assert!(to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err().to_string().contains("role “tool”"));
     }
 
     #[test]

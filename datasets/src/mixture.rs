@@ -19,6 +19,7 @@ use polytune_api::{
 };
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::error::{DataError, Result, Stored, Written};
 use crate::minhash;
 
 /// One version the mixture draws from: its canonical examples and its profile's annotations.
@@ -59,17 +60,21 @@ fn text_keys(e: &Example) -> impl Iterator<Item = u64> + '_ {
 
 impl EvalIndex {
     /// Adds every example of an evaluation set called `name`.
-    pub fn add(&mut self, name: &str, examples: impl BufRead) -> Result<u64, String> {
+    pub fn add(&mut self, name: &str, examples: impl BufRead) -> Result<u64> {
         let id = self.names.len() as u32;
         self.names.push(name.to_string());
         let mut n = 0;
         for (i, line) in examples.lines().enumerate() {
-            let line = line.map_err(|e| format!("reading evaluation set {name} failed: {e}"))?;
+            let file = || Stored::EvaluationSet(name.to_string());
+            let line = line.map_err(|source| DataError::StoredFileUnreadable { file: file(), source })?;
             if line.trim().is_empty() {
                 continue;
             }
-            let e: Example = serde_json::from_str(&line)
-                .map_err(|err| format!("evaluation set {name}: example {i} is damaged: {err}"))?;
+            let e: Example = serde_json::from_str(&line).map_err(|source| DataError::StoredFileDamaged {
+                file: file(),
+                index: i as u64,
+                source,
+            })?;
             for k in text_keys(&e) {
                 self.texts.entry(k).or_insert(id);
             }
@@ -144,29 +149,40 @@ struct LanguageDraw {
 }
 
 /// Reads examples and their annotations in step, with the language key the profile used.
-fn zipped(source: &Source) -> Result<impl Iterator<Item = Result<(u64, Example, String), String>> + use<>, String> {
-    let examples = (source.examples)().map_err(|e| format!("version {} cannot be read: {e}", source.version_id))?;
+fn zipped(source: &Source) -> Result<impl Iterator<Item = Result<(u64, Example, String)>> + use<>> {
+    let version = || Stored::Version(source.version_id.clone());
+    let profile = || Stored::VersionProfile(source.version_id.clone());
+    let examples = (source.examples)().map_err(|e| DataError::StoredFileUnopenable { file: version(), source: e })?;
     let annotations =
-        (source.annotations)().map_err(|e| format!("version {}'s profile cannot be read: {e}", source.version_id))?;
+        (source.annotations)().map_err(|e| DataError::StoredFileUnopenable { file: profile(), source: e })?;
     let vid = source.version_id.clone();
     let mut ann = annotations.lines();
     Ok(examples.lines().filter(|l| !l.as_ref().is_ok_and(|l| l.trim().is_empty())).enumerate().map(move |(i, line)| {
-        let line = line.map_err(|e| format!("reading version {vid} failed: {e}"))?;
-        let e: Example =
-            serde_json::from_str(&line).map_err(|err| format!("version {vid}: example {i} is damaged: {err}"))?;
+        let version = || Stored::Version(vid.clone());
+        let profile = || Stored::VersionProfile(vid.clone());
+        let index = i as u64;
+        let line = line.map_err(|source| DataError::StoredFileUnreadable { file: version(), source })?;
+        let e: Example = serde_json::from_str(&line).map_err(|source| DataError::StoredFileDamaged {
+            file: version(),
+            index,
+            source,
+        })?;
         let a = ann
             .next()
-            .ok_or_else(|| format!("version {vid}: the profile has fewer annotations than examples"))?
-            .map_err(|e| format!("reading version {vid}'s profile failed: {e}"))?;
-        let a: Annotation =
-            serde_json::from_str(&a).map_err(|err| format!("version {vid}: annotation {i} is damaged: {err}"))?;
-        Ok((i as u64, e, a.li.unwrap_or_else(|| "und".into())))
+            .ok_or_else(|| DataError::ProfileTooShort { version: vid.clone() })?
+            .map_err(|source| DataError::StoredFileUnreadable { file: profile(), source })?;
+        let a: Annotation = serde_json::from_str(&a).map_err(|source| DataError::StoredFileDamaged {
+            file: profile(),
+            index,
+            source,
+        })?;
+        Ok((index, e, a.li.unwrap_or_else(|| "und".into())))
     }))
 }
 
-fn write_line(out: &mut dyn Write, e: &Example) -> Result<(), String> {
-    serde_json::to_writer(&mut *out, e).map_err(|err| format!("writing the mixture failed: {err}"))?;
-    out.write_all(b"\n").map_err(|err| format!("writing the mixture failed: {err}"))
+fn write_line(out: &mut dyn Write, e: &Example) -> Result<()> {
+    serde_json::to_writer(&mut *out, e).map_err(|err| DataError::write(Written::Mixture, err))?;
+    out.write_all(b"\n").map_err(|err| DataError::write(Written::Mixture, err))
 }
 
 /// Everything materializing needs besides the spec.
@@ -189,10 +205,10 @@ pub fn materialize(
     train: &mut dyn Write,
     validation: &mut dyn Write,
     progress: &mut dyn FnMut(f64) -> ControlFlow<()>,
-) -> Result<MixtureReport, String> {
+) -> Result<MixtureReport> {
     let started = Instant::now();
     let mut report = MixtureReport::default();
-    let stopped = || "stopped".to_string();
+    let stopped = || DataError::Stopped;
     let Inputs { sources, targets, augmentations, eval, expected } = inputs;
     // Pass 1: candidates per language (examples of a wanted language not found in an evaluation set).
     let mut candidates: BTreeMap<String, u64> = BTreeMap::new();
@@ -291,7 +307,7 @@ pub fn materialize(
 }
 
 /// Reads the inputs of one augmentation in step: one example per role per row.
-fn rows(inputs: Vec<AugmentInput>) -> impl Iterator<Item = Result<Vec<Example>, String>> {
+fn rows(inputs: Vec<AugmentInput>) -> impl Iterator<Item = Result<Vec<Example>>> {
     let mut readers: Vec<(String, std::io::Lines<Box<dyn BufRead + Send>>)> =
         inputs.into_iter().map(|i| (i.version_id, i.examples.lines())).collect();
     let mut row = 0usize;
@@ -307,10 +323,15 @@ fn rows(inputs: Vec<AugmentInput>) -> impl Iterator<Item = Result<Vec<Example>, 
             };
             match next {
                 None => ended += 1,
-                Some(Err(e)) => return Some(Err(format!("reading version {vid} failed: {e}"))),
+                Some(Err(source)) => {
+                    return Some(Err(DataError::StoredFileUnreadable { file: Stored::Version(vid.clone()), source }));
+                }
                 Some(Ok(l)) => match serde_json::from_str::<Example>(&l) {
                     Ok(e) => out.push(e),
-                    Err(err) => return Some(Err(format!("version {vid}: example {row} is damaged: {err}"))),
+                    Err(source) => {
+                        let file = Stored::Version(vid.clone());
+                        return Some(Err(DataError::StoredFileDamaged { file, index: row as u64, source }));
+                    }
                 },
             }
         }
@@ -318,7 +339,7 @@ fn rows(inputs: Vec<AugmentInput>) -> impl Iterator<Item = Result<Vec<Example>, 
         match ended {
             0 => Some(Ok(out)),
             n if n == readers.len() => None,
-            _ => Some(Err(format!("the inputs are not aligned: one ends at row {row} before the others"))),
+            _ => Some(Err(DataError::InputsNotAligned { row })),
         }
     })
 }
@@ -337,14 +358,14 @@ fn augment(
     eval: &EvalIndex,
     train: &mut dyn Write,
     report: &mut MixtureReport,
-) -> Result<(), String> {
+) -> Result<()> {
     // Roles in the order of the inputs given, with their languages.
     let roles: Vec<(String, String)> = inputs.iter().map(|i| (i.role.clone(), i.language.clone())).collect();
     let answer_lang = roles
         .iter()
         .find(|(r, _)| *r == a.template.answer_role)
         .map(|(_, l)| l.clone())
-        .ok_or_else(|| format!("augmentation {}: the answer input is missing", index + 1))?;
+        .ok_or(DataError::AnswerInputMissing { augmentation: index + 1 })?;
     let mut pending = rows(inputs);
     // The row being rendered and the `shots` rows after it; at the end, the first rows again.
     let mut window: VecDeque<Vec<Example>> = VecDeque::new();
@@ -385,8 +406,13 @@ fn augment(
         }
         let main = aligned_row(&roles, &row);
         let shot_rows: Vec<AlignedRow<'_>> = shots.into_iter().map(|r| aligned_row(&roles, r)).collect();
-        let (user, assistant) = render_augmented(&a.template, &main, &shot_rows)
-            .map_err(|e| format!("augmentation {} ({}), row {row_no}: {e}", index + 1, a.template.name))?;
+        let (user, assistant) =
+            render_augmented(&a.template, &main, &shot_rows).map_err(|message| DataError::AugmentationFailed {
+                augmentation: index + 1,
+                template: a.template.name.clone(),
+                row: row_no,
+                message,
+            })?;
         let ids: serde_json::Map<String, serde_json::Value> =
             main.iter().map(|(role, e, _)| (role.to_string(), serde_json::Value::String(e.id.clone()))).collect();
         let mut meta = BTreeMap::new();

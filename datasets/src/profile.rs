@@ -11,6 +11,7 @@ use polytune_api::{Annotation, Example, LanguageStats, Profile};
 use rayon::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::error::{DataError, Result, Stored, Written};
 use crate::langid;
 use crate::minhash::{self, BANDS, Groups};
 use crate::quality::{self, Seen};
@@ -37,9 +38,9 @@ pub struct TokenCounter {
 }
 
 impl TokenCounter {
-    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
-        let tokenizer = tokenizers::Tokenizer::from_file(path)
-            .map_err(|e| format!("the file is not a tokenizer.json the tokenizers library can load: {e}"))?;
+    pub fn from_file(path: &std::path::Path) -> Result<Self> {
+        let tokenizer =
+            tokenizers::Tokenizer::from_file(path).map_err(|source| DataError::TokenizerUnloadable { source })?;
         Ok(Self::new(tokenizer))
     }
 
@@ -175,7 +176,7 @@ pub fn profile(
     detector: &langid::Detector,
     annotations: &mut dyn Write,
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
-) -> Result<Profiled, String> {
+) -> Result<Profiled> {
     let started = Instant::now();
     let mut stats: BTreeMap<String, LanguageStats> = BTreeMap::new();
     let mut p = Profile {
@@ -194,7 +195,9 @@ pub fn profile(
         let mut done = false;
         while lines.len() < BATCH {
             let mut line = String::new();
-            let n = input.read_line(&mut line).map_err(|e| format!("reading the examples failed: {e}"))?;
+            let n = input
+                .read_line(&mut line)
+                .map_err(|source| DataError::StoredFileUnreadable { file: Stored::Examples, source })?;
             if n == 0 {
                 done = true;
                 break;
@@ -205,12 +208,15 @@ pub fn profile(
             }
         }
         let base = p.examples;
-        let analyzed: Result<Vec<Analysis>, String> = lines
+        let analyzed: Result<Vec<Analysis>> = lines
             .par_iter()
             .enumerate()
             .map(|(i, l)| {
-                let e: Example =
-                    serde_json::from_str(l).map_err(|err| format!("example {} is damaged: {err}", base + i as u64))?;
+                let e: Example = serde_json::from_str(l).map_err(|source| DataError::StoredFileDamaged {
+                    file: Stored::Examples,
+                    index: base + i as u64,
+                    source,
+                })?;
                 Ok(analyze(&e, tokens, detector))
             })
             .collect();
@@ -246,11 +252,11 @@ pub fn profile(
             exact.push(a.exact);
             bands.push(a.bands);
             sketches.push(a.sketch);
-            serde_json::to_writer(&mut *annotations, &a.ann).map_err(|e| format!("writing annotations failed: {e}"))?;
-            annotations.write_all(b"\n").map_err(|e| format!("writing annotations failed: {e}"))?;
+            serde_json::to_writer(&mut *annotations, &a.ann).map_err(|e| DataError::write(Written::Annotations, e))?;
+            annotations.write_all(b"\n").map_err(|e| DataError::write(Written::Annotations, e))?;
         }
         if progress(p.examples, bytes).is_break() {
-            return Err("stopped".into());
+            return Err(DataError::Stopped);
         }
         if done {
             break;

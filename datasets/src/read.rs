@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use polytune_api::FileFormat;
 use serde_json::Value;
 
+pub use crate::error::Location;
+use crate::error::{DataError, Result};
+
 /// Limits that protect the server from hostile or broken files.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -31,7 +34,7 @@ impl Default for Limits {
 }
 
 /// A record as read, before mapping: an object (JSON, named CSV columns) or anything JSON can hold.
-pub type Sink<'a> = dyn FnMut(String, Result<Value, String>) -> ControlFlow<()> + 'a;
+pub type Sink<'a> = dyn FnMut(Location, Result<Value>) -> ControlFlow<()> + 'a;
 
 /// What the first bytes of a file say about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +45,7 @@ pub enum Container {
 }
 
 /// Looks at the first bytes: refuses what cannot be data (zip archives, UTF-16) with a plain reason.
-pub fn sniff(head: &[u8]) -> Result<Container, String> {
+pub fn sniff(head: &[u8]) -> Result<Container> {
     if head.starts_with(b"PAR1") {
         return Ok(Container::Parquet);
     }
@@ -50,16 +53,16 @@ pub fn sniff(head: &[u8]) -> Result<Container, String> {
         return Ok(Container::Gzip);
     }
     if head.starts_with(b"PK\x03\x04") {
-        return Err("this is a zip archive; unpack it and upload the files inside (or compress them with gzip)".into());
+        return Err(DataError::ZipArchive);
     }
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
-        return Err("the file is UTF-16 encoded; save it as UTF-8 and upload it again".into());
+        return Err(DataError::Utf16Text);
     }
     Ok(Container::Plain)
 }
 
 /// Opens a stored file for reading text, decompressing gzip within the limits.
-pub fn open_text(path: &Path, limits: Limits) -> Result<Box<dyn BufRead + Send>, String> {
+pub fn open_text(path: &Path, limits: Limits) -> Result<Box<dyn BufRead + Send>> {
     open_text_counted(path, limits, None)
 }
 
@@ -79,19 +82,15 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn open_text_counted(
-    path: &Path,
-    limits: Limits,
-    counter: Option<Arc<AtomicU64>>,
-) -> Result<Box<dyn BufRead + Send>, String> {
-    let mut file = File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
+fn open_text_counted(path: &Path, limits: Limits, counter: Option<Arc<AtomicU64>>) -> Result<Box<dyn BufRead + Send>> {
+    let mut file = File::open(path).map_err(|source| DataError::FileUnopenable { source })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut head = [0u8; 4];
-    let n = read_up_to(&mut file, &mut head).map_err(|e| format!("the file cannot be read: {e}"))?;
+    let n = read_up_to(&mut file, &mut head).map_err(|source| DataError::FileUnreadable { source })?;
     let container = sniff(&head[..n])?;
-    let file = Counting { inner: File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?, counter };
+    let file = Counting { inner: File::open(path).map_err(|source| DataError::FileUnopenable { source })?, counter };
     match container {
-        Container::Parquet => Err("this is a Parquet file, not text".into()),
+        Container::Parquet => Err(DataError::ParquetNotText),
         Container::Plain => Ok(Box::new(BufReader::with_capacity(1 << 20, file))),
         Container::Gzip => {
             let cap = limits.max_decompressed_bytes.min(size.saturating_mul(limits.max_ratio).max(64 << 20));
@@ -112,7 +111,8 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// Fails reading once more than `cap` bytes came out: a gzip bomb stops here.
+/// Fails reading once more than `cap` bytes came out: a gzip bomb stops here (with
+/// [`DataError::DecompressionBomb`] inside the `io::Error`).
 struct Capped<R> {
     inner: R,
     left: u64,
@@ -123,10 +123,7 @@ impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n as u64 > self.left {
-            return Err(std::io::Error::other(format!(
-                "the compressed file expands to more than {} bytes; that looks like a zip bomb, so it was not read",
-                self.cap
-            )));
+            return Err(std::io::Error::other(DataError::DecompressionBomb { max_bytes: self.cap }));
         }
         self.left -= n as u64;
         Ok(n)
@@ -141,7 +138,7 @@ pub fn read_records(
     has_header: bool,
     limits: Limits,
     sink: &mut Sink<'_>,
-) -> Result<(), String> {
+) -> Result<()> {
     read_records_counted(path, format, has_header, limits, None, sink)
 }
 
@@ -153,7 +150,7 @@ pub fn read_records_counted(
     limits: Limits,
     counter: Option<Arc<AtomicU64>>,
     sink: &mut Sink<'_>,
-) -> Result<(), String> {
+) -> Result<()> {
     let open = |c| open_text_counted(path, limits, c);
     match format {
         FileFormat::Parquet => read_parquet(path, counter, sink),
@@ -166,20 +163,20 @@ pub fn read_records_counted(
 }
 
 /// JSON lines: one value per line; blank lines are allowed. A bad line is reported and skipped.
-pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<(), String> {
+pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     loop {
         buf.clear();
         line_no += 1;
         let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes)
-            .map_err(|e| format!("line {line_no}: reading stopped: {e}"))?;
+            .map_err(|source| DataError::ReadingStopped { line: line_no, source })?;
         if n == 0 {
             return Ok(());
         }
-        let loc = format!("line {line_no}");
+        let loc = Location::Line(line_no);
         if overlong {
-            if sink(loc, Err(format!("the line is longer than {} bytes", limits.max_record_bytes))).is_break() {
+            if sink(loc, Err(DataError::LineTooLong { max_bytes: limits.max_record_bytes })).is_break() {
                 return Ok(());
             }
             continue;
@@ -192,11 +189,8 @@ pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) 
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                let msg = format!(
-                    "the text is not valid UTF-8 at byte {} of the line (the file may mix encodings; save it as UTF-8)",
-                    e.valid_up_to() + 1
-                );
-                if sink(loc, Err(msg)).is_break() {
+                let bad = DataError::NotUtf8 { byte: e.valid_up_to() + 1, encoding_hint: true };
+                if sink(loc, Err(bad)).is_break() {
                     return Ok(());
                 }
                 continue;
@@ -208,9 +202,9 @@ pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) 
         }
         let result = serde_json::from_str::<Value>(text).map_err(|e| {
             if !ended && e.is_eof() {
-                "the line ends early: the file looks cut off here".to_string()
+                DataError::LineCutOff
             } else {
-                format!("invalid JSON at column {}: {}", e.column(), strip_position(&e.to_string()))
+                DataError::InvalidJson { column: e.column(), source: e }
             }
         });
         if sink(loc, result).is_break() {
@@ -220,37 +214,32 @@ pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) 
 }
 
 /// Plain text: every non-blank line is a record `{"text": line}`.
-pub fn read_lines(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<(), String> {
+pub fn read_lines(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     loop {
         buf.clear();
         line_no += 1;
         let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes)
-            .map_err(|e| format!("line {line_no}: reading stopped: {e}"))?;
+            .map_err(|source| DataError::ReadingStopped { line: line_no, source })?;
         if n == 0 {
             return Ok(());
         }
-        let loc = format!("line {line_no}");
+        let loc = Location::Line(line_no);
         let bytes = if line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
         let result = if overlong {
-            Err(format!("the line is longer than {} bytes", limits.max_record_bytes))
+            Err(DataError::LineTooLong { max_bytes: limits.max_record_bytes })
         } else {
             match std::str::from_utf8(bytes) {
                 Ok(t) if t.trim().is_empty() => continue,
                 Ok(t) => Ok(serde_json::json!({"text": t.trim_end_matches(['\n', '\r'])})),
-                Err(e) => Err(format!("the text is not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1)),
+                Err(e) => Err(DataError::NotUtf8 { byte: e.valid_up_to() + 1, encoding_hint: false }),
             }
         };
         if sink(loc, result).is_break() {
             return Ok(());
         }
     }
-}
-
-/// serde_json's messages end with " at line 1 column 18"; we say the position ourselves.
-fn strip_position(msg: &str) -> &str {
-    msg.rfind(" at line ").map_or(msg, |i| &msg[..i])
 }
 
 /// Reads one line (with its `\n`) into `buf`, but never more than `max` bytes of it: the rest of an
@@ -286,7 +275,7 @@ fn read_line(input: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io
 
 /// A JSON array of records, streamed element by element. A syntax error stops reading (the
 /// elements after it cannot be found reliably); the elements before it are kept.
-pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<(), String> {
+pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
     use serde::de::{Deserializer as _, SeqAccess, Visitor};
 
     struct Each<'s, 'a> {
@@ -301,7 +290,7 @@ pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<(), S
             let mut i = 0u64;
             while let Some(v) = seq.next_element::<Value>()? {
                 i += 1;
-                if (self.sink)(format!("element {i}"), Ok(v)).is_break() {
+                if (self.sink)(Location::Element(i), Ok(v)).is_break() {
                     break;
                 }
             }
@@ -315,10 +304,14 @@ pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<(), S
     }
     let mut de = serde_json::Deserializer::from_reader(input);
     de.deserialize_seq(Each { sink }).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
         if e.is_eof() {
-            format!("the file ends early at line {}: it looks cut off", e.line())
+            DataError::FileCutOff { line, source: e }
+        } else if e.is_io() {
+            // The reader's own error (a zip bomb, a broken gzip stream), given back whole.
+            DataError::JsonArrayStopped { line, column, source: e.into() }
         } else {
-            format!("line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string()))
+            DataError::JsonArraySyntax { line, column, source: e }
         }
     })
 }
@@ -332,7 +325,7 @@ pub fn read_csv(
     has_header: bool,
     limits: Limits,
     sink: &mut Sink<'_>,
-) -> Result<(), String> {
+) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -348,12 +341,12 @@ pub fn read_csv(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(format!("line {line}: the file cannot be read further: {e}"));
+                return Err(DataError::CsvStopped { line, source: e });
             }
         }
         row += 1;
         let line = record.position().map(|p| p.line()).unwrap_or(row);
-        let loc = format!("row {row} (line {line})");
+        let loc = Location::Row { row, line: Some(line) };
         let mut fields = Vec::with_capacity(record.len());
         let mut bad = None;
         for (i, f) in record.iter().enumerate() {
@@ -361,21 +354,17 @@ pub fn read_csv(
             match std::str::from_utf8(f) {
                 Ok(s) => fields.push(s.to_string()),
                 Err(e) => {
-                    bad = Some(format!(
-                        "column {} is not valid UTF-8 at byte {} (the file may mix encodings; save it as UTF-8)",
-                        i + 1,
-                        e.valid_up_to() + 1
-                    ));
+                    bad = Some(DataError::NotUtf8Column { column: i + 1, byte: e.valid_up_to() + 1 });
                     break;
                 }
             }
         }
         if record.as_slice().len() > limits.max_record_bytes {
-            bad = Some(format!("the record is longer than {} bytes", limits.max_record_bytes));
+            bad = Some(DataError::RecordTooLong { max_bytes: limits.max_record_bytes });
         }
         if row == 1 && has_header {
             if let Some(b) = bad {
-                return Err(format!("{loc}: the header cannot be read: {b}"));
+                return Err(DataError::HeaderUnreadable { location: loc, source: Box::new(b) });
             }
             names = Some(fields);
             continue;
@@ -383,12 +372,9 @@ pub fn read_csv(
         let names = names.get_or_insert_with(|| (1..=fields.len()).map(|i| i.to_string()).collect());
         let result = match bad {
             Some(b) => Err(b),
-            None if fields.len() != names.len() => Err(format!(
-                "{} columns, but the {} has {}",
-                fields.len(),
-                if has_header { "header" } else { "first row" },
-                names.len()
-            )),
+            None if fields.len() != names.len() => {
+                Err(DataError::WrongFieldCount { found: fields.len(), expected: names.len(), header: has_header })
+            }
             None => Ok(Value::Object(names.iter().cloned().zip(fields.into_iter().map(Value::String)).collect())),
         };
         if sink(loc, result).is_break() {
@@ -398,43 +384,39 @@ pub fn read_csv(
 }
 
 /// Parquet, row by row (nested lists and structs become JSON arrays and objects).
-pub fn read_parquet(path: &Path, counter: Option<Arc<AtomicU64>>, sink: &mut Sink<'_>) -> Result<(), String> {
+pub fn read_parquet(path: &Path, counter: Option<Arc<AtomicU64>>, sink: &mut Sink<'_>) -> Result<()> {
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let file = File::open(path).map_err(|e| format!("the file cannot be opened: {e}"))?;
+    let file = File::open(path).map_err(|source| DataError::FileUnopenable { source })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let reader = SerializedFileReader::new(file).map_err(|e| parquet_error(&e.to_string()))?;
+    let reader = SerializedFileReader::new(file).map_err(|e| parquet_error(None, e))?;
     let meta = reader.metadata().file_metadata();
     // Decimals are turned into text digit by digit; a hostile precision would take forever.
-    if let Some(c) = meta.schema_descr().columns().iter().find(|c| c.type_precision() > 76 || c.type_scale() > 76) {
-        return Err(format!(
-            "column `{}` declares a decimal of precision {}, more than the studio reads (76)",
-            c.path(),
-            c.type_precision()
-        ));
+    let max = DataError::MAX_DECIMAL_PRECISION;
+    if let Some(c) = meta.schema_descr().columns().iter().find(|c| c.type_precision() > max || c.type_scale() > max) {
+        return Err(DataError::DecimalTooPrecise { column: c.path().to_string(), precision: c.type_precision() });
     }
     let rows = meta.num_rows().max(1) as u64;
     let mut row = 0u64;
-    for r in reader.get_row_iter(None).map_err(|e| parquet_error(&e.to_string()))? {
+    for r in reader.get_row_iter(None).map_err(|e| parquet_error(None, e))? {
         row += 1;
         if let Some(c) = &counter {
             // Rows stand in for bytes: the share of rows read, in bytes of the file.
             c.store(size.saturating_mul(row) / rows, Ordering::Relaxed);
         }
-        let r = r.map_err(|e| format!("row {row}: {}", parquet_error(&e.to_string())))?;
-        if sink(format!("row {row}"), Ok(r.to_json_value())).is_break() {
+        let r = r.map_err(|e| parquet_error(Some(row), e))?;
+        if sink(Location::Row { row, line: None }, Ok(r.to_json_value())).is_break() {
             return Ok(());
         }
     }
     Ok(())
 }
 
-fn parquet_error(msg: &str) -> String {
+fn parquet_error(row: Option<u64>, source: parquet::errors::ParquetError) -> DataError {
+    let msg = source.to_string();
     if msg.contains("zstd") || msg.contains("brotli") || msg.contains("ZSTD") || msg.contains("BROTLI") {
-        format!(
-            "the Parquet file uses a compression the studio does not read ({msg}); save it with snappy, gzip or lz4"
-        )
+        DataError::ParquetCompression { row, source }
     } else {
-        format!("the file is not a readable Parquet file (it may be cut off): {msg}")
+        DataError::ParquetUnreadable { row, source }
     }
 }
 
@@ -442,15 +424,16 @@ fn parquet_error(msg: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The records and the result, with locations and errors as the text people read.
     fn collect(
-        f: impl FnOnce(&mut Sink<'_>) -> Result<(), String>,
+        f: impl FnOnce(&mut Sink<'_>) -> Result<()>,
     ) -> (Vec<(String, Result<Value, String>)>, Result<(), String>) {
         let mut out = Vec::new();
         let r = f(&mut |loc, v| {
-            out.push((loc, v));
+            out.push((loc.to_string(), v.map_err(|e| e.to_string())));
             ControlFlow::Continue(())
         });
-        (out, r)
+        (out, r.map_err(|e| e.to_string()))
     }
 
     #[test]
@@ -502,10 +485,30 @@ mod tests {
 
     #[test]
     fn refuses_archives_and_utf16() {
-        assert!(sniff(b"PK\x03\x04").unwrap_err().contains("zip archive"));
-        assert!(sniff(&[0xff, 0xfe, b'{', 0]).unwrap_err().contains("UTF-16"));
-        assert_eq!(sniff(b"PAR1"), Ok(Container::Parquet));
-        assert_eq!(sniff(b"{\"a"), Ok(Container::Plain));
+        assert!(sniff(b"PK\x03\x04").unwrap_err().to_string().contains("zip archive"));
+        assert!(sniff(&[0xff, 0xfe, b'{', 0]).unwrap_err().to_string().contains("UTF-16"));
+        assert_eq!(sniff(b"PAR1").ok(), Some(Container::Parquet));
+        assert_eq!(sniff(b"{\"a").ok(), Some(Container::Plain));
+    }
+
+    /// A read stopped by the gzip cap says so with the bomb's code, and where it stopped.
+    #[test]
+    fn a_capped_read_carries_the_bomb_code() {
+        let capped = BufReader::new(Capped { inner: &b"{\"a\":1}\n{\"a\":2}\n"[..], left: 4, cap: 4 });
+        let mut seen = 0;
+        let e = read_jsonl(capped, Limits::default(), &mut |_, _| {
+            seen += 1;
+            ControlFlow::Continue(())
+        })
+        .unwrap_err();
+        assert_eq!(seen, 0);
+        assert_eq!(e.code(), "decompression_bomb");
+        let args: Vec<(String, String)> = e.args().into_iter().collect();
+        assert_eq!(args, [("line".to_string(), "1".to_string()), ("max_bytes".to_string(), "4".to_string())]);
+        assert_eq!(
+            e.to_string(),
+            "line 1: reading stopped: the compressed file expands to more than 4 bytes; that looks like a zip bomb, so it was not read"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Continual tuning with replay: the new data followed by a share of the earlier run's data,
 //! drawn evenly (the same draw for the same seed), so a continued run does not forget.
 
+use crate::error::{DataError, Result, Written};
+
 /// The new data followed by `want` examples drawn evenly from the earlier run's data (written
 /// once, atomically; a resumed job finds it).
 pub fn write_replay(
@@ -10,12 +12,12 @@ pub fn write_replay(
     want: u64,
     seed: u64,
     target: &std::path::Path,
-) -> Result<(), String> {
+) -> Result<()> {
     use std::io::{BufRead, Write};
     if target.exists() {
         return Ok(());
     }
-    let fail = |e: std::io::Error| format!("writing the replay data failed: {e}");
+    let fail = |e: std::io::Error| DataError::write(Written::ReplayData, e);
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }

@@ -323,11 +323,12 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
         .await;
     assert_problem(&got, 422, "validation_failed");
 
-    // Files that are not data are refused at inspection, with the reason.
-    for (name, bytes, want) in [
-        ("empty.jsonl", b"   \n".to_vec(), "empty"),
-        ("a.zip", b"PK\x03\x04rest".to_vec(), "zip archive"),
-        ("u16.jsonl", vec![0xff, 0xfe, b'{', 0], "UTF-16"),
+    // Files that are not data are refused at inspection, with the reason: in words, and as a
+    // stable code for a client that words it itself.
+    for (name, bytes, want, code) in [
+        ("empty.jsonl", b"   \n".to_vec(), "empty", "file_blank"),
+        ("a.zip", b"PK\x03\x04rest".to_vec(), "zip archive", "zip_archive"),
+        ("u16.jsonl", vec![0xff, 0xfe, b'{', 0], "UTF-16", "utf16_text"),
     ] {
         let b = upload(&c, &ws, name, bytes).await;
         let got = c
@@ -335,6 +336,8 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
             .await;
         assert_problem(&got, 422, "validation_failed");
         assert!(got.1.to_string().contains(want), "{name}: {}", got.1);
+        assert_eq!(got.1["errors"][0]["path"], "blob", "{name}: {}", got.1);
+        assert_eq!(got.1["errors"][0]["code"], code, "{name}: {}", got.1);
     }
     // Over-limit and empty uploads are refused before any byte is sent.
     let got = c

@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod form;
 pub mod format;
 pub mod jobs;
+pub mod labels;
 pub mod lang;
 pub mod numbers;
 pub mod theme;

@@ -8,7 +8,7 @@ fn limits() -> Limits {
 }
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let sink = &mut |_: String, r: Result<serde_json::Value, String>| {
+    let sink = &mut |_: read::Location, r: Result<serde_json::Value, polytune_data::DataError>| {
         if let Ok(v) = r {
             let (m, _) = polytune_data::mapping::guess(&v);
             let _ = polytune_data::mapping::to_example(&v, &m, "s".into(), "id".into(), None);

@@ -8,7 +8,7 @@ use polytune_api::{
 };
 use polytune_eval::report::Scored;
 
-use super::{DbError, DbResult, Scoped, now_ms, q};
+use super::{DbResult, Scoped, now_ms, q};
 
 const COLS: &str = "e.id, e.model_id, e.run_id, e.checkpoint_step, e.label, e.spec, e.fingerprint, e.job_id, \
                     COALESCE(j.state, 'failed'), COALESCE(j.progress, 0.0), e.created_at";
@@ -134,21 +134,9 @@ impl Scoped {
         row.map(from_row).transpose()
     }
 
-    /// Errs `NotFound` unless `id` is an evaluation of this workspace: the guard of the item
-    /// table, which hangs off `evaluations` without a workspace column of its own.
-    async fn own_evaluation(&self, id: &EvaluationId) -> DbResult<()> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM evaluations WHERE id = $1 AND workspace_id = $2")
-            .bind(id.as_str())
-            .bind(self.workspace_id().as_str())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(q("evaluation in workspace"))?;
-        found.map(|_| ()).ok_or(DbError::NotFound)
-    }
-
     /// The (task, language, item) triples already scored, for a resumed job.
     pub async fn scored_items(&self, evaluation_id: &EvaluationId) -> DbResult<HashSet<(String, String, String)>> {
-        self.own_evaluation(evaluation_id).await?;
+        self.own("evaluations", evaluation_id).await?;
         let rows: Vec<(String, String, String)> =
             sqlx::query_as("SELECT task, language, item_id FROM eval_items WHERE evaluation_id = $1")
                 .bind(evaluation_id.as_str())
@@ -160,7 +148,7 @@ impl Scoped {
 
     /// Stores scored items in one transaction; an item stored before (a retried chunk) is kept.
     pub async fn insert_eval_items(&self, evaluation_id: &EvaluationId, items: &[ScoredItem]) -> DbResult<()> {
-        self.own_evaluation(evaluation_id).await?;
+        self.own("evaluations", evaluation_id).await?;
         let mut tx = self.begin_write("begin insert eval items").await?;
         for it in items {
             sqlx::query(
@@ -189,7 +177,7 @@ impl Scoped {
 
     /// Every item's scores (for aggregates and comparisons).
     pub async fn item_scores(&self, evaluation_id: &EvaluationId) -> DbResult<Vec<Scored>> {
-        self.own_evaluation(evaluation_id).await?;
+        self.own("evaluations", evaluation_id).await?;
         let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT task, language, item_id, metrics, answered_in FROM eval_items WHERE evaluation_id = $1 \
              ORDER BY task, language, position",
@@ -220,7 +208,7 @@ impl Scoped {
         offset: usize,
         limit: usize,
     ) -> DbResult<(Vec<EvalItem>, usize)> {
-        self.own_evaluation(evaluation_id).await?;
+        self.own("evaluations", evaluation_id).await?;
         let filter = "evaluation_id = $1 AND ($2 = '' OR task = $2) AND ($3 = '' OR language = $3)";
         let (total,): (i64,) =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM eval_items WHERE {filter}")))

@@ -158,6 +158,20 @@ impl Scoped {
     pub(crate) async fn begin_write(&self, op: &'static str) -> DbResult<sqlx::Transaction<'static, sqlx::Any>> {
         self.db.begin_write(op).await
     }
+
+    /// Errs `NotFound` unless `id` is a row of `table` in this workspace: the guard of writes to
+    /// tables that hang off it without a workspace column of their own (run points, checkpoints,
+    /// evaluation items).
+    pub(crate) async fn own(&self, table: &'static str, id: &str) -> DbResult<()> {
+        let sql = format!("SELECT 1 FROM {table} WHERE id = $1 AND workspace_id = $2");
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(self.ws.as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("row in workspace"))?;
+        found.map(|_| ()).ok_or(DbError::NotFound)
+    }
 }
 
 impl std::fmt::Debug for Scoped {

@@ -4,7 +4,7 @@ use polytune_api::{
     Checkpoint, ContinueFrom, JobId, MixtureId, Model, ModelId, ModelInfo, Run, RunId, RunPoint, TrainSpec, VersionId,
 };
 
-use super::{DbError, DbResult, Scoped, now_ms, q};
+use super::{DbResult, Scoped, now_ms, q};
 
 type ModelRow = (String, String, String, String, String, String, i64);
 type RunRow = (String, String, String, String, String, String, String, Option<String>, Option<String>, i64);
@@ -175,20 +175,8 @@ impl Scoped {
     }
 
     /// Records a step or a validation; a step reported again after a resume replaces the old row.
-    /// Errs `NotFound` unless `run_id` is a run of this workspace: the guard of the writes below,
-    /// whose tables hang off `runs` without a workspace column of their own.
-    async fn own_run(&self, run_id: &RunId) -> DbResult<()> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM runs WHERE id = $1 AND workspace_id = $2")
-            .bind(run_id.as_str())
-            .bind(self.workspace_id().as_str())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(q("run in workspace"))?;
-        found.map(|_| ()).ok_or(DbError::NotFound)
-    }
-
     pub async fn put_run_point(&self, run_id: &RunId, step: i64, kind: &str, data: &serde_json::Value) -> DbResult<()> {
-        self.own_run(run_id).await?;
+        self.own("runs", run_id).await?;
         sqlx::query(
             "INSERT INTO run_points (run_id, step, kind, data) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (run_id, kind, step) DO UPDATE SET data = excluded.data",
@@ -228,7 +216,7 @@ impl Scoped {
         validation_loss: Option<f64>,
         removed: &[i64],
     ) -> DbResult<()> {
-        self.own_run(run_id).await?;
+        self.own("runs", run_id).await?;
         let mut tx = self.begin_write("begin").await?;
         sqlx::query(
             "INSERT INTO run_checkpoints (run_id, step, path, validation_loss, created_at) VALUES ($1, $2, $3, $4, $5) \

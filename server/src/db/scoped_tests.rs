@@ -50,7 +50,7 @@ async fn a_workspace_handle_cannot_reach_another_workspace() {
     let spec = crate::jobs::mixtures::canonical_spec();
     let dataset = a.insert_dataset("d", "", "d.jsonl", "00", &spec, &user).await.unwrap();
     let dataset = &dataset;
-    let report = ImportReport { records: 1, imported: 1, bad: 0, issues: Vec::new(), fatal: None };
+    let report = ImportReport { records: 1, imported: 1, ..ImportReport::default() };
     let op = VersionOperation::Import(ImportOperation {
         file: "d.jsonl".into(),
         source_blob: "00".into(),

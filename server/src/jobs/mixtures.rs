@@ -210,7 +210,7 @@ async fn dataset(
         .insert_dataset(name, description, "mixture.jsonl", sha, &canonical_spec(), user_id)
         .await
         .map_err(db_failed)?;
-    let report = ImportReport { records: examples, imported: examples, bad: 0, issues: Vec::new(), fatal: None };
+    let report = ImportReport { records: examples, imported: examples, ..ImportReport::default() };
     ctx.db()
         .finish_import(
             NewVersion {

@@ -23,13 +23,11 @@ pub async fn run(ctx: &JobContext, p: ServerImportJob, max_bytes: u64) -> Result
     for (i, (path, name)) in files.into_iter().enumerate() {
         let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
         if size == 0 {
-            result.skipped.push(RecordIssue { location: name, message: "the file is empty".into() });
+            result.skipped.push(RecordIssue::new(name, "the file is empty"));
             continue;
         }
         if size > max_bytes {
-            result
-                .skipped
-                .push(RecordIssue { location: name, message: "the file is larger than the upload limit".into() });
+            result.skipped.push(RecordIssue::new(name, "the file is larger than the upload limit"));
             continue;
         }
         let file = tokio::fs::File::open(&path).await.map_err(|e| failed(format!("{name}: {e}")))?;

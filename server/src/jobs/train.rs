@@ -166,7 +166,7 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
                     &target,
                 )
             })
-            .map_err(failed)?;
+            .map_err(|e| failed(e.to_string()))?;
             let replayed = want.min(old.examples.max(0) as u64);
             ctx.log(&format!("replaying {replayed} examples of the earlier run's data")).await;
             train = target;

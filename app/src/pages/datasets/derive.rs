@@ -61,7 +61,7 @@ pub(super) fn Derive(
                         <label class="check"><input type="checkbox" on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             flags.update(|l| { l.retain(|x| *x != f); if on { l.push(f) } });
-                        }/>{f.label()}</label>
+                        }/>{crate::components::labels::flag_label(f)}</label>
                     }).collect_view()}
                 </fieldset>
                 <div class="field"><label for="d-dedup">{t(Msg::DatasetsDeriveDedup)}</label>

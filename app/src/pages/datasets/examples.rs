@@ -65,7 +65,7 @@ pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
                 <label for="ex-flag" class="sr-only">{t(Msg::DatasetsFlag)}</label>
                 <select id="ex-flag" on:change=move |ev| flag.set(event_target_value(&ev))>
                     <option value="">{t(Msg::DatasetsAnyQuality)}</option>
-                    {Flag::ALL.into_iter().map(|f| view! { <option value=f.key()>{f.label()}</option> }).collect_view()}
+                    {Flag::ALL.into_iter().map(|f| view! { <option value=f.key()>{crate::components::labels::flag_label(f)}</option> }).collect_view()}
                 </select>
                 <label for="ex-dup" class="sr-only">{t(Msg::DatasetsDuplicates)}</label>
                 <select id="ex-dup" on:change=move |ev| dups.set(event_target_value(&ev))>
@@ -100,7 +100,7 @@ pub(super) fn Examples(ws: String, version: DatasetVersion) -> impl IntoView {
                                         {ann.map(|a| view! {
                                             <span class="badge">{a.li.as_deref().map(lang_name).unwrap_or_else(|| "?".into())}</span>
                                             {a.lr.clone().filter(|r| Some(r) != a.li.as_ref()).map(|r| view! { <span class="badge warn">{crate::tr!(Msg::DatasetsAnsweredInBadge, language = lang_name(&r))}</span> })}
-                                            {a.f.iter().map(|f| view! { <span class="badge warn">{f.label()}</span> }).collect_view()}
+                                            {a.f.iter().map(|f| view! { <span class="badge warn">{crate::components::labels::flag_label(*f)}</span> }).collect_view()}
                                         })}
                                         {(!it.duplicates.is_empty()).then(|| view! { <span class="badge">{crate::tr!(Msg::DatasetsDuplicatesBadge, examples = it.duplicates.iter().map(|d| format!("#{d}")).collect::<Vec<_>>().join(", "))}</span> })}
                                     </p>

@@ -51,7 +51,7 @@ pub fn DatasetPage() -> impl IntoView {
                 view! {
                     <p><A href=back>{t(Msg::DatasetsBack)}</A></p>
                     <h1>{d.name.clone()}" "<span class="badge">{state_text(d.state)}</span></h1>
-                    <p class="muted">{crate::tr!(Msg::DatasetsFromFile, file = d.file_name.as_str(), format = d.spec.format.label())}</p>
+                    <p class="muted">{crate::tr!(Msg::DatasetsFromFile, file = d.file_name.as_str(), format = crate::components::labels::format_label(d.spec.format))}</p>
                     {(d.state == DatasetState::NeedsDecision).then(|| view! {
                         <Decision dataset=d.clone() can_edit={role.get_untracked() >= Role::Editor} on_done=move || tick.update(|t| *t += 1)/>
                     })}

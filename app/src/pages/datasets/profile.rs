@@ -152,7 +152,7 @@ fn ProfileSummary(p: Profile) -> impl IntoView {
         {(!flags.is_empty()).then(|| view! {
             <h2>{t(Msg::DatasetsQualityFlags)}</h2>
             <ul class="flags">{flags.into_iter().map(|(k, n)| {
-                let label = Flag::parse(&k).map(|f| f.label()).unwrap_or("?");
+                let label = Flag::parse(&k).map(crate::components::labels::flag_label).unwrap_or("?");
                 view! { <li><span class="badge warn">{label}</span>" "{thousands(n)}</li> }
             }).collect_view()}</ul>
         })}

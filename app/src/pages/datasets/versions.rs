@@ -31,7 +31,12 @@ fn operation_text(v: &DatasetVersion, all: &[DatasetVersion]) -> String {
         if !spec.exclude_flags.is_empty() {
             parts.push(crate::tr!(
                 Msg::DatasetsFilterWithout,
-                flags = spec.exclude_flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")
+                flags = spec
+                    .exclude_flags
+                    .iter()
+                    .map(|f| crate::components::labels::flag_label(*f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         match spec.dedup {

@@ -221,7 +221,7 @@ pub(super) fn PlanView(plan: MixturePlan) -> impl IntoView {
         {move || p.with_value(|p| plan_chart(p, tokens.get(), &pid))}
         {legend()}
         {p.with_value(|p| (!p.notes.is_empty()).then(|| view! {
-            <ul class="plan-notes">{p.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+            <ul class="plan-notes">{p.notes.iter().map(|n| view! { <li>{crate::components::labels::plan_note(n)}</li> }).collect_view()}</ul>
         }))}
         <details class="plan-table-box">
             <summary>{t(Msg::MixturesShowTable)}</summary>

@@ -106,7 +106,7 @@ pub(super) fn Recipe(spec: MixtureSpec, ws: String, sources: Signal<Vec<SourceFa
                                     view! {
                                         <li>
                                             <strong>{a.template.name.clone()}</strong>
-                                            {crate::tr!(Msg::MixturesAugmentationKind, kind = a.template.kind.label(), language = lang_name.as_str())}
+                                            {crate::tr!(Msg::MixturesAugmentationKind, kind = crate::components::labels::kind_label(a.template.kind), language = lang_name.as_str())}
                                             {inputs.into_iter().map(|(r, v)| {
                                                 view! { <span class="input">{crate::tr!(Msg::MixturesAugmentationInput, role = r.as_str())}{move || version_link(&v)}" "</span> }
                                             }).collect_view()}

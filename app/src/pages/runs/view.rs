@@ -94,11 +94,9 @@ pub(super) fn RunView(
     let continued = r.with_value(|r| r.continue_from.clone()).map(|c| {
         let href = link(format!("runs/{}", c.run_id));
         // One sentence around its link: the link's place is marked, then the text is cut there.
-        let sentence = crate::tr!(Msg::RunsContinuesFrom, link = "\u{1}", replay = format!("{:.0}", c.replay * 100.0));
-        let (before, after) = match sentence.split_once('\u{1}') {
-            Some((b, a)) => (b.to_string(), a.to_string()),
-            None => (sentence.clone(), String::new()),
-        };
+        let sentence =
+            crate::tr!(Msg::RunsContinuesFrom, link = crate::i18n::SLOT, replay = format!("{:.0}", c.replay * 100.0));
+        let (before, after) = crate::i18n::around_slot(&sentence);
         view! { <p class="muted">{before}<A href=href>{t(Msg::RunsContinuesFromLink)}</A>{after}</p> }
     });
 

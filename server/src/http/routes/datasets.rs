@@ -27,7 +27,7 @@ use crate::jobs::Resources;
 use crate::jobs::datasets::enqueue_profile;
 use crate::state::AppState;
 
-use super::{blocking, invalid, local_blob};
+use super::{blocking, invalid, invalid_data, local_blob};
 use crate::storage::is_sha256;
 
 // ---- datasets -------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ pub async fn inspect(
     let (path, name) = stored_blob(&state, &state.db.scoped(&cap), &req.blob).await?;
     let inspection = blocking(move || import::inspect(&path, &name, req.spec, read::Limits::default()))
         .await?
-        .map_err(|e| invalid("blob", e))?;
+        .map_err(|e| invalid_data("blob", &e))?;
     Ok(Json(inspection))
 }
 
@@ -173,7 +173,7 @@ pub async fn create_profile(
             .map_err(|_| invalid("tokenizer", "must be the SHA-256 of a tokenizer.json uploaded to this workspace"))?;
         blocking(move || polytune_data::profile::TokenCounter::from_file(&path).map(|_| ()))
             .await?
-            .map_err(|e| invalid("tokenizer", e))?;
+            .map_err(|e| invalid_data("tokenizer", &e))?;
     }
     let (profile_id, job_id) = enqueue_profile(&db, &version_id, req.tokenizer.as_deref(), &cap.actor.user.id).await?;
     Ok((
@@ -240,10 +240,8 @@ type Reader = std::io::BufReader<std::fs::File>;
 
 impl Browse {
     /// The examples and their annotations, opened for reading.
-    fn open(&self) -> Result<(Reader, Option<Reader>), String> {
-        let open = |p: &std::path::Path| {
-            std::fs::File::open(p).map(|f| std::io::BufReader::with_capacity(1 << 20, f)).map_err(|e| e.to_string())
-        };
+    fn open(&self) -> std::io::Result<(Reader, Option<Reader>)> {
+        let open = |p: &std::path::Path| std::fs::File::open(p).map(|f| std::io::BufReader::with_capacity(1 << 20, f));
         Ok((open(&self.examples)?, self.annotations.as_deref().map(open).transpose()?))
     }
 }
@@ -318,9 +316,9 @@ pub async fn examples(
             "filters by language, length, flag or duplicates need a finished profile".into(),
         ));
     }
-    let page = blocking(move || {
+    let page = blocking(move || -> anyhow::Result<ExamplePage> {
         let (examples, annotations) = src.open()?;
-        browse::page(examples, annotations, &src.groups, &filter, offset, limit)
+        Ok(browse::page(examples, annotations, &src.groups, &filter, offset, limit)?)
     })
     .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
@@ -339,9 +337,9 @@ pub async fn example(
 ) -> ApiResult<Json<ExampleItem>> {
     let (version_id, index) = (p.version_id, p.index);
     let src = browse_sources(&state, &state.db.scoped(&cap), &version_id).await?;
-    let item = blocking(move || {
+    let item = blocking(move || -> anyhow::Result<Option<ExampleItem>> {
         let (examples, annotations) = src.open()?;
-        browse::item(examples, annotations, &src.groups, index)
+        Ok(browse::item(examples, annotations, &src.groups, index)?)
     })
     .await?
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading examples: {e}")))?;
@@ -394,14 +392,14 @@ pub async fn export(
         "parquet" => {
             let out = state.jobs.store.temp_path();
             let o = out.clone();
-            blocking(move || -> Result<(), String> {
-                let input = std::io::BufReader::new(std::fs::File::open(&source).map_err(|e| e.to_string())?);
-                let file = std::fs::File::create(&o).map_err(|e| e.to_string())?;
+            blocking(move || -> anyhow::Result<()> {
+                let input = std::io::BufReader::new(std::fs::File::open(&source)?);
+                let file = std::fs::File::create(&o)?;
                 let written = polytune_data::export::to_parquet(input, file).map(|_| ());
                 if written.is_err() {
                     let _ = std::fs::remove_file(&o);
                 }
-                written
+                Ok(written?)
             })
             .await?
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("export: {e}")))?;

@@ -29,6 +29,12 @@ fn invalid(path: &str, message: impl Into<String>) -> ApiError {
     ApiError::Validation(vec![polytune_api::FieldError::new(path, message)])
 }
 
+/// A 422 naming the field whose file the data pipeline refused: the error's stable code and
+/// named args (for a client that words it itself) with its English message.
+fn invalid_data(path: &str, e: &polytune_data::DataError) -> ApiError {
+    ApiError::Validation(vec![polytune_api::FieldError::coded(path, e.code(), e.args(), e.to_string())])
+}
+
 /// Queues a job for a route that answers with it (202 and the job to follow).
 async fn queued<S: polytune_api::JobSpec>(
     db: &crate::db::Scoped,

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use polytune_api::{CreateUpload, Job, Problem, ServerImport, ServerImportJob, Upload, UploadId};
 use tokio::io::AsyncWriteExt;
 
-use super::{blocking, invalid};
+use super::{blocking, invalid, invalid_data};
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};
 use crate::db::Scoped;
 use crate::error::{ApiError, ApiResult};
@@ -191,6 +191,6 @@ pub fn allowed_server_path(state: &AppState, path: &str) -> ApiResult<PathBuf> {
         ));
     }
     polytune_data::files::inside(path, &state.settings.import_dirs)
-        .map_err(|e| invalid("path", e))?
+        .map_err(|e| invalid_data("path", &e))?
         .ok_or_else(|| invalid("path", "this is not inside a folder the server allows imports from"))
 }

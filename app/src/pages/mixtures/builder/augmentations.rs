@@ -169,7 +169,7 @@ fn AugmentationEditor(
                         let groups = KINDS.into_iter().filter_map(|k| {
                             let ts: Vec<AugmentTemplate> = templates.iter().filter(|t| t.kind == k).cloned().collect();
                             (!ts.is_empty()).then(|| view! {
-                                <optgroup label=k.label()>
+                                <optgroup label=crate::components::labels::kind_label(k)>
                                     {ts.into_iter().map(|t| {
                                         let id = t.id.clone().unwrap_or_default();
                                         let sel = id == current;

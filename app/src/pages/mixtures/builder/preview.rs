@@ -43,7 +43,7 @@ pub(super) fn Preview(
                 let pid = pid.clone();
                 let stats = view! { <PlanStats plan=p.clone()/> };
                 let table = plan_table(&p);
-                let notes = p.notes.clone();
+                let notes: Vec<String> = p.notes.iter().map(crate::components::labels::plan_note).collect();
                 view! {
                     {stats}
                     {measure_toggle(tokens)}

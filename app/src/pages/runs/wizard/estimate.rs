@@ -11,7 +11,7 @@ use crate::components::format::{about, count_in_words, flop_rate, gib, param_cou
 use crate::components::lang::lang_label;
 use crate::i18n::{Msg, t};
 
-use super::{SLOT, around_slot};
+use crate::i18n::{SLOT, around_slot};
 
 /// Per-language shares of a mixture as one stacked bar with a legend.
 #[component]

@@ -22,18 +22,7 @@ use crate::components::format::param_count;
 use crate::components::{ErrorBox, Loading, RequireSignIn};
 use crate::i18n::{Msg, t};
 
-/// Stands in a message for an element placed inside its sentence (a link, an `<output>`): the
-/// message is formatted with this in the element's place and cut there, so the sentence stays
-/// one message. A private-use character, never in a catalog or in user text.
-const SLOT: &str = "\u{E000}";
-
-/// The text before and after [`SLOT`] in a formatted message.
-fn around_slot(text: &str) -> (String, String) {
-    match text.split_once(SLOT) {
-        Some((before, after)) => (before.to_string(), after.to_string()),
-        None => (text.to_string(), String::new()),
-    }
-}
+use crate::i18n::{SLOT, around_slot};
 
 /// `/workspaces/:id/runs/new[?mixture=…|?duplicate=…|?continue=…]`
 #[component]
@@ -353,8 +342,8 @@ pub fn RunWizard() -> impl IntoView {
                         <button type="button" class="preset-card" data-preset=enum_str(&p)
                             aria-pressed=move || if active_preset.get() == Some(p) { "true" } else { "false" }
                             on:click=move |_| choose_preset(p)>
-                            <strong>{p.label()}</strong>
-                            <span>{p.explain()}</span>
+                            <strong>{crate::components::labels::preset_label(p)}</strong>
+                            <span>{crate::components::labels::preset_explain(p)}</span>
                         </button>
                     }).collect_view()}
                 </div>
