@@ -33,7 +33,7 @@ pub use inference::*;
 pub use jobs::*;
 pub use mixtures::*;
 pub use models::*;
-pub use problem::{ErrorArgs, FieldError, Problem, ProblemCode};
+pub use problem::{ErrorArgs, ErrorDetail, FieldError, Problem, ProblemCode};
 pub use profiles::*;
 pub use training::*;
 pub use validate::Validate;

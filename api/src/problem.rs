@@ -90,6 +90,17 @@ pub struct FieldError {
     pub args: ErrorArgs,
 }
 
+/// A failure as a stable code and its named arguments, beside its English wording (a job's
+/// `error`): a client words it in its person's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
+    pub args: ErrorArgs,
+}
+
 impl FieldError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self { path: path.into(), message: message.into(), code: None, args: ErrorArgs::new() }

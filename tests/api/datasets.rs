@@ -301,11 +301,29 @@ db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
     assert!(issues[0]["message"].as_str().unwrap().contains("invalid JSON"));
     assert_eq!(issues[1]["location"], "line 31");
     assert!(issues[1]["message"].as_str().unwrap().contains("is a list, expected text"));
+    // The same problems as stable codes with named arguments, for a client that words them.
+    assert_eq!(issues[0]["code"], "invalid_json", "{}", issues[0]);
+    assert_eq!(issues[0]["args"]["line"], "17", "{}", issues[0]);
+    assert_eq!(issues[1]["code"], "wrong_type", "{}", issues[1]);
+    assert_eq!(issues[1]["args"]["line"], "31", "{}", issues[1]);
     // Skip the bad records → 48 examples.
     c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/{id}/skip-bad-records"), None, 202).await;
     let d = wait_dataset(&c, &ws, &id, &["ready", "failed"]).await;
     assert_eq!(d["versions"][0]["examples"], 48, "{d}");
     assert_eq!(d["versions"][0]["operation"]["import"]["skipped"], 2);
+    // A file where no record can be read fails its import, with the cause as a code.
+    let none = resumable(&c, &ws, "none.jsonl", b"not json\n{\"also\": \n", 1).await;
+    let spec = &ins["spec"];
+    let body = json!({"name": "Nothing", "blob": none["blob"], "spec": spec, "on_error": "skip"});
+    let nd = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets"), Some(body), 202).await;
+    let nd = wait_dataset(&c, &ws, nd["id"].as_str().unwrap(), &["failed", "ready", "needs_decision"]).await;
+    assert_eq!(nd["state"], "failed", "{nd}");
+    // The dataset is marked failed just before its job records the failure: wait for the job.
+    let job = wait_for(&c, &ws, nd["import_job_id"].as_str().unwrap(), &["failed"], 60).await;
+    assert!(job["error"].as_str().unwrap().starts_with("nothing could be imported: line 1: invalid JSON"), "{job}");
+    assert_eq!(job["error_detail"]["code"], "nothing_imported", "{job}");
+    assert_eq!(job["error_detail"]["args"]["cause"], "invalid_json", "{job}");
+    assert_eq!(job["error_detail"]["args"]["line"], "1", "{job}");
     // Or cancel: the dataset is gone.
     let other = create("Cancel me").await;
     let oid = other["id"].as_str().unwrap().to_owned();

@@ -111,6 +111,9 @@ pub struct StateChange {
     pub attempt: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The failure as a code with named arguments, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<crate::ErrorDetail>,
     /// A failed attempt that goes back to the queue.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retrying: bool,
@@ -118,7 +121,7 @@ pub struct StateChange {
 
 impl StateChange {
     pub fn to(state: JobState) -> StateChange {
-        StateChange { state, worker_id: None, attempt: None, error: None, retrying: false }
+        StateChange { state, worker_id: None, attempt: None, error: None, error_detail: None, retrying: false }
     }
 }
 

@@ -79,6 +79,10 @@ pub struct Job {
     /// Set once the job succeeded; its type follows from the kind.
     pub result: Option<JobOutput>,
     pub error: Option<String>,
+    /// The failure as a code with named arguments, where the job knows one (`nothing_imported`,
+    /// a data error's code, …); absent for failures described only in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<crate::ErrorDetail>,
     pub cancel_requested: bool,
     pub has_checkpoint: bool,
 }
@@ -129,6 +133,8 @@ struct JobWire {
     counters: Counters,
     result: serde_json::Value,
     error: Option<String>,
+    #[serde(default)]
+    error_detail: Option<crate::ErrorDetail>,
     cancel_requested: bool,
     has_checkpoint: bool,
 }
@@ -162,6 +168,7 @@ impl TryFrom<JobWire> for Job {
             counters: w.counters,
             result,
             error: w.error,
+            error_detail: w.error_detail,
             cancel_requested: w.cancel_requested,
             has_checkpoint: w.has_checkpoint,
         })

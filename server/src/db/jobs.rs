@@ -9,8 +9,8 @@
 //! longer touch the job.
 
 use polytune_api::{
-    Counters, EventBody, Job, JobEvent, JobId, JobOutput, JobPayload, JobProgress, JobState, LogLine, Phase,
-    StateChange, WorkerId,
+    Counters, ErrorDetail, EventBody, Job, JobEvent, JobId, JobOutput, JobPayload, JobProgress, JobState, LogLine,
+    Phase, StateChange, WorkerId,
 };
 use sqlx::Row;
 
@@ -46,7 +46,7 @@ pub struct Claimed {
 
 const JOB_COLUMNS: &str = "j.id, j.workspace_id, j.kind, j.payload, j.state, j.priority, j.needs_gpu, j.memory_mb, \
      u.email AS created_by_email, j.created_at, j.started_at, j.finished_at, j.attempt, j.max_attempts, j.worker_id, \
-     j.heartbeat_at, j.progress, j.phase, j.counters, j.result, j.error, j.cancel_requested, j.checkpoint";
+     j.heartbeat_at, j.progress, j.phase, j.counters, j.result, j.error, j.error_detail, j.cancel_requested, j.checkpoint";
 
 fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
     let state: String = row.try_get("state").map_err(q("job state"))?;
@@ -85,6 +85,10 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> DbResult<Job> {
         counters,
         result,
         error: row.try_get("error").map_err(q("job error"))?,
+        error_detail: row
+            .try_get::<Option<String>, _>("error_detail")
+            .map_err(q("job error detail"))?
+            .and_then(|d| serde_json::from_str(&d).ok()),
         cancel_requested: row.try_get::<i64, _>("cancel_requested").map_err(q("job cancel"))? != 0,
         has_checkpoint: row.try_get::<Option<String>, _>("checkpoint").map_err(q("job checkpoint"))?.is_some(),
     })
@@ -298,29 +302,31 @@ impl Database {
                 Some("cancelled"),
                 "cancelled",
             ),
-            Outcome::Failed(error) => (
+            Outcome::Failed(error, _) => (
                 "UPDATE jobs SET state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END, \
                    finished_at = CASE WHEN attempt < max_attempts THEN NULL ELSE $1 END, \
-                   not_before = $1 + 1000 * attempt * attempt, error = $2, worker_id = NULL, lease_expires_at = NULL \
+                   not_before = $1 + 1000 * attempt * attempt, error = $2, error_detail = $6, worker_id = NULL, \
+                   lease_expires_at = NULL \
                  WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
                 Some(error),
                 error,
             ),
         };
-        let state: Option<String> = sqlx::query_scalar(sql)
-            .bind(now_ms())
-            .bind(value)
-            .bind(job_id)
-            .bind(worker_id)
-            .bind(attempt)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(q("finish job"))?;
+        let detail = match outcome {
+            Outcome::Failed(_, Some(d)) => serde_json::to_string(d).ok(),
+            _ => None,
+        };
+        let mut query = sqlx::query_scalar(sql).bind(now_ms()).bind(value).bind(job_id).bind(worker_id).bind(attempt);
+        if matches!(outcome, Outcome::Failed(..)) {
+            query = query.bind(detail);
+        }
+        let state: Option<String> = query.fetch_optional(self.pool()).await.map_err(q("finish job"))?;
         let Some(state) = state else { return Ok(false) };
         let state = JobState::parse(&state).unwrap_or(JobState::Failed);
         let change = match outcome {
-            Outcome::Failed(error) => StateChange {
+            Outcome::Failed(error, detail) => StateChange {
                 error: Some(error.to_string()),
+                error_detail: detail.cloned(),
                 retrying: state == JobState::Queued,
                 ..StateChange::to(state)
             },
@@ -415,7 +421,7 @@ impl Scoped {
         let (workspace_id, job_id) = (self.workspace_id().as_str(), job_id.as_str());
         let now = now_ms();
         let n = sqlx::query(
-            "UPDATE jobs SET state = 'queued', not_before = $1, finished_at = NULL, error = NULL, cancel_requested = 0, \
+            "UPDATE jobs SET state = 'queued', not_before = $1, finished_at = NULL, error = NULL, error_detail = NULL, cancel_requested = 0, \
                max_attempts = attempt + 3 WHERE id = $2 AND workspace_id = $3 AND state IN ('failed', 'cancelled')",
         )
         .bind(now)
@@ -498,7 +504,8 @@ impl Scoped {
 #[derive(Debug, Clone, Copy)]
 pub enum Outcome<'a> {
     Succeeded(&'a str),
-    Failed(&'a str),
+    /// The error in words, and as a code with arguments where the job knows one.
+    Failed(&'a str, Option<&'a ErrorDetail>),
     Cancelled,
     /// The worker is shutting down: back to the queue, the attempt not counted.
     Released,

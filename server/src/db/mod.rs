@@ -270,6 +270,7 @@ impl Database {
                 (5, "mixtures", include_str!("../../../migrations/sqlite/0005_mixtures.sql")),
                 (6, "identifiers", include_str!("../../../migrations/sqlite/0006_identifiers.sql")),
                 (7, "evaluations", include_str!("../../../migrations/sqlite/0007_evaluations.sql")),
+                (8, "job_error_detail", include_str!("../../../migrations/sqlite/0008_job_error_detail.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
@@ -279,6 +280,7 @@ impl Database {
                 (5, "mixtures", include_str!("../../../migrations/postgres/0005_mixtures.sql")),
                 (6, "identifiers", include_str!("../../../migrations/postgres/0006_identifiers.sql")),
                 (7, "evaluations", include_str!("../../../migrations/postgres/0007_evaluations.sql")),
+                (8, "job_error_detail", include_str!("../../../migrations/postgres/0008_job_error_detail.sql")),
             ],
         };
         let migrations = sources

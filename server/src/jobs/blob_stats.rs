@@ -51,8 +51,8 @@ pub async fn validate(db: &Scoped, p: &BlobStatsJob) -> Result<Resources, Vec<Fi
 
 pub async fn run(ctx: &JobContext, p: BlobStatsJob) -> Result<BlobStatsOutput, JobError> {
     let mut file =
-        ctx.env().store.open_async(&p.blob).await.map_err(|e| JobError::Failed(format!("opening the file: {e}")))?;
-    let total = file.metadata().await.map_err(|e| JobError::Failed(format!("reading the file size: {e}")))?.len();
+        ctx.env().store.open_async(&p.blob).await.map_err(|e| JobError::failed(format!("opening the file: {e}")))?;
+    let total = file.metadata().await.map_err(|e| JobError::failed(format!("reading the file size: {e}")))?.len();
     let mut state: Checkpoint = match ctx.checkpoint::<Checkpoint>() {
         Some(cp) => {
             ctx.log(&format!("resuming at chunk {} (byte {})", cp.chunks_done, cp.offset)).await;
@@ -60,13 +60,13 @@ pub async fn run(ctx: &JobContext, p: BlobStatsJob) -> Result<BlobStatsOutput, J
         }
         None => Checkpoint::default(),
     };
-    file.seek(SeekFrom::Start(state.offset)).await.map_err(|e| JobError::Failed(format!("seeking: {e}")))?;
+    file.seek(SeekFrom::Start(state.offset)).await.map_err(|e| JobError::failed(format!("seeking: {e}")))?;
     let started = Instant::now();
     let start_offset = state.offset;
     let mut buf = vec![0u8; p.chunk_bytes as usize];
     loop {
         ctx.check()?;
-        let n = read_full(&mut file, &mut buf).await.map_err(|e| JobError::Failed(format!("reading: {e}")))?;
+        let n = read_full(&mut file, &mut buf).await.map_err(|e| JobError::failed(format!("reading: {e}")))?;
         if n == 0 {
             break;
         }

@@ -127,12 +127,7 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
             .set_dataset_import(&p.dataset_id, DatasetState::Failed, Some(&report), None)
             .await
             .map_err(db_failed)?;
-        let why =
-            report.fatal.clone().or_else(|| report.issues.first().map(|i| format!("{}: {}", i.location, i.message)));
-        return Err(failed(format!(
-            "nothing could be imported: {}",
-            why.unwrap_or_else(|| "the file has no records".into())
-        )));
+        return Err(nothing_imported(&report));
     }
     if problems && p.on_error == OnError::Ask {
         drop(out);
@@ -178,6 +173,33 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
         profile_id: Some(profile_id),
         profile_job_id: Some(profile_job),
         ..ImportOutput::default()
+    })
+}
+
+/// The failure of an import that kept no record: code `nothing_imported`, with the code of why
+/// (`cause`: the error that stopped reading, or the first bad record's) and its arguments.
+fn nothing_imported(report: &polytune_api::ImportReport) -> JobError {
+    let first = report.issues.first();
+    let why = report.fatal.clone().or_else(|| first.map(|i| format!("{}: {}", i.location, i.message)));
+    let mut args = polytune_api::ErrorArgs::new();
+    let cause = match (&report.fatal_code, first) {
+        (Some(code), _) => {
+            args.extend(report.fatal_args.clone());
+            Some(code.clone())
+        }
+        (None, Some(i)) => {
+            args.extend(i.args.clone());
+            args.insert("location".into(), i.location.clone());
+            i.code.clone()
+        }
+        (None, None) => Some("no_records".into()),
+    };
+    if let Some(cause) = cause {
+        args.insert("cause".into(), cause);
+    }
+    JobError::Failed(super::Failure {
+        message: format!("nothing could be imported: {}", why.unwrap_or_else(|| "the file has no records".into())),
+        detail: Some(polytune_api::ErrorDetail { code: "nothing_imported".into(), args }),
     })
 }
 

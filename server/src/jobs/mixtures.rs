@@ -12,7 +12,7 @@ use polytune_api::{
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
 
 use super::datasets::enqueue_profile;
-use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage, version};
+use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_data, failed_storage, version};
 use super::{JobContext, JobError, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{DbError, Scoped};
@@ -123,7 +123,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
             .map(|s| format!("{} v{}", s.dataset_name, s.number))
             .unwrap_or(id.to_string());
         let file = env.store.reader(&v.blob).map_err(failed_storage)?;
-        eval.add(&name, BufReader::new(file)).map_err(failed)?;
+        eval.add(&name, BufReader::new(file)).map_err(failed_data)?;
     }
     ctx.log(&format!(
             "drawing {} training examples in {} languages from {} versions; {} augmentations; {} evaluation texts to check against",

@@ -23,7 +23,7 @@ pub mod worker;
 
 use polytune_api::{FieldError, JobOutput, JobPayload, JobSpec};
 
-pub use context::{JobContext, JobError};
+pub use context::{Failure, JobContext, JobError};
 
 use crate::db::jobs::NewJob;
 use crate::db::{Database, DbError, Scoped};
@@ -133,7 +133,7 @@ impl JobEnv {
     /// earlier.
     pub fn allowed_import(&self, path: &str) -> Result<std::path::PathBuf, JobError> {
         polytune_data::files::inside(path, &self.import_dirs)
-            .map_err(|e| JobError::Failed(format!("on this worker: {e}")))?
-            .ok_or_else(|| JobError::Failed(format!("{path} is not inside a folder this worker allows imports from")))
+            .map_err(|e| JobError::failed(format!("on this worker: {e}")))?
+            .ok_or_else(|| JobError::failed(format!("{path} is not inside a folder this worker allows imports from")))
     }
 }

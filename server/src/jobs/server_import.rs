@@ -3,7 +3,7 @@
 
 use polytune_api::{Counters, FieldError, Phase, RecordIssue, ServerImportJob, ServerImportResult};
 
-use super::toolkit::{db_failed, failed};
+use super::toolkit::{db_failed, failed, failed_data};
 use super::{JobContext, JobError, Resources};
 use crate::db::Scoped;
 
@@ -17,7 +17,7 @@ pub async fn validate(_db: &Scoped, p: &ServerImportJob) -> Result<Resources, Ve
 pub async fn run(ctx: &JobContext, p: ServerImportJob, max_bytes: u64) -> Result<ServerImportResult, JobError> {
     let env = ctx.env();
     let root = env.allowed_import(&p.path)?;
-    let files = tokio::task::block_in_place(|| polytune_data::files::data_files(&root)).map_err(failed)?;
+    let files = tokio::task::block_in_place(|| polytune_data::files::data_files(&root)).map_err(failed_data)?;
     let total = files.len().max(1);
     let mut result = ServerImportResult { files: Vec::new(), skipped: Vec::new() };
     for (i, (path, name)) in files.into_iter().enumerate() {

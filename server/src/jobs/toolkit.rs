@@ -11,17 +11,17 @@ use crate::db::DbError;
 
 /// A failure in words a person can act on.
 pub fn failed(e: impl std::fmt::Display) -> JobError {
-    JobError::Failed(e.to_string())
+    JobError::failed(e.to_string())
 }
 
 /// The database refused to record what the job made.
 pub fn db_failed(e: DbError) -> JobError {
-    JobError::Failed(format!("the database refused the result: {e}"))
+    JobError::failed(format!("the database refused the result: {e}"))
 }
 
 /// Stored data the job needs cannot be read.
 pub fn failed_storage(e: crate::storage::StorageError) -> JobError {
-    JobError::Failed(format!("stored data cannot be read: {e}"))
+    JobError::failed(format!("stored data cannot be read: {e}"))
 }
 
 /// A dataset version of the job's workspace that the job needs; `gone` says which, when it was
@@ -81,12 +81,18 @@ impl<'a> Reporter<'a> {
     }
 }
 
+/// A data-pipeline error as a failure that keeps its code and arguments.
+pub fn failed_data(e: polytune_data::DataError) -> JobError {
+    JobError::Failed(e.into())
+}
+
 /// Runs blocking work on this worker thread; a panic (a bug, or a library choking on a hostile
-/// file) becomes a failed job with `what` as its reason instead of a lost worker slot.
-pub fn contained<T, E: std::fmt::Display>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, JobError> {
+/// file) becomes a failed job with `what` as its reason instead of a lost worker slot. An error
+/// keeps its code where it has one (a [`polytune_data::DataError`]).
+pub fn contained<T, E: Into<super::Failure>>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, JobError> {
     tokio::task::block_in_place(|| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(r) => r.map_err(failed),
-        Err(_) => Err(JobError::Failed(what.to_string())),
+        Ok(r) => r.map_err(|e| JobError::Failed(e.into())),
+        Err(_) => Err(JobError::failed(what.to_string())),
     })
 }
 

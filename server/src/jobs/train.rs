@@ -97,7 +97,7 @@ pub async fn validate(db: &Scoped, p: &TrainJob) -> Result<Resources, Vec<FieldE
 
 pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError> {
     let env = ctx.env();
-    let failed = |e: String| JobError::Failed(e);
+    let failed = |e: String| JobError::failed(e);
     let run = ctx
         .db()
         .run(&p.run_id)
@@ -166,7 +166,7 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
                     &target,
                 )
             })
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(super::toolkit::failed_data)?;
             let replayed = want.min(old.examples.max(0) as u64);
             ctx.log(&format!("replaying {replayed} examples of the earlier run's data")).await;
             train = target;
@@ -187,7 +187,7 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
         trainer.run(&mut recorder).map_err(|e| e.to_string())
     });
     if let Some(f) = recorder.failure.take() {
-        return Err(JobError::Failed(f));
+        return Err(JobError::failed(f));
     }
     match outcome? {
         Outcome::Finished { steps, .. } => Ok(TrainOutput { run_id: run.id, steps: steps as u64 }),

@@ -183,25 +183,21 @@ async fn run_one(env: JobEnv, worker_id: String, job: Claimed, flags: Arc<Flags>
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::error!(job = %id, kind = %kind, "the job panicked");
-                Err(JobError::Failed("the job stopped on an internal error".into()))
+                Err(JobError::failed("the job stopped on an internal error"))
             }
         },
-        Err(e) => Err(JobError::Failed(format!("this worker cannot read the job: {e}"))),
+        Err(e) => Err(JobError::failed(format!("this worker cannot read the job: {e}"))),
     };
     keeper.abort();
     let owner = (id.as_str(), worker_id.as_str(), attempt);
     let result_text;
-    let error_text;
     let finish = match &outcome {
         Ok(result) => {
             result_text = serde_json::to_string(result).unwrap_or_default();
             Some(Outcome::Succeeded(&result_text))
         }
         Err(JobError::Cancelled) => Some(Outcome::Cancelled),
-        Err(JobError::Failed(msg)) => {
-            error_text = msg.clone();
-            Some(Outcome::Failed(&error_text))
-        }
+        Err(JobError::Failed(failure)) => Some(Outcome::Failed(&failure.message, failure.detail.as_ref())),
         Err(JobError::Released) => Some(Outcome::Released),
         Err(JobError::LeaseLost) => None,
     };
