@@ -69,6 +69,20 @@ const WS_VERSIONS: &str =
     "SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.workspace_id = $1";
 
 impl Scoped {
+    /// Errs `NotFound` unless `version_id` is a version of a dataset of this workspace: the guard
+    /// of rows elsewhere that point at a version (runs, identifiers, evaluation sets).
+    pub(crate) async fn own_version(&self, version_id: &VersionId) -> DbResult<()> {
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT 1 FROM dataset_versions WHERE id = $2 AND id IN ({WS_VERSIONS})"
+        )))
+        .bind(self.workspace_id().as_str())
+        .bind(version_id.as_str())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("version in workspace"))?;
+        found.map(|_| ()).ok_or(DbError::NotFound)
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub async fn insert_dataset(
         &self,

@@ -65,6 +65,11 @@ type ItemRow = (String, String, String, String, String, Option<String>, String, 
 
 impl Scoped {
     pub async fn insert_evaluation(&self, e: NewEvaluation<'_>) -> DbResult<()> {
+        // What the row points at must be this workspace's too.
+        self.own("models", e.model_id).await?;
+        if let Some(run) = e.run_id {
+            self.own("runs", run).await?;
+        }
         sqlx::query(
             "INSERT INTO evaluations (id, workspace_id, model_id, run_id, checkpoint_step, label, spec, fingerprint, \
              job_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10)",

@@ -35,6 +35,7 @@ impl Scoped {
         version_id: &VersionId,
         user_id: &str,
     ) -> DbResult<()> {
+        self.own_version(version_id).await?;
         sqlx::query(
             "INSERT INTO identifiers (id, workspace_id, name, version_id, job_id, state, active, created_by, created_at) \
              VALUES ($1, $2, $3, $4, '', 'training', 0, $5, $6)",

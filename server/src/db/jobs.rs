@@ -283,21 +283,21 @@ impl Database {
         // $1 now, $2 the outcome's text (result or error); the owner check and RETURNING are shared.
         let (sql, value, message): (&'static str, Option<&str>, &str) = match outcome {
             Outcome::Succeeded(result) => (
-                "UPDATE jobs SET state = 'succeeded', finished_at = $1, result = $2, progress = 1, phase = 'done', \
+                "UPDATE jobs SET state = 'succeeded', finished_at = $1, result = $2, progress = 1, phase = 'done', error_detail = NULL, \
                    lease_expires_at = NULL \
                  WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
                 Some(result),
                 "succeeded",
             ),
             Outcome::Released => (
-                "UPDATE jobs SET state = 'queued', attempt = attempt - 1, not_before = $1, error = $2, worker_id = NULL, \
+                "UPDATE jobs SET state = 'queued', attempt = attempt - 1, not_before = $1, error = $2, error_detail = NULL, worker_id = NULL, \
                    lease_expires_at = NULL, phase = 'waiting_for_worker' \
                  WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
                 None,
                 "released by a stopping worker; resumes from its checkpoint",
             ),
             Outcome::Cancelled => (
-                "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = $2, lease_expires_at = NULL \
+                "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = $2, error_detail = NULL, lease_expires_at = NULL \
                  WHERE id = $3 AND worker_id = $4 AND attempt = $5 AND state = 'running' RETURNING state",
                 Some("cancelled"),
                 "cancelled",
@@ -356,7 +356,8 @@ impl Database {
             };
             let n = sqlx::query(
                 "UPDATE jobs SET state = $1, worker_id = NULL, lease_expires_at = NULL, not_before = $2, \
-                   error = COALESCE(error, $3), finished_at = CASE WHEN $1 = 'failed' THEN $4 ELSE NULL END \
+                   error = COALESCE(error, $3), error_detail = CASE WHEN error IS NULL THEN NULL ELSE error_detail END, \
+                   finished_at = CASE WHEN $1 = 'failed' THEN $4 ELSE NULL END \
                  WHERE id = $5 AND state = 'running' AND attempt = $6 AND lease_expires_at < $4",
             )
             .bind(state.as_str())
@@ -384,7 +385,7 @@ impl Scoped {
         let (workspace_id, job_id) = (self.workspace_id().as_str(), job_id.as_str());
         let now = now_ms();
         let queued = sqlx::query(
-            "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = 'cancelled before it started' \
+            "UPDATE jobs SET state = 'cancelled', finished_at = $1, error = 'cancelled before it started', error_detail = NULL \
              WHERE id = $2 AND workspace_id = $3 AND state = 'queued'",
         )
         .bind(now)

@@ -125,6 +125,7 @@ impl Scoped {
     }
 
     pub async fn add_evaluation_set(&self, version_id: &VersionId, user_id: &str) -> DbResult<()> {
+        self.own_version(version_id).await?;
         sqlx::query(
             "INSERT INTO evaluation_sets (workspace_id, version_id, created_by, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (workspace_id, version_id) DO NOTHING",

@@ -130,6 +130,15 @@ impl Scoped {
         continue_from: Option<&ContinueFrom>,
         user_id: &str,
     ) -> DbResult<()> {
+        // What the run points at must be this workspace's too.
+        self.own("models", model_id).await?;
+        self.own_version(dataset_version_id).await?;
+        if let Some(m) = mixture_id {
+            self.own("mixtures", m).await?;
+        }
+        if let Some(c) = continue_from {
+            self.own("runs", &c.run_id).await?;
+        }
         sqlx::query(
             "INSERT INTO runs (id, workspace_id, name, model_id, dataset_version_id, spec, job_id, mixture_id, continue_from, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

@@ -132,6 +132,28 @@ async fn a_workspace_handle_cannot_reach_another_workspace() {
     assert_eq!(a.run_points(&run).await.unwrap().len(), 1);
     assert!(matches!(b.insert_eval_items(&evaluation, &[]).await, Err(DbError::NotFound)));
 
+    // Nor can B make a row of its own that points at A's: a run of A's model or data, an
+    // identifier or an evaluation set of A's version, an evaluation of A's model.
+    let b_run = RunId::from("r2");
+    let stolen = b.insert_run(&b_run, "r", &model, &version, &TrainSpec::default(), &job, None, None, &user).await;
+    assert!(matches!(stolen, Err(DbError::NotFound)));
+    let id = polytune_api::IdentifierId::from("i1");
+    assert!(matches!(b.insert_identifier(&id, "i", &version, &user).await, Err(DbError::NotFound)));
+    assert!(matches!(b.add_evaluation_set(&version, &user).await, Err(DbError::NotFound)));
+    let b_eval = EvaluationId::from("e2");
+    let e = NewEvaluation {
+        id: &b_eval,
+        model_id: &model,
+        run_id: None,
+        checkpoint_step: None,
+        label: "e",
+        spec: &spec,
+        fingerprint: "f",
+        created_by: &user,
+    };
+    assert!(matches!(b.insert_evaluation(e).await, Err(DbError::NotFound)));
+    assert!(b.runs().await.unwrap().is_empty() && b.evaluations().await.unwrap().is_empty());
+
     drop((a, b, db));
     let _ = std::fs::remove_dir_all(dir);
 }
