@@ -46,10 +46,10 @@ impl Validate for SignInRequest {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self.email.trim().is_empty() {
-            e.push(FieldError::new("email", "must not be empty"));
+            e.push(validate::empty("email"));
         }
         if self.password.is_empty() {
-            e.push(FieldError::new("password", "must not be empty"));
+            e.push(validate::empty("password"));
         }
         e
     }
@@ -87,8 +87,10 @@ impl Validate for CreateInvitation {
         let mut e = Vec::new();
         validate::email("email", &self.email, &mut e);
         if self.workspace_id.is_some() != self.role.is_some() {
-            e.push(FieldError::new(
+            e.push(FieldError::err(
                 if self.role.is_none() { "role" } else { "workspace_id" },
+                "fields_go_together",
+                &[("fields", "workspace_id, role".into())],
                 "workspace_id and role go together",
             ));
         }

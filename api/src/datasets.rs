@@ -203,15 +203,27 @@ impl Validate for ImportSpec {
         let mut errors = Vec::new();
         for (what, path) in self.mapping.paths() {
             if path.trim().is_empty() {
-                errors.push(FieldError::new("spec.mapping", format!("the {what} field is empty")));
+                errors.push(FieldError::err(
+                    "spec.mapping",
+                    "mapping_field_empty",
+                    &[("field", what.to_string())],
+                    format!("the {what} field is empty"),
+                ));
             } else if path.len() > 200 {
-                errors.push(FieldError::new("spec.mapping", format!("the {what} field is longer than 200 characters")));
+                errors.push(FieldError::err(
+                    "spec.mapping",
+                    "mapping_field_too_long",
+                    &[("field", what.to_string()), ("max", "200".into())],
+                    format!("the {what} field is longer than 200 characters"),
+                ));
             }
         }
         if let Some(l) = &self.language {
             if crate::lang::parse(l).is_none() {
-                errors.push(FieldError::new(
+                errors.push(FieldError::err(
                     "spec.language",
+                    "unknown_language",
+                    &[("value", l.clone())],
                     format!("“{l}” is not a language the studio knows (use a code like de, deu or deu_Latn)"),
                 ));
             }
@@ -219,7 +231,12 @@ impl Validate for ImportSpec {
         if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet | FileFormat::Lines)
             && self.has_header
         {
-            errors.push(FieldError::new("spec.has_header", "only CSV and TSV files have a header row"));
+            errors.push(FieldError::err(
+                "spec.has_header",
+                "header_needs_csv",
+                &[],
+                "only CSV and TSV files have a header row",
+            ));
         }
         errors
     }
@@ -299,7 +316,12 @@ impl Validate for CreateDataset {
         let mut errors = Vec::new();
         validate::name("name", &self.name, &mut errors);
         if self.description.chars().count() > 2000 {
-            errors.push(FieldError::new("description", "must be at most 2000 characters"));
+            errors.push(FieldError::err(
+                "description",
+                "too_long",
+                &[("max", "2000".into())],
+                "must be at most 2000 characters",
+            ));
         }
         errors.extend(self.spec.validate());
         errors
@@ -515,12 +537,22 @@ impl Validate for DeriveSpec {
         let mut errors = Vec::new();
         for (i, l) in self.languages.iter().enumerate() {
             if crate::lang::parse(l).is_none() {
-                errors.push(FieldError::new(format!("languages[{i}]"), format!("“{l}” is not a language code")));
+                errors.push(FieldError::err(
+                    format!("languages[{i}]"),
+                    "unknown_language",
+                    &[("value", l.clone())],
+                    format!("“{l}” is not a language code"),
+                ));
             }
         }
         if let (Some(a), Some(b)) = (self.min_chars, self.max_chars) {
             if a > b {
-                errors.push(FieldError::new("max_chars", "must be at least the minimum length"));
+                errors.push(FieldError::err(
+                    "max_chars",
+                    "max_below_min",
+                    &[("min", a.to_string())],
+                    "must be at least the minimum length",
+                ));
             }
         }
         if self.languages.is_empty()
@@ -529,7 +561,12 @@ impl Validate for DeriveSpec {
             && self.exclude_flags.is_empty()
             && self.dedup == Dedup::None
         {
-            errors.push(FieldError::new("", "choose at least one filter: the new version would equal its parent"));
+            errors.push(FieldError::err(
+                "",
+                "no_filter",
+                &[],
+                "choose at least one filter: the new version would equal its parent",
+            ));
         }
         errors
     }
@@ -577,7 +614,7 @@ impl Validate for CreateUpload {
         let mut errors = Vec::new();
         validate::name("name", &self.name, &mut errors);
         if self.size == 0 {
-            errors.push(FieldError::new("size", "the file is empty"));
+            errors.push(FieldError::err("size", "file_empty", &[], "the file is empty"));
         }
         errors
     }
@@ -598,7 +635,7 @@ impl Validate for CreateProfile {
 impl Validate for ServerImport {
     fn validate(&self) -> Vec<FieldError> {
         if self.path.trim().is_empty() {
-            vec![FieldError::new("path", "name a folder on the server")]
+            vec![validate::required("path", "name a folder on the server")]
         } else {
             Vec::new()
         }

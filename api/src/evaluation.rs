@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::jobs::JobState;
 use crate::problem::FieldError;
-use crate::validate::Validate;
+use crate::validate::{self, Validate};
 
 /// How a task scores a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,27 +98,47 @@ impl Validate for CreateEvaluation {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self.model_id.trim().is_empty() {
-            e.push(FieldError::new("model_id", "choose the model to evaluate"));
+            e.push(validate::required("model_id", "choose the model to evaluate"));
         }
         if self.run_id.is_none() && self.checkpoint_step.is_some() {
-            e.push(FieldError::new("checkpoint_step", "a checkpoint belongs to a run: choose the run too"));
+            e.push(FieldError::err(
+                "checkpoint_step",
+                "checkpoint_needs_run",
+                &[],
+                "a checkpoint belongs to a run: choose the run too",
+            ));
         }
         if self.run_id.is_none() && self.with_base {
-            e.push(FieldError::new("with_base", "the base model is the one being evaluated: choose a run to compare"));
+            e.push(FieldError::err(
+                "with_base",
+                "base_needs_run",
+                &[],
+                "the base model is the one being evaluated: choose a run to compare",
+            ));
         }
         if let Some(l) = self.limit
             && !(1..=10_000).contains(&l)
         {
-            e.push(FieldError::new("limit", "items per language must be between 1 and 10,000"));
+            e.push(FieldError::err(
+                "limit",
+                "out_of_range",
+                &[("min", "1".into()), ("max", "10000".into())],
+                "items per language must be between 1 and 10,000",
+            ));
         }
         for (i, t) in self.tasks.iter().enumerate() {
             if t.trim().is_empty() {
-                e.push(FieldError::new(format!("tasks[{i}]"), "must not be empty"));
+                e.push(validate::empty(format!("tasks[{i}]")));
             }
         }
         for (i, l) in self.languages.iter().enumerate() {
             if crate::lang::parse(l).is_none() {
-                e.push(FieldError::new(format!("languages[{i}]"), format!("'{l}' is not a language code")));
+                e.push(FieldError::err(
+                    format!("languages[{i}]"),
+                    "unknown_language",
+                    &[("value", l.clone())],
+                    format!("'{l}' is not a language code"),
+                ));
             }
         }
         e

@@ -6,7 +6,7 @@ use crate::ids::{IdentifierId, JobId, VersionId};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::validate::Validate;
+use crate::validate::{self, Validate};
 
 /// How often the identifier was right on one language's held-out examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,11 +79,14 @@ impl Validate for TrainIdentifier {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            e.push(FieldError::new("name", "give the identifier a name of 1 to 80 characters"));
+        let message = "give the identifier a name of 1 to 80 characters";
+        if name.is_empty() {
+            e.push(FieldError::err("name", "empty", &[], message));
+        } else if name.chars().count() > 80 {
+            e.push(FieldError::err("name", "too_long", &[("max", "80".into())], message));
         }
         if self.version_id.trim().is_empty() {
-            e.push(FieldError::new("version_id", "choose the dataset version to learn from"));
+            e.push(validate::required("version_id", "choose the dataset version to learn from"));
         }
         e
     }

@@ -4,7 +4,7 @@ use crate::ids::{ModelId, RunId};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::FieldError;
-use crate::validate::Validate;
+use crate::validate::{self, Validate};
 
 /// Log-likelihoods of continuations (the evaluation primitive): each context is run once and
 /// every continuation scored after it. Texts are tokenized separately (a continuation usually
@@ -36,21 +36,26 @@ impl Validate for LoglikelihoodRequest {
     fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.requests.is_empty() {
-            errors.push(FieldError::new("requests", "give at least one context with its continuations"));
+            errors.push(FieldError::err("requests", "empty", &[], "give at least one context with its continuations"));
         }
         if self.requests.len() > MAX_LOGLIKELIHOOD_REQUESTS {
-            errors.push(FieldError::new("requests", format!("at most {MAX_LOGLIKELIHOOD_REQUESTS} per call")));
+            errors.push(FieldError::err(
+                "requests",
+                "too_many",
+                &[("max", MAX_LOGLIKELIHOOD_REQUESTS.to_string())],
+                format!("at most {MAX_LOGLIKELIHOOD_REQUESTS} per call"),
+            ));
         }
         for (i, r) in self.requests.iter().enumerate() {
             if r.context.is_empty() {
-                errors.push(FieldError::new(format!("requests[{i}].context"), "must not be empty"));
+                errors.push(validate::empty(format!("requests[{i}].context")));
             }
             if r.continuations.is_empty() {
-                errors.push(FieldError::new(format!("requests[{i}].continuations"), "give at least one"));
+                errors.push(FieldError::err(format!("requests[{i}].continuations"), "empty", &[], "give at least one"));
             }
             for (j, c) in r.continuations.iter().enumerate() {
                 if c.is_empty() {
-                    errors.push(FieldError::new(format!("requests[{i}].continuations[{j}]"), "must not be empty"));
+                    errors.push(validate::empty(format!("requests[{i}].continuations[{j}]")));
                 }
             }
         }

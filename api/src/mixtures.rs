@@ -103,10 +103,20 @@ impl Validate for AugmentTemplate {
         let mut errors = Vec::new();
         validate::name("name", &self.name, &mut errors);
         if lang::parse(&self.language).is_none() {
-            errors.push(FieldError::new("language", format!("“{}” is not a language code or name", self.language)));
+            errors.push(FieldError::err(
+                "language",
+                "unknown_language",
+                &[("value", self.language.clone())],
+                format!("“{}” is not a language code or name", self.language),
+            ));
         }
         if self.roles.is_empty() || self.roles.len() > 4 {
-            errors.push(FieldError::new("roles", "name one to four inputs"));
+            errors.push(FieldError::err(
+                "roles",
+                "count_out_of_range",
+                &[("min", "1".into()), ("max", "4".into())],
+                "name one to four inputs",
+            ));
         }
         let mut seen = BTreeSet::new();
         for (i, r) in self.roles.iter().enumerate() {
@@ -114,32 +124,48 @@ impl Validate for AugmentTemplate {
                 && r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                 && r.starts_with(|c: char| c.is_ascii_lowercase());
             if !ok {
-                errors.push(FieldError::new(
+                errors.push(FieldError::err(
                     format!("roles[{i}]"),
+                    "not_an_identifier",
+                    &[],
                     "use lowercase letters, digits and _ (starting with a letter)",
                 ));
             } else if !seen.insert(r.as_str()) {
-                errors.push(FieldError::new(format!("roles[{i}]"), format!("“{r}” is named twice")));
+                errors.push(FieldError::err(
+                    format!("roles[{i}]"),
+                    "duplicate",
+                    &[("value", r.clone())],
+                    format!("“{r}” is named twice"),
+                ));
             }
         }
         if !self.roles.contains(&self.answer_role) {
-            errors.push(FieldError::new("answer_role", "must be one of the roles"));
+            errors.push(FieldError::err(
+                "answer_role",
+                "unknown_value",
+                &[("value", self.answer_role.clone()), ("allowed", self.roles.join(", "))],
+                "must be one of the roles",
+            ));
         }
         for (field, source) in [("user", &self.user), ("assistant", &self.assistant)] {
             if source.trim().is_empty() {
-                errors.push(FieldError::new(field, "must not be empty"));
+                errors.push(validate::empty(field));
                 continue;
             }
             match template_env().template_from_str(source) {
-                Err(e) => errors.push(FieldError::new(
+                Err(e) => errors.push(FieldError::err(
                     field,
+                    "invalid_template",
+                    &[("detail", e.detail().unwrap_or("syntax error").to_string())],
                     format!("is not a valid template: {}", e.detail().unwrap_or("syntax error")),
                 )),
                 Ok(t) => {
                     for v in t.undeclared_variables(false) {
                         if !self.roles.contains(&v) {
-                            errors.push(FieldError::new(
+                            errors.push(FieldError::err(
                                 field,
+                                "unknown_template_variable",
+                                &[("value", v.to_string()), ("allowed", self.roles.join(", "))],
                                 format!("uses “{v}”, which is not one of the roles ({})", self.roles.join(", ")),
                             ));
                         }
@@ -170,15 +196,10 @@ pub struct Augmentation {
 
 impl Validate for Augmentation {
     fn validate(&self) -> Vec<FieldError> {
-        let mut errors: Vec<FieldError> = self
-            .template
-            .validate()
-            .into_iter()
-            .map(|e| FieldError::new(format!("template.{}", e.path), e.message))
-            .collect();
+        let mut errors: Vec<FieldError> = self.template.validate().into_iter().map(|e| e.under("template")).collect();
         for role in &self.template.roles {
             if !self.inputs.contains_key(role) {
-                errors.push(FieldError::new(format!("inputs.{role}"), "choose a dataset version for this input"));
+                errors.push(validate::required(format!("inputs.{role}"), "choose a dataset version for this input"));
             }
         }
         errors
@@ -378,9 +399,11 @@ pub fn validation_count(available: u64, fraction: f64, max: u64) -> u64 {
 /// holds. Every problem is returned with its path in the spec.
 pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut err = |path: String, msg: String| errors.push(FieldError::new(path, msg));
+    let mut err = |path: String, code: &str, args: &[(&str, String)], msg: String| {
+        errors.push(FieldError::err(path, code, args, msg))
+    };
     if spec.sources.is_empty() && spec.augmentations.is_empty() {
-        err("sources".into(), "choose at least one dataset version (or add an augmentation)".into());
+        err("sources".into(), "no_sources", &[], "choose at least one dataset version (or add an augmentation)".into());
     }
     // Per language: available examples and tokens over all sources.
     let mut avail: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -388,14 +411,20 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
     for (i, id) in spec.sources.iter().enumerate() {
         let path = format!("sources[{i}]");
         match facts(catalog, id) {
-            None => err(path, "this dataset version is not in the workspace".into()),
-            Some(_) if !seen.insert(id.as_str()) => err(path, "this version is chosen twice".into()),
+            None => err(path, "version_not_found", &[], "this dataset version is not in the workspace".into()),
+            Some(_) if !seen.insert(id.as_str()) => {
+                err(path, "duplicate", &[("value", id.to_string())], "this version is chosen twice".into())
+            }
             Some(f) if f.evaluation => err(
                 path,
+                "is_evaluation_set",
+                &[("dataset", f.dataset_name.clone()), ("version", f.number.to_string())],
                 format!("{} v{} is registered as an evaluation set; it cannot be trained on", f.dataset_name, f.number),
             ),
             Some(f) if !f.profiled => err(
                 path,
+                "not_profiled",
+                &[("dataset", f.dataset_name.clone()), ("version", f.number.to_string())],
                 format!("{} v{} has no finished profile yet (its languages are not known)", f.dataset_name, f.number),
             ),
             Some(f) => {
@@ -408,7 +437,12 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
         }
     }
     if !(0.0..0.5).contains(&spec.validation_fraction) || spec.validation_fraction.is_nan() {
-        err("validation_fraction".into(), "must be at least 0 and below 0.5".into());
+        err(
+            "validation_fraction".into(),
+            "out_of_range_max_exclusive",
+            &[("min", "0".into()), ("max", "0.5".into())],
+            "must be at least 0 and below 0.5".into(),
+        );
     }
     let known = avail.keys().cloned().collect::<Vec<_>>().join(", ");
     let check_language = |path: String, code: &str, errors: &mut Vec<FieldError>| -> bool {
@@ -420,7 +454,12 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
         } else {
             format!("“{code}” is not in the chosen datasets (they have {known})")
         };
-        errors.push(FieldError::new(path, msg));
+        errors.push(FieldError::err(
+            path,
+            "language_not_in_sources",
+            &[("value", code.to_string()), ("available", known.clone())],
+            msg,
+        ));
         false
     };
     // Training pool per language after the validation split.
@@ -440,13 +479,18 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
         }
         Shares::Percent { percent, total } => {
             if *total == 0 {
-                errors.push(FieldError::new("shares.total", "must be at least 1 example"));
+                errors.push(FieldError::err(
+                    "shares.total",
+                    "too_small",
+                    &[("min", "1".into())],
+                    "must be at least 1 example",
+                ));
             }
             let mut sum = 0.0;
             for (l, p) in percent {
                 let path = format!("shares.percent.{l}");
                 if !p.is_finite() || *p < 0.0 {
-                    errors.push(FieldError::new(path, "must be a percentage of 0 or more"));
+                    errors.push(FieldError::err(path, "negative", &[], "must be a percentage of 0 or more"));
                     continue;
                 }
                 sum += p;
@@ -455,17 +499,20 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
                 }
             }
             if percent.is_empty() {
-                errors.push(FieldError::new("shares.percent", "give at least one language a share"));
+                errors.push(FieldError::err("shares.percent", "empty", &[], "give at least one language a share"));
             } else if (sum - 100.0).abs() > 0.5 {
-                errors.push(FieldError::new(
+                let sum = (sum * 10.0).round() / 10.0;
+                errors.push(FieldError::err(
                     "shares.percent",
-                    format!("the shares add up to {}%, not 100%", (sum * 10.0).round() / 10.0),
+                    "shares_not_100",
+                    &[("sum", sum.to_string())],
+                    format!("the shares add up to {sum}%, not 100%"),
                 ));
             }
         }
         Shares::Budgets { unit, amounts } => {
             if amounts.is_empty() {
-                errors.push(FieldError::new("shares.amounts", "give at least one language a budget"));
+                errors.push(FieldError::err("shares.amounts", "empty", &[], "give at least one language a budget"));
             }
             for (l, a) in amounts {
                 let path = format!("shares.amounts.{l}");
@@ -476,8 +523,10 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
                 let k = match unit {
                     BudgetUnit::Examples => *a,
                     BudgetUnit::Tokens if tokens == 0 => {
-                        errors.push(FieldError::new(
+                        errors.push(FieldError::err(
                             path,
+                            "tokens_not_counted",
+                            &[("language", l.clone())],
                             "no tokens were counted for this language; profile its dataset with a tokenizer or budget examples",
                         ));
                         continue;
@@ -489,11 +538,21 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
         }
         Shares::Temperature { alpha, total } => {
             if !(0.0..=1.0).contains(alpha) {
-                errors.push(FieldError::new("shares.alpha", "must be between 0 (uniform) and 1 (natural)"));
+                errors.push(FieldError::err(
+                    "shares.alpha",
+                    "out_of_range",
+                    &[("min", "0".into()), ("max", "1".into())],
+                    "must be between 0 (uniform) and 1 (natural)",
+                ));
             } else {
                 let total = total.unwrap_or(pool_total);
                 if total == 0 {
-                    errors.push(FieldError::new("shares.total", "must be at least 1 example"));
+                    errors.push(FieldError::err(
+                        "shares.total",
+                        "too_small",
+                        &[("min", "1".into())],
+                        "must be at least 1 example",
+                    ));
                 }
                 let weights: Vec<(&str, f64)> =
                     pool.iter().filter(|(_, n)| **n > 0).map(|(l, n)| (*l, (*n as f64).powf(*alpha))).collect();
@@ -514,8 +573,10 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
     }
     let asked_total = asked.values().fold(0u64, |a, k| a.saturating_add(*k));
     if asked_total > MAX_MIXTURE_EXAMPLES {
-        errors.push(FieldError::new(
+        errors.push(FieldError::err(
             "shares",
+            "too_many_examples",
+            &[("asked", asked_total.to_string()), ("max", MAX_MIXTURE_EXAMPLES.to_string())],
             format!("{asked_total} examples asked; a mixture holds at most {MAX_MIXTURE_EXAMPLES}"),
         ));
         return Err(errors);
@@ -529,15 +590,22 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
                 Shares::Budgets { .. } => format!("shares.amounts.{l}"),
                 _ => "shares".to_string(),
             };
-            errors.push(FieldError::new(
+            errors.push(FieldError::err(
                 path,
+                "not_enough_examples",
+                &[("language", l.clone()), ("asked", k.to_string()), ("available", m.to_string())],
                 format!(
                     "{l}: {k} examples asked, {m} available for training; allow over-sampling (repeats) or ask for fewer"
                 ),
             ));
         }
         if *k > 0 && m == 0 {
-            errors.push(FieldError::new("shares", format!("{l}: no examples are left for training")));
+            errors.push(FieldError::err(
+                "shares",
+                "no_training_examples",
+                &[("language", l.clone())],
+                format!("{l}: no examples are left for training"),
+            ));
         }
     }
     // Augmentations.
@@ -545,32 +613,60 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
     for (i, a) in spec.augmentations.iter().enumerate() {
         let path = format!("augmentations[{i}]");
         for e in a.template.validate() {
-            errors.push(FieldError::new(format!("{path}.template.{}", e.path), e.message));
+            errors.push(e.under(&format!("{path}.template")));
         }
         if a.shots > 8 {
-            errors.push(FieldError::new(format!("{path}.shots"), "use at most 8 worked examples"));
+            errors.push(FieldError::err(
+                format!("{path}.shots"),
+                "too_large",
+                &[("max", "8".into())],
+                "use at most 8 worked examples",
+            ));
         }
         if a.limit == Some(0) {
-            errors.push(FieldError::new(format!("{path}.limit"), "must be at least 1 when given"));
+            errors.push(FieldError::err(
+                format!("{path}.limit"),
+                "too_small",
+                &[("min", "1".into())],
+                "must be at least 1 when given",
+            ));
         }
         let mut rows: Option<(u64, String)> = None;
         let mut answer: Option<&SourceFacts> = None;
         for role in &a.template.roles {
             let rpath = format!("{path}.inputs.{role}");
             let Some(id) = a.inputs.get(role) else {
-                errors.push(FieldError::new(rpath, "choose a dataset version for this input"));
+                errors.push(validate::required(rpath, "choose a dataset version for this input"));
                 continue;
             };
             let Some(f) = facts(catalog, id) else {
-                errors.push(FieldError::new(rpath, "this dataset version is not in the workspace"));
+                errors.push(FieldError::err(
+                    rpath,
+                    "version_not_found",
+                    &[],
+                    "this dataset version is not in the workspace",
+                ));
                 continue;
             };
             if f.evaluation {
-                errors.push(FieldError::new(rpath.clone(), "an evaluation set cannot feed training data"));
+                errors.push(FieldError::err(
+                    rpath.clone(),
+                    "is_evaluation_set",
+                    &[("dataset", f.dataset_name.clone()), ("version", f.number.to_string())],
+                    "an evaluation set cannot feed training data",
+                ));
             }
             match &rows {
-                Some((n, who)) if *n != f.examples => errors.push(FieldError::new(
+                Some((n, who)) if *n != f.examples => errors.push(FieldError::err(
                     rpath.clone(),
+                    "inputs_not_aligned",
+                    &[
+                        ("dataset", f.dataset_name.clone()),
+                        ("version", f.number.to_string()),
+                        ("examples", f.examples.to_string()),
+                        ("other", who.clone()),
+                        ("other_examples", n.to_string()),
+                    ],
                     format!(
                         "the inputs are not aligned: {} v{} has {} examples, {who} has {n}",
                         f.dataset_name, f.number, f.examples
@@ -585,21 +681,30 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
         }
         for name in a.inputs.keys() {
             if !a.template.roles.contains(name) {
-                errors.push(FieldError::new(format!("{path}.inputs.{name}"), "the template has no such input"));
+                errors.push(FieldError::err(
+                    format!("{path}.inputs.{name}"),
+                    "unknown_value",
+                    &[("value", name.clone()), ("allowed", a.template.roles.join(", "))],
+                    "the template has no such input",
+                ));
             }
         }
         if let Some((n, _)) = &rows
             && a.shots as u64 >= *n
         {
-            errors.push(FieldError::new(
+            errors.push(FieldError::err(
                 format!("{path}.shots"),
+                "not_enough_rows",
+                &[("shots", a.shots.to_string()), ("rows", n.to_string())],
                 format!("{} worked examples need more than {n} aligned rows", a.shots),
             ));
         }
         if let (Some((n, _)), Some(f)) = (rows, answer) {
             let Some(language) = f.main_language() else {
-                errors.push(FieldError::new(
+                errors.push(FieldError::err(
                     format!("{path}.inputs.{}", a.template.answer_role),
+                    "not_profiled",
+                    &[("dataset", f.dataset_name.clone()), ("version", f.number.to_string())],
                     format!("{} v{} has no finished profile yet (its language is not known)", f.dataset_name, f.number),
                 ));
                 continue;
@@ -645,7 +750,7 @@ pub fn plan(spec: &MixtureSpec, catalog: &[SourceFacts]) -> Result<MixturePlan, 
     plan.languages
         .sort_by(|a, b| (b.examples + b.augmented).cmp(&(a.examples + a.augmented)).then(a.language.cmp(&b.language)));
     if plan.examples == 0 {
-        return Err(vec![FieldError::new("shares", "the mixture would be empty")]);
+        return Err(vec![FieldError::err("shares", "mixture_empty", &[], "the mixture would be empty")]);
     }
     let repeats: u64 = plan.languages.iter().map(|l| l.repeats).sum();
     if repeats > 0 {
@@ -956,7 +1061,12 @@ pub struct CountTokens {
 impl Validate for CountTokens {
     fn validate(&self) -> Vec<FieldError> {
         if self.version_ids.is_empty() || self.version_ids.len() > 100 {
-            vec![FieldError::new("version_ids", "name one to 100 dataset versions")]
+            vec![FieldError::err(
+                "version_ids",
+                "count_out_of_range",
+                &[("min", "1".into()), ("max", "100".into())],
+                "name one to 100 dataset versions",
+            )]
         } else {
             Vec::new()
         }
@@ -984,7 +1094,7 @@ pub struct RegisterEvaluationSet {
 impl Validate for RegisterEvaluationSet {
     fn validate(&self) -> Vec<FieldError> {
         if self.version_id.trim().is_empty() {
-            vec![FieldError::new("version_id", "choose a dataset version")]
+            vec![validate::required("version_id", "choose a dataset version")]
         } else {
             Vec::new()
         }

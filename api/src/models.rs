@@ -59,7 +59,7 @@ impl Validate for RegisterModel {
         let mut errors = Vec::new();
         validate::name("name", &self.name, &mut errors);
         if self.path.trim().is_empty() {
-            errors.push(FieldError::new("path", "give the model's folder or .gguf file on the server"));
+            errors.push(validate::required("path", "give the model's folder or .gguf file on the server"));
         }
         errors
     }
@@ -98,10 +98,15 @@ impl Validate for CreateTinyModel {
         let mut errors = Vec::new();
         validate::name("name", &self.name, &mut errors);
         if !(300..=65_536).contains(&self.vocab_size) {
-            errors.push(FieldError::new("vocab_size", "must be between 300 and 65536"));
+            errors.push(FieldError::err(
+                "vocab_size",
+                "out_of_range",
+                &[("min", "300".into()), ("max", "65536".into())],
+                "must be between 300 and 65536",
+            ));
         }
         if self.dataset_version_id.trim().is_empty() {
-            errors.push(FieldError::new("dataset_version_id", "choose the dataset whose text trains the tokenizer"));
+            errors.push(validate::required("dataset_version_id", "choose the dataset whose text trains the tokenizer"));
         }
         errors
     }
@@ -185,12 +190,17 @@ impl Validate for CreateRun {
         let mut errors = Vec::new();
         validate::name("name", &self.name, &mut errors);
         for e in self.spec.validate() {
-            errors.push(FieldError::new(format!("spec.{}", e.path), e.message));
+            errors.push(e.under("spec"));
         }
         if let Some(c) = &self.continue_from
             && !(c.replay.is_finite() && (0.0..=1.0).contains(&c.replay))
         {
-            errors.push(FieldError::new("continue_from.replay", "must be between 0 (no replay) and 1"));
+            errors.push(FieldError::err(
+                "continue_from.replay",
+                "out_of_range",
+                &[("min", "0".into()), ("max", "1".into())],
+                "must be between 0 (no replay) and 1",
+            ));
         }
         errors
     }
@@ -462,16 +472,31 @@ impl Validate for SamplingParams {
     fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if !(self.temperature.is_finite() && (0.0..=10.0).contains(&self.temperature)) {
-            errors.push(FieldError::new("temperature", "must be between 0 and 10"));
+            errors.push(FieldError::err(
+                "temperature",
+                "out_of_range",
+                &[("min", "0".into()), ("max", "10".into())],
+                "must be between 0 and 10",
+            ));
         }
         if !(self.top_p > 0.0 && self.top_p <= 1.0) {
-            errors.push(FieldError::new("top_p", "must be above 0 and at most 1"));
+            errors.push(FieldError::err(
+                "top_p",
+                "out_of_range_min_exclusive",
+                &[("min", "0".into()), ("max", "1".into())],
+                "must be above 0 and at most 1",
+            ));
         }
         if !(self.repetition_penalty > 0.0 && self.repetition_penalty.is_finite()) {
-            errors.push(FieldError::new("repetition_penalty", "must be positive"));
+            errors.push(FieldError::err("repetition_penalty", "not_positive", &[], "must be positive"));
         }
         if !(1..=4096).contains(&self.max_new_tokens) {
-            errors.push(FieldError::new("max_new_tokens", "must be between 1 and 4096"));
+            errors.push(FieldError::err(
+                "max_new_tokens",
+                "out_of_range",
+                &[("min", "1".into()), ("max", "4096".into())],
+                "must be between 1 and 4096",
+            ));
         }
         errors
     }
@@ -496,15 +521,20 @@ impl Validate for GenerateRequest {
     fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.messages.is_empty() {
-            errors.push(FieldError::new("messages", "write a message first"));
+            errors.push(FieldError::err("messages", "empty", &[], "write a message first"));
         }
         for (i, m) in self.messages.iter().enumerate() {
             if !matches!(m.role.as_str(), "system" | "user" | "assistant") {
-                errors.push(FieldError::new(format!("messages[{i}].role"), "must be system, user or assistant"));
+                errors.push(FieldError::err(
+                    format!("messages[{i}].role"),
+                    "unknown_value",
+                    &[("value", m.role.clone()), ("allowed", "system, user, assistant".into())],
+                    "must be system, user or assistant",
+                ));
             }
         }
         for e in self.sampling.validate() {
-            errors.push(FieldError::new(format!("sampling.{}", e.path), e.message));
+            errors.push(e.under("sampling"));
         }
         errors
     }

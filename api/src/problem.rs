@@ -110,6 +110,20 @@ impl FieldError {
     pub fn coded(path: impl Into<String>, code: &str, args: ErrorArgs, message: impl Into<String>) -> Self {
         Self { path: path.into(), message: message.into(), code: Some(code.to_string()), args }
     }
+
+    /// A coded field error with its args given inline, the short form used by the validators:
+    /// `FieldError::err("name", "too_long", &[("max", 120.to_string())], "must be at most 120 characters long")`.
+    /// The codes and their args are listed in [`crate::validate`]; `message` is the English wording.
+    pub fn err(path: impl Into<String>, code: &str, args: &[(&str, String)], message: impl Into<String>) -> Self {
+        let args = args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        Self::coded(path, code, args, message)
+    }
+
+    /// The same error under a parent field (`spec` + `seq_len` → `spec.seq_len`), code and args kept.
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = if self.path.is_empty() { prefix.to_string() } else { format!("{prefix}.{}", self.path) };
+        self
+    }
 }
 
 /// The body of every error response.

@@ -212,46 +212,115 @@ impl Default for TrainSpec {
 impl Validate for TrainSpec {
     fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let mut check = |ok: bool, path: &str, message: &str| {
+        let mut check = |ok: bool, path: &str, code: &str, args: &[(&str, String)], message: &str| {
             if !ok {
-                errors.push(FieldError::new(path, message));
+                errors.push(FieldError::err(path, code, args, message));
             }
         };
-        check((8..=131_072).contains(&self.seq_len), "seq_len", "must be between 8 and 131072 tokens");
-        check((1..=4096).contains(&self.batch_size), "batch_size", "must be between 1 and 4096");
-        check((1..=4096).contains(&self.grad_accum), "grad_accum", "must be between 1 and 4096");
+        let range = |min: &str, max: &str| [("min", min.to_string()), ("max", max.to_string())];
+        check(
+            (8..=131_072).contains(&self.seq_len),
+            "seq_len",
+            "out_of_range",
+            &range("8", "131072"),
+            "must be between 8 and 131072 tokens",
+        );
+        check(
+            (1..=4096).contains(&self.batch_size),
+            "batch_size",
+            "out_of_range",
+            &range("1", "4096"),
+            "must be between 1 and 4096",
+        );
+        check(
+            (1..=4096).contains(&self.grad_accum),
+            "grad_accum",
+            "out_of_range",
+            &range("1", "4096"),
+            "must be between 1 and 4096",
+        );
         check(
             self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate < 1.0,
             "learning_rate",
+            "out_of_range_exclusive",
+            &range("0", "1"),
             "must be a positive number below 1",
         );
-        check((1..=1000).contains(&self.epochs), "epochs", "must be between 1 and 1000");
-        check(self.max_steps != Some(0), "max_steps", "must be at least 1 when given");
+        check(
+            (1..=1000).contains(&self.epochs),
+            "epochs",
+            "out_of_range",
+            &range("1", "1000"),
+            "must be between 1 and 1000",
+        );
+        check(
+            self.max_steps != Some(0),
+            "max_steps",
+            "too_small",
+            &[("min", "1".into())],
+            "must be at least 1 when given",
+        );
         check(
             self.weight_decay.is_finite() && (0.0..1.0).contains(&self.weight_decay),
             "weight_decay",
+            "out_of_range_max_exclusive",
+            &range("0", "1"),
             "must be at least 0 and below 1",
         );
         let (b1, b2) = self.adam_betas;
-        check((0.0..1.0).contains(&b1) && (0.0..1.0).contains(&b2), "adam_betas", "both must be in [0, 1)");
-        check(self.adam_eps > 0.0 && self.adam_eps < 1.0, "adam_eps", "must be a small positive number");
-        check(self.grad_clip.is_finite() && self.grad_clip >= 0.0, "grad_clip", "must be 0 (off) or positive");
+        check(
+            (0.0..1.0).contains(&b1) && (0.0..1.0).contains(&b2),
+            "adam_betas",
+            "out_of_range_max_exclusive",
+            &range("0", "1"),
+            "both must be in [0, 1)",
+        );
+        check(
+            self.adam_eps > 0.0 && self.adam_eps < 1.0,
+            "adam_eps",
+            "out_of_range_exclusive",
+            &range("0", "1"),
+            "must be a small positive number",
+        );
+        check(
+            self.grad_clip.is_finite() && self.grad_clip >= 0.0,
+            "grad_clip",
+            "negative",
+            &[],
+            "must be 0 (off) or positive",
+        );
         check(
             (0.0..0.5).contains(&self.validation_fraction),
             "validation_fraction",
+            "out_of_range_max_exclusive",
+            &range("0", "0.5"),
             "must be at least 0 and below 0.5",
         );
-        check(self.save_every >= 1, "save_every", "must be at least 1");
+        check(self.save_every >= 1, "save_every", "too_small", &[("min", "1".into())], "must be at least 1");
         if self.method == TuneMethod::Lora {
             let l = &self.lora;
-            check((1..=1024).contains(&l.rank), "lora.rank", "must be between 1 and 1024");
-            check(l.alpha.is_finite() && l.alpha > 0.0, "lora.alpha", "must be positive");
-            check((0.0..1.0).contains(&l.dropout), "lora.dropout", "must be at least 0 and below 1");
-            check(!l.targets.is_empty(), "lora.targets", "choose at least one layer to adapt");
+            check(
+                (1..=1024).contains(&l.rank),
+                "lora.rank",
+                "out_of_range",
+                &range("1", "1024"),
+                "must be between 1 and 1024",
+            );
+            check(l.alpha.is_finite() && l.alpha > 0.0, "lora.alpha", "not_positive", &[], "must be positive");
+            check(
+                (0.0..1.0).contains(&l.dropout),
+                "lora.dropout",
+                "out_of_range_max_exclusive",
+                &range("0", "1"),
+                "must be at least 0 and below 1",
+            );
+            check(!l.targets.is_empty(), "lora.targets", "empty", &[], "choose at least one layer to adapt");
             for (i, t) in l.targets.iter().enumerate() {
                 if !LORA_TARGETS.contains(&t.as_str()) {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::err(
                         format!("lora.targets[{i}]"),
+                        "unknown_value",
+                        &[("value", t.clone()), ("allowed", LORA_TARGETS.join(", "))],
                         format!("“{t}” is not one of {}", LORA_TARGETS.join(", ")),
                     ));
                 }

@@ -82,7 +82,7 @@ impl Validate for UpdateWorkspace {
             validate::name("name", name, &mut e);
         }
         if self.name.is_none() && self.archived.is_none() {
-            e.push(FieldError::new("", "nothing to change: give name and/or archived"));
+            e.push(FieldError::err("", "nothing_to_change", &[], "nothing to change: give name and/or archived"));
         }
         e
     }
@@ -103,10 +103,15 @@ impl Validate for UpdateDescription {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self.description.chars().count() > MAX_DESCRIPTION_CHARS {
-            e.push(FieldError::new("description", format!("must be at most {MAX_DESCRIPTION_CHARS} characters long")));
+            e.push(FieldError::err(
+                "description",
+                "too_long",
+                &[("max", MAX_DESCRIPTION_CHARS.to_string())],
+                format!("must be at most {MAX_DESCRIPTION_CHARS} characters long"),
+            ));
         }
         if self.description.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            e.push(FieldError::new("description", "must not contain control characters"));
+            e.push(FieldError::err("description", "control_characters", &[], "must not contain control characters"));
         }
         e
     }

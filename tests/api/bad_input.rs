@@ -37,6 +37,15 @@ db_test!(malformed_bodies_are_refused_and_change_nothing, |app: TestApp| async m
         .raw(admin.request(Method::POST, "/workspaces").header("content-type", "application/json").body(huge), "huge")
         .await;
     assert_problem(&r, 413, "payload_too_large");
+    // A value that parses but is not acceptable names the field, in words and as a code.
+    let r = post("{\"name\": \"   \"}", "application/json").await;
+    assert_problem(&r, 422, "validation_failed");
+    assert_eq!(r.1["errors"][0]["path"], "name", "{}", r.1);
+    assert_eq!(r.1["errors"][0]["code"], "empty", "{}", r.1);
+    let long: &'static str = Box::leak(format!("{{\"name\": \"{}\"}}", "n".repeat(121)).into_boxed_str());
+    let r = post(long, "application/json").await;
+    assert_eq!(r.1["errors"][0]["code"], "too_long", "{}", r.1);
+    assert_eq!(r.1["errors"][0]["args"]["max"], "120", "{}", r.1);
     assert_eq!(admin.get("/workspaces").await.1, before, "nothing was created");
 
     // Unknown routes and methods under /api are problems too.

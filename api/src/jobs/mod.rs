@@ -11,7 +11,7 @@ pub use events::*;
 pub use kinds::*;
 
 use crate::FieldError;
-use crate::validate::Validate;
+use crate::validate::{self, Validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -191,10 +191,15 @@ impl Validate for CreateJob {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
         if self.kind.trim().is_empty() {
-            e.push(FieldError::new("kind", "must not be empty"));
+            e.push(validate::empty("kind"));
         }
         if !(-100..=100).contains(&self.priority) {
-            e.push(FieldError::new("priority", "must be between -100 and 100"));
+            e.push(FieldError::err(
+                "priority",
+                "out_of_range",
+                &[("min", "-100".into()), ("max", "100".into())],
+                "must be between -100 and 100",
+            ));
         }
         e
     }
