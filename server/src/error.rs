@@ -84,7 +84,9 @@ impl IntoResponse for ApiError {
         use StatusCode as S;
         match self {
             ApiError::Malformed { detail, path } => {
-                let errors = path.map(|p| vec![FieldError::new(p, detail.clone())]).unwrap_or_default();
+                let errors = path
+                    .map(|p| vec![FieldError::err(p, "malformed_value", &[("error", detail.clone())], detail.clone())])
+                    .unwrap_or_default();
                 problem(S::BAD_REQUEST, C::MalformedBody, "The request body could not be read", Some(detail), errors)
             }
             ApiError::Validation(errors) => {

@@ -25,8 +25,18 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         for (i, id) in req.tasks.iter().enumerate() {
             match Task::parse(id.trim()) {
                 Ok(t) if !tasks.contains(&t) => tasks.push(t),
-                Ok(_) => errors.push(FieldError::new(format!("tasks[{i}]"), format!("'{id}' is listed twice"))),
-                Err(e) => errors.push(FieldError::new(format!("tasks[{i}]"), e.to_string())),
+                Ok(_) => errors.push(FieldError::err(
+                    format!("tasks[{i}]"),
+                    "duplicate",
+                    &[("value", id.clone())],
+                    format!("'{id}' is listed twice"),
+                )),
+                Err(e) => errors.push(FieldError::err(
+                    format!("tasks[{i}]"),
+                    "unknown_value",
+                    &[("value", id.clone()), ("allowed", Task::ALL.map(|t| t.id()).join(", "))],
+                    e.to_string(),
+                )),
             }
         }
         tasks
@@ -38,8 +48,10 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         .collect();
     for (i, l) in wanted.iter().enumerate() {
         if !tasks.iter().any(|t| t.languages().contains(l)) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::err(
                 format!("languages[{i}]"),
+                "language_not_in_tasks",
+                &[("value", l.clone())],
                 format!("none of the chosen tasks has items in '{l}'"),
             ));
         }
@@ -83,7 +95,12 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         });
     }
     if runs.is_empty() {
-        return Err(vec![FieldError::new("languages", "the chosen tasks have none of the chosen languages")]);
+        return Err(vec![FieldError::err(
+            "languages",
+            "no_task_in_languages",
+            &[],
+            "the chosen tasks have none of the chosen languages",
+        )]);
     }
     Ok(EvalSpec { preset: req.preset, tasks: runs, items, estimated_seconds: seconds.ceil() })
 }

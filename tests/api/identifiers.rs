@@ -175,6 +175,7 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
         )
         .await;
     assert_eq!(bad["errors"][0]["path"], "version_id", "{bad}");
+    assert_eq!(bad["errors"][0]["code"], "version_not_found", "{bad}");
     let bad = c
         .expect(
             Method::POST,

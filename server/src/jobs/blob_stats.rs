@@ -29,22 +29,44 @@ struct Checkpoint {
 pub async fn validate(db: &Scoped, p: &BlobStatsJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !is_sha256(&p.blob) {
-        errors
-            .push(FieldError::new("payload.blob", "must be the SHA-256 of an uploaded file (64 lowercase hex digits)"));
+        errors.push(FieldError::err(
+            "payload.blob",
+            "not_sha256",
+            &[],
+            "must be the SHA-256 of an uploaded file (64 lowercase hex digits)",
+        ));
     } else {
         match db.blob(&p.blob).await {
             Ok(Some(_)) => {}
-            Ok(None) => {
-                errors.push(FieldError::new("payload.blob", "no file with this SHA-256 was uploaded to this workspace"))
-            }
-            Err(e) => errors.push(FieldError::new("payload.blob", format!("could not be checked: {e}"))),
+            Ok(None) => errors.push(FieldError::err(
+                "payload.blob",
+                "not_uploaded",
+                &[],
+                "no file with this SHA-256 was uploaded to this workspace",
+            )),
+            Err(e) => errors.push(FieldError::err(
+                "payload.blob",
+                "blob_check_failed",
+                &[("error", e.to_string())],
+                format!("could not be checked: {e}"),
+            )),
         }
     }
     if !(4096..=(256 << 20)).contains(&p.chunk_bytes) {
-        errors.push(FieldError::new("payload.chunk_bytes", "must be between 4096 and 268435456"));
+        errors.push(FieldError::err(
+            "payload.chunk_bytes",
+            "out_of_range",
+            &[("min", "4096".into()), ("max", "268435456".into())],
+            "must be between 4096 and 268435456",
+        ));
     }
     if p.throttle_ms > 10_000 {
-        errors.push(FieldError::new("payload.throttle_ms", "must be at most 10000"));
+        errors.push(FieldError::err(
+            "payload.throttle_ms",
+            "too_large",
+            &[("max", "10000".into())],
+            "must be at most 10000",
+        ));
     }
     if errors.is_empty() { Ok(Resources::default()) } else { Err(errors) }
 }

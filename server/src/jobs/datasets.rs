@@ -58,7 +58,7 @@ async fn ensure_profiled(ctx: &JobContext, version_id: &VersionId) -> Result<(),
 pub async fn validate_import(db: &Scoped, p: &ImportDatasetJob) -> Result<Resources, Vec<FieldError>> {
     match db.dataset_source(&p.dataset_id).await {
         Ok(Some(_)) => Ok(Resources::default()),
-        _ => Err(vec![FieldError::new("payload.dataset_id", "no such dataset")]),
+        _ => Err(vec![FieldError::err("payload.dataset_id", "dataset_not_found", &[], "no such dataset")]),
     }
 }
 
@@ -207,7 +207,12 @@ fn nothing_imported(report: &polytune_api::ImportReport) -> JobError {
 
 pub async fn validate_profile(db: &Scoped, p: &ProfileDatasetJob) -> Result<Resources, Vec<FieldError>> {
     if !matches!(db.version(&p.version_id).await, Ok(Some(_))) {
-        return Err(vec![FieldError::new("payload.version_id", "no such dataset version in this workspace")]);
+        return Err(vec![FieldError::err(
+            "payload.version_id",
+            "version_not_found",
+            &[],
+            "no such dataset version in this workspace",
+        )]);
     }
     Ok(Resources::default())
 }
@@ -293,11 +298,13 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
 
 pub async fn validate_derive(db: &Scoped, p: &DeriveDatasetJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors: Vec<FieldError> =
-        p.spec.validate().into_iter().map(|e| FieldError::new(format!("payload.spec.{}", e.path), e.message)).collect();
+        p.spec.validate().into_iter().map(|e| FieldError { path: format!("payload.spec.{}", e.path), ..e }).collect();
     match db.ready_profile(&p.version_id).await {
         Ok(Some(_)) if matches!(db.version(&p.version_id).await, Ok(Some(_))) => {}
-        _ => errors.push(FieldError::new(
+        _ => errors.push(FieldError::err(
             "payload.version_id",
+            "version_not_profiled",
+            &[],
             "the version must exist in this workspace and have a finished profile",
         )),
     }

@@ -35,7 +35,12 @@ const BATCH_TOKENS: usize = 512;
 pub async fn validate(db: &Scoped, p: &EvaluateJob) -> Result<Resources, Vec<FieldError>> {
     match db.evaluation(&p.evaluation_id).await {
         Ok(Some(_)) => Ok(Resources { max_attempts: 2, ..Resources::default() }),
-        _ => Err(vec![FieldError::new("payload.evaluation_id", "the evaluation must exist in this workspace")]),
+        _ => Err(vec![FieldError::err(
+            "payload.evaluation_id",
+            "evaluation_not_found",
+            &[],
+            "the evaluation must exist in this workspace",
+        )]),
     }
 }
 

@@ -67,10 +67,15 @@ pub fn entry(id: &str) -> Option<&'static Entry> {
 
 pub async fn validate(db: &Scoped, p: &FetchModelJob) -> Result<Resources, Vec<FieldError>> {
     if entry(&p.catalog_id).is_none() {
-        return Err(vec![FieldError::new("payload.catalog_id", "no such model in the studio's catalog")]);
+        return Err(vec![FieldError::err(
+            "payload.catalog_id",
+            "catalog_model_not_found",
+            &[],
+            "no such model in the studio's catalog",
+        )]);
     }
     if matches!(db.model(&p.model_id).await, Ok(Some(_))) {
-        return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
+        return Err(vec![FieldError::err("payload.model_id", "model_exists", &[], "a model with this id exists")]);
     }
     Ok(Resources { max_attempts: 2, ..Resources::default() })
 }

@@ -30,10 +30,20 @@ const MAX_TEXTS: usize = 50_000;
 pub async fn validate(db: &Scoped, p: &TrainIdentifierJob) -> Result<Resources, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !matches!(db.version(&p.version_id).await, Ok(Some(_))) {
-        errors.push(FieldError::new("payload.version_id", "the dataset version must exist in this workspace"));
+        errors.push(FieldError::err(
+            "payload.version_id",
+            "version_not_found",
+            &[],
+            "the dataset version must exist in this workspace",
+        ));
     }
     if !matches!(db.identifier(&p.identifier_id).await, Ok(Some(_))) {
-        errors.push(FieldError::new("payload.identifier_id", "the identifier must exist in this workspace"));
+        errors.push(FieldError::err(
+            "payload.identifier_id",
+            "identifier_not_found",
+            &[],
+            "the identifier must exist in this workspace",
+        ));
     }
     if errors.is_empty() { Ok(Resources { max_attempts: 1, ..Resources::default() }) } else { Err(errors) }
 }

@@ -42,7 +42,12 @@ pub(crate) fn canonical_spec() -> ImportSpec {
 pub async fn validate(db: &Scoped, p: &MaterializeMixtureJob) -> Result<Resources, Vec<FieldError>> {
     match db.mixture(&p.mixture_id).await {
         Ok(Some(_)) => Ok(Resources::default()),
-        _ => Err(vec![FieldError::new("payload.mixture_id", "no such mixture in this workspace")]),
+        _ => Err(vec![FieldError::err(
+            "payload.mixture_id",
+            "mixture_not_found",
+            &[],
+            "no such mixture in this workspace",
+        )]),
     }
 }
 

@@ -39,7 +39,7 @@ pub fn model_info(dir: &ModelDir) -> ModelInfo {
 
 pub async fn validate_register(db: &Scoped, p: &RegisterModelJob) -> Result<Resources, Vec<FieldError>> {
     if matches!(db.model(&p.model_id).await, Ok(Some(_))) {
-        return Err(vec![FieldError::new("payload.model_id", "a model with this id exists")]);
+        return Err(vec![FieldError::err("payload.model_id", "model_exists", &[], "a model with this id exists")]);
     }
     // Reading a model again gives the same answer: a failure is reported, not repeated.
     Ok(Resources { max_attempts: 1, ..Resources::default() })
@@ -100,7 +100,7 @@ pub async fn register_file(
 
 pub async fn validate_export(db: &Scoped, p: &ExportRunJob) -> Result<Resources, Vec<FieldError>> {
     if !matches!(db.run(&p.run_id).await, Ok(Some(_))) {
-        return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
+        return Err(vec![FieldError::err("payload.run_id", "run_not_found", &[], "no such run in this workspace")]);
     }
     Ok(Resources { max_attempts: 1, ..Resources::default() })
 }

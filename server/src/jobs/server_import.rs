@@ -9,7 +9,7 @@ use crate::db::Scoped;
 
 pub async fn validate(_db: &Scoped, p: &ServerImportJob) -> Result<Resources, Vec<FieldError>> {
     if p.path.trim().is_empty() {
-        return Err(vec![FieldError::new("payload.path", "must name a folder or file")]);
+        return Err(vec![FieldError::err("payload.path", "required", &[], "must name a folder or file")]);
     }
     Ok(Resources { max_attempts: 1, ..Resources::default() })
 }

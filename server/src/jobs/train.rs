@@ -90,7 +90,7 @@ pub async fn enqueue(db: &Scoped, run_id: &RunId, user_id: &str) -> Result<JobId
 
 pub async fn validate(db: &Scoped, p: &TrainJob) -> Result<Resources, Vec<FieldError>> {
     if !matches!(db.run(&p.run_id).await, Ok(Some(_))) {
-        return Err(vec![FieldError::new("payload.run_id", "no such run in this workspace")]);
+        return Err(vec![FieldError::err("payload.run_id", "run_not_found", &[], "no such run in this workspace")]);
     }
     Ok(Resources::default())
 }

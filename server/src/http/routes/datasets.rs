@@ -34,12 +34,16 @@ use crate::storage::is_sha256;
 
 async fn stored_blob(state: &AppState, db: &Scoped, sha: &str) -> ApiResult<(PathBuf, String)> {
     if !is_sha256(sha) {
-        return Err(invalid("blob", "must be the SHA-256 of an uploaded file (64 lowercase hex digits)"));
+        return Err(invalid(
+            "blob",
+            "not_sha256",
+            &[],
+            "must be the SHA-256 of an uploaded file (64 lowercase hex digits)",
+        ));
     }
-    let blob = db
-        .blob(sha)
-        .await?
-        .ok_or_else(|| invalid("blob", "no file with this SHA-256 was uploaded to this workspace"))?;
+    let blob = db.blob(sha).await?.ok_or_else(|| {
+        invalid("blob", "not_uploaded", &[], "no file with this SHA-256 was uploaded to this workspace")
+    })?;
     Ok((local_blob(&state.jobs.store, sha)?, blob.name))
 }
 
@@ -168,9 +172,14 @@ pub async fn create_profile(
     let version_id = p.version_id;
     db.version(&version_id).await?.ok_or(ApiError::NotFound)?;
     if let Some(t) = &req.tokenizer {
-        let (path, _) = stored_blob(&state, &db, t)
-            .await
-            .map_err(|_| invalid("tokenizer", "must be the SHA-256 of a tokenizer.json uploaded to this workspace"))?;
+        let (path, _) = stored_blob(&state, &db, t).await.map_err(|_| {
+            invalid(
+                "tokenizer",
+                "tokenizer_not_uploaded",
+                &[],
+                "must be the SHA-256 of a tokenizer.json uploaded to this workspace",
+            )
+        })?;
         blocking(move || polytune_data::profile::TokenCounter::from_file(&path).map(|_| ()))
             .await?
             .map_err(|e| invalid_data("tokenizer", &e))?;
@@ -290,13 +299,30 @@ pub async fn examples(
     let version_id = p.version_id;
     let flag = match query.flag.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(Flag::parse(f).ok_or_else(|| {
-            invalid("flag", format!("unknown flag; known flags: {}", Flag::ALL.map(|f| f.key()).join(", ")))
+            let allowed = Flag::ALL.map(|f| f.key()).join(", ");
+            invalid(
+                "flag",
+                "unknown_value",
+                &[("value", f.to_string()), ("allowed", allowed.clone())],
+                format!("unknown flag; known flags: {allowed}"),
+            )
         })?),
         None => None,
     };
     let language = match query.language.as_deref().filter(|l| !l.is_empty()) {
         Some(l) if l == "und" => Some("und".to_string()),
-        Some(l) => Some(lang::parse(l).ok_or_else(|| invalid("language", format!("“{l}” is not a language code")))?.0),
+        Some(l) => Some(
+            lang::parse(l)
+                .ok_or_else(|| {
+                    invalid(
+                        "language",
+                        "unknown_language",
+                        &[("value", l.to_string())],
+                        format!("“{l}” is not a language code"),
+                    )
+                })?
+                .0,
+        ),
         None => None,
     };
     let limit = query.limit.unwrap_or(25).clamp(1, 200);
@@ -405,7 +431,14 @@ pub async fn export(
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("export: {e}")))?;
             (out, format!("{base}-v{}.parquet", v.number), "application/vnd.apache.parquet", true)
         }
-        other => return Err(invalid("format", format!("“{other}” is not an export format; use jsonl or parquet"))),
+        other => {
+            return Err(invalid(
+                "format",
+                "unknown_value",
+                &[("value", other.to_string()), ("allowed", "jsonl, parquet".into())],
+                format!("“{other}” is not an export format; use jsonl or parquet"),
+            ));
+        }
     };
     attachment(&path, &name, mime, temporary).await
 }

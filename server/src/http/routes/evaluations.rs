@@ -36,24 +36,36 @@ pub async fn tasks(_cap: WorkspaceViewer) -> Json<Vec<EvalTask>> {
 /// What is being evaluated, checked: the model, and the run's checkpoint step (its newest when
 /// none is named) with its label.
 async fn target(db: &Scoped, req: &CreateEvaluation) -> ApiResult<(polytune_api::Model, Option<i64>, String)> {
-    let (model, _) =
-        db.model(&req.model_id).await?.ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
+    let (model, _) = db
+        .model(&req.model_id)
+        .await?
+        .ok_or_else(|| invalid("model_id", "model_not_found", &[], "no such model in this workspace"))?;
     let Some(run_id) = &req.run_id else {
         let label = format!("{} (base)", model.name);
         return Ok((model, None, label));
     };
-    let run = db.run(run_id).await?.ok_or_else(|| invalid("run_id", "no such run in this workspace"))?;
+    let run = db
+        .run(run_id)
+        .await?
+        .ok_or_else(|| invalid("run_id", "run_not_found", &[], "no such run in this workspace"))?;
     if run.model_id != model.id {
-        return Err(invalid("run_id", "this run tuned another model"));
+        return Err(invalid("run_id", "run_tuned_another_model", &[], "this run tuned another model"));
     }
     let checkpoints = db.checkpoints(run_id).await?;
     let step = match req.checkpoint_step {
         Some(s) if checkpoints.iter().any(|(c, _)| c.step == s) => s,
-        Some(s) => return Err(invalid("checkpoint_step", format!("this run has no checkpoint at step {s}"))),
+        Some(s) => {
+            return Err(invalid(
+                "checkpoint_step",
+                "no_such_checkpoint",
+                &[("step", s.to_string())],
+                format!("this run has no checkpoint at step {s}"),
+            ));
+        }
         None => checkpoints
             .last()
             .map(|(c, _)| c.step)
-            .ok_or_else(|| invalid("run_id", "this run has no checkpoint yet"))?,
+            .ok_or_else(|| invalid("run_id", "run_has_no_checkpoint", &[], "this run has no checkpoint yet"))?,
     };
     let label = format!("{} · step {step}", run.name);
     Ok((model, Some(step), label))
@@ -202,7 +214,12 @@ pub async fn items(
     db.evaluation(&id).await?.ok_or(ApiError::NotFound)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(invalid("limit", "between 1 and 200 items per page"));
+        return Err(invalid(
+            "limit",
+            "out_of_range",
+            &[("min", "1".into()), ("max", "200".into())],
+            "between 1 and 200 items per page",
+        ));
     }
     let (items, total) = db.eval_items(&id, q.task.as_deref(), q.language.as_deref(), q.offset, limit).await?;
     Ok(Json(EvalItemPage { items, total }))
@@ -227,7 +244,12 @@ pub async fn compare(
     let differs =
         |t: &polytune_api::EvalTaskRun| base.spec.tasks.iter().any(|b| b.task == t.task && b.version != t.version);
     if tuned.spec.tasks.iter().any(differs) {
-        return Err(invalid("base_id", "the two evaluations used different versions of a task"));
+        return Err(invalid(
+            "base_id",
+            "task_versions_differ",
+            &[],
+            "the two evaluations used different versions of a task",
+        ));
     }
     let cells = forgetting(&db.item_scores(&base.id).await?, &db.item_scores(&tuned.id).await?);
     Ok(Json(EvalComparison { base, tuned, cells, alpha: ALPHA }))
@@ -260,7 +282,7 @@ pub async fn export(
     let db = state.db.scoped(&cap);
     let r = results(&db, &id).await?;
     if r.evaluation.state != JobState::Succeeded {
-        return Err(invalid("evaluation_id", "the evaluation has not finished"));
+        return Err(invalid("evaluation_id", "evaluation_not_finished", &[], "the evaluation has not finished"));
     }
     let stem = format!("evaluation-{}", &id[..id.len().min(8)]);
     match q.format.as_deref().unwrap_or("csv") {
@@ -301,6 +323,11 @@ pub async fn export(
             )
                 .into_response())
         }
-        other => Err(invalid("format", format!("'{other}' is not csv or json"))),
+        other => Err(invalid(
+            "format",
+            "unknown_value",
+            &[("value", other.to_string()), ("allowed", "csv, json".into())],
+            format!("'{other}' is not csv or json"),
+        )),
     }
 }

@@ -57,7 +57,12 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let db = state.db.scoped(&cap);
     if db.version(&req.version_id).await?.is_none() {
-        return Err(invalid("version_id", "the dataset version must exist in this workspace"));
+        return Err(invalid(
+            "version_id",
+            "version_not_found",
+            &[],
+            "the dataset version must exist in this workspace",
+        ));
     }
     let id = IdentifierId::new(crate::db::new_id());
     db.insert_identifier(&id, req.name.trim(), &req.version_id, &cap.actor.user.id).await?;
@@ -85,7 +90,14 @@ pub async fn choose(
     if let Some(id) = &req.identifier_id {
         match db.identifier(id).await? {
             Some(i) if i.state == IdentifierState::Ready => {}
-            Some(_) => return Err(invalid("identifier_id", "this identifier has not finished training")),
+            Some(_) => {
+                return Err(invalid(
+                    "identifier_id",
+                    "identifier_not_ready",
+                    &[],
+                    "this identifier has not finished training",
+                ));
+            }
             None => return Err(ApiError::NotFound),
         }
     }

@@ -39,8 +39,10 @@ pub async fn create(
                 .workspace_for_member(ws, &admin.user.id)
                 .await?
                 .filter(|w| w.role == Role::Owner)
-                .ok_or(ApiError::Validation(vec![polytune_api::FieldError::new(
+                .ok_or(ApiError::Validation(vec![polytune_api::FieldError::err(
                     "workspace_id",
+                    "not_owned_workspace",
+                    &[],
                     "no workspace you own has this id",
                 )]))?
                 .name,

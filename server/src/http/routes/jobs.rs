@@ -33,15 +33,29 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateJob>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     let known = || JobKind::ALL.into_iter().filter(|k| k.public()).map(JobKind::as_str).collect::<Vec<_>>().join(", ");
-    let unknown =
-        || ApiError::Validation(vec![FieldError::new("kind", format!("unknown job kind; known kinds: {}", known()))]);
+    let unknown = || {
+        let allowed = known();
+        ApiError::Validation(vec![FieldError::err(
+            "kind",
+            "unknown_value",
+            &[("value", req.kind.trim().to_string()), ("allowed", allowed.clone())],
+            format!("unknown job kind; known kinds: {allowed}"),
+        )])
+    };
     if !JobKind::parse(req.kind.trim()).is_some_and(JobKind::public) {
         return Err(unknown());
     }
     let payload = match JobPayload::parse(req.kind.trim(), req.payload) {
         Ok(p) => p,
         Err(PayloadError::UnknownKind(_)) => return Err(unknown()),
-        Err(PayloadError::Invalid(e)) => return Err(ApiError::Validation(vec![FieldError::new("payload", e)])),
+        Err(PayloadError::Invalid(e)) => {
+            return Err(ApiError::Validation(vec![FieldError::err(
+                "payload",
+                "invalid_payload",
+                &[("error", e.clone())],
+                e,
+            )]));
+        }
     };
     let db = state.db.scoped(&cap);
     let resources = crate::jobs::validate(&db, &payload).await.map_err(ApiError::Validation)?;

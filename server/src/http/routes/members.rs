@@ -37,8 +37,10 @@ pub async fn add(
     let email = normalize_email(&req.email);
     let member = match state.db.scoped(&cap).add_member(&email, req.role).await {
         Err(DbError::NotFound) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
+            return Err(ApiError::Validation(vec![FieldError::err(
                 "email",
+                "no_account",
+                &[],
                 "nobody has an account with this email; an administrator can invite them",
             )]));
         }

@@ -22,9 +22,12 @@ use crate::state::AppState;
 use super::{blocking, invalid};
 
 fn prefixed(prefix: &str, errors: Vec<FieldError>) -> ApiError {
-    ApiError::Validation(
-        errors.into_iter().map(|e| FieldError::new(format!("{prefix}{}", e.path), e.message)).collect(),
-    )
+    ApiError::Validation(errors.into_iter().map(|e| FieldError { path: format!("{prefix}{}", e.path), ..e }).collect())
+}
+
+/// A field whose dataset version could not be read (`version_unreadable` {error}).
+fn unreadable(path: &str, error: String) -> FieldError {
+    FieldError::err(path, "version_unreadable", &[("error", error.clone())], error)
 }
 
 /// A mixture whose job ended without a result shows as failed.
@@ -93,19 +96,17 @@ async fn render_head(
     for role in &a.template.roles {
         let id = &VersionId::from(&a.inputs[role]);
         let path = format!("inputs.{role}");
-        let v = db
-            .version(id)
-            .await
-            .map_err(|e| FieldError::new(&path, e.to_string()))?
-            .ok_or_else(|| FieldError::new(&path, "this dataset version is not in the workspace"))?;
+        let v = db.version(id).await.map_err(|e| unreadable(&path, e.to_string()))?.ok_or_else(|| {
+            FieldError::err(&path, "version_not_found", &[], "this dataset version is not in the workspace")
+        })?;
         let language =
             sources.iter().find(|s| s.version_id == *id).and_then(|s| s.main_language()).unwrap_or("und").to_string();
-        let file = state.jobs.store.local_copy(&v.blob).map_err(|e| FieldError::new(&path, e.to_string()))?.into_path();
+        let file = state.jobs.store.local_copy(&v.blob).map_err(|e| unreadable(&path, e.to_string()))?.into_path();
         let n = count + a.shots;
         let rows = tokio::task::spawn_blocking(move || head(file, n))
             .await
-            .map_err(|e| FieldError::new(&path, e.to_string()))?
-            .map_err(|e| FieldError::new(&path, e))?;
+            .map_err(|e| unreadable(&path, e.to_string()))?
+            .map_err(|e| unreadable(&path, e))?;
         columns.push((role.clone(), language, rows));
     }
     let rows = columns.iter().map(|c| c.2.len()).min().unwrap_or(0);
@@ -115,8 +116,8 @@ async fn render_head(
     let mut out = Vec::new();
     for i in 0..rows.min(count) {
         let shots: Vec<_> = (1..=a.shots).map(|k| (i + k) % rows).map(row).collect();
-        let (user, assistant) =
-            render_augmented(&a.template, &row(i), &shots).map_err(|e| FieldError::new("template", e))?;
+        let (user, assistant) = render_augmented(&a.template, &row(i), &shots)
+            .map_err(|e| FieldError::err("template", "template_render_failed", &[("error", e.clone())], e))?;
         let answer = columns.iter().find(|c| c.0 == a.template.answer_role).map(|c| c.1.clone());
         out.push(Example {
             id: format!("preview-{}", i + 1),
@@ -143,7 +144,7 @@ fn check_augmentation(a: &Augmentation, sources: &[SourceFacts]) -> Result<u64, 
     let p = plan(&spec, sources).map_err(|errors| {
         errors
             .into_iter()
-            .map(|e| FieldError::new(e.path.trim_start_matches("augmentations[0].").to_string(), e.message))
+            .map(|e| FieldError { path: e.path.trim_start_matches("augmentations[0].").to_string(), ..e })
             .collect::<Vec<_>>()
     })?;
     Ok(p.languages.iter().map(|l| l.augmented).sum())
@@ -182,7 +183,7 @@ pub async fn create(
     let p = match plan(&req.spec, &sources) {
         Ok(p) => Some(p),
         Err(e) => {
-            errors.extend(e.into_iter().map(|e| FieldError::new(format!("spec.{}", e.path), e.message)));
+            errors.extend(e.into_iter().map(|e| FieldError { path: format!("spec.{}", e.path), ..e }));
             None
         }
     };
@@ -262,7 +263,12 @@ pub async fn update_template(
 ) -> ApiResult<Json<AugmentTemplate>> {
     let db = state.db.scoped(&cap);
     if p.template_id.starts_with("builtin:") {
-        return Err(invalid("id", "built-in templates cannot be changed; save a copy instead"));
+        return Err(invalid(
+            "id",
+            "builtin_template",
+            &[],
+            "built-in templates cannot be changed; save a copy instead",
+        ));
     }
     let errors = t.validate();
     if !errors.is_empty() {
@@ -314,7 +320,7 @@ pub async fn add_evaluation_set(
         .scoped(&cap)
         .version(&req.version_id)
         .await?
-        .ok_or_else(|| invalid("version_id", "no such dataset version in this workspace"))?;
+        .ok_or_else(|| invalid("version_id", "version_not_found", &[], "no such dataset version in this workspace"))?;
     state.db.scoped(&cap).add_evaluation_set(&req.version_id, &cap.actor.user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -351,12 +357,23 @@ pub async fn count_tokens(
     let (_, model_path) = db.model(&p.model_id).await?.ok_or(ApiError::NotFound)?;
     for (i, v) in req.version_ids.iter().enumerate() {
         if db.version(v).await?.is_none() {
-            return Err(invalid(&format!("version_ids[{i}]"), "no such dataset version in this workspace"));
+            return Err(invalid(
+                &format!("version_ids[{i}]"),
+                "version_not_found",
+                &[],
+                "no such dataset version in this workspace",
+            ));
         }
     }
     let file = std::path::PathBuf::from(model_path).join("tokenizer.json");
-    let bytes =
-        std::fs::read(&file).map_err(|e| invalid("model_id", format!("the model's tokenizer cannot be read: {e}")))?;
+    let bytes = std::fs::read(&file).map_err(|e| {
+        invalid(
+            "model_id",
+            "tokenizer_unreadable",
+            &[("error", e.to_string())],
+            format!("the model's tokenizer cannot be read: {e}"),
+        )
+    })?;
     let store = state.jobs.store.clone();
     let (sha, size) = blocking(move || -> Result<(String, u64), String> {
         use std::io::Write as _;

@@ -1,4 +1,66 @@
 //! Route handlers, one file per resource. Paths here are relative to `/api/v1`.
+//!
+//! # Error codes
+//!
+//! Every 422 field error the server writes itself carries a stable `code` and its named `args`
+//! (decimal text for numbers) beside its unchanged English `message`, so a client can word it in
+//! its person's language. The generic codes of `polytune_api::validate` (`required`,
+//! `out_of_range` {min, max}, `too_large` {max}, `unknown_value` {value, allowed}, `duplicate`
+//! {value}, `unknown_language` {value}, `version_not_found`, …) are reused where they fit; errors
+//! about a file's contents come with the data pipeline's own codes (`invalid_data`). The codes are
+//! an API contract: never rename one, and never drop an arg (adding one is fine). `error` args are
+//! English text from a library or the engine.
+//!
+//! Server codes (the field named by `path`):
+//!
+//! | code | meaning | args |
+//! |---|---|---|
+//! | `file_too_large` | the upload is larger than this server accepts | `max_bytes` |
+//! | `path_not_allowed` | the path is not inside a folder the server allows imports from | — |
+//! | `not_sha256` | not the SHA-256 of a file (64 lowercase hex digits) | — |
+//! | `not_uploaded` | no file with this SHA-256 was uploaded to the workspace | — |
+//! | `tokenizer_not_uploaded` | not the SHA-256 of a tokenizer.json uploaded to the workspace | — |
+//! | `blob_check_failed` | the file could not be looked up | `error` |
+//! | `model_not_found` | no such model in the workspace | — |
+//! | `catalog_model_not_found` | no such model in the studio's catalog | — |
+//! | `model_exists` | a model with this id exists | — |
+//! | `model_not_opened` | the model (or the checkpoint's adapter) could not be opened | `error` |
+//! | `model_refused` | the model refused the input (prompt, tokens, generation) | `error` |
+//! | `tiny_model_failed` | a tiny model could not be made from the dataset version | `error` |
+//! | `seq_len_above_context` | the sequence length is above the model's context length | `max` |
+//! | `registered_evaluation_set` | the version is registered as an evaluation set; it cannot be trained on | — |
+//! | `run_not_found` | no such run in the workspace | — |
+//! | `run_tuned_another_model` | the run tuned another (base) model | — |
+//! | `run_has_no_checkpoint` | the run has no checkpoint yet | — |
+//! | `no_such_checkpoint` | the run has no checkpoint at this step | `step` |
+//! | `cannot_continue` | continuing needs the same method (and LoRA rank and layers) as the earlier run | — |
+//! | `adapter_needs_lora` | only LoRA runs export an adapter; export merged weights | — |
+//! | `dataset_not_found` | no such dataset | — |
+//! | `version_not_profiled` | the version must exist in the workspace and have a finished profile | — |
+//! | `version_unreadable` | the dataset version's data could not be read | `error` |
+//! | `tokenizer_unreadable` | the model's tokenizer cannot be read | `error` |
+//! | `template_render_failed` | the augmentation template failed on a row | `error` |
+//! | `builtin_template` | built-in templates cannot be changed; save a copy instead | — |
+//! | `mixture_not_found` | no such mixture in the workspace | — |
+//! | `identifier_not_found` | the identifier is not in the workspace | — |
+//! | `identifier_not_ready` | the identifier has not finished training | — |
+//! | `evaluation_not_found` | the evaluation is not in the workspace | — |
+//! | `evaluation_not_finished` | the evaluation has not finished | — |
+//! | `task_versions_differ` | the two evaluations used different versions of a task | — |
+//! | `language_not_in_tasks` | none of the chosen evaluation tasks has items in the language | `value` |
+//! | `no_task_in_languages` | the chosen tasks have none of the chosen languages | — |
+//! | `invalid_payload` | a job's payload does not fit its kind | `error` |
+//! | `malformed_value` | (400, malformed body) the value at `path` could not be read | `error` |
+//! | `no_account` | nobody has an account with this email | — |
+//! | `role_above_own` | a token's role cannot be higher than your own | `role` |
+//! | `not_owned_workspace` | no workspace you own has this id | — |
+//!
+//! Generic codes used here: `required` (the `Upload-Offset` header; a server import's path),
+//! `out_of_range` {min, max} (`limit`; `chunk_bytes`), `too_large` {max} (`throttle_ms`),
+//! `unknown_value` {value, allowed} (`flag`, export `format`/`kind`, evaluation `format`, job
+//! `kind`, evaluation `tasks[i]`), `duplicate` {value} (evaluation `tasks[i]`),
+//! `unknown_language` {value} (`language`), `version_not_found` (a dataset version not in the
+//! workspace).
 
 pub mod audit;
 pub mod blobs;
@@ -24,9 +86,10 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// A 422 naming one field.
-fn invalid(path: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![polytune_api::FieldError::new(path, message)])
+/// A 422 naming one field: a stable code and its named args (see the table above) with the
+/// English message.
+fn invalid(path: &str, code: &str, args: &[(&str, String)], message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![polytune_api::FieldError::err(path, code, args, message)])
 }
 
 /// A 422 naming the field whose file the data pipeline refused: the error's stable code and

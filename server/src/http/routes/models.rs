@@ -85,12 +85,9 @@ pub async fn create_tiny(
     cap: WorkspaceEditor,
     ApiJson(req): ApiJson<CreateTinyModel>,
 ) -> ApiResult<(StatusCode, Json<Model>)> {
-    let version = state
-        .db
-        .scoped(&cap)
-        .version(&req.dataset_version_id)
-        .await?
-        .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
+    let version = state.db.scoped(&cap).version(&req.dataset_version_id).await?.ok_or_else(|| {
+        invalid("dataset_version_id", "version_not_found", &[], "no such dataset version in this workspace")
+    })?;
     let id = ModelId::new(crate::db::new_id());
     let out = state.jobs.store.model_dir(&id);
     let blob = super::local_blob(&state.jobs.store, &version.blob)?;
@@ -118,7 +115,7 @@ pub async fn create_tiny(
         ModelDir::open(&target).map_err(|e| e.to_string())
     })
     .await?;
-    let dir = made.map_err(|e| invalid("dataset_version_id", e))?;
+    let dir = made.map_err(|e| invalid("dataset_version_id", "tiny_model_failed", &[("error", e.clone())], e))?;
     let info = crate::jobs::models::model_info(&dir);
     let model = state
         .db
@@ -134,6 +131,15 @@ pub async fn create_tiny(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(model)))
+}
+
+/// The 422 for a run checkpoint that is not there: `no_such_checkpoint` {step} when a step was
+/// named, `run_has_no_checkpoint` when the run has none yet; `message` is kept as given.
+fn missing_checkpoint(path: &str, step: Option<i64>, message: &str) -> ApiError {
+    match step {
+        Some(s) => invalid(path, "no_such_checkpoint", &[("step", s.to_string())], message),
+        None => invalid(path, "run_has_no_checkpoint", &[], message),
+    }
 }
 
 /// A run's checkpoint at `step`, or its newest; with the folder it is in.
@@ -178,7 +184,7 @@ pub async fn generate(
         match e {
             BatchEvent::Text(_) => {}
             BatchEvent::Done(g) => return Ok(Json(response(g, started))),
-            BatchEvent::Failed(m) => return Err(invalid("messages", m)),
+            BatchEvent::Failed(m) => return Err(invalid("messages", "model_refused", &[("error", m.clone())], m)),
         }
     }
     Err(ApiError::Internal(anyhow::anyhow!("the model's batcher stopped")))
@@ -196,13 +202,17 @@ async fn open_model(
     let ck = match run_id {
         None => None,
         Some(run_id) => {
-            let run = db.run(run_id).await?.ok_or_else(|| invalid("run_id", "no such run"))?;
+            let run = db.run(run_id).await?.ok_or_else(|| invalid("run_id", "run_not_found", &[], "no such run"))?;
             if run.model_id != *model_id {
-                return Err(invalid("run_id", "this run tuned another model"));
+                return Err(invalid("run_id", "run_tuned_another_model", &[], "this run tuned another model"));
             }
             let chosen = checkpoint(db, run_id, checkpoint_step).await?;
             Some(PathBuf::from(
-                chosen.ok_or_else(|| invalid("checkpoint_step", "this run has no such checkpoint yet"))?.1,
+                chosen
+                    .ok_or_else(|| {
+                        missing_checkpoint("checkpoint_step", checkpoint_step, "this run has no such checkpoint yet")
+                    })?
+                    .1,
             ))
         }
     };
@@ -210,7 +220,7 @@ async fn open_model(
         .models
         .open(db.workspace_id(), model_id, std::path::Path::new(&path), ck.as_deref())
         .await
-        .map_err(|e| invalid("model", e))
+        .map_err(|e| invalid("model", "model_not_opened", &[("error", e.clone())], e))
 }
 
 /// Sets the request's cancel flag when dropped (the client went away): its slot is freed at the
@@ -242,7 +252,10 @@ async fn start_generation(
 ) -> ApiResult<(std::sync::Arc<LoadedModel>, tokio::sync::mpsc::UnboundedReceiver<BatchEvent>, CancelOnDrop)> {
     let (model, adapter) = open_model(state, db, model_id, req.run_id.as_ref(), req.checkpoint_step).await?;
     let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
-    let prompt = model.tokenizer.encode_prompt(&messages).map_err(|e| invalid("messages", e.to_string()))?;
+    let prompt = model
+        .tokenizer
+        .encode_prompt(&messages)
+        .map_err(|e| invalid("messages", "model_refused", &[("error", e.to_string())], e.to_string()))?;
     let params = req.sampling.clone();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -344,7 +357,7 @@ pub async fn loglikelihood(
             .collect())
     })
     .await?;
-    let results = result.map_err(|e| invalid("requests", e))?;
+    let results = result.map_err(|e| invalid("requests", "model_refused", &[("error", e.clone())], e))?;
     Ok(Json(LoglikelihoodResponse { results, seconds: started.elapsed().as_secs_f64() }))
 }
 
@@ -402,35 +415,49 @@ pub async fn create_run(
         .scoped(&cap)
         .model(&req.model_id)
         .await?
-        .ok_or_else(|| invalid("model_id", "no such model in this workspace"))?;
-    state
-        .db
-        .scoped(&cap)
-        .version(&req.dataset_version_id)
-        .await?
-        .ok_or_else(|| invalid("dataset_version_id", "no such dataset version in this workspace"))?;
+        .ok_or_else(|| invalid("model_id", "model_not_found", &[], "no such model in this workspace"))?;
+    state.db.scoped(&cap).version(&req.dataset_version_id).await?.ok_or_else(|| {
+        invalid("dataset_version_id", "version_not_found", &[], "no such dataset version in this workspace")
+    })?;
     if req.spec.seq_len > model.info.context_length {
-        return Err(invalid("spec.seq_len", format!("the model reads at most {} tokens", model.info.context_length)));
+        return Err(invalid(
+            "spec.seq_len",
+            "seq_len_above_context",
+            &[("max", model.info.context_length.to_string())],
+            format!("the model reads at most {} tokens", model.info.context_length),
+        ));
     }
     if state.db.scoped(&cap).evaluation_sets().await?.contains(&req.dataset_version_id) {
         return Err(invalid(
             "dataset_version_id",
+            "registered_evaluation_set",
+            &[],
             "this version is registered as an evaluation set; it cannot be trained on",
         ));
     }
     if let Some(c) = &req.continue_from {
-        let earlier = state
-            .db
-            .scoped(&cap)
-            .run(&c.run_id)
-            .await?
-            .ok_or_else(|| invalid("continue_from.run_id", "no such run in this workspace"))?;
+        let earlier =
+            state.db.scoped(&cap).run(&c.run_id).await?.ok_or_else(|| {
+                invalid("continue_from.run_id", "run_not_found", &[], "no such run in this workspace")
+            })?;
         if earlier.model_id != req.model_id {
-            return Err(invalid("continue_from.run_id", "that run tuned another base model"));
+            return Err(invalid(
+                "continue_from.run_id",
+                "run_tuned_another_model",
+                &[],
+                "that run tuned another base model",
+            ));
         }
-        req.spec.can_continue(&earlier.spec).map_err(|why| invalid("continue_from.run_id", why))?;
+        req.spec
+            .can_continue(&earlier.spec)
+            .map_err(|why| invalid("continue_from.run_id", "cannot_continue", &[], why))?;
         if state.db.scoped(&cap).checkpoints(&earlier.id).await?.is_empty() {
-            return Err(invalid("continue_from.run_id", "that run has no checkpoint yet"));
+            return Err(invalid(
+                "continue_from.run_id",
+                "run_has_no_checkpoint",
+                &[],
+                "that run has no checkpoint yet",
+            ));
         }
     }
     let mixture_id = state.db.scoped(&cap).mixture_of_version(&req.dataset_version_id).await?.map(|m| m.id);
@@ -498,11 +525,25 @@ pub async fn export_run(
     let adapter = match q.kind.as_deref().unwrap_or("merged") {
         "merged" => false,
         "adapter" if run.spec.method == polytune_api::TuneMethod::Lora => true,
-        "adapter" => return Err(invalid("kind", "this run tuned every weight: export merged weights")),
-        other => return Err(invalid("kind", format!("“{other}” is not an export; use merged or adapter"))),
+        "adapter" => {
+            return Err(invalid(
+                "kind",
+                "adapter_needs_lora",
+                &[],
+                "this run tuned every weight: export merged weights",
+            ));
+        }
+        other => {
+            return Err(invalid(
+                "kind",
+                "unknown_value",
+                &[("value", other.to_string()), ("allowed", "merged, adapter".into())],
+                format!("“{other}” is not an export; use merged or adapter"),
+            ));
+        }
     };
     let chosen = checkpoint(&db, &run.id, q.step).await?;
-    let (ck, _) = chosen.ok_or_else(|| invalid("step", "this run has no such checkpoint"))?;
+    let (ck, _) = chosen.ok_or_else(|| missing_checkpoint("step", q.step, "this run has no such checkpoint"))?;
     let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
     super::queued(&db, job, &cap.actor.user.id).await
 }

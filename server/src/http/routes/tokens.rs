@@ -24,8 +24,10 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateApiToken>,
 ) -> ApiResult<(StatusCode, Json<ApiToken>)> {
     if req.role > cap.workspace.role {
-        return Err(ApiError::Validation(vec![FieldError::new(
+        return Err(ApiError::Validation(vec![FieldError::err(
             "role",
+            "role_above_own",
+            &[("role", cap.workspace.role.as_str().to_string())],
             format!("cannot be higher than your own role ({})", cap.workspace.role.as_str()),
         )]));
     }

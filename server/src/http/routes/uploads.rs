@@ -32,6 +32,8 @@ pub async fn create_upload(
     if req.size > state.settings.max_upload_bytes {
         return Err(invalid(
             "size",
+            "file_too_large",
+            &[("max_bytes", state.settings.max_upload_bytes.to_string())],
             format!("the file is larger than this server accepts ({} bytes at most)", state.settings.max_upload_bytes),
         ));
     }
@@ -93,7 +95,12 @@ pub async fn upload_chunk(
     }
     let offset: u64 =
         headers.get("upload-offset").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).ok_or_else(|| {
-            invalid("Upload-Offset", "send the header Upload-Offset with the byte position of this chunk")
+            invalid(
+                "Upload-Offset",
+                "required",
+                &[],
+                "send the header Upload-Offset with the byte position of this chunk",
+            )
         })?;
     if offset != current.offset {
         return Err(ApiError::Conflict(format!(
@@ -190,7 +197,7 @@ pub fn allowed_server_path(state: &AppState, path: &str) -> ApiResult<PathBuf> {
             "server imports are off: start the server with --import-dir <folder> (POLYTUNE_IMPORT_DIRS)".into(),
         ));
     }
-    polytune_data::files::inside(path, &state.settings.import_dirs)
-        .map_err(|e| invalid_data("path", &e))?
-        .ok_or_else(|| invalid("path", "this is not inside a folder the server allows imports from"))
+    polytune_data::files::inside(path, &state.settings.import_dirs).map_err(|e| invalid_data("path", &e))?.ok_or_else(
+        || invalid("path", "path_not_allowed", &[], "this is not inside a folder the server allows imports from"),
+    )
 }
