@@ -1,6 +1,6 @@
 //! Datasets: the canonical example, import formats and mappings, versions, profiles.
 
-use crate::ids::{DatasetId, JobId, MixtureId, UploadId, VersionId, WorkspaceId};
+use crate::ids::{DatasetId, JobId, MixtureId, VersionId, WorkspaceId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -572,54 +572,6 @@ impl Validate for DeriveSpec {
     }
 }
 
-/// Start a resumable upload.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CreateUpload {
-    pub name: String,
-    pub size: u64,
-}
-
-/// A resumable upload: send bytes from `offset` on.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Upload {
-    pub id: UploadId,
-    pub name: String,
-    pub size: u64,
-    pub offset: u64,
-    /// Set once every byte arrived and the file is stored.
-    pub blob: Option<String>,
-}
-
-/// Administrators: copy the data files of a folder on the server into a workspace.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ServerImport {
-    pub path: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ServerImportResult {
-    pub files: Vec<crate::Blob>,
-    /// Files that were left out, and why.
-    pub skipped: Vec<RecordIssue>,
-}
-
-impl Validate for CreateUpload {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        validate::name("name", &self.name, &mut errors);
-        if self.size == 0 {
-            errors.push(FieldError::err("size", "file_empty", &[], "the file is empty"));
-        }
-        errors
-    }
-}
-
 impl Validate for InspectRequest {
     fn validate(&self) -> Vec<FieldError> {
         self.spec.as_ref().map(Validate::validate).unwrap_or_default()
@@ -629,15 +581,5 @@ impl Validate for InspectRequest {
 impl Validate for CreateProfile {
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
-    }
-}
-
-impl Validate for ServerImport {
-    fn validate(&self) -> Vec<FieldError> {
-        if self.path.trim().is_empty() {
-            vec![validate::required("path", "name a folder on the server")]
-        } else {
-            Vec::new()
-        }
     }
 }

@@ -20,6 +20,7 @@ pub mod models;
 pub mod problem;
 pub mod profiles;
 pub mod training;
+pub mod uploads;
 pub mod validate;
 pub mod workspaces;
 
@@ -36,6 +37,7 @@ pub use models::*;
 pub use problem::{ErrorArgs, ErrorDetail, FieldError, Problem, ProblemCode};
 pub use profiles::*;
 pub use training::*;
+pub use uploads::*;
 pub use validate::Validate;
 pub use workspaces::*;
 

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::datasets::{DeriveSpec, ImportReport, OnError, ServerImportResult};
+use crate::datasets::{DeriveSpec, ImportReport, OnError};
+use crate::uploads::ServerImportResult;
 
 /// The job kinds this studio knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

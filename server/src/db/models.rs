@@ -185,18 +185,23 @@ impl Scoped {
 
     /// Records a step or a validation; a step reported again after a resume replaces the old row.
     pub async fn put_run_point(&self, run_id: &RunId, step: i64, kind: &str, data: &serde_json::Value) -> DbResult<()> {
-        self.own("runs", run_id).await?;
-        sqlx::query(
-            "INSERT INTO run_points (run_id, step, kind, data) VALUES ($1, $2, $3, $4) \
+        // Called every training step: the workspace guard is part of the one statement.
+        let r = sqlx::query(
+            "INSERT INTO run_points (run_id, step, kind, data) \
+             SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM runs WHERE id = $1 AND workspace_id = $5) \
              ON CONFLICT (run_id, kind, step) DO UPDATE SET data = excluded.data",
         )
         .bind(run_id.as_str())
         .bind(step)
         .bind(kind)
         .bind(data.to_string())
+        .bind(self.workspace_id().as_str())
         .execute(self.pool())
         .await
         .map_err(q("record run point"))?;
+        if r.rows_affected() == 0 {
+            return Err(super::DbError::NotFound);
+        }
         Ok(())
     }
 

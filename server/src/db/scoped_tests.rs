@@ -39,6 +39,24 @@ async fn workspace(db: &Database, name: &str) -> Scoped {
     db.scoped(&Proven(ws.id))
 }
 
+fn evaluation_row<'a>(
+    id: &'a EvaluationId,
+    model: &'a ModelId,
+    spec: &'a EvalSpec,
+    user: &'a str,
+) -> NewEvaluation<'a> {
+    NewEvaluation {
+        id,
+        model_id: model,
+        run_id: None,
+        checkpoint_step: None,
+        label: "e",
+        spec,
+        fingerprint: "f",
+        created_by: user,
+    }
+}
+
 #[tokio::test]
 async fn a_workspace_handle_cannot_reach_another_workspace() {
     let (db, dir) = database().await;
@@ -85,17 +103,7 @@ async fn a_workspace_handle_cannot_reach_another_workspace() {
     a.insert_run(&run, "r", &model, &version, &TrainSpec::default(), &job, None, None, &user).await.unwrap();
     let evaluation = EvaluationId::from("e1");
     let spec = EvalSpec { preset: EvalPreset::Quick, tasks: Vec::new(), items: 0, estimated_seconds: 0.0 };
-    let e = NewEvaluation {
-        id: &evaluation,
-        model_id: &model,
-        run_id: None,
-        checkpoint_step: None,
-        label: "e",
-        spec: &spec,
-        fingerprint: "f",
-        created_by: &user,
-    };
-    a.insert_evaluation(e).await.unwrap();
+    a.insert_evaluation(evaluation_row(&evaluation, &model, &spec, &user)).await.unwrap();
 
     // A sees its own rows.
     assert!(a.dataset(dataset).await.unwrap().is_some());
@@ -141,17 +149,8 @@ async fn a_workspace_handle_cannot_reach_another_workspace() {
     assert!(matches!(b.insert_identifier(&id, "i", &version, &user).await, Err(DbError::NotFound)));
     assert!(matches!(b.add_evaluation_set(&version, &user).await, Err(DbError::NotFound)));
     let b_eval = EvaluationId::from("e2");
-    let e = NewEvaluation {
-        id: &b_eval,
-        model_id: &model,
-        run_id: None,
-        checkpoint_step: None,
-        label: "e",
-        spec: &spec,
-        fingerprint: "f",
-        created_by: &user,
-    };
-    assert!(matches!(b.insert_evaluation(e).await, Err(DbError::NotFound)));
+    let stolen = b.insert_evaluation(evaluation_row(&b_eval, &model, &spec, &user)).await;
+    assert!(matches!(stolen, Err(DbError::NotFound)));
     assert!(b.runs().await.unwrap().is_empty() && b.evaluations().await.unwrap().is_empty());
 
     drop((a, b, db));
