@@ -12,8 +12,12 @@ use crate::i18n::{Msg, t};
 pub enum ApiFailure {
     /// The server answered with a problem.
     Problem(Problem),
-    /// No answer at all (offline, server down).
+    /// No answer at all (offline, server down); the browser's words, for the console.
     Network(String),
+    /// A successful answer this page cannot read (the studio was updated under an open tab).
+    Unexpected(String),
+    /// The browser cannot read the person's own file (moved, deleted, no permission).
+    FileUnreadable,
 }
 
 impl ApiFailure {
@@ -25,6 +29,8 @@ impl ApiFailure {
                 _ => p.title.clone(),
             },
             ApiFailure::Network(_) => t(Msg::NetworkError).to_owned(),
+            ApiFailure::Unexpected(_) => t(Msg::UnexpectedAnswer).to_owned(),
+            ApiFailure::FileUnreadable => t(Msg::LocalFileUnreadable).to_owned(),
         }
     }
 
@@ -32,7 +38,7 @@ impl ApiFailure {
     pub fn field(&self, path: &str) -> Option<String> {
         match self {
             ApiFailure::Problem(p) => p.errors.iter().find(|e| e.path == path).map(|e| e.message.clone()),
-            ApiFailure::Network(_) => None,
+            _ => None,
         }
     }
 }
@@ -50,7 +56,7 @@ async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Api
     let text = res.text().await.map_err(|e| ApiFailure::Network(e.to_string()))?;
     if (200..300).contains(&status) {
         let body = if text.is_empty() { "null" } else { text.as_str() };
-        serde_json::from_str(body).map_err(|e| ApiFailure::Network(format!("unexpected answer: {e}")))
+        serde_json::from_str(body).map_err(|e| ApiFailure::Unexpected(e.to_string()))
     } else {
         Err(match serde_json::from_str::<Problem>(&text) {
             Ok(p) => ApiFailure::Problem(p),
@@ -146,8 +152,7 @@ pub async fn upload_resumable(
         progress(up.offset as f64, size);
         let start = up.offset as f64;
         let end = (start + CHUNK).min(size);
-        let slice =
-            file.slice_with_f64_and_f64(start, end).map_err(|_| ApiFailure::Network("cannot read the file".into()))?;
+        let slice = file.slice_with_f64_and_f64(start, end).map_err(|_| ApiFailure::FileUnreadable)?;
         let req = Request::patch(&url(&format!("/workspaces/{ws}/uploads/{}", up.id)))
             .header("upload-offset", &up.offset.to_string())
             .header("content-type", "application/offset+octet-stream")

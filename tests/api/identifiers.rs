@@ -198,6 +198,9 @@ db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     let done = wait_for(&c, &ws, job["id"].as_str().unwrap(), &["succeeded", "failed"], 60).await;
     assert_eq!(done["state"], "failed");
     assert!(done["error"].as_str().unwrap().contains("no example declares its language"), "{done}");
+    // The cause also arrives as a code with its arguments, for the app to word.
+    assert_eq!(done["error_detail"]["code"], "no_declared_language", "{done}");
+    assert!(done["error_detail"]["args"]["undeclared"].as_str().unwrap().parse::<u64>().unwrap() > 0, "{done}");
     let list = c.expect(Method::GET, &format!("/workspaces/{ws}/identifiers"), None, 200).await;
     let failed = list["items"].as_array().unwrap().iter().find(|i| i["name"] == "Nothing declared").unwrap();
     assert_eq!(failed["state"], "failed");

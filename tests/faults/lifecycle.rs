@@ -76,6 +76,8 @@ async fn failing_job_is_retried_with_backoff_then_fails_with_its_error() {
     assert_eq!(failed["state"], "failed");
     assert_eq!(failed["attempt"], 3);
     assert!(failed["error"].as_str().unwrap().contains("opening the file"), "{failed}");
+    assert_eq!(failed["error_detail"]["code"], "file_read", "{failed}");
+    assert_eq!(failed["error_detail"]["args"]["step"], "opening", "{failed}");
     // Backoff between attempts: 1 s after the first, 4 s after the second.
     assert!(start.elapsed() >= Duration::from_secs(5), "{:?}", start.elapsed());
     let events = sse_events(&admin, &format!("/workspaces/{ws}/jobs/{id}/events"), None).await;

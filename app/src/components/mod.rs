@@ -63,7 +63,7 @@ pub fn ErrorBox(error: ReadSignal<Option<ApiFailure>>) -> impl IntoView {
         error.get().map(|e| {
             let fields = match &e {
                 ApiFailure::Problem(p) => p.errors.clone(),
-                ApiFailure::Network(_) => vec![],
+                _ => vec![],
             };
             view! {
                 <div class="error" role="alert">

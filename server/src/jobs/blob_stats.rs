@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::{JobContext, JobError, Resources};
+use super::{Cause, JobContext, JobError, ReadStep, Resources};
 use crate::db::Scoped;
 use crate::storage::{hex, is_sha256};
 
@@ -71,10 +71,13 @@ pub async fn validate(db: &Scoped, p: &BlobStatsJob) -> Result<Resources, Vec<Fi
     if errors.is_empty() { Ok(Resources::default()) } else { Err(errors) }
 }
 
+fn read(step: ReadStep, e: impl std::fmt::Display) -> Cause {
+    Cause::FileRead { step, error: e.to_string() }
+}
+
 pub async fn run(ctx: &JobContext, p: BlobStatsJob) -> Result<BlobStatsOutput, JobError> {
-    let mut file =
-        ctx.env().store.open_async(&p.blob).await.map_err(|e| JobError::failed(format!("opening the file: {e}")))?;
-    let total = file.metadata().await.map_err(|e| JobError::failed(format!("reading the file size: {e}")))?.len();
+    let mut file = ctx.env().store.open_async(&p.blob).await.map_err(|e| read(ReadStep::Opening, e))?;
+    let total = file.metadata().await.map_err(|e| read(ReadStep::Size, e))?.len();
     let mut state: Checkpoint = match ctx.checkpoint::<Checkpoint>() {
         Some(cp) => {
             ctx.log(&format!("resuming at chunk {} (byte {})", cp.chunks_done, cp.offset)).await;
@@ -82,13 +85,13 @@ pub async fn run(ctx: &JobContext, p: BlobStatsJob) -> Result<BlobStatsOutput, J
         }
         None => Checkpoint::default(),
     };
-    file.seek(SeekFrom::Start(state.offset)).await.map_err(|e| JobError::failed(format!("seeking: {e}")))?;
+    file.seek(SeekFrom::Start(state.offset)).await.map_err(|e| read(ReadStep::Seeking, e))?;
     let started = Instant::now();
     let start_offset = state.offset;
     let mut buf = vec![0u8; p.chunk_bytes as usize];
     loop {
         ctx.check()?;
-        let n = read_full(&mut file, &mut buf).await.map_err(|e| JobError::failed(format!("reading: {e}")))?;
+        let n = read_full(&mut file, &mut buf).await.map_err(|e| read(ReadStep::Reading, e))?;
         if n == 0 {
             break;
         }

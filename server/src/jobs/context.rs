@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use polytune_api::{Counters, ErrorDetail, EventBody, JobId, JobProgress, LogLine, Phase, WorkspaceId};
+use polytune_api::{Counters, EventBody, JobId, JobProgress, LogLine, Phase, WorkspaceId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -25,39 +25,12 @@ pub enum JobError {
     /// The job failed; the message says why, in words a person can act on (and as a code with
     /// arguments where the job knows one).
     #[error("{0}")]
-    Failed(Failure),
+    Failed(super::Failure),
 }
 
-impl JobError {
-    /// A failure described in words only.
-    pub fn failed(message: impl Into<String>) -> JobError {
-        JobError::Failed(Failure { message: message.into(), detail: None })
-    }
-}
-
-/// Why a job failed: its English wording, and the stable code with named arguments where there
-/// is one (a data-pipeline error keeps its own code) — stored with the job for a client to word.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub message: String,
-    pub detail: Option<ErrorDetail>,
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<polytune_data::DataError> for Failure {
-    fn from(e: polytune_data::DataError) -> Failure {
-        Failure { message: e.to_string(), detail: Some(ErrorDetail { code: e.code().to_string(), args: e.args() }) }
-    }
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Failure {
-        Failure { message, detail: None }
+impl From<super::Cause> for JobError {
+    fn from(c: super::Cause) -> JobError {
+        JobError::Failed(c.into())
     }
 }
 
@@ -186,7 +159,8 @@ impl JobContext {
     /// Saves the state from which a later attempt can resume. After it, the job stops if it was
     /// cancelled or the worker is shutting down.
     pub async fn save_checkpoint<T: Serialize>(&self, state: &T) -> Result<(), JobError> {
-        let text = serde_json::to_string(state).map_err(|e| JobError::failed(format!("checkpoint: {e}")))?;
+        let text =
+            serde_json::to_string(state).map_err(|e| super::Cause::CheckpointUnwritable { error: e.to_string() })?;
         self.persist(|| self.env.db.job_checkpoint(self.owner(), &text)).await?;
         self.check()?;
         if self.stopping() {

@@ -15,7 +15,8 @@ use polytune_api::{
 };
 use polytune_data::{derive, import, profile, read};
 
-use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_storage, version};
+use super::toolkit::{Reporter, contained, db_failed, failed_storage, failed_write, version};
+use super::{Cause, Emptied, Needed, Stage};
 use super::{JobContext, JobError, MAX_ATTEMPTS, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{DbError, Scoped};
@@ -47,7 +48,7 @@ async fn ensure_profiled(ctx: &JobContext, version_id: &VersionId) -> Result<(),
             .dataset_version_creator(version_id)
             .await
             .map_err(db_failed)?
-            .ok_or_else(|| failed("the version is gone"))?;
+            .ok_or_else(|| Cause::VersionGone { version: version_id.to_string() })?;
         enqueue_profile(db, version_id, None, &user).await.map_err(db_failed)?;
     }
     Ok(())
@@ -88,15 +89,16 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
         .dataset_source(&p.dataset_id)
         .await
         .map_err(db_failed)?
-        .ok_or_else(|| failed("the dataset was deleted"))?;
-    let spec: polytune_api::ImportSpec = serde_json::from_str(&spec).map_err(failed)?;
+        .ok_or_else(|| Cause::Gone { what: Needed::Dataset })?;
+    let spec: polytune_api::ImportSpec =
+        serde_json::from_str(&spec).map_err(|e| Cause::StorageRead { error: e.to_string() })?;
     let source = env.store.local_copy(&blob).map_err(failed_storage)?;
     let path = source.path();
     let total = env.store.size(&blob).unwrap_or(0).max(1);
-    let mut out = env.store.writer().map_err(failed)?;
+    let mut out = env.store.writer().map_err(failed_write)?;
     let counter = Arc::new(AtomicU64::new(0));
     let mut reporter = Reporter::new(ctx);
-    let report = contained(READER_STOPPED, || {
+    let report = contained(Stage::Reader, || {
         import::import_counted(
             path,
             &file_name,
@@ -138,7 +140,7 @@ async fn import(ctx: &JobContext, p: &ImportDatasetJob) -> Result<ImportOutput, 
         ctx.log(&format!("{} of {} records cannot be read; waiting for a decision", report.bad, report.records)).await;
         return Ok(ImportOutput { needs_decision: true, report: Some(report), ..ImportOutput::default() });
     }
-    let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
+    let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed_write)?;
     let operation = VersionOperation::Import(ImportOperation {
         file: file_name,
         source_blob: blob,
@@ -227,13 +229,13 @@ pub async fn run_profile(ctx: &JobContext, p: ProfileDatasetJob) -> Result<Profi
 
 async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<ProfileOutput, JobError> {
     let env = ctx.env();
-    let version = version(ctx, &p.version_id, "the dataset version was deleted").await?;
+    let version = version(ctx, &p.version_id).await?;
     let counter = match &p.tokenizer {
         Some(sha) if is_sha256(sha) => {
             let tokenizer = env.store.local_copy(sha).map_err(failed_storage)?;
-            Some(contained(READER_STOPPED, || profile::TokenCounter::from_file(tokenizer.path()))?)
+            Some(contained(Stage::Reader, || profile::TokenCounter::from_file(tokenizer.path()))?)
         }
-        Some(_) => return Err(failed("the tokenizer must be named by the SHA-256 of a stored tokenizer.json")),
+        Some(_) => return Err(Cause::TokenizerNotStored.into()),
         None => None,
     };
     let tokenizer_name = match &p.tokenizer {
@@ -248,12 +250,12 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
         Some(d) => d,
         None => polytune_data::langid::Detector::default_ref(),
     };
-    let file = env.store.reader(&version.blob).map_err(|e| failed(format!("the examples cannot be opened: {e}")))?;
-    let mut annotations = env.store.writer().map_err(failed)?;
+    let file = env.store.reader(&version.blob).map_err(failed_storage)?;
+    let mut annotations = env.store.writer().map_err(failed_write)?;
     let total = version.bytes.max(1) as f64;
     let mut reporter = Reporter::new(ctx);
     let started = Instant::now();
-    let result = contained(READER_STOPPED, || {
+    let result = contained(Stage::Reader, || {
         profile::profile(
             BufReader::with_capacity(1 << 20, file),
             counter.as_ref(),
@@ -277,11 +279,11 @@ async fn profile_version(ctx: &JobContext, p: &ProfileDatasetJob) -> Result<Prof
         return Err(stop);
     }
     let done = result?;
-    let (ann_sha, _) = tokio::task::block_in_place(|| annotations.finish()).map_err(failed)?;
-    let mut groups = env.store.writer().map_err(failed)?;
-    serde_json::to_writer(&mut groups, &done.groups).map_err(failed)?;
-    let (groups_sha, _) = tokio::task::block_in_place(|| groups.finish()).map_err(failed)?;
-    let summary = serde_json::to_string(&done.profile).map_err(failed)?;
+    let (ann_sha, _) = tokio::task::block_in_place(|| annotations.finish()).map_err(failed_write)?;
+    let mut groups = env.store.writer().map_err(failed_write)?;
+    serde_json::to_writer(&mut groups, &done.groups).map_err(failed_write)?;
+    let (groups_sha, _) = tokio::task::block_in_place(|| groups.finish()).map_err(failed_write)?;
+    let summary = serde_json::to_string(&done.profile).map_err(failed_write)?;
     ctx.db()
         .finish_profile(&p.profile_id, &summary, &ann_sha, &groups_sha, &done.profile.languages)
         .await
@@ -323,24 +325,25 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
             already_done: true,
         });
     }
-    let version = version(ctx, &p.version_id, "the dataset version was deleted").await?;
+    let version = version(ctx, &p.version_id).await?;
     let stored = ctx
         .db()
         .ready_profile(&p.version_id)
         .await
         .map_err(db_failed)?
-        .ok_or_else(|| failed("the version has no finished profile"))?;
+        .ok_or_else(|| Cause::NoProfile { version: p.version_id.to_string() })?;
     let (Some(ann), Some(groups)) = (stored.annotations, stored.groups) else {
-        return Err(failed("the profile is incomplete"));
+        return Err(Cause::ProfileIncomplete.into());
     };
     let open =
         |sha: &str| -> Result<BufReader<std::fs::File>, JobError> { env.store.buffered(sha).map_err(failed_storage) };
-    let groups: profile::DuplicateGroups = serde_json::from_reader(open(&groups)?).map_err(failed)?;
-    let mut out = env.store.writer().map_err(failed)?;
+    let groups: profile::DuplicateGroups =
+        serde_json::from_reader(open(&groups)?).map_err(|e| Cause::StorageRead { error: e.to_string() })?;
+    let mut out = env.store.writer().map_err(failed_write)?;
     let mut reporter = Reporter::new(ctx);
     let total = version.examples.max(1) as f64;
     let (examples, ann1, ann2) = (open(&version.blob)?, open(&ann)?, open(&ann)?);
-    let result = contained(READER_STOPPED, || {
+    let result = contained(Stage::Reader, || {
         derive::derive(examples, ann1, ann2, &groups, &p.spec, &mut out, &mut |n| {
             let counters = Counters { examples: Some(n), ..Counters::default() };
             reporter.report(n as f64 / total, Phase::Filtering, counters)
@@ -351,9 +354,9 @@ pub async fn run_derive(ctx: &JobContext, p: DeriveDatasetJob) -> Result<DeriveO
     }
     let report = result?;
     if report.kept == 0 {
-        return Err(failed("the filters leave no examples; nothing was created"));
+        return Err(Cause::NothingLeft { by: Emptied::Filters }.into());
     }
-    let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed)?;
+    let (sha, bytes) = tokio::task::block_in_place(|| out.finish()).map_err(failed_write)?;
     let (kept, dropped) = (report.kept, report.dropped.clone());
     let operation =
         VersionOperation::Derive(DeriveOperation { parent: p.version_id.to_string(), spec: p.spec.clone(), report });

@@ -21,8 +21,8 @@ use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
 use polytune_gpu::infer::{Adapter, LoglikRequest};
 use polytune_gpu::template::Message;
 
-use super::toolkit::{db_failed, failed};
-use super::{JobContext, JobError, Resources};
+use super::toolkit::db_failed;
+use super::{Cause, JobContext, JobError, Needed, Resources};
 use crate::db::Scoped;
 use crate::db::evaluations::ScoredItem;
 use crate::inference::LoadedModel;
@@ -63,16 +63,16 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
         .evaluation(&p.evaluation_id)
         .await
         .map_err(db_failed)?
-        .ok_or_else(|| failed("the evaluation was deleted"))?;
+        .ok_or_else(|| Cause::Gone { what: Needed::Evaluation })?;
     let (_, model_path) =
-        db.model(&ev.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
+        db.model(&ev.model_id).await.map_err(db_failed)?.ok_or_else(|| Cause::Gone { what: Needed::Model })?;
     let checkpoint = match (&ev.run_id, ev.checkpoint_step) {
         (Some(run_id), Some(step)) => {
             let all = db.checkpoints(run_id).await.map_err(db_failed)?;
             let (_, path) = all
                 .into_iter()
                 .find(|(c, _)| c.step == step)
-                .ok_or_else(|| failed(format!("the run's checkpoint at step {step} is gone")))?;
+                .ok_or(Cause::CheckpointGone { step: step.max(0) as u64 })?;
             Some(PathBuf::from(path))
         }
         _ => None,
@@ -84,7 +84,7 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
         .models
         .open(ws, &ev.model_id, std::path::Path::new(&model_path), checkpoint.as_deref())
         .await
-        .map_err(|e| failed(format!("the model cannot be loaded: {e}")))?;
+        .map_err(|e| Cause::ModelUnloadable { error: e.to_string() })?;
 
     let done = db.scored_items(&ev.id).await.map_err(db_failed)?;
     let total = ev.spec.items.max(1);
@@ -94,9 +94,9 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
         ctx.log(&format!("resuming: {already} items were scored by an earlier attempt")).await;
     }
     for run in &ev.spec.tasks {
-        let task = Task::parse(&run.task).map_err(failed)?;
+        let task = Task::parse(&run.task).map_err(|e| task_unreadable(&run.task, e))?;
         for language in &run.languages {
-            let items = task.items(language, run.limit).map_err(failed)?;
+            let items = task.items(language, run.limit).map_err(|e| task_unreadable(&run.task, e))?;
             let pending: Vec<(usize, Item)> = items
                 .into_iter()
                 .enumerate()
@@ -145,8 +145,13 @@ async fn test_pause() {
 }
 
 /// "task/language item id": how a failure names the item it happened on.
-fn where_(task: Task, item: &Item) -> String {
-    format!("{}/{} item {}", task.id(), item.language, item.id)
+fn task_unreadable(task: &str, e: polytune_eval::EvalError) -> Cause {
+    Cause::TaskUnreadable { task: task.to_string(), error: e.to_string() }
+}
+
+/// An item's failure, named by its task, language and id.
+fn item_failed(task: Task, item: &Item, error: impl std::fmt::Display) -> Cause {
+    Cause::item(task.id(), &item.language, &item.id, error)
 }
 
 /// Scores a chunk of multiple-choice items: each choice's log-likelihood after the prompt, as
@@ -166,17 +171,21 @@ fn multiple_choice(
         for choice in &item.choices {
             let (c, mut cont) =
                 encode_pair(|s| tok.encode_text(s), &item.prompt, &format!("{TARGET_DELIMITER}{choice}"))
-                    .map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
+                    .map_err(|e| item_failed(task, item, e))?;
             if cont.is_empty() {
-                cont = tok
-                    .encode_text(&format!("{TARGET_DELIMITER}{choice}"))
-                    .map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
+                cont =
+                    tok.encode_text(&format!("{TARGET_DELIMITER}{choice}")).map_err(|e| item_failed(task, item, e))?;
             }
             context = c;
             continuations.push(cont);
         }
         if context.is_empty() {
-            return Err(failed(format!("{}: the prompt has no tokens", where_(task, item))));
+            return Err(Cause::ItemEmptyPrompt {
+                task: task.id().into(),
+                language: item.language.clone(),
+                item: item.id.clone(),
+            }
+            .into());
         }
         // A context longer than the model reads loses its beginning (as lm-evaluation-harness does).
         let longest = continuations.iter().map(Vec::len).max().unwrap_or(0);
@@ -192,14 +201,17 @@ fn multiple_choice(
     })
     .map_err(|e| match e {
         polytune_gpu::infer::EngineError::Cancelled => ctx.check().err().unwrap_or(JobError::Cancelled),
-        e => failed(format!("{}: {e}", where_(task, &chunk[0].1))),
+        e => item_failed(task, &chunk[0].1, e).into(),
     })?;
     let mut out = Vec::with_capacity(chunk.len());
     for ((position, item), per_choice) in chunk.iter().zip(scores) {
         let logprobs: Vec<f64> = per_choice.iter().map(|t| t.iter().map(|x| x.logprob as f64).sum()).collect();
         let gold = match item.gold {
             Some(Gold::Choice(g)) => g,
-            _ => return Err(failed(format!("{}: a multiple-choice item without its answer", where_(task, item)))),
+            _ => {
+                let (task, language, item) = (task.id().into(), item.language.clone(), item.id.clone());
+                return Err(Cause::ItemWithoutAnswer { task, language, item }.into());
+            }
         };
         let (metrics, pick) = score::multiple_choice(&logprobs, &item.choices, gold);
         out.push(ScoredItem {
@@ -242,7 +254,7 @@ async fn generate(
         } else {
             model.tokenizer.encode_text(&item.prompt)
         }
-        .map_err(|e| failed(format!("{}: {e}", where_(task, item))))?;
+        .map_err(|e| item_failed(task, item, e))?;
         // A prompt longer than the model reads (with room for the answer) loses its beginning.
         let room = model.engine.max_context().saturating_sub(max_new_tokens).max(1);
         let prompt = if prompt.len() > room { prompt[prompt.len() - room..].to_vec() } else { prompt };
@@ -270,7 +282,7 @@ async fn generate(
                 }
             }),
         };
-        model.batcher.submit(request).map_err(|_| failed("the model's batcher stopped"))?;
+        model.batcher.submit(request).map_err(|_| Cause::BatcherStopped)?;
         receivers.push(rx);
     }
     // Stops the chunk's generations if this job stops waiting (cancelled, failed).
@@ -285,8 +297,8 @@ async fn generate(
     for ((position, item), mut rx) in chunk.iter().zip(receivers) {
         let text = loop {
             tokio::select! {
-                r = &mut rx => break r.map_err(|_| failed("the model's batcher stopped"))?
-                    .map_err(|m| failed(format!("{}: {m}", where_(task, item))))?,
+                r = &mut rx => break r.map_err(|_| Cause::BatcherStopped)?
+                    .map_err(|m| item_failed(task, item, m))?,
                 _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => ctx.check()?,
             }
         };

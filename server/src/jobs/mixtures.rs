@@ -12,7 +12,8 @@ use polytune_api::{
 use polytune_data::mixture::{AugmentInput, EvalIndex, Inputs, Source, materialize};
 
 use super::datasets::enqueue_profile;
-use super::toolkit::{READER_STOPPED, Reporter, contained, db_failed, failed, failed_data, failed_storage, version};
+use super::toolkit::{Reporter, contained, db_failed, failed_data, failed_storage, failed_write, version};
+use super::{Cause, Emptied, Needed, Stage};
 use super::{JobContext, JobError, Resources};
 use crate::db::datasets::NewVersion;
 use crate::db::{DbError, Scoped};
@@ -53,8 +54,12 @@ pub async fn validate(db: &Scoped, p: &MaterializeMixtureJob) -> Result<Resource
 
 pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<MaterializeOutput, JobError> {
     let env = ctx.env();
-    let m: Mixture =
-        ctx.db().mixture(&p.mixture_id).await.map_err(db_failed)?.ok_or_else(|| failed("the mixture was deleted"))?;
+    let m: Mixture = ctx
+        .db()
+        .mixture(&p.mixture_id)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| Cause::Gone { what: Needed::Mixture })?;
     if let Some(v) = &m.version_id {
         return Ok(MaterializeOutput {
             version_id: v.clone(),
@@ -67,11 +72,8 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     }
     let catalog = ctx.db().mixture_sources().await.map_err(db_failed)?;
     // The recipe was checked when it was created; check again against what is stored now.
-    let plan = polytune_api::plan(&m.spec, &catalog).map_err(|errors| {
-        failed(format!(
-            "the recipe no longer fits the data: {}",
-            errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; ")
-        ))
+    let plan = polytune_api::plan(&m.spec, &catalog).map_err(|errors| Cause::RecipeStale {
+        problems: errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; "),
     })?;
     let targets: BTreeMap<String, u64> = plan.languages.iter().map(|l| (l.language.clone(), l.examples)).collect();
     let opener = |sha: String| {
@@ -85,22 +87,20 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     let mut expected = 0u64;
     for id in &m.spec.sources {
         let id = &VersionId::from(id);
-        let v = version(ctx, id, &format!("dataset version {id} was deleted")).await?;
+        let v = version(ctx, id).await?;
         let profile = ctx.db().ready_profile(id).await.map_err(db_failed)?;
-        let ann = profile
-            .and_then(|p| p.annotations)
-            .ok_or_else(|| failed(format!("dataset version {id} has no finished profile")))?;
+        let ann = profile.and_then(|p| p.annotations).ok_or_else(|| Cause::NoProfile { version: id.to_string() })?;
         expected += v.examples.max(0) as u64;
         sources.push(Source { version_id: id.to_string(), examples: opener(v.blob.clone()), annotations: opener(ann) });
         parents.push(id.clone());
     }
     let mut augmentations = Vec::new();
-    for (i, a) in m.spec.augmentations.iter().enumerate() {
+    for a in &m.spec.augmentations {
         let mut inputs = Vec::new();
         let mut rows = 0;
         for role in &a.template.roles {
             let id = &VersionId::from(&a.inputs[role]);
-            let v = version(ctx, id, &format!("augmentation {}: dataset version {id} was deleted", i + 1)).await?;
+            let v = version(ctx, id).await?;
             let language = catalog
                 .iter()
                 .find(|s| s.version_id == *id)
@@ -139,11 +139,11 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
             eval.len()
         ))
         .await;
-    let mut train = env.store.writer().map_err(failed)?;
-    let mut validation = env.store.writer().map_err(failed)?;
+    let mut train = env.store.writer().map_err(failed_write)?;
+    let mut validation = env.store.writer().map_err(failed_write)?;
     let mut reporter = Reporter::new(ctx);
     let inputs = Inputs { sources, targets, augmentations, eval, expected };
-    let result = contained(READER_STOPPED, || {
+    let result = contained(Stage::Reader, || {
         materialize(&m.spec, inputs, &mut train, &mut validation, &mut |f| {
             reporter.report(f, Phase::DrawingExamples, Counters::default())
         })
@@ -153,10 +153,10 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
     }
     let report = result?;
     if report.train_examples == 0 {
-        return Err(failed("the mixture came out empty (everything was left out); nothing was created"));
+        return Err(Cause::NothingLeft { by: Emptied::Mixture }.into());
     }
-    let (train_sha, train_bytes) = tokio::task::block_in_place(|| train.finish()).map_err(failed)?;
-    let (val_sha, val_bytes) = tokio::task::block_in_place(|| validation.finish()).map_err(failed)?;
+    let (train_sha, train_bytes) = tokio::task::block_in_place(|| train.finish()).map_err(failed_write)?;
+    let (val_sha, val_bytes) = tokio::task::block_in_place(|| validation.finish()).map_err(failed_write)?;
     let operation = VersionOperation::Mixture(MixtureOperation {
         mixture_id: m.id.clone(),
         name: m.name.clone(),

@@ -12,6 +12,7 @@ mod blob_stats;
 mod context;
 pub mod datasets;
 pub mod evaluate;
+mod failure;
 pub mod fetch_model;
 pub mod identifiers;
 pub mod mixtures;
@@ -23,7 +24,8 @@ pub mod worker;
 
 use polytune_api::{FieldError, JobOutput, JobPayload, JobSpec};
 
-pub use context::{Failure, JobContext, JobError};
+pub use context::{JobContext, JobError};
+pub use failure::{Cause, Emptied, Failure, Needed, ReadStep, Recorded, Stage};
 
 use crate::db::jobs::NewJob;
 use crate::db::{Database, DbError, Scoped};
@@ -133,7 +135,7 @@ impl JobEnv {
     /// earlier.
     pub fn allowed_import(&self, path: &str) -> Result<std::path::PathBuf, JobError> {
         polytune_data::files::inside(path, &self.import_dirs)
-            .map_err(|e| JobError::failed(format!("on this worker: {e}")))?
-            .ok_or_else(|| JobError::failed(format!("{path} is not inside a folder this worker allows imports from")))
+            .map_err(|e| Cause::ImportUnresolvable { error: e.to_string() })?
+            .ok_or_else(|| Cause::ImportNotAllowed { path: path.to_string() }.into())
     }
 }

@@ -7,8 +7,8 @@ use polytune_api::{ExportRunJob, ExportRunOutput, FieldError, ModelInfo, Registe
 use polytune_gpu::files::{ModelDir, import_gguf};
 use polytune_gpu::template::Message;
 
-use super::toolkit::{contained, db_failed, failed};
-use super::{JobContext, JobError, Resources};
+use super::toolkit::{contained, db_failed, failed_write};
+use super::{Cause, JobContext, JobError, Needed, Resources, Stage};
 use crate::db::Scoped;
 use crate::db::models::NewModel;
 
@@ -74,13 +74,14 @@ pub async fn register_file(
     if is_gguf {
         ctx.log("copying the GGUF file into the studio's storage (it stays quantized)").await;
     }
-    let opened = contained("the model could not be read (the reader stopped unexpectedly)", || {
+    let opened = contained(Stage::ModelReader, || {
+        let unreadable = |e: polytune_gpu::files::ModelFileError| Cause::ModelUnreadable { error: e.to_string() };
         if is_gguf {
-            import_gguf(&wanted, &target).map_err(|e| e.to_string())?;
+            import_gguf(&wanted, &target).map_err(unreadable)?;
         }
-        let dir = ModelDir::open(&dir_path).map_err(|e| e.to_string())?;
-        dir.weight_files().map_err(|e| e.to_string())?;
-        Ok::<_, String>(dir)
+        let dir = ModelDir::open(&dir_path).map_err(unreadable)?;
+        dir.weight_files().map_err(unreadable)?;
+        Ok::<_, Cause>(dir)
     });
     let dir = match opened {
         Ok(d) => d,
@@ -107,14 +108,14 @@ pub async fn validate_export(db: &Scoped, p: &ExportRunJob) -> Result<Resources,
 
 pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOutput, JobError> {
     let env = ctx.env();
-    let run = ctx.db().run(&p.run_id).await.map_err(db_failed)?.ok_or_else(|| failed("the run was deleted"))?;
+    let run = ctx.db().run(&p.run_id).await.map_err(db_failed)?.ok_or_else(|| Cause::Gone { what: Needed::Run })?;
     let (model, model_path) =
-        ctx.db().model(&run.model_id).await.map_err(db_failed)?.ok_or_else(|| failed("the model was deleted"))?;
+        ctx.db().model(&run.model_id).await.map_err(db_failed)?.ok_or_else(|| Cause::Gone { what: Needed::Model })?;
     let checkpoints = ctx.db().checkpoints(&run.id).await.map_err(db_failed)?;
     let (ck, ck_path) = checkpoints
         .into_iter()
         .find(|(c, _)| c.step == p.step)
-        .ok_or_else(|| failed(format!("the checkpoint at step {} is gone", p.step)))?;
+        .ok_or(Cause::CheckpointGone { step: p.step.max(0) as u64 })?;
     let folder = format!(
         "{}-{}-step{}",
         run.name.replace(|c: char| !c.is_alphanumeric(), "-"),
@@ -122,27 +123,28 @@ pub async fn run_export(ctx: &JobContext, p: ExportRunJob) -> Result<ExportRunOu
         ck.step
     );
     let work = env.store.temp_path();
-    let mut tar = env.store.writer().map_err(failed)?;
+    let mut tar = env.store.writer().map_err(failed_write)?;
     ctx.log(&format!("writing {folder}.tar")).await;
-    let made = contained("the export stopped unexpectedly (an internal error)", || {
-        let dir = ModelDir::open(std::path::Path::new(&model_path)).map_err(|e| e.to_string())?;
+    let made = contained(Stage::Export, || {
+        let export = |e: &dyn std::fmt::Display| Cause::ExportFailed { error: e.to_string() };
+        let dir = ModelDir::open(std::path::Path::new(&model_path)).map_err(|e| export(&e))?;
         let ck = std::path::Path::new(&ck_path);
         if p.adapter {
-            polytune_gpu::export::export_adapter(&dir, ck, &model.name, &work).map_err(|e| e.to_string())?;
+            polytune_gpu::export::export_adapter(&dir, ck, &model.name, &work).map_err(|e| export(&e))?;
         } else {
             let m = polytune_gpu::export::load_with_checkpoint(&dir, Some(ck), &polytune_gpu::candle::Device::Cpu)
-                .map_err(|e| e.to_string())?;
-            polytune_gpu::export::export_merged(&dir, &m, &work).map_err(|e| e.to_string())?;
+                .map_err(|e| export(&e))?;
+            polytune_gpu::export::export_merged(&dir, &m, &work).map_err(|e| export(&e))?;
         }
         let mut builder = tar::Builder::new(&mut tar);
-        builder.append_dir_all(&folder, &work).map_err(|e| e.to_string())?;
-        builder.finish().map_err(|e| e.to_string())
+        builder.append_dir_all(&folder, &work).map_err(|e| export(&e))?;
+        builder.finish().map_err(|e| export(&e))
     });
     let _ = std::fs::remove_dir_all(&work);
     made?;
     // A cancel asked for while the archive was written: nothing is recorded.
     ctx.check()?;
-    let (blob, bytes) = tokio::task::block_in_place(|| tar.finish()).map_err(failed)?;
+    let (blob, bytes) = tokio::task::block_in_place(|| tar.finish()).map_err(failed_write)?;
     let file_name = format!("{folder}.tar");
     ctx.db().insert_blob(&blob, bytes as i64, &file_name, &p.user_id).await.map_err(db_failed)?;
     Ok(ExportRunOutput { blob, file_name, bytes })

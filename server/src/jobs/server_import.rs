@@ -3,8 +3,8 @@
 
 use polytune_api::{Counters, FieldError, Phase, RecordIssue, ServerImportJob, ServerImportResult};
 
-use super::toolkit::{db_failed, failed, failed_data};
-use super::{JobContext, JobError, Resources};
+use super::toolkit::{db_failed, failed_data};
+use super::{Cause, JobContext, JobError, Resources};
 use crate::db::Scoped;
 
 pub async fn validate(_db: &Scoped, p: &ServerImportJob) -> Result<Resources, Vec<FieldError>> {
@@ -30,9 +30,15 @@ pub async fn run(ctx: &JobContext, p: ServerImportJob, max_bytes: u64) -> Result
             result.skipped.push(RecordIssue::new(name, "the file is larger than the upload limit"));
             continue;
         }
-        let file = tokio::fs::File::open(&path).await.map_err(|e| failed(format!("{name}: {e}")))?;
+        let file = tokio::fs::File::open(&path)
+            .await
+            .map_err(|e| Cause::FileUnusable { path: name.clone(), error: e.to_string() })?;
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
-        let (sha, bytes) = env.store.put(stream, max_bytes).await.map_err(|e| failed(format!("{name}: {e}")))?;
+        let (sha, bytes) = env
+            .store
+            .put(stream, max_bytes)
+            .await
+            .map_err(|e| Cause::FileUnusable { path: name.clone(), error: e.to_string() })?;
         let blob = ctx.db().insert_blob(&sha, bytes as i64, &name, &p.user_id).await.map_err(db_failed)?;
         result.files.push(blob);
         let counters = Counters { records: Some(i as u64 + 1), ..Counters::default() };

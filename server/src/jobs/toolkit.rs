@@ -6,32 +6,28 @@ use std::time::{Duration, Instant};
 
 use polytune_api::{Counters, Phase};
 
-use super::{JobContext, JobError};
+use super::{Cause, JobContext, JobError, Recorded, Stage};
 use crate::db::DbError;
 
-/// A failure in words a person can act on.
-pub fn failed(e: impl std::fmt::Display) -> JobError {
-    JobError::failed(e.to_string())
-}
-
-/// The database refused to record what the job made.
+/// The database refused to read or record what the job needs or made.
 pub fn db_failed(e: DbError) -> JobError {
-    JobError::failed(format!("the database refused the result: {e}"))
+    Cause::Database { what: Recorded::Result, error: e.to_string() }.into()
 }
 
 /// Stored data the job needs cannot be read.
 pub fn failed_storage(e: crate::storage::StorageError) -> JobError {
-    JobError::failed(format!("stored data cannot be read: {e}"))
+    Cause::StorageRead { error: e.to_string() }.into()
 }
 
-/// A dataset version of the job's workspace that the job needs; `gone` says which, when it was
-/// deleted meanwhile.
-pub async fn version(
-    ctx: &JobContext,
-    id: &polytune_api::VersionId,
-    gone: &str,
-) -> Result<polytune_api::DatasetVersion, JobError> {
-    ctx.db().version(id).await.map_err(db_failed)?.ok_or_else(|| failed(gone))
+/// What the job made cannot be stored.
+pub fn failed_write(e: impl std::fmt::Display) -> JobError {
+    Cause::StorageWrite { error: e.to_string() }.into()
+}
+
+/// A dataset version of the job's workspace that the job needs (`VersionGone` when it was
+/// deleted).
+pub async fn version(ctx: &JobContext, id: &polytune_api::VersionId) -> Result<polytune_api::DatasetVersion, JobError> {
+    ctx.db().version(id).await.map_err(db_failed)?.ok_or_else(|| Cause::VersionGone { version: id.to_string() }.into())
 }
 
 /// How often a job writes its progress at most.
@@ -87,14 +83,11 @@ pub fn failed_data(e: polytune_data::DataError) -> JobError {
 }
 
 /// Runs blocking work on this worker thread; a panic (a bug, or a library choking on a hostile
-/// file) becomes a failed job with `what` as its reason instead of a lost worker slot. An error
-/// keeps its code where it has one (a [`polytune_data::DataError`]).
-pub fn contained<T, E: Into<super::Failure>>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<T, JobError> {
+/// file) becomes a failed job stopped at `stage` instead of a lost worker slot. An error keeps
+/// its code ([`Cause`] or [`polytune_data::DataError`]).
+pub fn contained<T, E: Into<super::Failure>>(stage: Stage, f: impl FnOnce() -> Result<T, E>) -> Result<T, JobError> {
     tokio::task::block_in_place(|| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r.map_err(|e| JobError::Failed(e.into())),
-        Err(_) => Err(JobError::failed(what.to_string())),
+        Err(_) => Err(Cause::Stopped { stage }.into()),
     })
 }
-
-/// The panic message of [`contained`] work that reads a stored file.
-pub const READER_STOPPED: &str = "the file could not be processed (the reader stopped unexpectedly)";

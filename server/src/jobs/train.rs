@@ -6,8 +6,8 @@
 use polytune_api::{Counters, FieldError, JobId, Phase, RunId, TrainJob, TrainOutput};
 use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, device_for};
 
-use super::toolkit::{Reporter, contained, failed_storage};
-use super::{JobContext, JobError, Resources};
+use super::toolkit::{Reporter, contained, db_failed, failed_data, failed_storage};
+use super::{Cause, JobContext, JobError, Needed, Recorded, Resources, Stage};
 use crate::db::Scoped;
 
 /// The trainer's observer: records metrics and checkpoints, reports progress, says when to stop.
@@ -16,13 +16,13 @@ struct Recorder<'a> {
     run_id: RunId,
     handle: tokio::runtime::Handle,
     reporter: Reporter<'a>,
-    failure: Option<String>,
+    failure: Option<Cause>,
 }
 
 impl Recorder<'_> {
-    fn db(&mut self, what: &str, r: Result<(), crate::db::DbError>) {
+    fn db(&mut self, what: Recorded, r: Result<(), crate::db::DbError>) {
         if let Err(e) = r {
-            self.failure.get_or_insert(format!("the database refused {what}: {e}"));
+            self.failure.get_or_insert(Cause::Database { what, error: e.to_string() });
         }
     }
 }
@@ -39,7 +39,7 @@ impl Observer for Recorder<'_> {
     fn step(&mut self, m: &StepMetrics) {
         let data = serde_json::to_value(m).unwrap_or_default();
         let r = self.handle.block_on(self.ctx.db().put_run_point(&self.run_id, m.step as i64, "step", &data));
-        self.db("a step's metrics", r);
+        self.db(Recorded::Metrics, r);
         let counters = Counters {
             step: Some(m.step as u64),
             total_steps: Some(m.total_steps as u64),
@@ -55,7 +55,7 @@ impl Observer for Recorder<'_> {
     fn eval(&mut self, m: &EvalMetrics) {
         let data = serde_json::to_value(m).unwrap_or_default();
         let r = self.handle.block_on(self.ctx.db().put_run_point(&self.run_id, m.step as i64, "eval", &data));
-        self.db("a validation result", r);
+        self.db(Recorded::Validation, r);
     }
 
     fn checkpoint(&mut self, c: &CheckpointInfo) {
@@ -69,7 +69,7 @@ impl Observer for Recorder<'_> {
             c.validation_loss,
             &removed,
         ));
-        self.db("a checkpoint", r);
+        self.db(Recorded::Checkpoint, r);
     }
 
     fn should_stop(&mut self) -> bool {
@@ -97,35 +97,25 @@ pub async fn validate(db: &Scoped, p: &TrainJob) -> Result<Resources, Vec<FieldE
 
 pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError> {
     let env = ctx.env();
-    let failed = |e: String| JobError::failed(e);
-    let run = ctx
-        .db()
-        .run(&p.run_id)
-        .await
-        .map_err(|e| failed(e.to_string()))?
-        .ok_or_else(|| failed("the run was deleted".into()))?;
-    let (_, model_path) = ctx
-        .db()
-        .model(&run.model_id)
-        .await
-        .map_err(|e| failed(e.to_string()))?
-        .ok_or_else(|| failed("the model was deleted".into()))?;
+    let run = ctx.db().run(&p.run_id).await.map_err(db_failed)?.ok_or_else(|| Cause::Gone { what: Needed::Run })?;
+    let (_, model_path) =
+        ctx.db().model(&run.model_id).await.map_err(db_failed)?.ok_or_else(|| Cause::Gone { what: Needed::Model })?;
     let version = ctx
         .db()
         .version(&run.dataset_version_id)
         .await
-        .map_err(|e| failed(e.to_string()))?
-        .ok_or_else(|| failed("the dataset version was deleted".into()))?;
+        .map_err(db_failed)?
+        .ok_or_else(|| Cause::VersionGone { version: run.dataset_version_id.to_string() })?;
     let output = env.store.run_dir(&run.id);
     let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
     // A mixture brings its own validation split (stratified by language when it was made).
-    let validation = match ctx.db().mixture_of_version(&version.id).await.map_err(|e| failed(e.to_string()))? {
+    let validation = match ctx.db().mixture_of_version(&version.id).await.map_err(db_failed)? {
         Some(m) => match m.validation_version_id {
             Some(v) => ctx
                 .db()
                 .version(&v)
                 .await
-                .map_err(|e| failed(e.to_string()))?
+                .map_err(db_failed)?
                 .filter(|v| v.examples > 0)
                 .map(|v| local(&v.blob))
                 .transpose()?,
@@ -136,22 +126,22 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
     let mut train = local(&version.blob)?;
     let mut init = None;
     if let Some(c) = &run.continue_from {
-        let checkpoints = ctx.db().checkpoints(&c.run_id).await.map_err(|e| failed(e.to_string()))?;
-        let (_, path) = checkpoints.last().ok_or_else(|| failed("the earlier run has no checkpoint".into()))?;
+        let checkpoints = ctx.db().checkpoints(&c.run_id).await.map_err(db_failed)?;
+        let (_, path) = checkpoints.last().ok_or(Cause::NoCheckpoint)?;
         init = Some(std::path::PathBuf::from(path));
         if c.replay > 0.0 {
             let earlier = ctx
                 .db()
                 .run(&c.run_id)
                 .await
-                .map_err(|e| failed(e.to_string()))?
-                .ok_or_else(|| failed("the earlier run was deleted".into()))?;
+                .map_err(db_failed)?
+                .ok_or_else(|| Cause::Gone { what: Needed::EarlierRun })?;
             let old = ctx
                 .db()
                 .version(&earlier.dataset_version_id)
                 .await
-                .map_err(|e| failed(e.to_string()))?
-                .ok_or_else(|| failed("the earlier run's data was deleted".into()))?;
+                .map_err(db_failed)?
+                .ok_or_else(|| Cause::Gone { what: Needed::EarlierRunData })?;
             let want = ((version.examples as f64) * c.replay).round() as u64;
             let (new_path, old_path) = (train.clone(), local(&old.blob)?);
             let target = output.join("train-with-replay.jsonl");
@@ -166,7 +156,7 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
                     &target,
                 )
             })
-            .map_err(super::toolkit::failed_data)?;
+            .map_err(failed_data)?;
             let replayed = want.min(old.examples.max(0) as u64);
             ctx.log(&format!("replaying {replayed} examples of the earlier run's data")).await;
             train = target;
@@ -181,13 +171,14 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
         failure: None,
     };
     let spec = run.spec.clone();
-    let outcome = contained("the trainer stopped unexpectedly (an internal error)", || {
-        let device = device_for(&spec).map_err(|e| e.to_string())?;
-        let mut trainer = Trainer::prepare(&paths, &spec, &device).map_err(|e| e.to_string())?;
-        trainer.run(&mut recorder).map_err(|e| e.to_string())
+    let outcome = contained(Stage::Trainer, || {
+        let training = |e: polytune_gpu::train::TrainError| Cause::TrainingFailed { error: e.to_string() };
+        let device = device_for(&spec).map_err(training)?;
+        let mut trainer = Trainer::prepare(&paths, &spec, &device).map_err(training)?;
+        trainer.run(&mut recorder).map_err(training)
     });
     if let Some(f) = recorder.failure.take() {
-        return Err(JobError::failed(f));
+        return Err(f.into());
     }
     match outcome? {
         Outcome::Finished { steps, .. } => Ok(TrainOutput { run_id: run.id, steps: steps as u64 }),

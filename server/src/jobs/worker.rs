@@ -14,8 +14,8 @@ use polytune_api::{Capabilities, GpuInfo, JobPayload};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::JobEnv;
 use super::context::{Flags, JobContext, JobError, JobScope};
+use super::{Cause, JobEnv, Stage};
 use crate::db::jobs::{Capacity, Claimed, Outcome};
 
 #[derive(Debug, Clone)]
@@ -183,10 +183,10 @@ async fn run_one(env: JobEnv, worker_id: String, job: Claimed, flags: Arc<Flags>
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::error!(job = %id, kind = %kind, "the job panicked");
-                Err(JobError::failed("the job stopped on an internal error"))
+                Err(Cause::Stopped { stage: Stage::Job }.into())
             }
         },
-        Err(e) => Err(JobError::failed(format!("this worker cannot read the job: {e}"))),
+        Err(e) => Err(Cause::JobUnreadable { error: e.to_string() }.into()),
     };
     keeper.abort();
     let owner = (id.as_str(), worker_id.as_str(), attempt);

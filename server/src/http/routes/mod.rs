@@ -9,7 +9,8 @@
 //! {value}, `unknown_language` {value}, `version_not_found`, …) are reused where they fit; errors
 //! about a file's contents come with the data pipeline's own codes (`invalid_data`). The codes are
 //! an API contract: never rename one, and never drop an arg (adding one is fine). `error` args are
-//! English text from a library or the engine.
+//! English text from a library or the engine. A failed job's codes (`Job.error_detail`) are the
+//! [`crate::jobs::Cause`] variants and the data pipeline's.
 //!
 //! Server codes (the field named by `path`):
 //!
@@ -26,7 +27,9 @@
 //! | `model_exists` | a model with this id exists | — |
 //! | `model_not_opened` | the model (or the checkpoint's adapter) could not be opened | `error` |
 //! | `model_refused` | the model refused the input (prompt, tokens, generation) | `error` |
+//! | `no_tokens` | the text has no tokens for this model's tokenizer | — |
 //! | `tiny_model_failed` | a tiny model could not be made from the dataset version | `error` |
+//! | `version_has_no_text` | the dataset version has no text to train a tokenizer on | — |
 //! | `seq_len_above_context` | the sequence length is above the model's context length | `max` |
 //! | `registered_evaluation_set` | the version is registered as an evaluation set; it cannot be trained on | — |
 //! | `run_not_found` | no such run in the workspace | — |

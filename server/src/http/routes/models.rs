@@ -106,16 +106,18 @@ pub async fn create_tiny(
     };
     let origin = serde_json::to_string(&spec).unwrap_or_default();
     let target = out.clone();
-    let made = blocking(move || -> Result<ModelDir, String> {
-        let texts = version_texts(blob)?;
+    let made = blocking(move || -> Result<ModelDir, ApiError> {
+        let texts = version_texts(blob)
+            .map_err(|e| invalid("dataset_version_id", "version_unreadable", &[("error", e.clone())], e))?;
         if texts.is_empty() {
-            return Err("this dataset version has no text".into());
+            return Err(invalid("dataset_version_id", "version_has_no_text", &[], "this dataset version has no text"));
         }
-        init_tiny(&target, &spec, &texts).map_err(|e| e.to_string())?;
-        ModelDir::open(&target).map_err(|e| e.to_string())
+        let failed = |e: String| invalid("dataset_version_id", "tiny_model_failed", &[("error", e.clone())], e);
+        init_tiny(&target, &spec, &texts).map_err(|e| failed(e.to_string()))?;
+        ModelDir::open(&target).map_err(|e| failed(e.to_string()))
     })
     .await?;
-    let dir = made.map_err(|e| invalid("dataset_version_id", "tiny_model_failed", &[("error", e.clone())], e))?;
+    let dir = made?;
     let info = crate::jobs::models::model_info(&dir);
     let model = state
         .db
@@ -322,27 +324,25 @@ pub async fn loglikelihood(
     let started = std::time::Instant::now();
     let (model, adapter) =
         open_model(&state, &state.db.scoped(&cap), &p.model_id, req.run_id.as_ref(), req.checkpoint_step).await?;
-    let result = blocking(move || -> Result<Vec<Vec<ContinuationScore>>, String> {
+    let result = blocking(move || -> Result<Vec<Vec<ContinuationScore>>, ApiError> {
         let tok = &model.tokenizer;
-        let enc = |s: &str| tok.encode_text(s).map_err(|e| e.to_string());
+        // A text the tokenizer refuses, or one with no tokens, is named by its place.
+        let enc = |path: String, s: &str| match tok.encode_text(s) {
+            Ok(t) if t.is_empty() => Err(invalid(&path, "no_tokens", &[], format!("{path} has no tokens"))),
+            Ok(t) => Ok(t),
+            Err(e) => Err(invalid(&path, "model_refused", &[("error", e.to_string())], e.to_string())),
+        };
         let mut requests = Vec::with_capacity(req.requests.len());
         for (i, r) in req.requests.iter().enumerate() {
-            let context = enc(&r.context)?;
-            if context.is_empty() {
-                return Err(format!("requests[{i}].context has no tokens"));
-            }
+            let context = enc(format!("requests[{i}].context"), &r.context)?;
             let mut continuations = Vec::with_capacity(r.continuations.len());
             for (j, c) in r.continuations.iter().enumerate() {
-                let t = enc(c)?;
-                if t.is_empty() {
-                    return Err(format!("requests[{i}].continuations[{j}] has no tokens"));
-                }
-                continuations.push(t);
+                continuations.push(enc(format!("requests[{i}].continuations[{j}]"), c)?);
             }
             requests.push(polytune_gpu::infer::LoglikRequest { context, continuations });
         }
         let scores = polytune_gpu::infer::loglikelihood(&model.engine, adapter.as_deref(), &requests, 512, &|| false)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| invalid("requests", "model_refused", &[("error", e.to_string())], e.to_string()))?;
         Ok(scores
             .into_iter()
             .map(|per| {
@@ -357,7 +357,7 @@ pub async fn loglikelihood(
             .collect())
     })
     .await?;
-    let results = result.map_err(|e| invalid("requests", "model_refused", &[("error", e.clone())], e))?;
+    let results = result?;
     Ok(Json(LoglikelihoodResponse { results, seconds: started.elapsed().as_secs_f64() }))
 }
 

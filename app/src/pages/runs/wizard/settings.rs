@@ -53,7 +53,7 @@ impl Form {
                     .iter()
                     .find(|e| e.path == full || e.path.starts_with(&format!("{full}[")))
                     .map(|e| e.message.clone()),
-                ApiFailure::Network(_) => None,
+                _ => None,
             })
         })
     }
