@@ -147,6 +147,19 @@ pub enum Mapping {
 }
 
 impl Mapping {
+    /// The plain case of [`Mapping::Fields`]: an instruction field and maybe an output field,
+    /// nothing else.
+    pub fn fields(instruction: &str, output: Option<&str>) -> Mapping {
+        Mapping::Fields {
+            system: None,
+            instruction: instruction.into(),
+            input: None,
+            output: output.map(str::to_string),
+            id: None,
+            language: None,
+        }
+    }
+
     /// The paths this mapping reads, with what each is for.
     pub fn paths(&self) -> Vec<(&'static str, &str)> {
         let mut v: Vec<(&'static str, &str)> = Vec::new();

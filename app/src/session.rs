@@ -37,28 +37,34 @@ pub fn use_session() -> SessionState {
     expect_context::<SessionState>()
 }
 
-/// The submit action of the forms that end signed in (setup, sign-in, accepting an invitation):
-/// check `req` with the shared rules, post it, then refresh the session and open the workspaces.
+/// The submit handler of the forms that end signed in (setup, sign-in, accepting an invitation):
+/// build the request with `body`, check it with the shared rules, post it to `path()`, then refresh
+/// the session and open the workspaces. Call it while the form's component is being built.
 pub fn enter<R: Validate + Serialize + 'static>(
-    state: SessionState,
-    path: String,
-    req: R,
+    path: impl Fn() -> String + Clone + 'static,
+    body: impl Fn() -> R + Clone + 'static,
     error: RwSignal<Option<ApiFailure>>,
     busy: RwSignal<bool>,
-    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
-) {
-    if !form::check(req.validate(), error) {
-        return;
-    }
-    busy.set(true);
-    leptos::task::spawn_local(async move {
-        match client::post::<_, User>(&path, &req).await {
-            Ok(_) => {
-                refresh(state).await;
-                navigate("/workspaces", Default::default());
-            }
-            Err(e) => error.set(Some(e)),
+) -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
+    let state = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    move |ev| {
+        ev.prevent_default();
+        let req = body();
+        if !form::check(req.validate(), error) {
+            return;
         }
-        busy.set(false);
-    });
+        busy.set(true);
+        let (path, navigate) = (path(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            match client::post::<_, User>(&path, &req).await {
+                Ok(_) => {
+                    refresh(state).await;
+                    navigate("/workspaces", Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    }
 }

@@ -406,14 +406,7 @@ mod tests {
 
     #[test]
     fn wrong_types_and_missing_fields_are_named() {
-        let m = Mapping::Fields {
-            system: None,
-            instruction: "instruction".into(),
-            input: None,
-            output: Some("output".into()),
-            id: None,
-            language: None,
-        };
+        let m = Mapping::fields("instruction", Some("output"));
         let err = |r: Value| to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err().to_string();
         assert_eq!(
             err(json!({"instruction": ["a"], "output": "b"})),

@@ -163,42 +163,19 @@ pub fn read_records_counted(
 }
 
 /// JSON lines: one value per line; blank lines are allowed. A bad line is reported and skipped.
-pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<()> {
-    let mut buf = Vec::new();
-    let mut line_no = 0u64;
-    loop {
-        buf.clear();
-        line_no += 1;
-        let (n, overlong) = read_line(&mut input, &mut buf, limits.max_record_bytes)
-            .map_err(|source| DataError::ReadingStopped { line: line_no, source })?;
-        if n == 0 {
-            return Ok(());
-        }
-        let loc = Location::Line(line_no);
-        if overlong {
-            if sink(loc, Err(DataError::LineTooLong { max_bytes: limits.max_record_bytes })).is_break() {
-                return Ok(());
-            }
-            continue;
-        }
-        let ended = buf.last() == Some(&b'\n');
-        let mut bytes = &buf[..];
-        if line_no == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let bad = DataError::NotUtf8 { byte: e.valid_up_to() + 1, encoding_hint: true };
-                if sink(loc, Err(bad)).is_break() {
-                    return Ok(());
-                }
-                continue;
-            }
+pub fn read_jsonl(input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<()> {
+    each_line(input, limits, |loc, line| {
+        let bytes = match line {
+            Ok(b) => b,
+            Err(e) => return sink(loc, Err(e)),
         };
-        let text = text.trim();
+        let ended = bytes.last() == Some(&b'\n');
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t.trim(),
+            Err(e) => return sink(loc, Err(DataError::NotUtf8 { byte: e.valid_up_to() + 1, encoding_hint: true })),
+        };
         if text.is_empty() {
-            continue;
+            return ControlFlow::Continue(());
         }
         let result = serde_json::from_str::<Value>(text).map_err(|e| {
             if !ended && e.is_eof() {
@@ -207,14 +184,32 @@ pub fn read_jsonl(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) 
                 DataError::InvalidJson { column: e.column(), source: e }
             }
         });
-        if sink(loc, result).is_break() {
-            return Ok(());
-        }
-    }
+        sink(loc, result)
+    })
 }
 
 /// Plain text: every non-blank line is a record `{"text": line}`.
-pub fn read_lines(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<()> {
+pub fn read_lines(input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) -> Result<()> {
+    each_line(input, limits, |loc, line| {
+        let result = line.and_then(|bytes| match std::str::from_utf8(bytes) {
+            Ok(t) => Ok(t),
+            Err(e) => Err(DataError::NotUtf8 { byte: e.valid_up_to() + 1, encoding_hint: false }),
+        });
+        match result {
+            Ok(t) if t.trim().is_empty() => ControlFlow::Continue(()),
+            r => sink(loc, r.map(|t| serde_json::json!({"text": t.trim_end_matches(['\n', '\r'])}))),
+        }
+    })
+}
+
+/// Calls `f` with every line of a line-based file (with its `\n`; line 1 without a byte-order
+/// mark), or `LineTooLong` for one longer than a record may be, until `f` breaks or the input
+/// ends. A read error stops it, naming the line.
+fn each_line(
+    mut input: impl BufRead,
+    limits: Limits,
+    mut f: impl FnMut(Location, Result<&[u8]>) -> ControlFlow<()>,
+) -> Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     loop {
@@ -225,18 +220,14 @@ pub fn read_lines(mut input: impl BufRead, limits: Limits, sink: &mut Sink<'_>) 
         if n == 0 {
             return Ok(());
         }
-        let loc = Location::Line(line_no);
-        let bytes = if line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
-        let result = if overlong {
+        let line = if overlong {
             Err(DataError::LineTooLong { max_bytes: limits.max_record_bytes })
+        } else if line_no == 1 {
+            Ok(buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf))
         } else {
-            match std::str::from_utf8(bytes) {
-                Ok(t) if t.trim().is_empty() => continue,
-                Ok(t) => Ok(serde_json::json!({"text": t.trim_end_matches(['\n', '\r'])})),
-                Err(e) => Err(DataError::NotUtf8 { byte: e.valid_up_to() + 1, encoding_hint: false }),
-            }
+            Ok(&buf[..])
         };
-        if sink(loc, result).is_break() {
+        if f(Location::Line(line_no), line).is_break() {
             return Ok(());
         }
     }

@@ -13,30 +13,11 @@ import time
 import numpy as np
 from llama_cpp import Llama
 
-TEXT = ("The history of the city began in the third century BC, when a Celtic people settled on the "
-        "island in the river. Over the centuries it grew into a centre of trade, learning and government, and its "
-        "bridges, markets and churches drew people from every part of the country. ")
-PREMISES = [
-    "The man turned on the faucet, so",
-    "The girl found a bug in her cereal, so",
-    "The woman's date wanted to look like a gentleman, so",
-    "The bottle was dropped on the floor, so",
-    "I emptied my pockets, so",
-    "The runner wore shorts because",
-    "My body cast a shadow over the grass because",
-    "The student was in a hurry because",
-]
-ALTS = [
-    (" water flowed from the spout.", " the toilet filled with water."),
-    (" she poured milk in the bowl.", " she lost her appetite."),
-    (" he opened the door for her.", " he insulted her."),
-    (" it shattered.", " it melted."),
-    (" I found a ticket stub.", " I retrieved a weapon."),
-    (" the forecast predicted high temperatures.", " she planned to run along the beach."),
-    (" the sun was rising.", " the grass was cut."),
-    (" he was late for class.", " he had a test that day."),
-]
-
+# The same texts as the Rust side reads (one definition of the workload).
+WORKLOAD = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "workload.json"), encoding="utf-8"))
+TEXT = WORKLOAD["text"]
+PREMISES = WORKLOAD["premises"]
+ALTS = [tuple(a) for a in WORKLOAD["alternatives"]]
 
 def rss_mb(field="VmRSS:"):
     for line in open("/proc/self/status"):

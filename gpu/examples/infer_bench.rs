@@ -29,11 +29,16 @@ fn rss_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-const TEXT: &str = "The history of the city began in the third century BC, when a Celtic people settled on the \
-    island in the river. Over the centuries it grew into a centre of trade, learning and government, and its \
-    bridges, markets and churches drew people from every part of the country. ";
+/// The measured texts, shared with the llama.cpp peer (gpu/bench/llama_cpp_peer.py).
+#[derive(serde::Deserialize)]
+struct Workload {
+    text: String,
+    premises: Vec<String>,
+    alternatives: Vec<(String, String)>,
+}
 
 fn main() {
+    let workload: Workload = serde_json::from_str(include_str!("../bench/workload.json")).expect("workload.json");
     let arg = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: infer_bench MODEL_DIR|FILE.gguf"));
     let tmp = std::env::temp_dir().join(format!("polytune-infer-bench-{}", std::process::id()));
     let path = if arg.extension().is_some_and(|e| e == "gguf") {
@@ -51,7 +56,7 @@ fn main() {
             "weight_bytes": engine.weight_bytes(), "rss_mb": rss_kb("VmRSS:") / 1024})
     );
     let tok = &dir.tokenizer;
-    let long: Vec<u32> = tok.encode_text(&TEXT.repeat(12)).expect("tokens");
+    let long: Vec<u32> = tok.encode_text(&workload.text.repeat(12)).expect("tokens");
 
     // Batch-1 decode: 128 greedy tokens after a 16-token prompt, stop tokens ignored.
     for _ in 0..2 {
@@ -89,32 +94,13 @@ fn main() {
     }
 
     // XCOPA-style log-likelihoods: a premise with a connective, two alternatives.
-    let premises = [
-        "The man turned on the faucet, so",
-        "The girl found a bug in her cereal, so",
-        "The woman's date wanted to look like a gentleman, so",
-        "The bottle was dropped on the floor, so",
-        "I emptied my pockets, so",
-        "The runner wore shorts because",
-        "My body cast a shadow over the grass because",
-        "The student was in a hurry because",
-    ];
-    let alts = [
-        (" water flowed from the spout.", " the toilet filled with water."),
-        (" she poured milk in the bowl.", " she lost her appetite."),
-        (" he opened the door for her.", " he insulted her."),
-        (" it shattered.", " it melted."),
-        (" I found a ticket stub.", " I retrieved a weapon."),
-        (" the forecast predicted high temperatures.", " she planned to run along the beach."),
-        (" the sun was rising.", " the grass was cut."),
-        (" he was late for class.", " he had a test that day."),
-    ];
+    let (premises, alts) = (&workload.premises, &workload.alternatives);
     let requests: Vec<LoglikRequest> = (0..64)
         .map(|i| LoglikRequest {
-            context: tok.encode_text(premises[i % 8]).expect("tokens"),
+            context: tok.encode_text(&premises[i % 8]).expect("tokens"),
             continuations: vec![
-                tok.encode_text(alts[i % 8].0).expect("tokens"),
-                tok.encode_text(alts[i % 8].1).expect("tokens"),
+                tok.encode_text(&alts[i % 8].0).expect("tokens"),
+                tok.encode_text(&alts[i % 8].1).expect("tokens"),
             ],
         })
         .collect();

@@ -218,10 +218,6 @@ async fn status_of(c: &Client, op: &Operation, ws: &str) -> u16 {
     tokio::time::timeout(limit, call).await.unwrap_or_else(|_| panic!("{} {path}: no answer in {limit:?}", op.method))
 }
 
-async fn workspace(c: &Client, name: &str) -> String {
-    c.expect(Method::POST, "/workspaces", Some(json!({"name": name})), 201).await["id"].as_str().unwrap().to_owned()
-}
-
 async fn token(app: &TestApp, owner: &Client, ws: &str, role: &str) -> Client {
     let t = owner
         .expect(Method::POST, &format!("/workspaces/{ws}/tokens"), Some(json!({"name": role, "role": role})), 201)
@@ -236,9 +232,9 @@ db_test!(authz_matrix, |app: TestApp| async move {
     // Workspace `ws` is where the matrix runs; `elsewhere` only lends a token; `archived` is
     // archived once its owners and their token exist.
     let admin = app.admin().await;
-    let ws = workspace(&admin, "Matrix").await;
-    let elsewhere = workspace(&admin, "Elsewhere").await;
-    let archived = workspace(&admin, "Archived").await;
+    let ws = admin.workspace("Matrix").await;
+    let elsewhere = admin.workspace("Elsewhere").await;
+    let archived = admin.workspace("Archived").await;
     let owner = app.invite(&admin, "owner@example.org", Some((&ws, "owner"))).await;
     admin
         .expect(

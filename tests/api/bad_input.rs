@@ -57,10 +57,7 @@ db_test!(malformed_bodies_are_refused_and_change_nothing, |app: TestApp| async m
 
 db_test!(missing_session_and_cross_workspace_ids, |app: TestApp| async move {
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Mine"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("Mine").await;
     let anon = app.client();
     assert_problem(&anon.get("/workspaces").await, 401, "unauthenticated");
     assert_problem(&anon.get(&format!("/workspaces/{ws}")).await, 401, "unauthenticated");
@@ -68,10 +65,7 @@ db_test!(missing_session_and_cross_workspace_ids, |app: TestApp| async move {
 
     // Someone else's workspace is indistinguishable from one that does not exist.
     let other = app.invite(&admin, "other@example.org", None).await;
-    let theirs = other.expect(Method::POST, "/workspaces", Some(json!({"name": "Theirs"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let theirs = other.workspace("Theirs").await;
     assert_problem(&admin.get(&format!("/workspaces/{theirs}")).await, 404, "not_found");
     assert_problem(&admin.get("/workspaces/00000000-0000-0000-0000-000000000000").await, 404, "not_found");
     assert_problem(

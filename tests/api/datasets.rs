@@ -11,10 +11,6 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::util::{Client, Db, TestApp, assert_problem, job_result, upload, wait_for};
 
-async fn workspace(c: &Client, name: &str) -> String {
-    c.expect(Method::POST, "/workspaces", Some(json!({"name": name})), 201).await["id"].as_str().unwrap().to_owned()
-}
-
 /// Sends `data` through the resumable protocol in `chunks` pieces; returns the final upload.
 async fn resumable(c: &Client, ws: &str, name: &str, data: &[u8], chunks: usize) -> Value {
     let up = c
@@ -124,7 +120,7 @@ fn mixed_file() -> Vec<u8> {
 
 db_test!(upload_import_profile_browse_derive_export, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = workspace(&c, "Data").await;
+    let ws = c.workspace("Data").await;
     let data = mixed_file();
 
     // A resumable upload: a chunk sent from the wrong offset is refused with the right one.
@@ -269,7 +265,7 @@ async fn download(c: &Client, ws: &str, v: &str, format: &str) -> Vec<u8> {
 
 db_test!(bad_records_wait_for_a_decision, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = workspace(&c, "Bad").await;
+    let ws = c.workspace("Bad").await;
     let mut text = String::new();
     for i in 1..=50 {
         if i == 17 {
@@ -381,7 +377,7 @@ async fn shared_data_imports_with_golden_counts() {
     };
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_IMPORT_DIRS", dir.to_str().unwrap()).start().await;
     let c = app.admin().await;
-    let ws = workspace(&c, "Shared").await;
+    let ws = c.workspace("Shared").await;
     let job =
         c.expect(Method::POST, &format!("/workspaces/{ws}/server-imports"), Some(json!({"path": dir})), 202).await;
     let res = job_result(&c, &ws, &job, 300).await;

@@ -11,13 +11,9 @@ use crate::util::{Client, TestApp, assert_problem, job_result, wait_for};
 
 /// A workspace with a micro tiny model and a short LoRA run on it: (workspace, model, run).
 async fn tuned_tiny(c: &Client, name: &str) -> (String, String, String) {
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({ "name": name })), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace(name).await;
     let version = crate::models::ready_version(c, &ws).await;
-    let body = json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": 4});
-    let model = c.expect(Method::POST, &format!("/workspaces/{ws}/models/tiny"), Some(body), 201).await;
+    let model = crate::models::tiny_model(&c, &ws, &version, 4).await;
     let mid = model["id"].as_str().unwrap().to_owned();
     let spec = json!({"method": "lora", "seq_len": 64, "batch_size": 4, "max_steps": 3, "eval_every": 3, "save_every": 3,
                       "learning_rate": 0.05, "validation_fraction": 0.1, "seed": 3});
@@ -166,13 +162,9 @@ db_test!(
     env: [("POLYTUNE_TEST_EVAL_PAUSE_MS", "300")],
     |app: TestApp| async move {
         let c = app.admin().await;
-        let ws = c.expect(Method::POST, "/workspaces", Some(json!({ "name": "Resume" })), 201).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let ws = c.workspace("Resume").await;
         let version = crate::models::ready_version(&c, &ws).await;
-        let body = json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": 5});
-        let model = c.expect(Method::POST, &format!("/workspaces/{ws}/models/tiny"), Some(body), 201).await;
+        let model = crate::models::tiny_model(&c, &ws, &version, 5).await;
         let path = format!("/workspaces/{ws}/evaluations");
         // SIB-200 in two languages, 40 items each: 5 chunks of 16 with a pause before each.
         let ask = json!({"model_id": model["id"], "tasks": ["sib200"], "languages": ["yo", "kk"], "limit": 40});
@@ -220,10 +212,7 @@ async fn smollm2_from_the_catalog_is_evaluated() {
         .unwrap_or_else(|_| format!("{}/.cache/polytune", std::env::var("HOME").unwrap_or_default()));
     let app = TestApp::builder(crate::util::Db::Sqlite).env("POLYTUNE_CACHE", &cache).start().await;
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({ "name": "Real" })), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Real").await;
     let catalog = c.expect(Method::GET, &format!("/workspaces/{ws}/model-catalog"), None, 200).await;
     assert_eq!(catalog[0]["id"], "smollm2-135m-instruct", "{catalog}");
     let job = c.expect(Method::POST, &format!("/workspaces/{ws}/model-catalog/smollm2-135m-instruct"), None, 202).await;

@@ -109,10 +109,7 @@ fn languages(profile: &Value) -> Vec<(String, u64)> {
 
 db_test!(train_an_identifier_use_it_and_reprofile, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Languages"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Languages").await;
     let labeled = import(&c, &ws, "labeled.jsonl", labeled(), None).await;
     // Undeclared text in the constructed language: the default identifier cannot know it.
     let lines: String = (100..130).map(|i| format!("{}\n", constructed(i))).collect();

@@ -38,13 +38,9 @@ async fn stream(c: &Client, path: &str, body: Value) -> (String, Value) {
 
 /// A new workspace with a micro tiny model made from the models test's data: (workspace, model).
 async fn workspace_with_tiny_model(c: &Client, name: &str) -> (String, String) {
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({ "name": name })), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace(name).await;
     let version = crate::models::ready_version(c, &ws).await;
-    let body = json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": 2});
-    let model = c.expect(Method::POST, &format!("/workspaces/{ws}/models/tiny"), Some(body), 201).await;
+    let model = crate::models::tiny_model(c, &ws, &version, 2).await;
     (ws, model["id"].as_str().unwrap().to_owned())
 }
 

@@ -8,29 +8,20 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::util::{
-    TestApp, assert_problem, reference_result, resumed_at, sample_file, sse_events, start_slow_job, upload, wait_for,
+    TestApp, assert_problem, reference_result, resumed_at, sample_file, sse_events, start_job, start_slow_job, upload,
+    wait_for,
 };
 
 db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Jobs"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("Jobs").await;
     let data = sample_file();
     let rows = data.iter().filter(|b| **b == b'\n').count() as u64;
     let blob = upload(&admin, &ws, "lines.txt", data.clone()).await;
     let sha = blob["sha256"].as_str().unwrap().to_owned();
     assert_eq!(blob["bytes"], data.len() as u64);
 
-    let job = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": {"blob": sha}})),
-            201,
-        )
-        .await;
+    let job = start_job(&admin, &ws, "blob_stats", json!({"blob": sha})).await;
     assert_eq!(job["state"], "queued");
     let id = job["id"].as_str().unwrap().to_owned();
     let done = wait_for(&admin, &ws, &id, &["succeeded", "failed"], 30).await;
@@ -60,14 +51,8 @@ db_test!(blob_stats_runs_with_progress_and_events, |app: TestApp| async move {
 
 db_test!(bad_job_requests_queue_nothing, |app: TestApp| async move {
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "A"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let other = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "B"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("A").await;
+    let other = admin.workspace("B").await;
     let sha = upload(&admin, &other, "b.txt", b"only in B\n".to_vec()).await["sha256"].as_str().unwrap().to_owned();
     let post = |body: Value| {
         let admin = &admin;

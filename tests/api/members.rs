@@ -144,14 +144,8 @@ db_test!(owners_manage_members_but_never_leave_none, |app: TestApp| async move {
 
 db_test!(api_tokens_are_scoped_to_workspace_and_role, |app: TestApp| async move {
     let owner = app.admin().await;
-    let ws = owner.expect(Method::POST, "/workspaces", Some(json!({"name": "Scripts"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let other = owner.expect(Method::POST, "/workspaces", Some(json!({"name": "Elsewhere"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = owner.workspace("Scripts").await;
+    let other = owner.workspace("Elsewhere").await;
     let editor = app.invite(&owner, "ed@example.org", Some((&ws, "editor"))).await;
 
     let too_high = editor

@@ -95,10 +95,7 @@ fn percent_spec(version: &str, percent: Value, aug: Option<Value>) -> Value {
 
 db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Mixtures"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Mixtures").await;
     let data = import(&c, &ws, "instructions.jsonl", instructions(), None).await;
     let eng = import(&c, &ws, "eng.txt", sentences("eng", 24), Some("eng")).await;
     let deu = import(&c, &ws, "deu.txt", sentences("deu", 24), Some("deu")).await;
@@ -187,27 +184,12 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
     let m = c.expect(Method::GET, &format!("/workspaces/{ws}/mixtures/{}", m["id"].as_str().unwrap()), None, 200).await;
     assert_eq!(m["state"], "ready", "{m}");
     let r = &m["report"];
-    assert_eq!(
-        (
-            r["languages"]["deu"]["examples"].as_u64(),
-            r["languages"]["fra"]["examples"].as_u64(),
-            r["languages"]["spa"]["examples"].as_u64()
-        ),
-        (Some(30), Some(18), Some(12)),
-        "{r}"
-    );
+    let per_language = |field: &str| ["deu", "fra", "spa"].map(|l| r["languages"][l][field].as_u64());
+    assert_eq!(per_language("examples"), [Some(30), Some(18), Some(12)], "{r}");
     assert_eq!(r["languages"]["deu"]["augmented"], 24, "{r}");
     assert_eq!(r["train_examples"], 84);
     // Validation: 10% of each language's candidates (German lost its two evaluation examples).
-    assert_eq!(
-        (
-            r["languages"]["deu"]["validation"].as_u64(),
-            r["languages"]["fra"]["validation"].as_u64(),
-            r["languages"]["spa"]["validation"].as_u64()
-        ),
-        (Some(4), Some(3), Some(2)),
-        "{r}"
-    );
+    assert_eq!(per_language("validation"), [Some(4), Some(3), Some(2)], "{r}");
     assert_eq!(r["contaminated"], 2, "{r}");
     assert!(r["contaminated_examples"][0].as_str().unwrap().contains("held-out.jsonl"), "{r}");
 
@@ -256,14 +238,7 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
     assert_eq!(text, text2, "same recipe, same seed, same mixture");
 
     // A tiny model trained on the mixture: validation per language from the mixture's split.
-    let model = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/tiny"),
-            Some(json!({"name": "tiny", "dataset_version_id": data, "size": "micro", "vocab_size": 400, "seed": 1})),
-            201,
-        )
-        .await;
+    let model = crate::models::tiny_model(&c, &ws, &data, 1).await;
     let mid = model["id"].as_str().unwrap().to_owned();
     // Tokens counted with the model's own tokenizer (the builder's token shares use them).
     let counting = c
@@ -387,10 +362,7 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
 
 db_test!(templates_are_stored_per_workspace_and_checked, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Templates"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Templates").await;
     let t = json!({"name": "Traduire vers l'anglais", "kind": "translation", "language": "fra", "roles": ["source", "target"],
                    "answer_role": "target", "user": "Traduis en {{ target.native_name }} :\n{{ source.text }}", "assistant": "{{ target.text }}"});
     let made = c.expect(Method::POST, &format!("/workspaces/{ws}/augment-templates"), Some(t.clone()), 201).await;
@@ -423,10 +395,7 @@ async fn estimator_error() {
     use polytune_api::{ModelInfo, TrainSpec, estimate_memory, estimate_time, lora_parameters};
     let app = TestApp::builder(crate::util::Db::Sqlite).start().await;
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Estimates"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Estimates").await;
     // Longer examples than the other tests: ~40 tokens each.
     let mut text = String::new();
     for (lang, ask) in

@@ -33,22 +33,18 @@ pub async fn ready_version(c: &crate::util::Client, ws: &str) -> String {
     crate::mixtures::import(c, ws, "numbers.jsonl", multilingual_jsonl(), None).await
 }
 
+/// A micro tiny model named "tiny" (vocabulary 400) made from `version`.
+pub async fn tiny_model(c: &crate::util::Client, ws: &str, version: &str, seed: u64) -> Value {
+    let body = json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": seed});
+    c.expect(Method::POST, &format!("/workspaces/{ws}/models/tiny"), Some(body), 201).await
+}
+
 db_test!(tiny_model_lora_run_and_generation, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Models"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Models").await;
     let version = ready_version(&c, &ws).await;
 
-    let model = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/tiny"),
-            Some(json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400, "seed": 1})),
-            201,
-        )
-        .await;
+    let model = tiny_model(&c, &ws, &version, 1).await;
     let mid = model["id"].as_str().unwrap().to_owned();
     let info = &model["info"];
     assert_eq!(
@@ -185,10 +181,7 @@ async fn gguf_registration_through_the_api() {
     }
     let app = TestApp::builder(Db::Sqlite).env("POLYTUNE_IMPORT_DIRS", cache.to_str().unwrap()).start().await;
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Real"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Real").await;
     let job = c
         .expect(Method::POST, &format!("/workspaces/{ws}/models"), Some(json!({"name": "SmolLM2", "path": gguf})), 202)
         .await;
@@ -219,19 +212,9 @@ async fn gguf_registration_through_the_api() {
 
 db_test!(a_cancelled_run_keeps_a_checkpoint_and_a_retry_resumes, |app: TestApp| async move {
     let c = app.admin().await;
-    let ws = c.expect(Method::POST, "/workspaces", Some(json!({"name": "Cancel"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = c.workspace("Cancel").await;
     let version = ready_version(&c, &ws).await;
-    let model = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/tiny"),
-            Some(json!({"name": "tiny", "dataset_version_id": version, "size": "micro", "vocab_size": 400})),
-            201,
-        )
-        .await;
+    let model = tiny_model(&c, &ws, &version, 0).await;
     let spec = json!({"method": "full", "seq_len": 128, "batch_size": 2, "epochs": 50, "max_steps": 2000, "save_every": 1000,
                       "eval_every": 0, "validation_fraction": 0.0});
     let run = c

@@ -341,6 +341,14 @@ impl Client {
         v
     }
 
+    /// Makes a workspace named `name`; its id.
+    pub async fn workspace(&self, name: &str) -> String {
+        self.expect(Method::POST, "/workspaces", Some(json!({"name": name})), 201).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, None).await
     }
@@ -412,38 +420,27 @@ pub async fn sse_events(c: &Client, path: &str, last_event_id: Option<i64>) -> V
     text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect()
 }
 
+/// Starts a job of `kind` in `ws` through the generic jobs route; the queued job.
+pub async fn start_job(c: &Client, ws: &str, kind: &str, payload: Value) -> Value {
+    c.expect(Method::POST, &format!("/workspaces/{ws}/jobs"), Some(json!({"kind": kind, "payload": payload})), 201)
+        .await
+}
+
 /// The same multi-step job the job and fault tests watch: a new workspace, the 3 MiB sample file,
 /// and a `blob_stats` job over it in 64 KiB chunks (49 steps), `throttle_ms` apart.
 /// Returns (workspace id, blob sha256, job id).
 pub async fn start_slow_job(admin: &Client, throttle_ms: u64) -> (String, String, String) {
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Slow job"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("Slow job").await;
     let sha = upload(admin, &ws, "sample.txt", sample_file()).await["sha256"].as_str().unwrap().to_owned();
     let payload = json!({"blob": sha, "chunk_bytes": 65536, "throttle_ms": throttle_ms});
-    let job = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": payload})),
-            201,
-        )
-        .await;
+    let job = start_job(admin, &ws, "blob_stats", payload).await;
     (ws, sha, job["id"].as_str().unwrap().to_owned())
 }
 
 /// The result of an uninterrupted `blob_stats` run over `sha` in 64 KiB chunks: what an
 /// interrupted, resumed run must equal.
 pub async fn reference_result(admin: &Client, ws: &str, sha: &str, secs: u64) -> Value {
-    let job = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": {"blob": sha, "chunk_bytes": 65536}})),
-            201,
-        )
-        .await;
+    let job = start_job(admin, &ws, "blob_stats", json!({"blob": sha, "chunk_bytes": 65536})).await;
     let done = wait_for(admin, ws, job["id"].as_str().unwrap(), &["succeeded", "failed"], secs).await;
     assert_eq!(done["state"], "succeeded", "{done}");
     done["result"].clone()

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { adminWithWorkspace } from "./flows.mjs";
-import { shot, useStudio } from "./harness.mjs";
+import { countingJsonl, shot, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
 
@@ -16,14 +16,7 @@ function jsonl() {
     ["swa", ["moja", "mbili", "tatu", "nne"], "Hesabu hadi"],
     ["ara", ["واحد", "اثنان", "ثلاثة", "أربعة"], "عد حتى"],
   ];
-  const lines = [];
-  for (const [language, nums, ask] of langs) {
-    for (let i = 0; i < 24; i++) {
-      const n = (i % 4) + 1;
-      lines.push(JSON.stringify({ instruction: `${ask} ${n} (${i})`, output: nums.slice(0, n).join(", "), language }));
-    }
-  }
-  return lines.join("\n") + "\n";
+  return countingJsonl(langs);
 }
 
 /** Calls the API from the page (its session cookie); returns {status, body}. */

@@ -92,3 +92,16 @@ export function useStudio(env = {}) {
 export async function shot(page, name) {
   await page.screenshot({ path: join(outputDir, `${name}.png`), fullPage: true });
 }
+
+/** A small counting dataset as JSON lines: for each `[language, number words, "count to"
+ * phrase]`, 24 examples asking to count to 1–4 and answering with the words. */
+export function countingJsonl(langs) {
+  const lines = [];
+  for (const [language, nums, ask] of langs) {
+    for (let i = 0; i < 24; i++) {
+      const n = (i % 4) + 1;
+      lines.push(JSON.stringify({ instruction: `${ask} ${n} (${i})`, output: nums.slice(0, n).join(", "), language }));
+    }
+  }
+  return lines.join("\n") + "\n";
+}

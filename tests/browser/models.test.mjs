@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { adminWithWorkspace } from "./flows.mjs";
-import { shot, useStudio } from "./harness.mjs";
+import { countingJsonl, shot, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
 
@@ -15,14 +15,7 @@ function jsonl() {
     ["fra", ["un", "deux", "trois", "quatre"], "Compte jusqu'à"],
     ["spa", ["uno", "dos", "tres", "cuatro"], "Cuenta hasta"],
   ];
-  const lines = [];
-  for (const [language, nums, ask] of langs) {
-    for (let i = 0; i < 24; i++) {
-      const n = (i % 4) + 1;
-      lines.push(JSON.stringify({ instruction: `${ask} ${n} (${i})`, output: nums.slice(0, n).join(", "), language }));
-    }
-  }
-  return lines.join("\n") + "\n";
+  return countingJsonl(langs);
 }
 
 test("tiny model, model page, memory, try it, a run's curves", { timeout: 240_000 }, async (t) => {

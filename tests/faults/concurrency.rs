@@ -5,26 +5,16 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::util::{Db, TestApp, sse_events, upload};
+use crate::util::{Db, TestApp, sse_events, start_job, upload};
 
 async fn thousand_jobs_four_workers(db: Db) {
     let _serial = crate::SERIAL.lock().await;
     let app = TestApp::builder(db).env("POLYTUNE_WORKERS", "0").start().await;
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Many"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("Many").await;
     let sha = upload(&admin, &ws, "tiny.txt", b"a\nb\nc\n".to_vec()).await["sha256"].as_str().unwrap().to_owned();
     for _ in 0..1000 {
-        admin
-            .expect(
-                Method::POST,
-                &format!("/workspaces/{ws}/jobs"),
-                Some(json!({"kind": "blob_stats", "payload": {"blob": sha}})),
-                201,
-            )
-            .await;
+        start_job(&admin, &ws, "blob_stats", json!({"blob": sha})).await;
     }
     let mut workers: Vec<_> = (0..4).map(|_| app.spawn_worker(None, &[("POLYTUNE_WORKERS", "2")])).collect();
     let deadline = Instant::now() + Duration::from_secs(240);

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::util::{Db, TestApp, resumed_at, sse_events, start_slow_job, upload, wait_for};
+use crate::util::{Db, TestApp, resumed_at, sse_events, start_job, start_slow_job, upload, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_worker_shutdown_releases_after_a_checkpoint() {
@@ -52,22 +52,9 @@ async fn failing_job_is_retried_with_backoff_then_fails_with_its_error() {
     let _serial = crate::SERIAL.lock().await;
     let app = TestApp::builder(Db::Postgres).env("POLYTUNE_WORKERS", "0").start().await;
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "F"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("F").await;
     let sha = upload(&admin, &ws, "gone.txt", b"soon gone\n".to_vec()).await["sha256"].as_str().unwrap().to_owned();
-    let id = admin
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/jobs"),
-            Some(json!({"kind": "blob_stats", "payload": {"blob": sha}})),
-            201,
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = start_job(&admin, &ws, "blob_stats", json!({"blob": sha})).await["id"].as_str().unwrap().to_owned();
     // The stored file disappears (disk trouble): every attempt fails.
     std::fs::remove_file(app.data_dir().join("storage/blobs").join(&sha[..2]).join(&sha)).unwrap();
     let mut worker = app.spawn_worker(None, &[("POLYTUNE_WORKERS", "1")]);

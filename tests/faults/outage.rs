@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::util::{Db, TestApp, reference_result, resumed_at, sample_file, sse_events, upload, wait_for};
+use crate::util::{Db, TestApp, reference_result, resumed_at, sample_file, sse_events, start_job, upload, wait_for};
 
 /// Forwards to PostgreSQL; while `blocked`, drops every connection and refuses new ones.
 async fn proxy(blocked: Arc<AtomicBool>) -> u16 {
@@ -48,22 +48,12 @@ async fn workers_survive_a_database_outage() {
     let _serial = crate::SERIAL.lock().await;
     let app = TestApp::builder(Db::Postgres).env("POLYTUNE_WORKERS", "0").start().await;
     let admin = app.admin().await;
-    let ws = admin.expect(Method::POST, "/workspaces", Some(json!({"name": "Outage"})), 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ws = admin.workspace("Outage").await;
     let sha = upload(&admin, &ws, "f.txt", sample_file()).await["sha256"].as_str().unwrap().to_owned();
     let mut ids = Vec::new();
     for _ in 0..3 {
         let payload = json!({"blob": sha, "chunk_bytes": 65536, "throttle_ms": 40});
-        let j = admin
-            .expect(
-                Method::POST,
-                &format!("/workspaces/{ws}/jobs"),
-                Some(json!({"kind": "blob_stats", "payload": payload})),
-                201,
-            )
-            .await;
+        let j = start_job(&admin, &ws, "blob_stats", payload).await;
         ids.push(j["id"].as_str().unwrap().to_owned());
     }
     let blocked = Arc::new(AtomicBool::new(false));

@@ -1,5 +1,6 @@
-//! Form pieces shared by pages: a labelled field, and the submit step every form repeats —
-//! check with the shared rules, send while busy, then show the failure or go on.
+//! Form pieces shared by pages: a labelled field, the form of the pages that end signed in, and
+//! the submit step every form repeats — check with the shared rules, send while busy, then show
+//! the failure or go on.
 //!
 //! ```ignore
 //! if form::check(req.validate(), error) {
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use polytune_api::FieldError;
 
 use crate::client::{ApiFailure, ApiResult, invalid};
+use crate::components::ErrorBox;
 
 /// A form field: label, input bound to `value`, hint, and the server's message for this field.
 #[component]
@@ -45,6 +47,25 @@ pub fn Field(
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <p class="field-error" id=err_id aria-live="polite">{field_error}</p>
         </div>
+    }
+}
+
+/// The form of the pages that end signed in (setup, sign-in, accepting an invitation): the fields
+/// given as children, then the failure and the primary `button`, disabled while `busy`.
+#[component]
+pub fn EntryForm(
+    on_submit: impl FnMut(leptos::ev::SubmitEvent) + 'static,
+    error: RwSignal<Option<ApiFailure>>,
+    busy: RwSignal<bool>,
+    button: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form on:submit=on_submit novalidate>
+            {children()}
+            <ErrorBox error=error.read_only()/>
+            <button type="submit" class="primary" disabled=busy>{button}</button>
+        </form>
     }
 }
 

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod labels;
 pub mod lang;
 pub mod numbers;
+pub mod table;
 pub mod theme;
 
 use leptos::prelude::*;

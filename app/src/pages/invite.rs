@@ -5,15 +5,13 @@ use leptos_router::hooks::use_params_map;
 use polytune_api::{AcceptInvitation, Invitation};
 
 use crate::client;
-use crate::components::form::Field;
-use crate::components::{ErrorBox, Loading, role_label};
+use crate::components::form::{EntryForm, Field};
+use crate::components::{Loading, role_label};
 use crate::i18n::{Msg, t};
-use crate::session::{self, use_session};
+use crate::session;
 
 #[component]
 pub fn AcceptInvite() -> impl IntoView {
-    let navigate = leptos_router::hooks::use_navigate();
-    let session = use_session();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let invitation = LocalResource::new(move || {
@@ -23,17 +21,12 @@ pub fn AcceptInvite() -> impl IntoView {
     let (name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        session::enter(
-            session,
-            format!("/invitations/{}/accept", token()),
-            AcceptInvitation { name: name.get(), password: password.get() },
-            error,
-            busy,
-            navigate.clone(),
-        );
-    };
+    let submit = session::enter(
+        move || format!("/invitations/{}/accept", token()),
+        move || AcceptInvitation { name: name.get(), password: password.get() },
+        error,
+        busy,
+    );
     view! {
         <section class="narrow card">
             <h1>{t(Msg::InviteTitle)}</h1>
@@ -47,13 +40,11 @@ pub fn AcceptInvite() -> impl IntoView {
                         <p>{t(Msg::InviteInto)}" "<strong>{ws}</strong>" "{t(Msg::InviteAs)}" "
                             <strong>{inv.role.map(role_label).unwrap_or_default()}</strong>"."</p>
                     })}
-                    <form on:submit=submit.clone() novalidate>
+                    <EntryForm on_submit=submit.clone() error=error busy=busy button=t(Msg::InviteAccept)>
                         <Field id="invite-name" label=t(Msg::FieldName) value=name autocomplete="name" error=error path="name"/>
                         <Field id="invite-password" label=t(Msg::FieldPassword) value=password kind="password"
                             autocomplete="new-password" hint=t(Msg::PasswordHint) error=error path="password"/>
-                        <ErrorBox error=error.read_only()/>
-                        <button type="submit" class="primary" disabled=busy>{t(Msg::InviteAccept)}</button>
-                    </form>
+                    </EntryForm>
                 }.into_any(),
             }}
         </section>

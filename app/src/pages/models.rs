@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use polytune_api::{
-    CatalogModel, ChatMessage, CreateTinyModel, Dataset, GenerateRequest, GenerateResponse, Job, Model, ModelInfo,
-    RegisterModel, Role, Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace, estimate_memory,
+    CatalogModel, ChatMessage, CreateTinyModel, Dataset, DatasetState, GenerateRequest, GenerateResponse, Job, Model,
+    ModelInfo, RegisterModel, Role, Run, RunDetail, SamplingParams, TinySize, TuneMethod, Validate, Workspace,
+    estimate_memory,
 };
 
 use crate::client::{self, ApiFailure};
@@ -67,9 +68,19 @@ pub fn ModelsSection(ws: Workspace) -> impl IntoView {
 #[component]
 fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let ws_id = StoredValue::new(ws_id);
-    let datasets = LocalResource::new(move || {
-        let path = format!("/workspaces/{}/datasets", ws_id.get_value());
-        async move { client::get::<Vec<Dataset>>(&path).await }
+    let datasets = RwSignal::new(Vec::<Dataset>::new());
+    let path = format!("/workspaces/{}/datasets", ws_id.get_value());
+    leptos::task::spawn_local(async move {
+        // A dataset still importing gets its first version soon: ask again (for up to two
+        // minutes) so the list offers it without a reload.
+        for _ in 0..120 {
+            let Ok(list) = client::get::<Vec<Dataset>>(&path).await else { break };
+            let importing = list.iter().any(|d| d.state == DatasetState::Importing);
+            if datasets.try_set(list).is_some() || !importing {
+                break;
+            }
+            client::gloo_timers_sleep(1000).await;
+        }
     });
     let name = RwSignal::new("tiny".to_string());
     let version = RwSignal::new(String::new());
@@ -103,7 +114,7 @@ fn TinyModelForm(ws_id: String, on_done: impl Fn() + Copy + Send + Sync + 'stati
                 <label for="tiny-data">{t(Msg::ModelsTinyData)}</label>
                 <select id="tiny-data" prop:value=move || version.get() on:change=move |ev| version.set(event_target_value(&ev))>
                     <option value="">{t(Msg::ModelsTinyChooseVersion)}</option>
-                    {move || datasets.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().flat_map(|d| {
+                    {move || datasets.get().into_iter().flat_map(|d| {
                         let name = d.name.clone();
                         d.versions.into_iter().map(move |v| view! { <option value=v.id.to_string()>{crate::tr!(Msg::ModelsTinyVersionOption, dataset = name.as_str(), number = v.number.to_string())}</option> })
                     }).collect_view()}

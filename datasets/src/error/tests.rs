@@ -97,14 +97,7 @@ fn a_csv_row_with_the_wrong_number_of_fields() {
 
 #[test]
 fn a_missing_mapped_field_and_a_wrong_type() {
-    let m = Mapping::Fields {
-        system: None,
-        instruction: "instruction".into(),
-        input: None,
-        output: Some("answer".into()),
-        id: None,
-        language: None,
-    };
+    let m = Mapping::fields("instruction", Some("answer"));
     let r = serde_json::json!({"instruction": "a"});
     let e = mapping::to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err();
     assert_eq!(e.code(), "missing_field");
@@ -149,14 +142,7 @@ fn an_import_report_and_a_preview_carry_codes() {
     let spec = ImportSpec {
         format: FileFormat::Jsonl,
         has_header: false,
-        mapping: Mapping::Fields {
-            system: None,
-            instruction: "q".into(),
-            input: None,
-            output: None,
-            id: None,
-            language: None,
-        },
+        mapping: Mapping::fields("q", None),
         language: None,
     };
     let mut out = Vec::new();

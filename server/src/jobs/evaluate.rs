@@ -145,6 +145,28 @@ async fn test_pause() {
 }
 
 /// "task/language item id": how a failure names the item it happened on.
+/// An item's scored row: what it asked, what the model answered, and the metrics.
+fn scored(
+    task: Task,
+    item: &Item,
+    position: usize,
+    output: String,
+    metrics: std::collections::BTreeMap<String, f64>,
+) -> ScoredItem {
+    ScoredItem {
+        task: task.id().into(),
+        language: item.language.clone(),
+        item_id: item.id.clone(),
+        position: position as i64,
+        prompt: item.prompt.clone(),
+        output,
+        gold: item.gold.as_ref().map(|g| g.text(&item.choices)),
+        choices: Vec::new(),
+        metrics,
+        answered_in: None,
+    }
+}
+
 fn task_unreadable(task: &str, e: polytune_eval::EvalError) -> Cause {
     Cause::TaskUnreadable { task: task.to_string(), error: e.to_string() }
 }
@@ -214,23 +236,14 @@ fn multiple_choice(
             }
         };
         let (metrics, pick) = score::multiple_choice(&logprobs, &item.choices, gold);
-        out.push(ScoredItem {
-            task: task.id().into(),
-            language: item.language.clone(),
-            item_id: item.id.clone(),
-            position: *position as i64,
-            prompt: item.prompt.clone(),
-            output: item.choices.get(pick).cloned().unwrap_or_default(),
-            gold: item.gold.as_ref().map(|g| g.text(&item.choices)),
-            choices: item
-                .choices
-                .iter()
-                .zip(logprobs.iter().zip(&per_choice))
-                .map(|(text, (lp, toks))| ChoiceScore { text: text.clone(), logprob: *lp, tokens: toks.len() })
-                .collect(),
-            metrics,
-            answered_in: None,
-        });
+        let choices = item
+            .choices
+            .iter()
+            .zip(logprobs.iter().zip(&per_choice))
+            .map(|(text, (lp, toks))| ChoiceScore { text: text.clone(), logprob: *lp, tokens: toks.len() })
+            .collect();
+        let output = item.choices.get(pick).cloned().unwrap_or_default();
+        out.push(ScoredItem { choices, ..scored(task, item, *position, output, metrics) });
     }
     Ok(out)
 }
@@ -312,16 +325,8 @@ async fn generate(
             _ => fidelity.metrics(),
         };
         out.push(ScoredItem {
-            task: task.id().into(),
-            language: item.language.clone(),
-            item_id: item.id.clone(),
-            position: *position as i64,
-            prompt: item.prompt.clone(),
-            output: text,
-            gold: item.gold.as_ref().map(|g| g.text(&item.choices)),
-            choices: Vec::new(),
-            metrics,
             answered_in: Some(fidelity.answered_in),
+            ..scored(task, item, *position, text, metrics)
         });
     }
     Ok(out)

@@ -11,6 +11,7 @@ use crate::components::Loading;
 use crate::components::format::pct;
 use crate::components::jobs::{JobProgress, StateBadge, follow_job};
 use crate::components::lang::{lang_label, swatch};
+use crate::components::table::DataTable;
 use crate::i18n::{Msg, t};
 
 /// "62.0% [48.1–74.2]".
@@ -345,23 +346,19 @@ pub fn Heatmap(ws_id: String, ids: Vec<String>, tasks: LocalResource<ApiResult<V
                     langs.sort();
                     langs.dedup();
                     view! {
-                        <table class="heatmap">
-                            <caption>{format!("{tk} · {metric}")}</caption>
-                            <thead><tr><th scope="col">{t(Msg::EvalLanguage)}</th>
-                                {list.iter().map(|r| view! { <th scope="col">{r.evaluation.label.clone()}</th> }).collect_view()}
-                            </tr></thead>
-                            <tbody>
-                                {langs.into_iter().map(|l| view! {
-                                    <tr>
-                                        <th scope="row">{swatch(&l)}{lang_label(&l)}</th>
-                                        {list.iter().map(|r| match r.scores.iter().find(|s| s.task == tk && s.language == l && s.metric == metric) {
-                                            Some(s) => view! { <td style=heat(s.value) title=score_text(s)>{pct(s.value)}</td> }.into_any(),
-                                            None => view! { <td>"—"</td> }.into_any(),
-                                        }).collect_view()}
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <DataTable class="heatmap" caption=format!("{tk} · {metric}")
+                            head=view! { <th scope="col">{t(Msg::EvalLanguage)}</th>
+                                {list.iter().map(|r| view! { <th scope="col">{r.evaluation.label.clone()}</th> }).collect_view()} }>
+                            {langs.into_iter().map(|l| view! {
+                                <tr>
+                                    <th scope="row">{swatch(&l)}{lang_label(&l)}</th>
+                                    {list.iter().map(|r| match r.scores.iter().find(|s| s.task == tk && s.language == l && s.metric == metric) {
+                                        Some(s) => view! { <td style=heat(s.value) title=score_text(s)>{pct(s.value)}</td> }.into_any(),
+                                        None => view! { <td>"—"</td> }.into_any(),
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </DataTable>
                     }.into_any()
                 }
             }}

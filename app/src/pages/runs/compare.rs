@@ -15,6 +15,7 @@ use crate::client::{self, ApiFailure};
 use crate::components::charts::{LineChart, PALETTE, Series, lang_color};
 use crate::components::format::signed;
 use crate::components::lang::lang_label;
+use crate::components::table::DataTable;
 use crate::components::{Loading, RequireSignIn};
 use crate::i18n::{Msg, t};
 
@@ -212,18 +213,15 @@ fn compare_view(c: Compared) -> impl IntoView {
         .collect();
 
     // Curves.
-    let loss: Vec<Series> = c
-        .details
-        .iter()
-        .zip(&runs)
-        .map(|(d, (name, color, _))| (name.clone(), color.clone(), step_series(&d.points, "step", "loss")))
-        .collect();
-    let val: Vec<Series> = c
-        .details
-        .iter()
-        .zip(&runs)
-        .map(|(d, (name, color, _))| (name.clone(), color.clone(), step_series(&d.points, "eval", "loss")))
-        .collect();
+    // One loss series a run, from its training steps (`step`) or its evaluations (`eval`).
+    let loss_curves = |kind: &str| -> Vec<Series> {
+        c.details
+            .iter()
+            .zip(&runs)
+            .map(|(d, (name, color, _))| (name.clone(), color.clone(), step_series(&d.points, kind, "loss")))
+            .collect()
+    };
+    let (loss, val) = (loss_curves("step"), loss_curves("eval"));
 
     // Per-language validation: base (the first run's step-0 evaluation), then each run's latest.
     let base = c.details.first().and_then(|d| base_eval(&d.points));
@@ -262,17 +260,15 @@ fn compare_view(c: Compared) -> impl IntoView {
             <label class="check"><input id="only-differences" type="checkbox" prop:checked=move || only_diff.get() on:change=move |ev| only_diff.set(event_target_checked(&ev))/>
                 {crate::tr!(Msg::RunsOnlyDifferences, count = n_differ)}</label>
             <div class="table-scroll">
-                <table class="data settings-diff">
-                    <thead><tr><th scope="col">{t(Msg::RunsSetting)}</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col">{n.clone()}</th> }).collect_view()}</tr></thead>
-                    <tbody>
-                        {move || rows.get_value().into_iter().filter(|r| r.2 || !only_diff.get()).map(|(k, vals, differs)| view! {
-                            <tr class:differs=differs>
-                                <th scope="row"><code>{k}</code>{differs.then(|| view! { " "<span class="badge diff">{t(Msg::RunsDiffers)}</span> })}</th>
-                                {vals.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <DataTable class="data settings-diff"
+                    head=view! { <th scope="col">{t(Msg::RunsSetting)}</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col">{n.clone()}</th> }).collect_view()} }>
+                    {move || rows.get_value().into_iter().filter(|r| r.2 || !only_diff.get()).map(|(k, vals, differs)| view! {
+                        <tr class:differs=differs>
+                            <th scope="row"><code>{k}</code>{differs.then(|| view! { " "<span class="badge diff">{t(Msg::RunsDiffers)}</span> })}</th>
+                            {vals.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </DataTable>
             </div>
         </section>
 
@@ -282,20 +278,18 @@ fn compare_view(c: Compared) -> impl IntoView {
                 view! { <p class="muted mixture-diff">{t(Msg::RunsCompareNoMixture)}</p> }.into_any()
             } else {
                 view! {
-                    <table class="data mixture-diff">
-                        <thead><tr><th scope="col">{t(Msg::EvalLanguage)}</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}</tr></thead>
-                        <tbody>
-                            {mix_rows.into_iter().map(|(l, vals)| {
-                                let differs = vals.iter().any(|v| *v != vals[0]);
-                                view! {
-                                    <tr class:differs=differs>
-                                        <th scope="row"><span class="swatch" style=format!("background:{}", lang_color(&l))></span>" "{lang_label(&l)}</th>
-                                        {vals.into_iter().map(|v| view! { <td class="num">{v}</td> }).collect_view()}
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <DataTable class="data mixture-diff"
+                        head=view! { <th scope="col">{t(Msg::EvalLanguage)}</th>{heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()} }>
+                        {mix_rows.into_iter().map(|(l, vals)| {
+                            let differs = vals.iter().any(|v| *v != vals[0]);
+                            view! {
+                                <tr class:differs=differs>
+                                    <th scope="row"><span class="swatch" style=format!("background:{}", lang_color(&l))></span>" "{lang_label(&l)}</th>
+                                    {vals.into_iter().map(|v| view! { <td class="num">{v}</td> }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>
@@ -316,40 +310,37 @@ fn compare_view(c: Compared) -> impl IntoView {
             <h2 id="cmp-val">{t(Msg::RunsCompareLanguages)}</h2>
             <p class="muted">{crate::tr!(languages_hint, noise = NOISE.to_string())}</p>
             <div class="table-scroll">
-                <table class="data compare-val-table">
-                    <thead><tr>
-                        <th scope="col">{t(Msg::EvalLanguage)}</th>
-                        <th scope="col" class="num">{t(Msg::RunsBaseModel)}</th>
-                        {heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}
-                        <th scope="col">{t(Msg::RunsNote)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {val_rows.into_iter().map(|(label, b, vals)| {
-                            let present: Vec<f64> = vals.iter().flatten().copied().collect();
-                            let best = present.iter().copied().fold(f64::INFINITY, f64::min);
-                            let worst = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                            let noise = present.len() >= 2 && worst - best < NOISE;
-                            let total = label == t(Msg::RunsAllLanguages);
-                            view! {
-                                <tr class:total=total>
-                                    <th scope="row">{label}</th>
-                                    <td class="num">{b.map_or("—".into(), |v| format!("{v:.3}"))}</td>
-                                    {vals.into_iter().map(|v| {
-                                        let is_best = present.len() >= 2 && v == Some(best);
-                                        view! {
-                                            <td class="num" class:best=is_best>
-                                                {v.map_or("—".into(), |v| format!("{v:.3}"))}
-                                                {is_best.then(|| view! { " "<span aria-label=t(Msg::RunsBest)>"★"</span> })}
-                                                {v.zip(b).map(|(v, b)| view! { <span class="hint delta">{format!(" ({})", signed(v - b))}</span> })}
-                                            </td>
-                                        }
-                                    }).collect_view()}
-                                    <td>{noise.then(|| view! { <span class="badge noise">{t(Msg::EvalWithinNoise)}</span> })}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <DataTable class="data compare-val-table" head=view! {
+                    <th scope="col">{t(Msg::EvalLanguage)}</th>
+                    <th scope="col" class="num">{t(Msg::RunsBaseModel)}</th>
+                    {heads.iter().map(|(n, _, _)| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}
+                    <th scope="col">{t(Msg::RunsNote)}</th>
+                }>
+                    {val_rows.into_iter().map(|(label, b, vals)| {
+                        let present: Vec<f64> = vals.iter().flatten().copied().collect();
+                        let best = present.iter().copied().fold(f64::INFINITY, f64::min);
+                        let worst = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let noise = present.len() >= 2 && worst - best < NOISE;
+                        let total = label == t(Msg::RunsAllLanguages);
+                        view! {
+                            <tr class:total=total>
+                                <th scope="row">{label}</th>
+                                <td class="num">{b.map_or("—".into(), |v| format!("{v:.3}"))}</td>
+                                {vals.into_iter().map(|v| {
+                                    let is_best = present.len() >= 2 && v == Some(best);
+                                    view! {
+                                        <td class="num" class:best=is_best>
+                                            {v.map_or("—".into(), |v| format!("{v:.3}"))}
+                                            {is_best.then(|| view! { " "<span aria-label=t(Msg::RunsBest)>"★"</span> })}
+                                            {v.zip(b).map(|(v, b)| view! { <span class="hint delta">{format!(" ({})", signed(v - b))}</span> })}
+                                        </td>
+                                    }
+                                }).collect_view()}
+                                <td>{noise.then(|| view! { <span class="badge noise">{t(Msg::EvalWithinNoise)}</span> })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </DataTable>
             </div>
         </section>
     }

@@ -14,6 +14,7 @@ use crate::components::charts::{LineChart, PALETTE, Series, lang_color};
 use crate::components::format::{count_in_words, duration, gib, signed, significant};
 use crate::components::jobs::{DownloadButton, StateBadge, phase_label};
 use crate::components::lang::lang_label;
+use crate::components::table::DataTable;
 use crate::components::{ErrorBox, Loading, format_time};
 use crate::i18n::{Msg, t};
 
@@ -251,19 +252,17 @@ pub(super) fn RunView(
                 let max = rows.iter().map(|r| r.1).fold(1.0, f64::max);
                 let sum: f64 = rows.iter().map(|r| r.1).sum();
                 view! {
-                    <table class="data bars">
-                        <thead><tr><th scope="col">{t(Msg::EvalLanguage)}</th><th scope="col" class="num">{t(Msg::RunsTokens)}</th><th scope="col" class="num">{t(Msg::RunsShare)}</th><th scope="col"><span class="sr-only">{t(Msg::RunsBar)}</span></th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|(l, n)| view! {
-                                <tr>
-                                    <th scope="row">{lang_label(&l)}</th>
-                                    <td class="num">{count_in_words(n)}</td>
-                                    <td class="num">{crate::tr!(Msg::RunsPercent, value = format!("{:.1}", 100.0 * n / sum.max(1.0)))}</td>
-                                    <td class="bar-cell"><span class="hbar" style=format!("width:{:.1}%;background:{}", 100.0 * n / max, lang_color(&l))></span></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <DataTable class="data bars"
+                        head=view! { <th scope="col">{t(Msg::EvalLanguage)}</th><th scope="col" class="num">{t(Msg::RunsTokens)}</th><th scope="col" class="num">{t(Msg::RunsShare)}</th><th scope="col"><span class="sr-only">{t(Msg::RunsBar)}</span></th> }>
+                        {rows.into_iter().map(|(l, n)| view! {
+                            <tr>
+                                <th scope="row">{lang_label(&l)}</th>
+                                <td class="num">{count_in_words(n)}</td>
+                                <td class="num">{crate::tr!(Msg::RunsPercent, value = format!("{:.1}", 100.0 * n / sum.max(1.0)))}</td>
+                                <td class="bar-cell"><span class="hbar" style=format!("width:{:.1}%;background:{}", 100.0 * n / max, lang_color(&l))></span></td>
+                            </tr>
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>
@@ -280,26 +279,24 @@ pub(super) fn RunView(
                 let lora = run.spec.method == TuneMethod::Lora;
                 let best = list.iter().filter_map(|c| c.validation_loss).fold(f64::INFINITY, f64::min);
                 view! {
-                    <table class="data">
-                        <thead><tr><th scope="col" class="num">{t(Msg::RunsStep)}</th><th scope="col" class="num">{t(Msg::RunsValidationLoss)}</th><th scope="col">{t(Msg::RunsSaved)}</th><th scope="col">{t(Msg::RunsDownloadHeader)}</th></tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|c| {
-                                let is_best = c.validation_loss == Some(best);
-                                let base = base.clone();
-                                view! {
-                                    <tr>
-                                        <td class="num">{c.step}</td>
-                                        <td class="num">{c.validation_loss.map_or("—".into(), |v| format!("{v:.3}"))}{is_best.then(|| view! { " "<span class="badge best">{t(Msg::RunsBest)}</span> })}</td>
-                                        <td>{format_time(c.created_at)}</td>
-                                        <td>
-                                            <DownloadButton path=format!("{base}?kind=merged&step={}", c.step) label=t(Msg::RunsDownloadMerged)/>
-                                            {lora.then(|| view! { " · "<DownloadButton path=format!("{base}?kind=adapter&step={}", c.step) label=t(Msg::RunsDownloadAdapter)/> })}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <DataTable class="data"
+                        head=view! { <th scope="col" class="num">{t(Msg::RunsStep)}</th><th scope="col" class="num">{t(Msg::RunsValidationLoss)}</th><th scope="col">{t(Msg::RunsSaved)}</th><th scope="col">{t(Msg::RunsDownloadHeader)}</th> }>
+                        {list.into_iter().map(|c| {
+                            let is_best = c.validation_loss == Some(best);
+                            let base = base.clone();
+                            view! {
+                                <tr>
+                                    <td class="num">{c.step}</td>
+                                    <td class="num">{c.validation_loss.map_or("—".into(), |v| format!("{v:.3}"))}{is_best.then(|| view! { " "<span class="badge best">{t(Msg::RunsBest)}</span> })}</td>
+                                    <td>{format_time(c.created_at)}</td>
+                                    <td>
+                                        <DownloadButton path=format!("{base}?kind=merged&step={}", c.step) label=t(Msg::RunsDownloadMerged)/>
+                                        {lora.then(|| view! { " · "<DownloadButton path=format!("{base}?kind=adapter&step={}", c.step) label=t(Msg::RunsDownloadAdapter)/> })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use polytune_api::lang;
 use polytune_api::{AugmentKind, AugmentPreview, AugmentTemplate, Augmentation, Validate};
 
-use super::state::{AugRow, Catalog, Errors, Form, err_line, with_sources};
+use super::state::{AugRow, Errors, Form, WorkspaceCatalog, err_line, with_sources};
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::ErrorBox;
 use crate::components::conversation::Conversation;
@@ -25,13 +25,8 @@ const KINDS: [AugmentKind; 5] = [
 ];
 
 #[component]
-pub(super) fn Augmentations(
-    ws: StoredValue<String>,
-    catalog: Catalog,
-    cat_tick: RwSignal<u32>,
-    form: Form,
-    errors: Errors,
-) -> impl IntoView {
+pub(super) fn Augmentations(workspace: WorkspaceCatalog, form: Form, errors: Errors) -> impl IntoView {
+    let catalog = workspace.catalog;
     let add = move |_| {
         let first = catalog.with_untracked(|c| match c {
             Some(Ok(c)) => c.templates.first().cloned(),
@@ -49,7 +44,7 @@ pub(super) fn Augmentations(
             <legend>{t(Msg::BuilderAugmentationsLegend)}</legend>
             <p class="hint">{t(Msg::BuilderAugmentationsHint)}</p>
             <For each=move || form.augs.get() key=|r: &AugRow| r.key children=move |row: AugRow| view! {
-                <AugmentationEditor ws=ws catalog=catalog cat_tick=cat_tick form=form errors=errors row=row/>
+                <AugmentationEditor workspace=workspace form=form errors=errors row=row/>
             }/>
             <button id="add-augmentation" type="button" on:click=add disabled=no_templates>{t(Msg::BuilderAddAugmentation)}</button>
         </fieldset>
@@ -57,14 +52,8 @@ pub(super) fn Augmentations(
 }
 
 #[component]
-fn AugmentationEditor(
-    ws: StoredValue<String>,
-    catalog: Catalog,
-    cat_tick: RwSignal<u32>,
-    form: Form,
-    errors: Errors,
-    row: AugRow,
-) -> impl IntoView {
+fn AugmentationEditor(workspace: WorkspaceCatalog, form: Form, errors: Errors, row: AugRow) -> impl IntoView {
+    let WorkspaceCatalog { ws, catalog, .. } = workspace;
     let key = row.key;
     let index = Memo::new(move |_| form.augs.with(|v| v.iter().position(|r| r.key == key).unwrap_or(0)));
     let at = move |tail: &str| format!("augmentations[{}].{tail}", index.get());
@@ -126,7 +115,7 @@ fn AugmentationEditor(
                         crate::tr!(Msg::BuilderTemplateSavedNew, name = t.name.as_str())
                     }));
                     row.template.try_set(t);
-                    cat_tick.try_update(|t| *t += 1);
+                    workspace.reload();
                 }
                 Err(e) => {
                     tpl_saved.try_set(None);

@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use polytune_api::{CreateMixture, FieldError, Mixture, MixtureCatalog, MixtureSpec, Validate, plan};
+use polytune_api::{CreateMixture, FieldError, Mixture, MixtureSpec, Validate, plan};
 
 use self::augmentations::Augmentations;
 use self::limits::{Advanced, Limits};
 use self::preview::Preview;
 use self::shares::LanguageShares;
 use self::sources::SourcesPicker;
-use self::state::{Catalog, Errors, Form, err_line, invalid_attr, with_sources};
+use self::state::{Errors, Form, WorkspaceCatalog, err_line, invalid_attr, with_sources};
 use crate::client::{self, ApiFailure, invalid};
 use crate::components::Loading;
 use crate::i18n::{Msg, t};
@@ -38,17 +38,8 @@ pub(super) fn Builder(
     init: BuilderInit,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let ws = StoredValue::new(ws);
-    let catalog: Catalog = RwSignal::new(None);
-    let cat_tick = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        cat_tick.track();
-        let path = format!("/workspaces/{}/mixtures/catalog", ws.get_value());
-        leptos::task::spawn_local(async move {
-            let r = client::get::<MixtureCatalog>(&path).await;
-            catalog.try_set(Some(r));
-        });
-    });
+    let workspace = WorkspaceCatalog::load(ws);
+    let WorkspaceCatalog { ws, catalog, .. } = workspace;
     let form = Form::new();
     if let Some(spec) = &init.spec {
         form.load(spec);
@@ -154,10 +145,10 @@ pub(super) fn Builder(
             })}
             <div class="builder-layout">
                 <div class="builder-form">
-                    <SourcesPicker ws=ws catalog=catalog cat_tick=cat_tick form=form errors=errors/>
+                    <SourcesPicker workspace=workspace form=form errors=errors/>
                     <LanguageShares form=form catalog=catalog langs=langs present=present built=built errors=errors/>
                     <Limits form=form langs=langs errors=errors/>
-                    <Augmentations ws=ws catalog=catalog cat_tick=cat_tick form=form errors=errors/>
+                    <Augmentations workspace=workspace form=form errors=errors/>
                     <Advanced form=form errors=errors/>
                 </div>
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use polytune_api::{RegisterEvaluationSet, SourceFacts};
 
-use super::state::{Catalog, Errors, Form, err_line, with_sources};
+use super::state::{Errors, Form, WorkspaceCatalog, err_line, with_sources};
 use crate::client::{self, ApiFailure};
 use crate::components::ErrorBox;
 use crate::components::format::thousands;
@@ -22,13 +22,8 @@ fn source_languages(s: &SourceFacts) -> String {
 
 /// Step 1: the dataset versions, with their languages; evaluation sets are marked here.
 #[component]
-pub(super) fn SourcesPicker(
-    ws: StoredValue<String>,
-    catalog: Catalog,
-    cat_tick: RwSignal<u32>,
-    form: Form,
-    errors: Errors,
-) -> impl IntoView {
+pub(super) fn SourcesPicker(workspace: WorkspaceCatalog, form: Form, errors: Errors) -> impl IntoView {
+    let WorkspaceCatalog { ws, catalog, .. } = workspace;
     let eval_error = RwSignal::new(None::<ApiFailure>);
     let toggle_eval = move |version_id: String, on: bool| {
         let ws_id = ws.get_value();
@@ -51,7 +46,7 @@ pub(super) fn SourcesPicker(
             if on {
                 form.sources.try_update(|s| s.retain(|v| *v != version_id));
             }
-            cat_tick.try_update(|t| *t += 1);
+            workspace.reload();
         });
     };
     view! {
@@ -111,7 +106,7 @@ pub(super) fn SourcesPicker(
                 })}
             </ul>
             <ErrorBox error=eval_error.read_only()/>
-            <CountTokens ws=ws form=form cat_tick=cat_tick/>
+            <CountTokens workspace=workspace form=form/>
         </fieldset>
     }
 }
@@ -119,7 +114,8 @@ pub(super) fn SourcesPicker(
 /// Counts the chosen versions' tokens with a model's own tokenizer (they are profiled again with
 /// it), so the token shares are the ones that model will see.
 #[component]
-fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> impl IntoView {
+fn CountTokens(workspace: WorkspaceCatalog, form: Form) -> impl IntoView {
+    let ws = workspace.ws;
     let models = LocalResource::new(move || {
         let path = format!("/workspaces/{}/models", ws.get_value());
         async move { client::get::<Vec<polytune_api::Model>>(&path).await }
@@ -180,7 +176,7 @@ fn CountTokens(ws: StoredValue<String>, form: Form, cat_tick: RwSignal<u32>) -> 
                         client::gloo_timers_sleep(1000).await;
                     }
                     status.try_set(crate::i18n::t(Msg::BuilderCountTokensDone).into());
-                    cat_tick.try_update(|t| *t += 1);
+                    workspace.reload();
                 }
             }
             busy.try_set(false);

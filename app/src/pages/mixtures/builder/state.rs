@@ -8,7 +8,7 @@ use polytune_api::{
     AugmentTemplate, Augmentation, BudgetUnit, FieldError, MixtureCatalog, MixtureSpec, Shares, SourceFacts,
 };
 
-use crate::client::ApiFailure;
+use crate::client::{self, ApiFailure};
 use crate::components::format::as_typed;
 use crate::components::lang::{english, swatch};
 use crate::components::numbers::{read_decimal, read_whole};
@@ -256,6 +256,38 @@ pub(super) fn invalid_attr(errors: Errors, path: String) -> impl Fn() -> &'stati
 }
 
 pub(super) type Catalog = RwSignal<Option<Result<MixtureCatalog, ApiFailure>>>;
+
+/// The workspace the builder works in and its catalog (sources and templates), which the steps
+/// read and reload after they change it (an evaluation set marked, tokens counted, a template saved).
+#[derive(Clone, Copy)]
+pub(super) struct WorkspaceCatalog {
+    pub(super) ws: StoredValue<String>,
+    pub(super) catalog: Catalog,
+    tick: RwSignal<u32>,
+}
+
+impl WorkspaceCatalog {
+    /// Loads the catalog of workspace `ws` now, and again after each `reload`.
+    pub(super) fn load(ws: String) -> Self {
+        let ws = StoredValue::new(ws);
+        let catalog: Catalog = RwSignal::new(None);
+        let tick = RwSignal::new(0u32);
+        Effect::new(move |_| {
+            tick.track();
+            let path = format!("/workspaces/{}/mixtures/catalog", ws.get_value());
+            leptos::task::spawn_local(async move {
+                let r = client::get::<MixtureCatalog>(&path).await;
+                catalog.try_set(Some(r));
+            });
+        });
+        Self { ws, catalog, tick }
+    }
+
+    /// Fetches the catalog again.
+    pub(super) fn reload(self) {
+        self.tick.try_update(|t| *t += 1);
+    }
+}
 
 pub(super) fn with_sources<R>(catalog: Catalog, f: impl FnOnce(&[SourceFacts]) -> R) -> Option<R> {
     catalog.with(|c| match c {
