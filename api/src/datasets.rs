@@ -147,6 +147,18 @@ pub enum Mapping {
 }
 
 impl Mapping {
+    /// A [`Mapping::Messages`] list at `messages`, each message's role and text under these
+    /// keys.
+    pub fn messages(messages: &str, role_key: &str, text_key: &str) -> Mapping {
+        Mapping::Messages {
+            messages: messages.into(),
+            role_key: role_key.into(),
+            text_key: text_key.into(),
+            id: None,
+            language: None,
+        }
+    }
+
     /// The plain case of [`Mapping::Fields`]: an instruction field and maybe an output field,
     /// nothing else.
     pub fn fields(instruction: &str, output: Option<&str>) -> Mapping {

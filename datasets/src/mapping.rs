@@ -415,13 +415,7 @@ mod tests {
         assert_eq!(err(json!({"output": "b"})), "there is no instruction field `instruction`");
         assert_eq!(err(json!({"instruction": "a"})), "there is no output field `output`");
         assert_eq!(err(json!([1, 2])), "the record is a list, expected an object with fields");
-        let m = Mapping::Messages {
-            messages: "messages".into(),
-            role_key: "role".into(),
-            text_key: "content".into(),
-            id: None,
-            language: None,
-        };
+        let m = Mapping::messages("messages", "role", "content");
         let r = json!({"messages": [{"role": "tool", "content": "x"}]});
         assert!(to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err().to_string().contains("role “tool”"));
     }

@@ -241,14 +241,9 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
     let model = crate::models::tiny_model(&c, &ws, &data, 1).await;
     let mid = model["id"].as_str().unwrap().to_owned();
     // Tokens counted with the model's own tokenizer (the builder's token shares use them).
-    let counting = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/{mid}/count-tokens"),
-            Some(json!({"version_ids": [data]})),
-            202,
-        )
-        .await;
+    let count_path = format!("/workspaces/{ws}/models/{mid}/count-tokens");
+    let count_tokens = || c.expect(Method::POST, &count_path, Some(json!({"version_ids": [data]})), 202);
+    let counting = count_tokens().await;
     assert_eq!(counting["jobs"].as_array().unwrap().len(), 1);
     wait_for(&c, &ws, counting["jobs"][0].as_str().unwrap(), &["succeeded"], 60).await;
     let cat = c.expect(Method::GET, &format!("/workspaces/{ws}/mixtures/catalog"), None, 200).await;
@@ -262,14 +257,7 @@ db_test!(mixture_materialize_train_and_compare, |app: TestApp| async move {
             .all(|l| l["tokens"].as_u64().unwrap() > l["examples"].as_u64().unwrap()),
         "{counted}"
     );
-    let again = c
-        .expect(
-            Method::POST,
-            &format!("/workspaces/{ws}/models/{mid}/count-tokens"),
-            Some(json!({"version_ids": [data]})),
-            202,
-        )
-        .await;
+    let again = count_tokens().await;
     assert!(again["jobs"].as_array().unwrap().is_empty(), "already counted: {again}");
     let compute = c.expect(Method::GET, &format!("/workspaces/{ws}/compute?model_id={mid}"), None, 200).await;
     assert_eq!(compute["device"], "cpu");

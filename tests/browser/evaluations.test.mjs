@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { adminWithWorkspace } from "./flows.mjs";
+import { adminWithWorkspace, importDataset } from "./flows.mjs";
 import { countingJsonl, shot, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
@@ -51,12 +51,7 @@ test("evaluate a run against its base, read it per language, drill in, export", 
 
   await t.test("set up: data, a tiny model, a short LoRA run", async () => {
     wsId = await adminWithWorkspace(studio, page, "Evaluate");
-    await page.getByRole("link", { name: "Datasets", exact: true }).click();
-    await page.locator("#dataset-files").setInputFiles({ name: "count.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(jsonl()) });
-    await page.getByText("Uploaded").waitFor({ timeout: 30_000 });
-    await page.getByLabel("Dataset name").fill("Counting");
-    await page.getByRole("button", { name: "Import", exact: true }).click();
-    await page.getByRole("link", { name: "Counting" }).waitFor();
+    await importDataset(page, "count.jsonl", "application/jsonl", jsonl(), "Counting");
     let version;
     for (let i = 0; i < 200 && !version; i++) {
       const { body } = await api(page, "GET", `/workspaces/${wsId}/datasets`);

@@ -15,3 +15,14 @@ export async function adminWithWorkspace(studio, page, workspace) {
   await page.waitForURL(/\/workspaces\/[0-9a-f-]+$/);
   return page.url().split("/").pop();
 }
+
+/** From the workspace: upload `body` as `file` on the Datasets section and import it as `name`;
+ * returns once the dataset is listed (its import may still be running). */
+export async function importDataset(page, file, mimeType, body, name) {
+  await page.getByRole("link", { name: "Datasets", exact: true }).click();
+  await page.locator("#dataset-files").setInputFiles({ name: file, mimeType, buffer: Buffer.from(body) });
+  await page.getByText("Uploaded").waitFor({ timeout: 30_000 });
+  await page.getByLabel("Dataset name").fill(name);
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await page.getByRole("link", { name }).waitFor();
+}

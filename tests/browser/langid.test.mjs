@@ -4,7 +4,7 @@
 // which the language column shows the new language.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { adminWithWorkspace } from "./flows.mjs";
+import { adminWithWorkspace, importDataset } from "./flows.mjs";
 import { shot, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
@@ -39,12 +39,7 @@ function plain() {
 }
 
 async function importFile(page, file, body, name) {
-  await page.getByRole("link", { name: "Datasets", exact: true }).click();
-  await page.locator("#dataset-files").setInputFiles({ name: file, mimeType: "text/plain", buffer: Buffer.from(body) });
-  await page.getByText("Uploaded").waitFor({ timeout: 30_000 });
-  await page.getByLabel("Dataset name").fill(name);
-  await page.getByRole("button", { name: "Import", exact: true }).click();
-  await page.getByRole("link", { name }).waitFor();
+  await importDataset(page, file, "text/plain", body, name);
 }
 
 test("train a language identifier, use it, profile again", { timeout: 240_000 }, async (t) => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { adminWithWorkspace } from "./flows.mjs";
+import { adminWithWorkspace, importDataset } from "./flows.mjs";
 import { countingJsonl, shot, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
@@ -27,12 +27,7 @@ test("tiny model, model page, memory, try it, a run's curves", { timeout: 240_00
 
   await t.test("set up, import a small multilingual dataset", async () => {
     wsId = await adminWithWorkspace(studio, page, "Tuning");
-    await page.getByRole("link", { name: "Datasets", exact: true }).click();
-    await page.locator("#dataset-files").setInputFiles({ name: "count.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(jsonl()) });
-    await page.getByText("Uploaded").waitFor({ timeout: 30_000 });
-    await page.getByLabel("Dataset name").fill("Counting");
-    await page.getByRole("button", { name: "Import", exact: true }).click();
-    await page.getByRole("link", { name: "Counting" }).waitFor();
+    await importDataset(page, "count.jsonl", "application/jsonl", jsonl(), "Counting");
   });
 
   await t.test("make a tiny model and open its page", async () => {

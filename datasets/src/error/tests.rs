@@ -103,13 +103,7 @@ fn a_missing_mapped_field_and_a_wrong_type() {
     assert_eq!(e.code(), "missing_field");
     assert_eq!(e.args(), args(&[("field", "output"), ("path", "answer")]));
     assert_eq!(e.to_string(), "there is no output field `answer`");
-    let m = Mapping::Messages {
-        messages: "messages".into(),
-        role_key: "role".into(),
-        text_key: "content".into(),
-        id: None,
-        language: None,
-    };
+    let m = Mapping::messages("messages", "role", "content");
     let r = serde_json::json!({"messages": [{"role": "user", "content": 3}, {"role": "user", "content": [1]}]});
     let e = mapping::to_example(&r, &m, "s".into(), "x".into(), None).unwrap_err();
     assert_eq!(e.code(), "wrong_type");
