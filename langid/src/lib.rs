@@ -12,6 +12,7 @@ pub mod error;
 pub mod fasttext;
 mod identify;
 pub mod ngram;
+mod prefetch;
 mod read;
 pub mod script;
 

@@ -18,6 +18,8 @@ pub use train::{Settings, TrainReport, train, train_additions};
 
 use std::borrow::Cow;
 
+use crate::prefetch::prefetch;
+
 /// What training counted, as stored in the file: per language the feature occurrences (`N_L`),
 /// and per feature (in hash order) its postings: the languages it was seen in and how often.
 pub(crate) struct Counts {
@@ -46,6 +48,9 @@ pub struct NgramModel {
     /// Where the training data came from and its licence, carried in the file.
     pub notice: String,
 }
+
+/// How many features ahead the scorer asks for a table slot.
+const PREFETCH_AHEAD: usize = 16;
 
 /// A feature seen in at least this many languages gets a dense row.
 const DENSE_FROM: usize = 32;
@@ -110,6 +115,12 @@ impl Table {
         t
     }
 
+    /// Asks for the slot where `k`'s probe starts.
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        prefetch(&self.slots[k as usize & self.mask]);
+    }
+
     #[inline]
     fn get(&self, k: u64) -> Option<Hit> {
         let want = tag(k);
@@ -128,6 +139,14 @@ impl Table {
             }
             i = (i + 1) & self.mask;
         }
+    }
+}
+
+/// Adds the 16-bit sums into the 32-bit totals and clears them.
+fn add_into(totals: &mut [u32], sums: &mut [u16]) {
+    for (t, s) in totals.iter_mut().zip(sums.iter_mut()) {
+        *t += *s as u32;
+        *s = 0;
     }
 }
 
@@ -202,26 +221,41 @@ impl NgramModel {
         let mut acc = vec![0.0f32; self.labels.len()];
         let mut acc_dense = vec![0u32; self.labels.len()];
         let nl = self.labels.len();
-        // Two passes: first every lookup (independent cache misses overlap when nothing else is
-        // in the loop), touching the first line of each row or posting list so that it is on
-        // its way; then the additions.
+        // Two passes: first every lookup, with the table slot of a feature a few places ahead
+        // and the scores of each hit asked for early (prefetched), so that the independent cache
+        // misses of one text overlap; then the additions, from lines already on their way.
         let mut hits: Vec<Hit> = Vec::with_capacity(scratch.len());
-        let mut touch = 0.0f32;
-        for &f in scratch.iter() {
+        for (i, &f) in scratch.iter().enumerate() {
+            if let Some(&ahead) = scratch.get(i + PREFETCH_AHEAD) {
+                self.table.prefetch(ahead);
+            }
             if let Some(hit) = self.table.get(f) {
-                touch += match hit {
-                    Hit::Dense(row) => self.dense[row * nl] as f32,
-                    Hit::Sparse(s, _) => self.scored[s].0,
-                };
+                match hit {
+                    Hit::Dense(row) => {
+                        let r = &self.dense[row * nl..(row + 1) * nl];
+                        for line in r.chunks(64) {
+                            prefetch(line.as_ptr());
+                        }
+                    }
+                    Hit::Sparse(s, _) => prefetch(&self.scored[s]),
+                }
                 hits.push(hit);
             }
         }
-        std::hint::black_box(touch);
+        // Dense rows add into 16-bit sums (twice the lanes of 32-bit ones), moved into the 32-bit
+        // totals before they could overflow: 257 rows of at most 255 each fit in 65,535.
+        let mut acc16 = vec![0u16; nl];
+        let mut rows16 = 0;
         for hit in &hits {
             match *hit {
                 Hit::Dense(row) => {
-                    for (a, &d) in acc_dense.iter_mut().zip(&self.dense[row * nl..(row + 1) * nl]) {
-                        *a += d as u32;
+                    for (a, &d) in acc16.iter_mut().zip(&self.dense[row * nl..(row + 1) * nl]) {
+                        *a += d as u16;
+                    }
+                    rows16 += 1;
+                    if rows16 == 257 {
+                        add_into(&mut acc_dense, &mut acc16);
+                        rows16 = 0;
                     }
                 }
                 Hit::Sparse(s, l) => {
@@ -231,6 +265,7 @@ impl NgramModel {
                 }
             }
         }
+        add_into(&mut acc_dense, &mut acc16);
         for ((a, d), b) in acc.iter_mut().zip(&acc_dense).zip(&self.base) {
             *a = (*a + *d as f32 / DENSE_SCALE) / n + b;
         }
@@ -261,7 +296,12 @@ impl NgramModel {
             .per_feature
             .iter()
             .enumerate()
-            .map(|(i, &s)| if ok(i) { ((s - max) * t).exp() } else { 0.0 })
+            // A term below e⁻³⁰ (the best label's is 1) changes no probability beyond float
+            // noise: skip its exp.
+            .map(|(i, &s)| {
+                let x = (s - max) * t;
+                if ok(i) && x > -30.0 { x.exp() } else { 0.0 }
+            })
             .collect();
         let z: f32 = p.iter().sum();
         if z > 0.0 {
