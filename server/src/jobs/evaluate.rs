@@ -144,7 +144,6 @@ async fn test_pause() {
     }
 }
 
-/// "task/language item id": how a failure names the item it happened on.
 /// An item's scored row: what it asked, what the model answered, and the metrics.
 fn scored(
     task: Task,

