@@ -22,7 +22,8 @@ run() {
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   say "$name"
-  python3 eval/bench/results_latency.py "http://127.0.0.1:$port" "$url" "$requests" || { tail -20 "$work/$name.log"; false; }
+  python3 eval/bench/results_latency.py "http://127.0.0.1:$port" "$url" "$requests" \
+    || { tail -20 "$work/$name.log"; kill "$pid"; false; }
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
