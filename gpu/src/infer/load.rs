@@ -221,7 +221,9 @@ fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, Eng
     let embed_q = Arc::new(take("model.embed_tokens.weight")?);
     let kind = format!("{:?}", embed_q.dtype());
     // Q4_1/Q8_0 embeddings are read by our kernels and, when tied, shared with the head.
-    let (embed, tied) = match super::blocks(&embed_q)? {
+    // Dequantized on request: the tied head too (a head on the blocks would round activations).
+    let blocks = if super::dequantize_all() { None } else { super::blocks(&embed_q)? };
+    let (embed, tied) = match blocks {
         Some(b) => (Embedding::Blocks(b.clone()), Weight::from_blocks(b, kind)),
         None => (Embedding::Quantized(embed_q.clone()), Weight::quantized(embed_q)?),
     };

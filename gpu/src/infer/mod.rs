@@ -49,6 +49,13 @@ enum Mat {
 }
 
 /// Whether Q4_1/Q8_0 products go through candle instead of our kernels (for comparisons).
+/// `POLYTUNE_DEQUANTIZE=1`: quantized weights are expanded to f32 when loaded, and products run in
+/// f32 with f32 activations (no 8-bit rounding): the arithmetic of a reference implementation
+/// that dequantizes the same file, at four to eight times the memory.
+pub(crate) fn dequantize_all() -> bool {
+    std::env::var_os("POLYTUNE_DEQUANTIZE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 fn candle_only() -> bool {
     std::env::var_os("POLYTUNE_CANDLE_QMATMUL").is_some_and(|v| !v.is_empty() && v != "0")
 }
@@ -62,6 +69,10 @@ impl Weight {
 
     pub fn quantized(q: Arc<QTensor>) -> Result<Self> {
         let kind = format!("{:?}", q.dtype());
+        if dequantize_all() {
+            let w = Weight::dense(&q.dequantize(&q.device())?)?;
+            return Ok(Weight { kind: format!("{kind}→F32"), ..w });
+        }
         if let Some(b) = blocks(&q)? {
             return Ok(Weight { bytes: b.bytes(), mat: Mat::Blocks(b), kind });
         }
