@@ -66,3 +66,11 @@ ensure_test_python() {
     "$venv/bin/pip" install --quiet --no-deps --target "$POLYTUNE_CACHE/py/fasttext-predict" "fasttext-predict==0.9.2.4"
   fi
 }
+
+# The server binary a benchmark times: $POLYTUNE_BIN, or a release build made now.
+bench_server_bin() {
+  if [[ -z "${POLYTUNE_BIN:-}" ]]; then
+    cargo build --release --quiet -p polytune-server
+  fi
+  echo "${POLYTUNE_BIN:-$CARGO_TARGET_DIR/release/polytune}"
+}

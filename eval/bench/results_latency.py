@@ -12,13 +12,16 @@ and each results endpoint the pages call is timed `requests` times, one after an
 JSON line per endpoint: p50, p95 and max in milliseconds (client side, loopback).
 """
 import json
+import os
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "bench"))
+import studio_api  # noqa: E402  (the benchmarks' shared API call)
 
 base, db_url = sys.argv[1], sys.argv[2]
 n_requests = int(sys.argv[3]) if len(sys.argv) > 3 else 200
@@ -29,20 +32,7 @@ LIMIT = 50
 
 
 def call(method, path, body=None, cookie=None, raw=None, content_type=None):
-    req = urllib.request.Request(base + "/api/v1" + path, method=method)
-    req.add_header("Origin", base)
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-        req.data = json.dumps(body).encode()
-    if raw is not None:
-        req.add_header("Content-Type", content_type or "application/octet-stream")
-        req.data = raw
-    if cookie:
-        req.add_header("Cookie", cookie)
-    with urllib.request.urlopen(req) as res:
-        set_cookie = res.headers.get("Set-Cookie", "")
-        data = res.read()
-        return (json.loads(data) if data else None), set_cookie.split(";")[0]
+    return studio_api.call(base, method, path, body, cookie, raw, content_type)
 
 
 def wait_job(ws, job_id, cookie, secs=1800):

@@ -8,10 +8,7 @@ cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 requests=${1:-200}
 ensure_postgres
-if [[ -z "${POLYTUNE_BIN:-}" ]]; then
-  cargo build --release --quiet -p polytune-server
-fi
-bin="${POLYTUNE_BIN:-$CARGO_TARGET_DIR/release/polytune}"
+bin=$(bench_server_bin)
 work=$(mktemp -d)
 port=18182
 

@@ -9,10 +9,7 @@ source scripts/lib.sh
 secs=${1:-30}
 command -v wrk >/dev/null || { as_root apt-get install -y -qq wrk >/dev/null; }
 ensure_postgres
-if [[ -z "${POLYTUNE_BIN:-}" ]]; then
-  cargo build --release --quiet -p polytune-server
-fi
-bin="${POLYTUNE_BIN:-$CARGO_TARGET_DIR/release/polytune}"
+bin=$(bench_server_bin)
 work=$(mktemp -d)
 port=18181
 
