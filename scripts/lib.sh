@@ -74,3 +74,14 @@ bench_server_bin() {
   fi
   echo "${POLYTUNE_BIN:-$CARGO_TARGET_DIR/release/polytune}"
 }
+
+# Starts the benchmarked server `$bin` on 127.0.0.1:PORT with a fresh DATA_DIR and DATABASE_URL
+# (extra flags after them), its log in LOG; waits until it is ready. Its pid is in $bench_pid.
+bench_server_start() {
+  local port=$1 data=$2 url=$3 log=$4
+  shift 4
+  rm -rf "$data"
+  POLYTUNE_LOG=warn "$bin" --listen "127.0.0.1:$port" --data-dir "$data" --database-url "$url" "$@" >"$log" 2>&1 &
+  bench_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+}

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod datasets;
+pub mod derive;
 pub mod evaluation;
 pub mod identifiers;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod workspaces;
 pub use accounts::*;
 pub use audit::*;
 pub use datasets::*;
+pub use derive::*;
 pub use evaluation::*;
 pub use identifiers::*;
 pub use ids::*;

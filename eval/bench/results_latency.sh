@@ -14,10 +14,8 @@ port=18182
 
 run() {
   local name=$1 url=$2
-  rm -rf "$work/data"
-  POLYTUNE_LOG=warn "$bin" --listen 127.0.0.1:$port --data-dir "$work/data" --database-url "$url" >"$work/$name.log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+  bench_server_start "$port" "$work/data" "$url" "$work/$name.log"
+  local pid=$bench_pid
   say "$name"
   python3 eval/bench/results_latency.py "http://127.0.0.1:$port" "$url" "$requests" \
     || { tail -20 "$work/$name.log"; kill "$pid"; false; }

@@ -15,11 +15,8 @@ port=18181
 
 run() {
   local name=$1 url=$2
-  rm -rf "$work/data"
-  POLYTUNE_LOG=warn "$bin" --listen 127.0.0.1:$port --data-dir "$work/data" --database-url "$url" \
-    --signin-max-per-address 100000 >"$work/$name.log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+  bench_server_start "$port" "$work/data" "$url" "$work/$name.log" --signin-max-per-address 100000
+  local pid=$bench_pid
   python3 tests/bench/sessions.py "http://127.0.0.1:$port" 200 >"$work/cookies"
   say "$name: 200 connections, 2 threads, ${secs}s"
   COOKIES="$work/cookies" wrk -t2 -c200 -d"${secs}s" --latency -s tests/bench/list_workspaces.lua "http://127.0.0.1:$port" \

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::datasets::{DeriveSpec, ImportReport, OnError};
+use crate::datasets::{ImportReport, OnError};
+use crate::derive::DeriveSpec;
 use crate::uploads::ServerImportResult;
 
 /// The job kinds this studio knows.
