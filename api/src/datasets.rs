@@ -84,6 +84,9 @@ fn join<'a>(turns: impl Iterator<Item = &'a Turn>) -> String {
 pub enum FileFormat {
     Jsonl,
     JsonArray,
+    /// One JSON document whose top level is an object keyed by item id (`{"q1": {…}, "q2": {…}}`):
+    /// each value is a record, its key given as the field `_key`.
+    JsonObject,
     Csv,
     Tsv,
     Parquet,
@@ -96,6 +99,7 @@ impl FileFormat {
         match self {
             FileFormat::Jsonl => "JSON lines",
             FileFormat::JsonArray => "JSON array",
+            FileFormat::JsonObject => "JSON object keyed by id",
             FileFormat::Csv => "CSV",
             FileFormat::Tsv => "TSV",
             FileFormat::Parquet => "Parquet",
@@ -254,7 +258,7 @@ impl Validate for ImportSpec {
                 ));
             }
         }
-        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::Parquet | FileFormat::Lines)
+        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::JsonObject | FileFormat::Parquet | FileFormat::Lines)
             && self.has_header
         {
             errors.push(FieldError::err(

@@ -48,10 +48,21 @@ pub struct EvalTask {
     pub metrics: Vec<EvalMetric>,
     /// Items per language in the quick preset.
     pub quick_limit: usize,
-    /// Tokens generated per item (0 for multiple choice).
+    /// Tokens generated per item (0 for multiple choice), quick and full.
     pub max_new_tokens: usize,
+    #[serde(default)]
+    pub full_max_new_tokens: usize,
+    /// Choices per item (the most any item has; 0 for generation).
+    #[serde(default)]
+    pub choices: usize,
+    /// Whether prompts go through the model's chat template.
+    #[serde(default)]
+    pub chat_template: bool,
     /// Where its data comes from, and its license.
     pub source: String,
+    /// Made from a file uploaded to this workspace (not built in).
+    #[serde(default)]
+    pub from_file: bool,
 }
 
 /// How much to evaluate.

@@ -42,7 +42,7 @@ pub fn detect_format(path: &Path, file_name: &str, limits: Limits) -> Result<(Fi
         return Ok((FileFormat::JsonArray, false));
     }
     if trimmed.starts_with('{') {
-        return Ok((FileFormat::Jsonl, false));
+        return Ok((json_object_or_lines(trimmed), false));
     }
     let lower = file_name.to_ascii_lowercase();
     if lower.ends_with(".txt") || lower.ends_with(".txt.gz") {
@@ -61,6 +61,27 @@ pub fn detect_format(path: &Path, file_name: &str, limits: Limits) -> Result<(Fi
     };
     let delim = if tsv { '\t' } else { ',' };
     Ok((format, looks_like_header(&first_lines, delim)))
+}
+
+/// A file starting with `{`: JSON lines when its first line is a whole JSON value, unless that
+/// value is the file's only one and an object of two or more records keyed by id; one JSON object
+/// keyed by id when the first value spans lines (a pretty-printed document) and no line after it
+/// is a record of its own.
+fn json_object_or_lines(text: &str) -> FileFormat {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or_default();
+    match serde_json::from_str::<Value>(first) {
+        Ok(Value::Object(o)) => {
+            let keyed = o.len() >= 2 && o.values().all(Value::is_object) && lines.next().is_none();
+            if keyed { FileFormat::JsonObject } else { FileFormat::Jsonl }
+        }
+        Ok(_) => FileFormat::Jsonl,
+        // A damaged first line among whole ones is JSON lines with one bad line.
+        Err(_) if lines.take(3).any(|l| serde_json::from_str::<Value>(l).is_ok_and(|v| v.is_object())) => {
+            FileFormat::Jsonl
+        }
+        Err(_) => FileFormat::JsonObject,
+    }
 }
 
 /// A first row of short, distinct, non-numeric names above longer rows is a header.

@@ -156,6 +156,7 @@ pub fn read_records_counted(
         FileFormat::Parquet => read_parquet(path, counter, sink),
         FileFormat::Jsonl => read_jsonl(open(counter)?, limits, sink),
         FileFormat::JsonArray => read_json_array(open(counter)?, sink),
+        FileFormat::JsonObject => read_json_object(open(counter)?, sink),
         FileFormat::Csv => read_csv(open(counter)?, b',', has_header, limits, sink),
         FileFormat::Tsv => read_csv(open(counter)?, b'\t', has_header, limits, sink),
         FileFormat::Lines => read_lines(open(counter)?, limits, sink),
@@ -300,6 +301,54 @@ pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
             DataError::FileCutOff { line, source: e }
         } else if e.is_io() {
             // The reader's own error (a zip bomb, a broken gzip stream), given back whole.
+            DataError::JsonArrayStopped { line, column, source: e.into() }
+        } else {
+            DataError::JsonArraySyntax { line, column, source: e }
+        }
+    })
+}
+
+/// One JSON object keyed by item id, streamed entry by entry: each value becomes a record with
+/// its key as `_key` (a value that is not an object becomes `{"_key": key, "value": value}`).
+pub fn read_json_object(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
+    use serde::de::{Deserializer as _, MapAccess, Visitor};
+
+    struct Each<'s, 'a> {
+        sink: &'s mut Sink<'a>,
+    }
+    impl<'de> Visitor<'de> for Each<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object of records keyed by id")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut i = 0u64;
+            while let Some((key, v)) = map.next_entry::<String, Value>()? {
+                i += 1;
+                let record = match v {
+                    Value::Object(mut o) => {
+                        o.entry("_key").or_insert(Value::String(key));
+                        Value::Object(o)
+                    }
+                    other => serde_json::json!({ "_key": key, "value": other }),
+                };
+                if (self.sink)(Location::Element(i), Ok(record)).is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut input = input;
+    if input.fill_buf().map(|b| b.starts_with(b"\xEF\xBB\xBF")).unwrap_or(false) {
+        input.consume(3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(input);
+    de.deserialize_map(Each { sink }).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        if e.is_eof() {
+            DataError::FileCutOff { line, source: e }
+        } else if e.is_io() {
             DataError::JsonArrayStopped { line, column, source: e.into() }
         } else {
             DataError::JsonArraySyntax { line, column, source: e }

@@ -96,7 +96,7 @@ proptest! {
         let dir = scratch("fuzz");
         let path = dir.join("input");
         std::fs::write(&path, &bytes).unwrap();
-        for format in [FileFormat::Jsonl, FileFormat::JsonArray, FileFormat::Csv, FileFormat::Tsv, FileFormat::Parquet, FileFormat::Lines] {
+        for format in [FileFormat::Jsonl, FileFormat::JsonArray, FileFormat::JsonObject, FileFormat::Csv, FileFormat::Tsv, FileFormat::Parquet, FileFormat::Lines] {
             let _ = read::read_records(&path, format, true, read::Limits::default(), &mut |_, _| ControlFlow::Continue(()));
         }
         let _ = import::inspect(&path, "input", None, read::Limits::default());
@@ -133,5 +133,39 @@ fn one_bad_line_among_many() {
     assert_eq!((report.records, report.imported, report.bad), (100_000, 99_999, 1));
     assert_eq!(report.issues[0].location, "line 61234");
     assert!(report.issues[0].message.contains("invalid JSON"), "{}", report.issues[0].message);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A JSON document keyed by item id (as MGSM-style benchmark releases publish them), pretty-printed
+/// or on one line, is detected and read one record per key, the key kept as `_key`.
+#[test]
+fn json_object_keyed_by_id() {
+    let dir = scratch("keyed");
+    let pretty = dir.join("tasks.json");
+    std::fs::write(
+        &pretty,
+        "{\n  \"q1\": {\"query\": \"Wie viel ist 2+2?\", \"answers\": [\"4\", \"vier\"]},\n  \"q2\": {\"query\": \"Und 3+3?\", \"answers\": [[\"6\"]]}\n}\n",
+    )
+    .unwrap();
+    let one_line = dir.join("one.json");
+    std::fs::write(&one_line, r#"{"a": {"instruction": "x"}, "b": {"instruction": "y"}}"#).unwrap();
+    for path in [&pretty, &one_line] {
+        let (format, _) = import::detect_format(path, "tasks.json", read::Limits::default()).unwrap();
+        assert_eq!(format, FileFormat::JsonObject, "{}", path.display());
+    }
+    let mut records = Vec::new();
+    read::read_records(&pretty, FileFormat::JsonObject, false, read::Limits::default(), &mut |loc, r| {
+        records.push((loc.to_string(), r.unwrap()));
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].1["_key"], "q1");
+    assert_eq!(records[1].1["_key"], "q2");
+    assert_eq!(records[1].1["answers"][0][0], "6");
+    // JSON lines stay JSON lines, also with a damaged first line.
+    let lines = dir.join("lines.jsonl");
+    std::fs::write(&lines, "{\"a\": 1\n{\"a\": 2}\n{\"a\": 3}\n").unwrap();
+    assert_eq!(import::detect_format(&lines, "lines.jsonl", read::Limits::default()).unwrap().0, FileFormat::Jsonl);
     std::fs::remove_dir_all(dir).unwrap();
 }

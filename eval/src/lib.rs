@@ -9,11 +9,14 @@
 //!
 //! Nothing here runs a model: the server gives the scorers log-likelihoods and generations.
 
+pub mod catalog;
+pub mod file_task;
 pub mod report;
 pub mod score;
 pub mod stats;
 pub mod tasks;
 
+pub use catalog::TaskRef;
 pub use tasks::{Gold, Item, Task};
 
 /// Why a task's items cannot be read.

@@ -129,6 +129,25 @@ pub fn math(text: &str, gold: &str, file_lang: &str) -> (Metrics, Option<String>
     (m, strict.or(flexible))
 }
 
+/// Lower case, punctuation and repeated spaces gone: how text answers are compared.
+pub fn normalize_answer(s: &str) -> String {
+    let kept: String = s.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    kept.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A generated answer against accepted answers in words: `exact` (its first non-empty line is one
+/// of them) and `contains` (one of them appears in it, on word boundaries), both after
+/// [`normalize_answer`].
+pub fn answers(text: &str, accepted: &[String]) -> Metrics {
+    let first = normalize_answer(text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    let whole = format!(" {} ", normalize_answer(text));
+    let wanted: Vec<String> = accepted.iter().map(|a| normalize_answer(a)).filter(|a| !a.is_empty()).collect();
+    Metrics::from([
+        ("exact".to_string(), flag(wanted.iter().any(|a| *a == first))),
+        ("contains".to_string(), flag(wanted.iter().any(|a| whole.contains(&format!(" {a} "))))),
+    ])
+}
+
 /// Languages whose word-level check (English words leaking in) applies.
 pub const WORD_LEVEL: [&str; 6] = ["ara", "hin", "jpn", "kor", "rus", "zho"];
 
@@ -188,6 +207,19 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn text_answers_match_after_normalizing() {
+        // "Paris." → first line "paris" equals accepted "paris": exact 1, contains 1.
+        let m = answers("Paris.\nIt is the capital.", &s(&["PARIS"]));
+        assert_eq!((m["exact"], m["contains"]), (1.0, 1.0));
+        // "The capital is Paris!" → first line "the capital is paris": not exact; " paris " inside: contains.
+        let m = answers("The capital is Paris!", &s(&["Lyon", "paris"]));
+        assert_eq!((m["exact"], m["contains"]), (0.0, 1.0));
+        // "Parisian" contains "paris" only inside a word: no match.
+        let m = answers("Parisian food", &s(&["Paris"]));
+        assert_eq!((m["exact"], m["contains"]), (0.0, 0.0));
     }
 
     #[test]

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use polytune_api::{EvalMetric, EvalTask, EvalTaskKind, lang};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::EvalError;
 
 /// One thing to ask a model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// The item's id; the same id in every language for parallel sets.
     pub id: String,
@@ -22,15 +22,19 @@ pub struct Item {
     pub choices: Vec<String>,
     pub gold: Option<Gold>,
     /// Generation stops when the text ends with one of these.
+    #[serde(default)]
     pub stop: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Gold {
     /// The index of the right choice.
     Choice(usize),
     /// The numeric answer, as written in the data.
     Number(String),
+    /// Accepted answers in words (any one is right).
+    Answers(Vec<String>),
 }
 
 impl Gold {
@@ -38,7 +42,38 @@ impl Gold {
         match self {
             Gold::Choice(i) => choices.get(*i).cloned().unwrap_or_default(),
             Gold::Number(n) => n.clone(),
+            Gold::Answers(a) => a.join(" | "),
         }
+    }
+}
+
+/// The metrics a kind of task reports (`numeric`: generation whose answers are numbers).
+pub fn metrics(kind: EvalTaskKind, numeric: bool) -> Vec<EvalMetric> {
+    let m = |code: &str, about: &str| EvalMetric { code: code.into(), about: about.into() };
+    match (kind, numeric) {
+        (EvalTaskKind::MultipleChoice, _) => vec![
+            m("acc", "the most likely choice is the right one"),
+            m("acc_norm", "the same, each choice's log-likelihood divided by its length in characters"),
+            m("acc_bytes", "the same, divided by its length in UTF-8 bytes (comparable across scripts)"),
+        ],
+        (EvalTaskKind::Generation, true) => vec![
+            m("exact_flexible", "the last number in the answer equals the right one"),
+            m(
+                "exact_strict",
+                "the answer says \"the answer is N\" (in its language) or is just the number, and N is right",
+            ),
+            m("in_language", "the answer is in the question's language"),
+        ],
+        (EvalTaskKind::Generation, false) => vec![
+            m("exact", "the answer's first line is one of the accepted answers (case and punctuation aside)"),
+            m("contains", "the answer contains one of the accepted answers (case and punctuation aside)"),
+            m("in_language", "the answer is in the question's language"),
+        ],
+        (EvalTaskKind::Fidelity, _) => vec![
+            m("in_language", "the answer is identified as the prompt's language"),
+            m("lines_pass", "every line of five words or more is in the prompt's language (unsure counts as a miss)"),
+            m("words_pass", "no English words leak in (Arabic, Hindi, Japanese, Korean, Russian and Chinese only)"),
+        ],
     }
 }
 
@@ -167,30 +202,7 @@ impl Task {
     }
 
     pub fn metrics(self) -> Vec<EvalMetric> {
-        let m = |code: &str, about: &str| EvalMetric { code: code.into(), about: about.into() };
-        match self {
-            Task::Xcopa | Task::Sib200 => vec![
-                m("acc", "the most likely choice is the right one"),
-                m("acc_norm", "the same, each choice's log-likelihood divided by its length in characters"),
-                m("acc_bytes", "the same, divided by its length in UTF-8 bytes (comparable across scripts)"),
-            ],
-            Task::Mgsm => vec![
-                m("exact_flexible", "the last number in the answer equals the right one"),
-                m(
-                    "exact_strict",
-                    "the answer says \"the answer is N\" (in its language) or is just the number, and N is right",
-                ),
-                m("in_language", "the answer is in the question's language"),
-            ],
-            Task::Fidelity => vec![
-                m("in_language", "the answer is identified as the prompt's language"),
-                m(
-                    "lines_pass",
-                    "every line of five words or more is in the prompt's language (unsure counts as a miss)",
-                ),
-                m("words_pass", "no English words leak in (Arabic, Hindi, Japanese, Korean, Russian and Chinese only)"),
-            ],
-        }
+        metrics(self.kind(), true)
     }
 
     pub fn name(self) -> &'static str {
@@ -246,7 +258,11 @@ impl Task {
             metrics: self.metrics(),
             quick_limit: self.quick_limit(),
             max_new_tokens: self.max_new_tokens(true),
+            full_max_new_tokens: self.max_new_tokens(false),
+            choices: self.choices(),
+            chat_template: self.chat_template(),
             source: self.source().into(),
+            from_file: false,
         }
     }
 

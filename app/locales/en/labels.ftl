@@ -4,6 +4,7 @@
 ## File formats, as in "From data.csv · CSV"
 label-format-jsonl = JSON lines
 label-format-json-array = JSON array
+label-format-json-object = JSON object keyed by id
 label-format-csv = CSV
 label-format-tsv = TSV
 label-format-parquet = Parquet

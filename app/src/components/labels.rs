@@ -9,6 +9,7 @@ pub fn format_label(f: FileFormat) -> &'static str {
     t(match f {
         FileFormat::Jsonl => Msg::LabelFormatJsonl,
         FileFormat::JsonArray => Msg::LabelFormatJsonArray,
+        FileFormat::JsonObject => Msg::LabelFormatJsonObject,
         FileFormat::Csv => Msg::LabelFormatCsv,
         FileFormat::Tsv => Msg::LabelFormatTsv,
         FileFormat::Parquet => Msg::LabelFormatParquet,

@@ -117,7 +117,7 @@ pub(super) fn IncomingCard(
                     <div class="mapping">
                         <div class="field"><label for=format!("fmt-{}", key)>{t(Msg::DatasetsFormat)}</label>
                             <select id=format!("fmt-{}", key) prop:value=move || format.get() on:change=move |ev| format.set(event_target_value(&ev))>
-                                <option value="jsonl">{t(Msg::DatasetsFormatJsonl)}</option><option value="json_array">{t(Msg::DatasetsFormatJsonArray)}</option>
+                                <option value="jsonl">{t(Msg::DatasetsFormatJsonl)}</option><option value="json_array">{t(Msg::DatasetsFormatJsonArray)}</option><option value="json_object">{t(Msg::LabelFormatJsonObject)}</option>
                                 <option value="csv">{t(Msg::DatasetsFormatCsv)}</option><option value="tsv">{t(Msg::DatasetsFormatTsv)}</option>
                                 <option value="parquet">{t(Msg::DatasetsFormatParquet)}</option><option value="lines">{t(Msg::DatasetsFormatLines)}</option>
                             </select></div>

@@ -89,6 +89,7 @@ pub(super) fn format_key(f: FileFormat) -> &'static str {
     match f {
         FileFormat::Jsonl => "jsonl",
         FileFormat::JsonArray => "json_array",
+        FileFormat::JsonObject => "json_object",
         FileFormat::Csv => "csv",
         FileFormat::Tsv => "tsv",
         FileFormat::Parquet => "parquet",
@@ -99,6 +100,7 @@ pub(super) fn format_key(f: FileFormat) -> &'static str {
 pub(super) fn parse_format(s: &str) -> FileFormat {
     match s {
         "json_array" => FileFormat::JsonArray,
+        "json_object" => FileFormat::JsonObject,
         "csv" => FileFormat::Csv,
         "tsv" => FileFormat::Tsv,
         "parquet" => FileFormat::Parquet,
