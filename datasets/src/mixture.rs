@@ -83,6 +83,27 @@ impl EvalIndex {
         Ok(n)
     }
 
+    /// Adds texts of an evaluation set called `name` that is not a dataset version (a built-in
+    /// task, a task made from a file): each compared as an instruction or answer would be.
+    pub fn add_texts<'a>(&mut self, name: &str, texts: impl IntoIterator<Item = &'a str>) -> u64 {
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        let mut n = 0;
+        for t in texts {
+            let norm = minhash::normalize(t);
+            if norm.chars().count() >= MIN_COMPARED_CHARS {
+                self.texts.entry(minhash::exact_key(&norm)).or_insert(id);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// The evaluation set an example's instruction or answer is found in, if any.
+    pub fn find_example(&self, e: &Example) -> Option<&str> {
+        self.find(std::iter::once(e))
+    }
+
     pub fn len(&self) -> usize {
         self.texts.len()
     }

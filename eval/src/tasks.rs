@@ -266,6 +266,32 @@ impl Task {
         }
     }
 
+    /// The texts of every item as the data has them (premises and choices, sentences, questions,
+    /// prompts), before any template: what training data must not contain.
+    pub fn texts(self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (_, text) in self.files() {
+            let lines = text.lines().filter(|l| !l.trim().is_empty()).skip(usize::from(self == Task::Sib200));
+            for line in lines {
+                match self {
+                    Task::Xcopa => {
+                        if let Ok(r) = serde_json::from_str::<XcopaRow>(line) {
+                            out.extend([r.premise, r.choice1, r.choice2]);
+                        }
+                    }
+                    Task::Sib200 => out.extend(line.splitn(3, '\t').nth(2).map(|t| t.trim().to_string())),
+                    Task::Mgsm => out.extend(line.rsplit_once('\t').map(|(q, _)| q.trim().to_string())),
+                    Task::Fidelity => {
+                        if let Ok(r) = serde_json::from_str::<FidelityRow>(line) {
+                            out.push(r.prompt);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The first `limit` items (all when None) in `language` (a canonical code).
     pub fn items(self, language: &str, limit: Option<usize>) -> Result<Vec<Item>, EvalError> {
         let (name, text) = self
@@ -453,6 +479,16 @@ mod tests {
         assert_eq!(Task::Sib200.info().languages["swa"], 99);
         assert_eq!(Task::Mgsm.info().languages["eng"], 250);
         assert_eq!(Task::Fidelity.info().languages.len(), 13);
+    }
+
+    #[test]
+    fn texts_are_the_data_before_templates() {
+        let mgsm = Task::Mgsm.texts();
+        assert_eq!(mgsm.len(), 11 * 250);
+        assert!(!mgsm[0].contains("Question:") && !mgsm[0].contains('\t'));
+        // XCOPA: premise and both choices of each of 11 × 100 items.
+        assert_eq!(Task::Xcopa.texts().len(), 3 * 11 * 100);
+        assert!(Task::Xcopa.texts().contains(&"Mwanaume alifungua bomba la maji.".to_string()));
     }
 
     #[test]

@@ -1,9 +1,53 @@
 //! Evaluation as the studio plans it: which tasks, languages and items a request means, what
 //! makes two evaluations comparable (their fingerprint), and how long one will take.
 
-use polytune_api::{CreateEvaluation, EvalPreset, EvalSpec, EvalTaskKind, EvalTaskRun, FieldError, ModelInfo};
-use polytune_eval::Task;
+use polytune_api::{CreateEvaluation, EvalPreset, EvalSpec, EvalTask, EvalTaskKind, EvalTaskRun, FieldError, ModelInfo};
+use polytune_data::langid::Detector;
+use polytune_eval::{Task, TaskRef};
 use sha2::{Digest, Sha256};
+
+use crate::db::{DbResult, Scoped};
+
+/// The canonical code of the identified language of a text (None when unsure).
+pub fn detect(text: &str) -> Option<String> {
+    let (label, _) = Detector::default_ref().detect(text);
+    label.map(|l| polytune_api::lang::parse(&l).map_or(l.clone(), |t| t.code().to_string()))
+}
+
+/// Every task a workspace can evaluate on: the built-in ones, then those made from its files.
+pub async fn catalog(db: &Scoped) -> DbResult<Vec<EvalTask>> {
+    let mut tasks: Vec<EvalTask> = Task::ALL.iter().map(|t| t.info()).collect();
+    tasks.extend(db.eval_tasks().await?.into_iter().map(|f| f.task));
+    Ok(tasks)
+}
+
+/// Adds every evaluation task's texts (built in and made from the workspace's files) to the index
+/// training data is checked against, so that no task set is trained on.
+pub async fn index_tasks(db: &Scoped, index: &mut polytune_data::mixture::EvalIndex) -> DbResult<()> {
+    for task in Task::ALL {
+        let texts = task.texts();
+        index.add_texts(&format!("built-in task {}", task.id()), texts.iter().map(String::as_str));
+    }
+    for (name, items) in db.eval_task_items().await? {
+        let texts = items.iter().flat_map(|i| {
+            let answers = match &i.gold {
+                Some(polytune_eval::Gold::Answers(a)) => a.as_slice(),
+                _ => &[],
+            };
+            std::iter::once(&i.prompt).chain(&i.choices).chain(answers)
+        });
+        index.add_texts(&format!("task {name}"), texts.map(String::as_str));
+    }
+    Ok(())
+}
+
+/// A task by id, with its items: built in, or made from one of the workspace's files.
+pub async fn resolve(db: &Scoped, id: &str) -> DbResult<Option<TaskRef>> {
+    match Task::parse(id) {
+        Ok(t) => Ok(Some(TaskRef::Builtin(t))),
+        Err(_) => db.eval_task(id).await,
+    }
+}
 
 /// Seconds per item for a 135M-parameter model on this 2-core machine, from the parity benchmark
 /// with SmolLM2 (BENCHMARKS.md): a multiple-choice item costs about 0.3 s plus 0.1 s per choice
@@ -15,27 +59,28 @@ const MC_CHOICE_SECONDS: f64 = 0.1;
 const TOKENS_PER_SECOND: f64 = 30.0;
 const REFERENCE_PARAMETERS: f64 = 135e6;
 
-/// Turns a request into the exact tasks, languages and item counts that will run.
-pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<FieldError>> {
+/// Turns a request into the exact tasks, languages and item counts that will run, from the
+/// workspace's `catalog` (see [`catalog`]).
+pub fn plan(req: &CreateEvaluation, info: &ModelInfo, catalog: &[EvalTask]) -> Result<EvalSpec, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let tasks: Vec<Task> = if req.tasks.is_empty() {
-        Task::ALL.to_vec()
+    let tasks: Vec<&EvalTask> = if req.tasks.is_empty() {
+        catalog.iter().filter(|t| !t.from_file).collect()
     } else {
-        let mut tasks = Vec::new();
+        let mut tasks: Vec<&EvalTask> = Vec::new();
         for (i, id) in req.tasks.iter().enumerate() {
-            match Task::parse(id.trim()) {
-                Ok(t) if !tasks.contains(&t) => tasks.push(t),
-                Ok(_) => errors.push(FieldError::err(
+            match catalog.iter().find(|t| t.id == id.trim()) {
+                Some(t) if !tasks.iter().any(|c| c.id == t.id) => tasks.push(t),
+                Some(_) => errors.push(FieldError::err(
                     format!("tasks[{i}]"),
                     "duplicate",
                     &[("value", id.clone())],
                     format!("'{id}' is listed twice"),
                 )),
-                Err(e) => errors.push(FieldError::err(
+                None => errors.push(FieldError::err(
                     format!("tasks[{i}]"),
                     "unknown_value",
-                    &[("value", id.clone()), ("allowed", Task::ALL.map(|t| t.id()).join(", "))],
-                    e.to_string(),
+                    &[("value", id.clone()), ("allowed", catalog.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", "))],
+                    format!("no task '{id}' in this workspace"),
                 )),
             }
         }
@@ -47,7 +92,7 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
         .map(|l| polytune_api::lang::parse(l).map_or_else(|| l.clone(), |t| t.code().to_string()))
         .collect();
     for (i, l) in wanted.iter().enumerate() {
-        if !tasks.iter().any(|t| t.languages().contains(l)) {
+        if !tasks.iter().any(|t| t.languages.contains_key(l)) {
             errors.push(FieldError::err(
                 format!("languages[{i}]"),
                 "language_not_in_tasks",
@@ -66,31 +111,30 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo) -> Result<EvalSpec, Vec<Fi
     let scale = (info.parameters as f64 / REFERENCE_PARAMETERS).max(0.01);
     for task in tasks {
         let languages: Vec<String> =
-            task.languages().into_iter().filter(|l| wanted.is_empty() || wanted.contains(l)).collect();
+            task.languages.keys().filter(|l| wanted.is_empty() || wanted.contains(l)).cloned().collect();
         if languages.is_empty() {
             continue;
         }
-        let limit = req.limit.or(if quick { Some(task.quick_limit()) } else { None });
-        let info = task.info();
+        let limit = req.limit.or(if quick { Some(task.quick_limit) } else { None });
         let n: usize = languages
             .iter()
-            .map(|l| info.languages.get(l).copied().unwrap_or(0).min(limit.unwrap_or(usize::MAX)))
+            .map(|l| task.languages.get(l).copied().unwrap_or(0).min(limit.unwrap_or(usize::MAX)))
             .sum();
-        let max_new_tokens = task.max_new_tokens(quick);
+        let max_new_tokens = if quick { task.max_new_tokens } else { task.full_max_new_tokens };
         items += n;
         seconds += n as f64
             * scale
-            * match task.kind() {
-                EvalTaskKind::MultipleChoice => MC_ITEM_SECONDS + MC_CHOICE_SECONDS * task.choices() as f64,
+            * match task.kind {
+                EvalTaskKind::MultipleChoice => MC_ITEM_SECONDS + MC_CHOICE_SECONDS * task.choices as f64,
                 _ => max_new_tokens as f64 / TOKENS_PER_SECOND,
             };
         runs.push(EvalTaskRun {
-            task: task.id().into(),
-            version: task.version(),
+            task: task.id.clone(),
+            version: task.version,
             languages,
             limit,
             shots: 0,
-            chat_template: task.chat_template(),
+            chat_template: task.chat_template,
             max_new_tokens,
         });
     }
@@ -134,6 +178,10 @@ mod tests {
         .unwrap()
     }
 
+    fn builtin() -> Vec<EvalTask> {
+        Task::ALL.iter().map(|t| t.info()).collect()
+    }
+
     fn req(tasks: &[&str], languages: &[&str]) -> CreateEvaluation {
         CreateEvaluation {
             model_id: "m".into(),
@@ -149,7 +197,7 @@ mod tests {
 
     #[test]
     fn quick_plan_limits_items_and_keeps_chosen_languages() {
-        let spec = plan(&req(&["xcopa", "mgsm"], &["sw", "tha"]), &info()).unwrap();
+        let spec = plan(&req(&["xcopa", "mgsm"], &["sw", "tha"]), &info(), &builtin()).unwrap();
         assert_eq!(spec.tasks.len(), 2);
         assert_eq!(spec.tasks[0].languages, ["swa", "tha"]);
         // XCOPA: 50 per language; MGSM: 8 per language.
@@ -159,15 +207,15 @@ mod tests {
 
     #[test]
     fn unknown_tasks_and_languages_are_named() {
-        let e = plan(&req(&["mmlu"], &[]), &info()).unwrap_err();
+        let e = plan(&req(&["mmlu"], &[]), &info(), &builtin()).unwrap_err();
         assert_eq!(e[0].path, "tasks[0]");
-        let e = plan(&req(&["xcopa"], &["deu"]), &info()).unwrap_err();
+        let e = plan(&req(&["xcopa"], &["deu"]), &info(), &builtin()).unwrap_err();
         assert_eq!(e[0].path, "languages[0]");
     }
 
     #[test]
     fn fingerprints_differ_by_what_changes_scores() {
-        let spec = plan(&req(&["xcopa"], &[]), &info()).unwrap();
+        let spec = plan(&req(&["xcopa"], &[]), &info(), &builtin()).unwrap();
         let base = fingerprint("m", None, None, &spec);
         assert_eq!(base, fingerprint("m", None, None, &spec));
         assert_ne!(base, fingerprint("m", Some("r"), Some(10), &spec));

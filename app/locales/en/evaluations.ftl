@@ -73,3 +73,39 @@ eval-s-member-role-label = Role { $email }
 
 # Under a workspace's name: your role in it ($role, e.g. "Owner") and its number of members ($count).
 eval-s-workspace-card = { $role } · { $count } members
+
+## Evaluations: a task from your own file
+
+# Title of the section that makes an evaluation task from an uploaded file.
+eval-file-title = Add a task from your file
+eval-file-intro = A multiple-choice, question-and-answer or prompts-only file in any format the studio imports (JSON lines, a JSON array or an object keyed by id, CSV, TSV, Parquet). Map its fields, check the preview, and the task joins the list above.
+eval-file-choose = Choose a file
+# In a field selector: no field mapped.
+eval-file-none = —
+eval-file-kind = Kind of task
+eval-file-kind-choice = Multiple choice (scored by log-likelihood)
+eval-file-kind-generation = Question and answer (the model writes; the answer is matched)
+eval-file-kind-fidelity = Prompts only (language fidelity)
+eval-file-prompt = Prompt
+eval-file-choices = Choices (one list field, or fields separated by commas)
+eval-file-answer = Right answer
+eval-file-from-one = Answer numbers count from 1
+eval-file-language-field = Language field
+eval-file-id = Item id
+eval-file-declared = Language of the whole file (when no field says it)
+eval-file-update = Update the preview
+eval-file-name = Task name
+eval-file-create = Add the task
+eval-file-field-languages = Languages identified in each text field
+eval-file-field = Field
+eval-file-detected = Identified as
+eval-file-first-items = The first items as the model will be asked
+eval-file-language = Language
+# After the task was made: $name the task's name, $items its number of items, $languages its number of languages.
+eval-s-file-created = Added “{ $name }”: { $items } items in { $languages } languages. Tick it in the form above to evaluate on it.
+# Above the preview: $records records read, $languages the items per language (e.g. "Bengali 250, German 250").
+eval-s-file-records = { $records } records · { $languages }
+# One language's item count in the preview summary: $language its name, $count its items.
+eval-s-file-language-items = { $language } { $count }
+# One identified language of a field: $language its name, $count texts identified as it, $of texts in the field.
+eval-s-file-field-language = { $language } { $count }/{ $of }

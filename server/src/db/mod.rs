@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod audit;
 pub mod blobs;
 pub mod datasets;
+pub mod eval_tasks;
 pub mod evaluations;
 pub mod identifiers;
 pub mod jobs;
@@ -271,6 +272,7 @@ impl Database {
                 (6, "identifiers", include_str!("../../../migrations/sqlite/0006_identifiers.sql")),
                 (7, "evaluations", include_str!("../../../migrations/sqlite/0007_evaluations.sql")),
                 (8, "job_error_detail", include_str!("../../../migrations/sqlite/0008_job_error_detail.sql")),
+                (9, "eval_tasks", include_str!("../../../migrations/sqlite/0009_eval_tasks.sql")),
             ],
             Dialect::Postgres => &[
                 (1, "accounts", include_str!("../../../migrations/postgres/0001_accounts.sql")),
@@ -281,6 +283,7 @@ impl Database {
                 (6, "identifiers", include_str!("../../../migrations/postgres/0006_identifiers.sql")),
                 (7, "evaluations", include_str!("../../../migrations/postgres/0007_evaluations.sql")),
                 (8, "job_error_detail", include_str!("../../../migrations/postgres/0008_job_error_detail.sql")),
+                (9, "eval_tasks", include_str!("../../../migrations/postgres/0009_eval_tasks.sql")),
             ],
         };
         let migrations = sources

@@ -44,4 +44,6 @@ paths! {
     ComparePath { evaluation_id: EvaluationId, base_id: EvaluationId }
     /// `/workspaces/{workspace_id}/model-catalog/{catalog_id}`
     CatalogPath { catalog_id: String }
+    /// `/workspaces/{workspace_id}/eval-tasks/{task_id}`
+    EvalTaskPath { task_id: String }
 }

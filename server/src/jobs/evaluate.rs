@@ -12,11 +12,10 @@ use std::time::Instant;
 use polytune_api::{
     ChoiceScore, Counters, EvalResults, EvalTaskKind, EvaluateJob, EvaluateOutput, FieldError, Phase, SamplingParams,
 };
-use polytune_data::langid::Detector;
 use polytune_eval::report::aggregate;
 use polytune_eval::score::{self, encode_pair};
 use polytune_eval::tasks::TARGET_DELIMITER;
-use polytune_eval::{Gold, Item, Task};
+use polytune_eval::{EvalError, Gold, Item, TaskRef};
 use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
 use polytune_gpu::infer::{Adapter, LoglikRequest};
 use polytune_gpu::template::Message;
@@ -25,6 +24,7 @@ use super::toolkit::db_failed;
 use super::{Cause, JobContext, JobError, Needed, Resources};
 use crate::db::Scoped;
 use crate::db::evaluations::ScoredItem;
+use crate::evaluation::{detect, resolve};
 use crate::inference::LoadedModel;
 
 /// Items scored (and stored) together.
@@ -42,12 +42,6 @@ pub async fn validate(db: &Scoped, p: &EvaluateJob) -> Result<Resources, Vec<Fie
             "the evaluation must exist in this workspace",
         )]),
     }
-}
-
-/// The canonical code of the identified language of a text (None when unsure).
-fn detect(text: &str) -> Option<String> {
-    let (label, _) = Detector::default_ref().detect(text);
-    label.map(|l| polytune_api::lang::parse(&l).map_or(l.clone(), |t| t.code().to_string()))
 }
 
 /// The ISO 639-1 code of a canonical language (what MGSM's answer phrases are keyed by).
@@ -94,7 +88,10 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
         ctx.log(&format!("resuming: {already} items were scored by an earlier attempt")).await;
     }
     for run in &ev.spec.tasks {
-        let task = Task::parse(&run.task).map_err(|e| task_unreadable(&run.task, e))?;
+        let task = resolve(db, &run.task)
+            .await
+            .map_err(db_failed)?
+            .ok_or_else(|| task_unreadable(&run.task, EvalError::UnknownTask(run.task.clone())))?;
         for language in &run.languages {
             let items = task.items(language, run.limit).map_err(|e| task_unreadable(&run.task, e))?;
             let pending: Vec<(usize, Item)> = items
@@ -106,9 +103,9 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
                 test_pause().await;
                 ctx.check()?;
                 let scored = match task.kind() {
-                    EvalTaskKind::MultipleChoice => multiple_choice(ctx, &model, adapter.as_deref(), task, chunk)?,
+                    EvalTaskKind::MultipleChoice => multiple_choice(ctx, &model, adapter.as_deref(), &task, chunk)?,
                     _ => {
-                        generate(ctx, &model, adapter.clone(), task, run.max_new_tokens, run.chat_template, chunk)
+                        generate(ctx, &model, adapter.clone(), &task, run.max_new_tokens, run.chat_template, chunk)
                             .await?
                     }
                 };
@@ -146,7 +143,7 @@ async fn test_pause() {
 
 /// An item's scored row: what it asked, what the model answered, and the metrics.
 fn scored(
-    task: Task,
+    task: &TaskRef,
     item: &Item,
     position: usize,
     output: String,
@@ -171,7 +168,7 @@ fn task_unreadable(task: &str, e: polytune_eval::EvalError) -> Cause {
 }
 
 /// An item's failure, named by its task, language and id.
-fn item_failed(task: Task, item: &Item, error: impl std::fmt::Display) -> Cause {
+fn item_failed(task: &TaskRef, item: &Item, error: impl std::fmt::Display) -> Cause {
     Cause::item(task.id(), &item.language, &item.id, error)
 }
 
@@ -181,7 +178,7 @@ fn multiple_choice(
     ctx: &JobContext,
     model: &LoadedModel,
     adapter: Option<&Adapter>,
-    task: Task,
+    task: &TaskRef,
     chunk: &[(usize, Item)],
 ) -> Result<Vec<ScoredItem>, JobError> {
     let tok = &model.tokenizer;
@@ -253,7 +250,7 @@ async fn generate(
     ctx: &JobContext,
     model: &Arc<LoadedModel>,
     adapter: Option<Arc<Adapter>>,
-    task: Task,
+    task: &TaskRef,
     max_new_tokens: usize,
     chat_template: bool,
     chunk: &[(usize, Item)],
@@ -315,10 +312,16 @@ async fn generate(
             }
         };
         let fidelity = score::fidelity(&text, &item.language, detect);
-        let metrics = match (&item.gold, task) {
-            (Some(Gold::Number(gold)), _) => {
+        let in_language = if fidelity.in_language { 1.0 } else { 0.0 };
+        let metrics = match &item.gold {
+            Some(Gold::Number(gold)) => {
                 let (mut m, _) = score::math(&text, gold, iso1(&item.language));
-                m.insert("in_language".into(), if fidelity.in_language { 1.0 } else { 0.0 });
+                m.insert("in_language".into(), in_language);
+                m
+            }
+            Some(Gold::Answers(accepted)) => {
+                let mut m = score::answers(&text, accepted);
+                m.insert("in_language".into(), in_language);
                 m
             }
             _ => fidelity.metrics(),

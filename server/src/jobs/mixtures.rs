@@ -131,6 +131,7 @@ pub async fn run(ctx: &JobContext, p: MaterializeMixtureJob) -> Result<Materiali
         let file = env.store.reader(&v.blob).map_err(failed_storage)?;
         eval.add(&name, BufReader::new(file)).map_err(failed_data)?;
     }
+    crate::evaluation::index_tasks(&ctx.db(), &mut eval).await.map_err(db_failed)?;
     ctx.log(&format!(
             "drawing {} training examples in {} languages from {} versions; {} augmentations; {} evaluation texts to check against",
             plan.examples,

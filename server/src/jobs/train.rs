@@ -6,7 +6,7 @@
 use polytune_api::{Counters, FieldError, JobId, Phase, RunId, TrainJob, TrainOutput};
 use polytune_gpu::train::{CheckpointInfo, EvalMetrics, Observer, Outcome, RunPaths, StepMetrics, Trainer, device_for};
 
-use super::toolkit::{Reporter, contained, db_failed, failed_data, failed_storage};
+use super::toolkit::{Reporter, contained, db_failed, failed_data, failed_storage, failed_write};
 use super::{Cause, JobContext, JobError, Needed, Recorded, Resources, Stage};
 use crate::db::Scoped;
 
@@ -95,6 +95,58 @@ pub async fn validate(db: &Scoped, p: &TrainJob) -> Result<Resources, Vec<FieldE
     Ok(Resources::default())
 }
 
+/// The training file without examples whose instruction or answer is an evaluation task's text
+/// (built-in tasks and the workspace's own): the same file when there are none, else a filtered
+/// copy in the run folder, with what was left out in the job's log.
+async fn without_task_texts(
+    ctx: &JobContext,
+    train: std::path::PathBuf,
+    output: &std::path::Path,
+) -> Result<std::path::PathBuf, JobError> {
+    use std::io::{BufReader, BufWriter, Write};
+    let mut index = polytune_data::mixture::EvalIndex::default();
+    crate::evaluation::index_tasks(&ctx.db(), &mut index).await.map_err(db_failed)?;
+    let target = output.join("train-without-evaluation-texts.jsonl");
+    let (left_out, first) = tokio::task::block_in_place(|| -> Result<(u64, Option<String>), JobError> {
+        std::fs::create_dir_all(output).map_err(failed_write)?;
+        let opened = std::fs::File::open(&train)
+            .map_err(|source| failed_storage(crate::storage::StorageError::Io { path: train.clone(), source }))?;
+        let input = BufReader::new(opened);
+        let mut out = BufWriter::new(std::fs::File::create(&target).map_err(failed_write)?);
+        let (mut left_out, mut first, mut failed) = (0u64, None, None);
+        polytune_data::import::read_examples(input, |_, e| match index.find_example(&e) {
+            Some(set) => {
+                left_out += 1;
+                first.get_or_insert_with(|| format!("{} (in {set})", e.id));
+                std::ops::ControlFlow::Continue(())
+            }
+            None => match polytune_data::import::write_example(&mut out, &e) {
+                Ok(()) => std::ops::ControlFlow::Continue(()),
+                Err(err) => {
+                    failed = Some(err);
+                    std::ops::ControlFlow::Break(())
+                }
+            },
+        })
+        .map_err(failed_data)?;
+        if let Some(err) = failed {
+            return Err(failed_write(err));
+        }
+        out.flush().map_err(failed_write)?;
+        Ok((left_out, first))
+    })?;
+    if left_out == 0 {
+        let _ = std::fs::remove_file(&target);
+        return Ok(train);
+    }
+    ctx.log(&format!(
+        "left out {left_out} training examples whose text is in an evaluation task (the first: {})",
+        first.unwrap_or_default()
+    ))
+    .await;
+    Ok(target)
+}
+
 pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError> {
     let env = ctx.env();
     let run = ctx.db().run(&p.run_id).await.map_err(db_failed)?.ok_or_else(|| Cause::Gone { what: Needed::Run })?;
@@ -109,11 +161,12 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
     let output = env.store.run_dir(&run.id);
     let local = |sha: &str| env.store.local_copy(sha).map(|c| c.into_path()).map_err(failed_storage);
     // A mixture brings its own validation split (stratified by language when it was made).
-    let validation = match ctx.db().mixture_of_version(&version.id).await.map_err(db_failed)? {
-        Some(m) => match m.validation_version_id {
+    let mixture = ctx.db().mixture_of_version(&version.id).await.map_err(db_failed)?;
+    let validation = match &mixture {
+        Some(m) => match &m.validation_version_id {
             Some(v) => ctx
                 .db()
-                .version(&v)
+                .version(v)
                 .await
                 .map_err(db_failed)?
                 .filter(|v| v.examples > 0)
@@ -124,6 +177,10 @@ pub async fn run(ctx: &JobContext, p: TrainJob) -> Result<TrainOutput, JobError>
         None => None,
     };
     let mut train = local(&version.blob)?;
+    // A mixture left out evaluation texts when it was made; any other version is checked here.
+    if mixture.is_none() {
+        train = without_task_texts(ctx, train, &output).await?;
+    }
     let mut init = None;
     if let Some(c) = &run.continue_from {
         let checkpoints = ctx.db().checkpoints(&c.run_id).await.map_err(db_failed)?;

@@ -4,6 +4,7 @@
 
 mod launch;
 mod results;
+mod task_file;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -16,6 +17,7 @@ use crate::i18n::{Msg, t};
 
 pub use launch::Launcher;
 use results::{Comparison, Heatmap, Results};
+use task_file::TaskFromFile;
 
 #[component]
 pub fn EvaluationsSection(ws: Workspace) -> impl IntoView {
@@ -44,7 +46,10 @@ pub fn EvaluationsSection(ws: Workspace) -> impl IntoView {
     };
     view! {
         <p class="muted">{t(Msg::EvalIntro)}</p>
-        {can_edit.then(|| view! { <Launcher ws_id=ws.id.to_string() tasks=tasks on_started=started/> })}
+        {can_edit.then(|| view! {
+            <Launcher ws_id=ws.id.to_string() tasks=tasks on_started=started/>
+            <TaskFromFile ws_id=ws.id.to_string() on_created=move || tasks.refetch()/>
+        })}
         <h2>{t(Msg::EvalListTitle)}</h2>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),

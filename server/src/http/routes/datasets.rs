@@ -32,7 +32,7 @@ use crate::storage::is_sha256;
 
 // ---- datasets -------------------------------------------------------------------------------
 
-async fn stored_blob(state: &AppState, db: &Scoped, sha: &str) -> ApiResult<(PathBuf, String)> {
+pub(super) async fn stored_blob(state: &AppState, db: &Scoped, sha: &str) -> ApiResult<(PathBuf, String)> {
     if !is_sha256(sha) {
         return Err(invalid(
             "blob",

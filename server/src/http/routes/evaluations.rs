@@ -10,7 +10,6 @@ use polytune_api::{
     CreateEvaluation, EvalComparison, EvalItemPage, EvalResults, EvalSpec, EvalTask, EvaluateJob, Evaluation,
     EvaluationId, EvaluationStarted, JobState, ModelId, Problem, RunId,
 };
-use polytune_eval::Task;
 use polytune_eval::report::{ALPHA, forgetting};
 use serde::Deserialize;
 
@@ -18,19 +17,20 @@ use crate::auth::{WorkspaceEditor, WorkspaceViewer};
 use crate::db::Scoped;
 use crate::db::evaluations::NewEvaluation;
 use crate::error::{ApiError, ApiResult};
-use crate::evaluation::{fingerprint, plan};
+use crate::evaluation::{catalog, fingerprint, plan};
 use crate::http::extract::ApiJson;
 use crate::http::paths::{ComparePath, EvaluationPath};
 use crate::state::AppState;
 
 use super::invalid;
 
-/// The built-in evaluation tasks: languages with their item counts, metrics, presets.
+/// The evaluation tasks of this workspace: the built-in ones, then those made from its files —
+/// languages with their item counts, metrics, presets.
 #[utoipa::path(get, path = "/workspaces/{workspace_id}/eval-tasks", tag = "evaluation",
     security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
     params(("workspace_id" = String, Path)), responses((status = 200, body = Vec<EvalTask>)))]
-pub async fn tasks(_cap: WorkspaceViewer) -> Json<Vec<EvalTask>> {
-    Json(Task::ALL.iter().map(|t| t.info()).collect())
+pub async fn tasks(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<EvalTask>>> {
+    Ok(Json(catalog(&state.db.scoped(&cap)).await?))
 }
 
 /// What is being evaluated, checked: the model, and the run's checkpoint step (its newest when
@@ -82,8 +82,9 @@ pub async fn estimate(
     cap: WorkspaceViewer,
     ApiJson(req): ApiJson<CreateEvaluation>,
 ) -> ApiResult<Json<EvalSpec>> {
-    let (model, _, _) = target(&state.db.scoped(&cap), &req).await?;
-    let mut spec = plan(&req, &model.info).map_err(ApiError::Validation)?;
+    let db = state.db.scoped(&cap);
+    let (model, _, _) = target(&db, &req).await?;
+    let mut spec = plan(&req, &model.info, &catalog(&db).await?).map_err(ApiError::Validation)?;
     if req.with_base {
         spec.items *= 2;
         spec.estimated_seconds *= 2.0;
@@ -134,7 +135,7 @@ pub async fn create(
     let db = state.db.scoped(&cap);
     let user = &cap.actor.user.id;
     let (model, step, label) = target(&db, &req).await?;
-    let spec = plan(&req, &model.info).map_err(ApiError::Validation)?;
+    let spec = plan(&req, &model.info, &catalog(&db).await?).map_err(ApiError::Validation)?;
     let (base, base_reused) = if req.with_base {
         let fp = fingerprint(&model.id, None, None, &spec);
         match db.evaluation_by_fingerprint(&fp).await? {

@@ -50,6 +50,16 @@
 //! | `task_versions_differ` | the two evaluations used different versions of a task | — |
 //! | `language_not_in_tasks` | none of the chosen evaluation tasks has items in the language | `value` |
 //! | `no_task_in_languages` | the chosen tasks have none of the chosen languages | — |
+//! | `too_many_records` | a task file has more records than a task may have | `max` |
+//! | `mapped_field_missing` | no record of the task file has the mapped field | `field` |
+//! | `empty_prompt` | a task file's record has an empty prompt | `record` |
+//! | `language_unknown` | a task file's record's language is neither mapped, declared nor identified | `record` |
+//! | `missing_field` | a task file's record lacks its mapped language or id | `record` |
+//! | `choices_missing` | a multiple-choice record has fewer than two non-empty choices | `record` |
+//! | `no_gold_answer` | a task file's record has no right answer | `record` |
+//! | `gold_not_in_choices` | a record's right answer is not among its choices | `record` |
+//! | `duplicate_id` | an item id appears twice in one language of a task file | `record` |
+//! | `language_missing_items` | a language of a parallel task file lacks items the others have | `language`, `missing` |
 //! | `invalid_payload` | a job's payload does not fit its kind | `error` |
 //! | `malformed_value` | (400, malformed body) the value at `path` could not be read | `error` |
 //! | `no_account` | nobody has an account with this email | — |
@@ -66,6 +76,7 @@
 pub mod audit;
 pub mod blobs;
 pub mod datasets;
+pub mod eval_tasks;
 pub mod evaluations;
 pub mod health;
 pub mod identifiers;
@@ -166,7 +177,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mixtures::count_tokens))
         .routes(routes!(identifiers::list, identifiers::create))
         .routes(routes!(identifiers::choose))
-        .routes(routes!(evaluations::tasks))
+        .routes(routes!(evaluations::tasks, eval_tasks::create))
+        .routes(routes!(eval_tasks::preview))
+        .routes(routes!(eval_tasks::list))
+        .routes(routes!(eval_tasks::delete))
         .routes(routes!(evaluations::estimate))
         .routes(routes!(evaluations::list, evaluations::create))
         .routes(routes!(evaluations::show))
