@@ -19,6 +19,10 @@ pub struct LoglikelihoodRequest {
     pub run_id: Option<RunId>,
     #[serde(default)]
     pub checkpoint_step: Option<i64>,
+    /// Compute in f32 as a reference implementation that dequantizes the file would (what
+    /// evaluations use), instead of on the quantized blocks with 8-bit activations.
+    #[serde(default)]
+    pub exact: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -129,6 +129,10 @@ pub struct LanguageStats {
     pub byte_fallback_rate: Option<f64>,
     /// Examples whose response is in another language, by that language.
     pub response_languages: BTreeMap<String, u64>,
+    /// Examples declared as this language whose instruction was identified as another one, by
+    /// that language (the declaration contradicted by the text).
+    #[serde(default)]
+    pub instruction_detected: BTreeMap<String, u64>,
     pub scripts: BTreeMap<String, u64>,
     pub flags: BTreeMap<String, u64>,
     /// Counts per length bin of the instruction and of the response (see [`Profile::length_bins`]).

@@ -42,7 +42,8 @@ pub fn detect_format(path: &Path, file_name: &str, limits: Limits) -> Result<(Fi
         return Ok((FileFormat::JsonArray, false));
     }
     if trimmed.starts_with('{') {
-        return Ok((json_object_or_lines(trimmed), false));
+        let lines_by_name = [".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"].iter().any(|x| file_name.ends_with(x));
+        return Ok((if lines_by_name { FileFormat::Jsonl } else { json_object_or_lines(trimmed) }, false));
     }
     let lower = file_name.to_ascii_lowercase();
     if lower.ends_with(".txt") || lower.ends_with(".txt.gz") {
@@ -63,7 +64,7 @@ pub fn detect_format(path: &Path, file_name: &str, limits: Limits) -> Result<(Fi
     Ok((format, looks_like_header(&first_lines, delim)))
 }
 
-/// A file starting with `{`: JSON lines when its first line is a whole JSON value, unless that
+/// A file starting with `{` (and not named as JSON lines): JSON lines when its first line is a whole JSON value, unless that
 /// value is the file's only one and an object of two or more records keyed by id; one JSON object
 /// keyed by id when the first value spans lines (a pretty-printed document) and no line after it
 /// is a record of its own.

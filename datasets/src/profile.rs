@@ -97,6 +97,8 @@ fn byte_level_inverse() -> std::collections::HashMap<char, u8> {
 /// One example, analyzed.
 struct Analysis {
     ann: Annotation,
+    /// The instruction's identified language when a declared one says otherwise.
+    contradicts: Option<String>,
     key: String,
     turns: u64,
     words: u64,
@@ -111,6 +113,11 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>, detector: &langid::Detect
     let response = e.response_text();
     let declared = e.language.as_deref();
     let (di, si) = detector.detect(&instruction);
+    let canonical = |l: &str| polytune_api::lang::parse(l).map_or_else(|| l.to_string(), |t| t.code().to_string());
+    let contradicts = match (declared, &di) {
+        (Some(d), Some(found)) if canonical(d) != canonical(found) => Some(canonical(found)),
+        _ => None,
+    };
     let (dr, sr) = detector.detect(&response);
     // A declared language wins for the instruction; detection cannot know every language.
     let li = declared.map(str::to_string).or(di);
@@ -156,6 +163,7 @@ fn analyze(e: &Example, tokens: Option<&TokenCounter>, detector: &langid::Detect
         f,
     };
     Analysis {
+        contradicts,
         key: li.unwrap_or_else(|| "und".into()),
         ann,
         turns: e.turns.len() as u64,
@@ -237,6 +245,9 @@ pub fn profile(
             s.response_lengths[bin(a.ann.cr)] += 1;
             if let Some(lr) = &a.ann.lr {
                 *s.response_languages.entry(lr.clone()).or_default() += 1;
+            }
+            if let Some(found) = &a.contradicts {
+                *s.instruction_detected.entry(found.clone()).or_default() += 1;
             }
             if let Some(si) = &a.ann.si {
                 *s.scripts.entry(si.clone()).or_default() += 1;
@@ -330,4 +341,37 @@ impl DuplicateGroups {
 pub struct Profiled {
     pub profile: Profile,
     pub groups: DuplicateGroups,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files declared Bengali whose instructions are English: the profile counts the contradiction
+    /// (what the studio says in words), and an honest declaration counts none.
+    #[test]
+    fn a_contradicted_declaration_is_counted() {
+        let mut input = String::new();
+        let texts = [
+            "How many apples does Janet have after buying two more at the market?",
+            "Write a short letter to your neighbour about the noise in the evening.",
+            "Explain why the sky looks blue on a clear day in simple words.",
+        ];
+        for (i, t) in texts.iter().enumerate() {
+            let e = serde_json::json!({"id": i.to_string(), "source": "t", "language": "ben",
+                "turns": [{"role": "user", "text": t}, {"role": "assistant", "text": "The answer follows in a few sentences here."}]});
+            input.push_str(&format!("{e}\n"));
+        }
+        let honest = serde_json::json!({"id": "b", "source": "t", "language": "eng",
+            "turns": [{"role": "user", "text": texts[0]}, {"role": "assistant", "text": "The answer follows in a few sentences here."}]});
+        input.push_str(&format!("{honest}\n"));
+        let mut sink = Vec::new();
+        let detector = langid::Detector::default_ref();
+        let out = profile(input.as_bytes(), None, None, detector, &mut sink, &mut |_, _| ControlFlow::Continue(())).unwrap();
+        let ben = out.profile.languages.iter().find(|l| l.language == "ben").unwrap();
+        assert_eq!(ben.examples, 3);
+        assert_eq!(ben.instruction_detected.get("eng"), Some(&3), "{ben:?}");
+        let eng = out.profile.languages.iter().find(|l| l.language == "eng").unwrap();
+        assert!(eng.instruction_detected.is_empty(), "{eng:?}");
+    }
 }

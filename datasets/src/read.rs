@@ -290,22 +290,29 @@ pub fn read_json_array(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> {
         }
     }
     let mut input = input;
-    // A UTF-8 byte-order mark is not JSON; step over it.
+    skip_bom(&mut input);
+    let mut de = serde_json::Deserializer::from_reader(input);
+    de.deserialize_seq(Each { sink }).map_err(json_document_error)
+}
+
+/// A UTF-8 byte-order mark is not JSON; step over it.
+fn skip_bom(input: &mut impl BufRead) {
     if input.fill_buf().map(|b| b.starts_with(b"\xEF\xBB\xBF")).unwrap_or(false) {
         input.consume(3);
     }
-    let mut de = serde_json::Deserializer::from_reader(input);
-    de.deserialize_seq(Each { sink }).map_err(|e| {
-        let (line, column) = (e.line(), e.column());
-        if e.is_eof() {
-            DataError::FileCutOff { line, source: e }
-        } else if e.is_io() {
-            // The reader's own error (a zip bomb, a broken gzip stream), given back whole.
-            DataError::JsonArrayStopped { line, column, source: e.into() }
-        } else {
-            DataError::JsonArraySyntax { line, column, source: e }
-        }
-    })
+}
+
+/// Why a streamed JSON document (an array, an object keyed by id) stopped being read.
+fn json_document_error(e: serde_json::Error) -> DataError {
+    let (line, column) = (e.line(), e.column());
+    if e.is_eof() {
+        DataError::FileCutOff { line, source: e }
+    } else if e.is_io() {
+        // The reader's own error (a zip bomb, a broken gzip stream), given back whole.
+        DataError::JsonArrayStopped { line, column, source: e.into() }
+    } else {
+        DataError::JsonArraySyntax { line, column, source: e }
+    }
 }
 
 /// One JSON object keyed by item id, streamed entry by entry: each value becomes a record with
@@ -340,20 +347,9 @@ pub fn read_json_object(input: impl BufRead, sink: &mut Sink<'_>) -> Result<()> 
         }
     }
     let mut input = input;
-    if input.fill_buf().map(|b| b.starts_with(b"\xEF\xBB\xBF")).unwrap_or(false) {
-        input.consume(3);
-    }
+    skip_bom(&mut input);
     let mut de = serde_json::Deserializer::from_reader(input);
-    de.deserialize_map(Each { sink }).map_err(|e| {
-        let (line, column) = (e.line(), e.column());
-        if e.is_eof() {
-            DataError::FileCutOff { line, source: e }
-        } else if e.is_io() {
-            DataError::JsonArrayStopped { line, column, source: e.into() }
-        } else {
-            DataError::JsonArraySyntax { line, column, source: e }
-        }
-    })
+    de.deserialize_map(Each { sink }).map_err(json_document_error)
 }
 
 /// CSV/TSV: quoted fields may span lines. With a header, records are objects keyed by column

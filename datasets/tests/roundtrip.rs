@@ -166,6 +166,6 @@ fn json_object_keyed_by_id() {
     // JSON lines stay JSON lines, also with a damaged first line.
     let lines = dir.join("lines.jsonl");
     std::fs::write(&lines, "{\"a\": 1\n{\"a\": 2}\n{\"a\": 3}\n").unwrap();
-    assert_eq!(import::detect_format(&lines, "lines.jsonl", read::Limits::default()).unwrap().0, FileFormat::Jsonl);
+    assert_eq!(import::detect_format(&lines, "lines.json", read::Limits::default()).unwrap().0, FileFormat::Jsonl);
     std::fs::remove_dir_all(dir).unwrap();
 }

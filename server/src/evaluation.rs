@@ -159,6 +159,8 @@ pub fn fingerprint(model_id: &str, run_id: Option<&str>, checkpoint_step: Option
         "step": checkpoint_step,
         "tasks": spec.tasks,
         "decoding": "greedy",
+        // Log-likelihoods in f32 (not on 8-bit-rounded activations); generation on the shared model.
+        "arithmetic": "f32-loglikelihood",
     });
     let digest = Sha256::digest(key.to_string().as_bytes());
     crate::storage::hex(&digest[..12])

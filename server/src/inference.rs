@@ -12,7 +12,7 @@ use polytune_api::TuneMethod;
 use polytune_gpu::candle::Device;
 use polytune_gpu::files::ModelDir;
 use polytune_gpu::infer::batch::Batcher;
-use polytune_gpu::infer::{Adapter, Engine, Loaded, load_checkpoint, load_engine};
+use polytune_gpu::infer::{Adapter, Arithmetic, Engine, Loaded, load_checkpoint, load_engine_with};
 use polytune_gpu::tokenizer::ChatTokenizer;
 use tokio::sync::OnceCell;
 
@@ -81,13 +81,16 @@ impl ModelCache {
         Snapshot { budget: self.budget, loads: inner.loads, unloads: inner.unloads, models }
     }
 
-    /// The model (and the run checkpoint's adapter, if it is a LoRA run) ready to serve.
+    /// The model (and the run checkpoint's adapter, if it is a LoRA run) ready to serve, computing
+    /// with `arithmetic`: a quantized model loaded with exact arithmetic is another entry of the
+    /// cache (its f32 weights count against the budget).
     pub async fn open(
         &self,
         workspace_id: &str,
         model_id: &str,
         model_path: &Path,
         checkpoint: Option<&Path>,
+        arithmetic: Arithmetic,
     ) -> Result<(Arc<LoadedModel>, Option<Arc<Adapter>>), String> {
         let full = match checkpoint {
             None => None,
@@ -102,15 +105,15 @@ impl ModelCache {
         };
         match full {
             Some((ck, TuneMethod::Full)) => {
-                let m = self.get(workspace_id, model_id, model_path, Some(&ck)).await?;
+                let m = self.get(workspace_id, model_id, model_path, Some(&ck), arithmetic).await?;
                 Ok((m, None))
             }
             Some((ck, TuneMethod::Lora)) => {
-                let m = self.get(workspace_id, model_id, model_path, None).await?;
+                let m = self.get(workspace_id, model_id, model_path, None, arithmetic).await?;
                 let a = self.adapter(&m, model_path, &ck).await?;
                 Ok((m, Some(a)))
             }
-            None => Ok((self.get(workspace_id, model_id, model_path, None).await?, None)),
+            None => Ok((self.get(workspace_id, model_id, model_path, None, arithmetic).await?, None)),
         }
     }
 
@@ -120,11 +123,15 @@ impl ModelCache {
         model_id: &str,
         model_path: &Path,
         full_checkpoint: Option<&Path>,
+        arithmetic: Arithmetic,
     ) -> Result<Arc<LoadedModel>, String> {
-        let key = match full_checkpoint {
+        let mut key = match full_checkpoint {
             Some(ck) => format!("{}#{}", model_path.display(), ck.display()),
             None => model_path.display().to_string(),
         };
+        if arithmetic == Arithmetic::Exact {
+            key.push_str("@exact");
+        }
         let cell = {
             let mut inner = lock(&self.inner);
             inner.clock += 1;
@@ -145,7 +152,7 @@ impl ModelCache {
         let budget = self.budget;
         let loaded = cell
             .get_or_try_init(|| async move {
-                let m = tokio::task::spawn_blocking(move || load(ws, id, &path, ck.as_deref()))
+                let m = tokio::task::spawn_blocking(move || load(ws, id, &path, ck.as_deref(), arithmetic))
                     .await
                     .map_err(|e| format!("loading the model: {e}"))??;
                 let bytes = m.engine.weight_bytes();
@@ -224,11 +231,17 @@ impl ModelCache {
     }
 }
 
-fn load(workspace_id: String, model_id: String, path: &Path, full: Option<&Path>) -> Result<LoadedModel, String> {
+fn load(
+    workspace_id: String,
+    model_id: String,
+    path: &Path,
+    full: Option<&Path>,
+    arithmetic: Arithmetic,
+) -> Result<LoadedModel, String> {
     let started = std::time::Instant::now();
     let dir = ModelDir::open(path).map_err(|e| e.to_string())?;
     let engine = match full {
-        None => load_engine(&dir, &Device::Cpu).map_err(|e| e.to_string())?,
+        None => load_engine_with(&dir, &Device::Cpu, arithmetic).map_err(|e| e.to_string())?,
         Some(ck) => match load_checkpoint(&dir, ck, &Device::Cpu).map_err(|e| e.to_string())? {
             Loaded::Base(e) => *e,
             Loaded::Adapter(_) => return Err("this checkpoint holds an adapter, not a whole model".into()),

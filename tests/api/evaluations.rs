@@ -244,7 +244,8 @@ async fn smollm2_from_the_catalog_is_evaluated() {
     for item in items["items"].as_array().unwrap().iter().take(3) {
         let choices: Vec<String> =
             item["choices"].as_array().unwrap().iter().map(|c| format!(" {}", c["text"].as_str().unwrap())).collect();
-        let body = json!({"requests": [{"context": item["prompt"], "continuations": choices}]});
+        // Evaluations compute in f32 (`exact`), as lm-evaluation-harness does on the dequantized file.
+        let body = json!({"requests": [{"context": item["prompt"], "continuations": choices}], "exact": true});
         let direct =
             c.expect(Method::POST, &format!("/workspaces/{ws}/models/{mid}/loglikelihood"), Some(body), 200).await;
         for (i, ours) in item["choices"].as_array().unwrap().iter().enumerate() {

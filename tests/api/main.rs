@@ -9,6 +9,7 @@ mod util;
 mod authz;
 mod bad_input;
 mod datasets;
+mod eval_tasks;
 mod evaluations;
 mod identifiers;
 mod inference;

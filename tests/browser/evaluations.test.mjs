@@ -123,6 +123,8 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     await page.locator("#heatmap-task").selectOption({ label: "SIB-200 — topic of a sentence" });
     await heatmap.getByRole("rowheader", { name: /Arabic/ }).waitFor();
     assert.equal(await heatmap.locator("thead th").count(), 3);
+    // The same numbers as one line per language over the picked evaluations.
+    await page.locator("figure.eval-sweep svg").waitFor();
     await shot(page, "33-evaluate-heatmap");
   });
 
@@ -149,6 +151,33 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     const csv = readFileSync(await download.path(), "utf8");
     assert.match(csv, /^evaluation,model,task,language,metric,n,value,ci_low,ci_high\n/);
     assert.match(csv, /,sib200,ara,acc,50,/);
+  });
+
+  await t.test("a task from my own file: the fields' languages, the contradiction in words, the task added", async () => {
+    // A JSON object keyed by id, named as Bengali, with an English `query` beside the Bengali one.
+    const doc = {
+      q1: { query: "How many apples are in two baskets of three?", query_bn: "তিনটি করে দুটি ঝুড়িতে কতগুলো আপেল আছে?", answers: [["6"]] },
+      q2: { query: "What is ten minus four?", query_bn: "দশ থেকে চার বাদ দিলে কত থাকে?", answers: ["6"] },
+      q3: { query: "How many days are in a week?", query_bn: "এক সপ্তাহে কত দিন?", answers: [["7"], ["seven"]] },
+    };
+    await page.locator("details.eval-task-file summary").click();
+    await page.locator("#eval-task-file").setInputFiles({ name: "quiz_bn.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(doc, null, 2)) });
+    const fields = page.locator("table.field-languages");
+    await fields.waitFor({ timeout: 30_000 });
+    await page.locator("#eval-file-kind").selectOption("generation");
+    await fields.getByRole("row", { name: /query_bn.*Bengali/ }).waitFor();
+    await fields.getByRole("row", { name: /^query English/ }).waitFor();
+    const warning = page.locator("ul.contradictions");
+    await warning.getByText("declared Bengali; the mapped field 'query' is English in 3 of 3 items").waitFor();
+    await shot(page, "35-evaluate-task-file");
+    await page.locator("#eval-file-prompt").selectOption("query_bn");
+    await page.getByRole("button", { name: "Update the preview" }).click();
+    await page.locator("table.task-items td", { hasText: "এক সপ্তাহে কত দিন?" }).waitFor();
+    assert.equal(await warning.count(), 0);
+    await page.locator("#eval-file-name").fill("Bengali quiz");
+    await page.getByRole("button", { name: "Add the task" }).click();
+    await page.getByText(/Added “Bengali quiz”: 3 items in 1 language\./).waitFor();
+    await page.locator(".eval-tasks label.task-choice", { hasText: "Bengali quiz" }).waitFor();
   });
 
   assert.deepEqual(consoleErrors.filter((e) => !/\b(401|404)\b/.test(e)), []);

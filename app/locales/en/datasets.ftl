@@ -245,3 +245,8 @@ datasets-answered-in-badge = answered in { $language }
 datasets-duplicates-badge = duplicates: { $examples }
 datasets-previous = ← Previous
 datasets-next = Next →
+
+# Above the per-language table of a profile, when most examples declared as one language have
+# instructions identified as another: $declared and $detected are language names, $count the
+# examples identified as $detected, $of the examples declared as $declared.
+datasets-s-declared-contradicted = declared { $declared }; the instructions are { $detected } in { $count } of { $of } examples

@@ -102,10 +102,24 @@ eval-file-detected = Identified as
 eval-file-first-items = The first items as the model will be asked
 eval-file-language = Language
 # After the task was made: $name the task's name, $items its number of items, $languages its number of languages.
-eval-s-file-created = Added “{ $name }”: { $items } items in { $languages } languages. Tick it in the form above to evaluate on it.
+eval-s-file-created = Added “{ $name }”: { $items } items in { $languages } { $languages ->
+        [one] language
+       *[other] languages
+    }. Tick it in the form above to evaluate on it.
 # Above the preview: $records records read, $languages the items per language (e.g. "Bengali 250, German 250").
 eval-s-file-records = { $records } records · { $languages }
 # One language's item count in the preview summary: $language its name, $count its items.
 eval-s-file-language-items = { $language } { $count }
 # One identified language of a field: $language its name, $count texts identified as it, $of texts in the field.
 eval-s-file-field-language = { $language } { $count }/{ $of }
+
+## Evaluations: many runs in one chart
+
+# Legend entry of the line of averages over languages in the chart under the heatmap.
+eval-sweep-average = Average over languages
+# X axis of that chart: the evaluations, numbered as the heatmap's columns.
+eval-sweep-x = Evaluation (the numbers of the columns above)
+# Y axis: $metric is the metric's code (acc, exact_flexible, …), in percent.
+eval-s-sweep-y = { $metric } (%)
+# What the chart shows (screen readers): $task the task's id, $metric the metric's code.
+eval-s-sweep-label = { $task } · { $metric } per language over the picked evaluations

@@ -8,7 +8,7 @@ use candle_core::quantized::{QStorage, QTensor, gguf_file};
 use candle_core::{DType, Device, Tensor};
 use polytune_api::TuneMethod;
 
-use super::{Adapter, Block, Embedding, Engine, Linear, Weight, rope_tables};
+use super::{Adapter, Arithmetic, Block, Embedding, Engine, Linear, Weight, rope_tables};
 use crate::files::{ModelDir, ModelFileError, hf_name};
 use crate::model::Llama;
 
@@ -69,8 +69,14 @@ pub fn open(model_dir: &Path, checkpoint: Option<&Path>) -> Result<Opened, Engin
 /// The base model of `dir`: GGUF blocks as they are when the directory holds `model.gguf`,
 /// dense f32 otherwise.
 pub fn load_engine(dir: &ModelDir, device: &Device) -> Result<Engine, EngineError> {
+    load_engine_with(dir, device, Arithmetic::Quantized)
+}
+
+/// [`load_engine`] with a choice of arithmetic for a quantized (GGUF) model; dense models are
+/// exact either way.
+pub fn load_engine_with(dir: &ModelDir, device: &Device, arithmetic: Arithmetic) -> Result<Engine, EngineError> {
     match dir.gguf_path() {
-        Some(gguf) => from_gguf(dir, &gguf, device),
+        Some(gguf) => from_gguf(dir, &gguf, device, arithmetic.or_forced()),
         None => Ok(from_llama(&dir.load_model(device, DType::F32)?)?),
     }
 }
@@ -156,7 +162,7 @@ fn unpermute_rows(q: &QTensor, heads: usize, device: &Device) -> candle_core::Re
     QTensor::new(storage, q.shape().clone())
 }
 
-fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, EngineError> {
+fn from_gguf(dir: &ModelDir, path: &Path, device: &Device, arithmetic: Arithmetic) -> Result<Engine, EngineError> {
     let cfg = &dir.config;
     let err = |m: String| EngineError::Model(format!("{}: {m}", path.display()));
     let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| err(e.to_string()))?);
@@ -187,7 +193,7 @@ fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, Eng
     let dense = |q: QTensor| -> candle_core::Result<Tensor> { q.dequantize(device)?.to_dtype(DType::F32) };
     let mut format = std::collections::BTreeMap::<String, usize>::new();
     let mut weight = |q: QTensor| -> candle_core::Result<Weight> {
-        let w = Weight::quantized(Arc::new(q))?;
+        let w = Weight::quantized(Arc::new(q), arithmetic)?;
         *format.entry(w.kind().to_string()).or_default() += 1;
         Ok(w)
     };
@@ -222,10 +228,10 @@ fn from_gguf(dir: &ModelDir, path: &Path, device: &Device) -> Result<Engine, Eng
     let kind = format!("{:?}", embed_q.dtype());
     // Q4_1/Q8_0 embeddings are read by our kernels and, when tied, shared with the head.
     // Dequantized on request: the tied head too (a head on the blocks would round activations).
-    let blocks = if super::dequantize_all() { None } else { super::blocks(&embed_q)? };
+    let blocks = if arithmetic == Arithmetic::Exact { None } else { super::blocks(&embed_q)? };
     let (embed, tied) = match blocks {
         Some(b) => (Embedding::Blocks(b.clone()), Weight::from_blocks(b, kind)),
-        None => (Embedding::Quantized(embed_q.clone()), Weight::quantized(embed_q)?),
+        None => (Embedding::Quantized(embed_q.clone()), Weight::quantized(embed_q, arithmetic)?),
     };
     let head = match take("lm_head.weight") {
         Ok(h) => weight(h)?,

@@ -30,7 +30,7 @@ mod load;
 pub use generate::{
     Decoding, LoglikRequest, PROMPT_CHUNK, TokenLogprob, chat, generate, loglikelihood, loglikelihood_unbatched,
 };
-pub use load::{EngineError, Loaded, Opened, from_llama, load_checkpoint, load_engine, open};
+pub use load::{EngineError, Loaded, Opened, from_llama, load_checkpoint, load_engine, load_engine_with, open};
 
 /// A weight matrix `[out, in]` as stored: quantized blocks or a dense f32 tensor.
 #[derive(Clone, Debug)]
@@ -56,6 +56,25 @@ pub(crate) fn dequantize_all() -> bool {
     std::env::var_os("POLYTUNE_DEQUANTIZE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// How a quantized model's products are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Arithmetic {
+    /// Weights kept in their blocks, activations rounded to 8-bit blocks (llama.cpp's arithmetic):
+    /// the least memory and the fastest decoding.
+    #[default]
+    Quantized,
+    /// Weights expanded to f32 when loaded, every product in f32 (the arithmetic of a reference
+    /// implementation that dequantizes the same file): what evaluation's log-likelihoods use.
+    Exact,
+}
+
+impl Arithmetic {
+    /// `POLYTUNE_DEQUANTIZE=1` makes every load exact.
+    pub fn or_forced(self) -> Arithmetic {
+        if dequantize_all() { Arithmetic::Exact } else { self }
+    }
+}
+
 fn candle_only() -> bool {
     std::env::var_os("POLYTUNE_CANDLE_QMATMUL").is_some_and(|v| !v.is_empty() && v != "0")
 }
@@ -67,9 +86,9 @@ impl Weight {
         Ok(Weight { mat: Mat::Candle(QMatMul::Tensor(t)), bytes, kind: "F32".into() })
     }
 
-    pub fn quantized(q: Arc<QTensor>) -> Result<Self> {
+    pub fn quantized(q: Arc<QTensor>, arithmetic: Arithmetic) -> Result<Self> {
         let kind = format!("{:?}", q.dtype());
-        if dequantize_all() {
+        if arithmetic == Arithmetic::Exact {
             let w = Weight::dense(&q.dequantize(&q.device())?)?;
             return Ok(Weight { kind: format!("{kind}→F32"), ..w });
         }

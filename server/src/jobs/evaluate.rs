@@ -17,7 +17,7 @@ use polytune_eval::score::{self, encode_pair};
 use polytune_eval::tasks::TARGET_DELIMITER;
 use polytune_eval::{EvalError, Gold, Item, TaskRef};
 use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
-use polytune_gpu::infer::{Adapter, LoglikRequest};
+use polytune_gpu::infer::{Adapter, Arithmetic, LoglikRequest};
 use polytune_gpu::template::Message;
 
 use super::toolkit::db_failed;
@@ -72,13 +72,30 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
         _ => None,
     };
     ctx.progress(0.0, Phase::Starting, Counters::default()).await?;
-    ctx.log(&format!("loading {} for evaluation", ev.label)).await;
-    let (model, adapter) = ctx
-        .env()
-        .models
-        .open(ws, &ev.model_id, std::path::Path::new(&model_path), checkpoint.as_deref())
-        .await
-        .map_err(|e| Cause::ModelUnloadable { error: e.to_string() })?;
+    let mut tasks = Vec::with_capacity(ev.spec.tasks.len());
+    for run in &ev.spec.tasks {
+        let task = resolve(db, &run.task)
+            .await
+            .map_err(db_failed)?
+            .ok_or_else(|| task_unreadable(&run.task, EvalError::UnknownTask(run.task.clone())))?;
+        tasks.push((run, task));
+    }
+    // Log-likelihoods are computed in f32 (as a reference implementation computes them on the
+    // same file); answers are generated on the model everyone shares (the quantized one).
+    let open = |arithmetic| {
+        ctx.env().models.open(ws, &ev.model_id, std::path::Path::new(&model_path), checkpoint.as_deref(), arithmetic)
+    };
+    let unloadable = |e: String| Cause::ModelUnloadable { error: e };
+    let mut exact = None;
+    let mut shared = None;
+    if tasks.iter().any(|(_, t)| t.kind() == EvalTaskKind::MultipleChoice) {
+        ctx.log(&format!("loading {} for log-likelihoods (f32 arithmetic)", ev.label)).await;
+        exact = Some(open(Arithmetic::Exact).await.map_err(unloadable)?);
+    }
+    if tasks.iter().any(|(_, t)| t.kind() != EvalTaskKind::MultipleChoice) {
+        ctx.log(&format!("loading {} for generation", ev.label)).await;
+        shared = Some(open(Arithmetic::Quantized).await.map_err(unloadable)?);
+    }
 
     let done = db.scored_items(&ev.id).await.map_err(db_failed)?;
     let total = ev.spec.items.max(1);
@@ -87,11 +104,7 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
     if already > 0 {
         ctx.log(&format!("resuming: {already} items were scored by an earlier attempt")).await;
     }
-    for run in &ev.spec.tasks {
-        let task = resolve(db, &run.task)
-            .await
-            .map_err(db_failed)?
-            .ok_or_else(|| task_unreadable(&run.task, EvalError::UnknownTask(run.task.clone())))?;
+    for (run, task) in &tasks {
         for language in &run.languages {
             let items = task.items(language, run.limit).map_err(|e| task_unreadable(&run.task, e))?;
             let pending: Vec<(usize, Item)> = items
@@ -102,12 +115,15 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
             for chunk in pending.chunks(CHUNK) {
                 test_pause().await;
                 ctx.check()?;
-                let scored = match task.kind() {
-                    EvalTaskKind::MultipleChoice => multiple_choice(ctx, &model, adapter.as_deref(), &task, chunk)?,
-                    _ => {
-                        generate(ctx, &model, adapter.clone(), &task, run.max_new_tokens, run.chat_template, chunk)
+                let scored = match (&exact, &shared) {
+                    (Some((model, adapter)), _) if task.kind() == EvalTaskKind::MultipleChoice => {
+                        multiple_choice(ctx, model, adapter.as_deref(), task, chunk)?
+                    }
+                    (_, Some((model, adapter))) => {
+                        generate(ctx, model, adapter.clone(), task, run.max_new_tokens, run.chat_template, chunk)
                             .await?
                     }
+                    _ => return Err(Cause::Gone { what: Needed::Model }.into()),
                 };
                 db.insert_eval_items(&ev.id, &scored).await.map_err(db_failed)?;
                 completed += scored.len();

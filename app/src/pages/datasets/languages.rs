@@ -35,6 +35,33 @@ pub(super) fn LanguageBars(p: Profile, chosen: RwSignal<Option<String>>) -> impl
     }
 }
 
+/// Declared languages the text contradicts, in words: "declared Bengali; the instructions are
+/// English in 1,000 of 1,000 examples" (when one other language is most of them).
+#[component]
+pub(super) fn Contradictions(p: Profile) -> impl IntoView {
+    let lines: Vec<String> = p
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let (found, n) = l.instruction_detected.iter().max_by_key(|(_, n)| **n)?;
+            (*n * 2 > l.examples).then(|| {
+                crate::tr!(
+                    Msg::DatasetsSDeclaredContradicted,
+                    declared = lang_name(&l.language),
+                    detected = lang_name(found),
+                    count = thousands(*n),
+                    of = thousands(l.examples)
+                )
+            })
+        })
+        .collect();
+    (!lines.is_empty()).then(|| view! {
+        <ul class="warning contradictions" role="status">
+            {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+        </ul>
+    })
+}
+
 #[component]
 pub(super) fn LanguageTable(p: Profile, chosen: RwSignal<Option<String>>) -> impl IntoView {
     let total = p.examples.max(1) as f64;

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use polytune_api::{CreateProfile, DatasetVersion, Flag, Identifiers, Job, JobState, Profile, ProfileState};
 
 use super::duplicates::Duplicates;
-use super::languages::{LanguageBars, LanguageTable, LengthHistogram};
+use super::languages::{Contradictions, LanguageBars, LanguageTable, LengthHistogram};
 use crate::client::{self, ApiFailure};
 use crate::components::format::thousands;
 use crate::components::jobs::{JobProgress, StateBadge, follow_job};
@@ -115,6 +115,7 @@ pub(super) fn ProfileView(
                     <ProfileSummary p=p.get_value()/>
                     <h2 id="per-language">{t(Msg::DatasetsPerLanguage)}</h2>
                     <LanguageBars p=p.get_value() chosen=chosen_lang/>
+                    <Contradictions p=p.get_value()/>
                     <LanguageTable p=p.get_value() chosen=chosen_lang/>
                     {move || {
                         let p = p.get_value();

@@ -8,6 +8,7 @@ use polytune_api::{EvalComparison, EvalItem, EvalItemPage, EvalResults, EvalScor
 
 use crate::client::{self, ApiResult};
 use crate::components::Loading;
+use crate::components::charts::{LineChart, Series, lang_color};
 use crate::components::format::pct;
 use crate::components::jobs::{JobProgress, StateBadge, follow_job};
 use crate::components::lang::{lang_label, swatch};
@@ -345,10 +346,26 @@ pub fn Heatmap(ws_id: String, ids: Vec<String>, tasks: LocalResource<ApiResult<V
                     let mut langs: Vec<String> = list.iter().flat_map(|r| r.scores.iter().filter(|s| s.task == tk).map(|s| s.language.clone())).collect();
                     langs.sort();
                     langs.dedup();
+                    // One line per language over the evaluations in the order picked (a sweep reads
+                    // left to right), the average over languages in bold colour first.
+                    let value = |r: &EvalResults, l: &str| r.scores.iter().find(|s| s.task == tk && s.language == l && s.metric == metric).map(|s| s.value * 100.0);
+                    let mut series: Vec<Series> = vec![(
+                        t(Msg::EvalSweepAverage).to_string(),
+                        "currentColor".to_string(),
+                        list.iter().enumerate().filter_map(|(i, r)| {
+                            r.macro_scores.iter().find(|m| m.task == tk && m.metric == metric).map(|m| ((i + 1) as f64, m.value * 100.0))
+                        }).collect(),
+                    )];
+                    series.extend(langs.iter().map(|l| (
+                        lang_label(l),
+                        lang_color(l),
+                        list.iter().enumerate().filter_map(|(i, r)| value(r, l).map(|v| ((i + 1) as f64, v))).collect(),
+                    )));
+                    let sweep = Signal::derive(move || series.clone());
                     view! {
                         <DataTable class="heatmap" caption=format!("{tk} · {metric}")
                             head=view! { <th scope="col">{t(Msg::EvalLanguage)}</th>
-                                {list.iter().map(|r| view! { <th scope="col">{r.evaluation.label.clone()}</th> }).collect_view()} }>
+                                {list.iter().enumerate().map(|(i, r)| view! { <th scope="col">{format!("{} · {}", i + 1, r.evaluation.label)}</th> }).collect_view()} }>
                             {langs.into_iter().map(|l| view! {
                                 <tr>
                                     <th scope="row">{swatch(&l)}{lang_label(&l)}</th>
@@ -359,6 +376,8 @@ pub fn Heatmap(ws_id: String, ids: Vec<String>, tasks: LocalResource<ApiResult<V
                                 </tr>
                             }).collect_view()}
                         </DataTable>
+                        <LineChart series=sweep class="eval-sweep" label=crate::tr!(Msg::EvalSSweepLabel, task = tk.as_str(), metric = metric.as_str())
+                            x_label=t(Msg::EvalSweepX) y_label=crate::tr!(Msg::EvalSSweepY, metric = metric.as_str())/>
                     }.into_any()
                 }
             }}

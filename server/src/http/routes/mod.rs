@@ -85,6 +85,7 @@ pub mod jobs;
 pub mod members;
 pub mod mixtures;
 pub mod models;
+pub mod runs;
 pub mod session;
 pub mod setup;
 pub mod tokens;
@@ -206,9 +207,9 @@ pub fn streams() -> OpenApiRouter<AppState> {
         .routes(routes!(models::generate_stream))
         .routes(routes!(models::loglikelihood))
         .routes(routes!(models::inference_status))
-        .routes(routes!(models::runs, models::create_run))
-        .routes(routes!(models::run))
-        .routes(routes!(models::export_run))
+        .routes(routes!(runs::runs, runs::create_run))
+        .routes(routes!(runs::run))
+        .routes(routes!(runs::export_run))
         .routes(routes!(jobs::job_events))
         .routes(routes!(jobs::workspace_events))
 }

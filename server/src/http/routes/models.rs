@@ -1,4 +1,5 @@
-//! Models (register from the server, or make a tiny one), generation, and training runs.
+//! Models (register from the server, make a tiny one, fetch one from the catalog), generation and
+//! log-likelihoods; training runs are in [`super::runs`].
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -8,12 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, Sse};
 use polytune_api::{
-    ContinuationScore, CreateRun, CreateTinyModel, Example, ExportRunJob, GenerateRequest, GenerateResponse,
-    InferenceStatus, Job, JobId, LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, ModelId, Problem,
-    RegisterModel, RegisterModelJob, Run, RunDetail, RunId, TinySize,
+    ContinuationScore, CreateTinyModel, Example, GenerateRequest, GenerateResponse,
+    InferenceStatus, Job, LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, ModelId, Problem,
+    RegisterModel, RegisterModelJob, RunId, TinySize,
 };
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
-use polytune_gpu::infer::Adapter;
+use polytune_gpu::infer::{Adapter, Arithmetic};
 use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
 use polytune_gpu::template::Message;
 
@@ -22,7 +23,7 @@ use crate::db::Scoped;
 use crate::db::models::NewModel;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
-use crate::http::paths::{CatalogPath, ModelPath, RunPath};
+use crate::http::paths::{CatalogPath, ModelPath};
 use crate::inference::LoadedModel;
 use crate::state::AppState;
 
@@ -136,7 +137,7 @@ pub async fn create_tiny(
 
 /// The 422 for a run checkpoint that is not there: `no_such_checkpoint` {step} when a step was
 /// named, `run_has_no_checkpoint` when the run has none yet; `message` is kept as given.
-fn missing_checkpoint(path: &str, step: Option<i64>, message: &str) -> ApiError {
+pub(super) fn missing_checkpoint(path: &str, step: Option<i64>, message: &str) -> ApiError {
     match step {
         Some(s) => invalid(path, "no_such_checkpoint", &[("step", s.to_string())], message),
         None => invalid(path, "run_has_no_checkpoint", &[], message),
@@ -144,7 +145,7 @@ fn missing_checkpoint(path: &str, step: Option<i64>, message: &str) -> ApiError 
 }
 
 /// A run's checkpoint at `step`, or its newest; with the folder it is in.
-async fn checkpoint(
+pub(super) async fn checkpoint(
     db: &Scoped,
     run_id: &RunId,
     step: Option<i64>,
@@ -198,6 +199,7 @@ async fn open_model(
     model_id: &ModelId,
     run_id: Option<&RunId>,
     checkpoint_step: Option<i64>,
+    arithmetic: Arithmetic,
 ) -> ApiResult<(std::sync::Arc<LoadedModel>, Option<std::sync::Arc<Adapter>>)> {
     let (_, path) = db.model(model_id).await?.ok_or(ApiError::NotFound)?;
     let ck = match run_id {
@@ -219,7 +221,7 @@ async fn open_model(
     };
     state
         .models
-        .open(db.workspace_id(), model_id, std::path::Path::new(&path), ck.as_deref())
+        .open(db.workspace_id(), model_id, std::path::Path::new(&path), ck.as_deref(), arithmetic)
         .await
         .map_err(|e| invalid("model", "model_not_opened", &[("error", e.clone())], e))
 }
@@ -251,7 +253,8 @@ async fn start_generation(
     model_id: &ModelId,
     req: &GenerateRequest,
 ) -> ApiResult<(std::sync::Arc<LoadedModel>, tokio::sync::mpsc::UnboundedReceiver<BatchEvent>, CancelOnDrop)> {
-    let (model, adapter) = open_model(state, db, model_id, req.run_id.as_ref(), req.checkpoint_step).await?;
+    let (model, adapter) =
+        open_model(state, db, model_id, req.run_id.as_ref(), req.checkpoint_step, Arithmetic::Quantized).await?;
     let messages: Vec<Message> = req.messages.iter().map(|m| Message::new(&m.role, &m.content)).collect();
     let prompt = model
         .tokenizer
@@ -321,8 +324,10 @@ pub async fn loglikelihood(
     ApiJson(req): ApiJson<LoglikelihoodRequest>,
 ) -> ApiResult<Json<LoglikelihoodResponse>> {
     let started = std::time::Instant::now();
+    let arithmetic = if req.exact { Arithmetic::Exact } else { Arithmetic::Quantized };
     let (model, adapter) =
-        open_model(&state, &state.db.scoped(&cap), &p.model_id, req.run_id.as_ref(), req.checkpoint_step).await?;
+        open_model(&state, &state.db.scoped(&cap), &p.model_id, req.run_id.as_ref(), req.checkpoint_step, arithmetic)
+            .await?;
     let result = blocking(move || -> Result<Vec<Vec<ContinuationScore>>, ApiError> {
         let tok = &model.tokenizer;
         // A text the tokenizer refuses, or one with no tokens, is named by its place.
@@ -392,162 +397,6 @@ pub async fn inference_status(State(state): State<AppState>, cap: WorkspaceViewe
         })
         .collect();
     Json(InferenceStatus { budget_bytes: snap.budget as u64, loads: snap.loads, unloads: snap.unloads, models })
-}
-
-/// The training runs of a workspace, newest first.
-#[utoipa::path(get, path = "/workspaces/{workspace_id}/runs", tag = "models",
-    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
-    params(("workspace_id" = String, Path)), responses((status = 200, body = [Run])))]
-pub async fn runs(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiResult<Json<Vec<Run>>> {
-    Ok(Json(state.db.scoped(&cap).runs().await?))
-}
-
-/// Start a training run: the model tuned on a dataset version with the given settings.
-#[utoipa::path(post, path = "/workspaces/{workspace_id}/runs", tag = "models",
-    security(("session" = ["editor"]), ("api_token" = ["editor"])),
-    params(("workspace_id" = String, Path)), request_body = CreateRun,
-    responses((status = 202, body = Run), (status = 422, body = Problem)))]
-pub async fn create_run(
-    State(state): State<AppState>,
-    cap: WorkspaceEditor,
-    ApiJson(req): ApiJson<CreateRun>,
-) -> ApiResult<(StatusCode, Json<Run>)> {
-    let (model, _) = state
-        .db
-        .scoped(&cap)
-        .model(&req.model_id)
-        .await?
-        .ok_or_else(|| invalid("model_id", "model_not_found", &[], "no such model in this workspace"))?;
-    state.db.scoped(&cap).version(&req.dataset_version_id).await?.ok_or_else(|| {
-        invalid("dataset_version_id", "version_not_found", &[], "no such dataset version in this workspace")
-    })?;
-    if req.spec.seq_len > model.info.context_length {
-        return Err(invalid(
-            "spec.seq_len",
-            "seq_len_above_context",
-            &[("max", model.info.context_length.to_string())],
-            format!("the model reads at most {} tokens", model.info.context_length),
-        ));
-    }
-    if state.db.scoped(&cap).evaluation_sets().await?.contains(&req.dataset_version_id) {
-        return Err(invalid(
-            "dataset_version_id",
-            "registered_evaluation_set",
-            &[],
-            "this version is registered as an evaluation set; it cannot be trained on",
-        ));
-    }
-    if let Some(c) = &req.continue_from {
-        let earlier =
-            state.db.scoped(&cap).run(&c.run_id).await?.ok_or_else(|| {
-                invalid("continue_from.run_id", "run_not_found", &[], "no such run in this workspace")
-            })?;
-        if earlier.model_id != req.model_id {
-            return Err(invalid(
-                "continue_from.run_id",
-                "run_tuned_another_model",
-                &[],
-                "that run tuned another base model",
-            ));
-        }
-        req.spec
-            .can_continue(&earlier.spec)
-            .map_err(|why| invalid("continue_from.run_id", "cannot_continue", &[], why))?;
-        if state.db.scoped(&cap).checkpoints(&earlier.id).await?.is_empty() {
-            return Err(invalid(
-                "continue_from.run_id",
-                "run_has_no_checkpoint",
-                &[],
-                "that run has no checkpoint yet",
-            ));
-        }
-    }
-    let mixture_id = state.db.scoped(&cap).mixture_of_version(&req.dataset_version_id).await?.map(|m| m.id);
-    let db = state.db.scoped(&cap);
-    let id = RunId::new(crate::db::new_id());
-    // The run row first, then its job: a job never points at a missing run.
-    let job_id = JobId::new(crate::db::new_id());
-    db.insert_run(
-        &id,
-        req.name.trim(),
-        &req.model_id,
-        &req.dataset_version_id,
-        &req.spec,
-        &job_id,
-        mixture_id.as_ref(),
-        req.continue_from.as_ref(),
-        &cap.actor.user.id,
-    )
-    .await?;
-    let queued = crate::jobs::train::enqueue(&db, &id, &cap.actor.user.id).await?;
-    db.set_run_job(&id, &queued).await?;
-    let run = state.db.scoped(&cap).run(&id).await?.ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::ACCEPTED, Json(run)))
-}
-
-/// A run with every reported step and validation, and its checkpoints.
-#[utoipa::path(get, path = "/workspaces/{workspace_id}/runs/{run_id}", tag = "models",
-    security(("session" = ["viewer"]), ("api_token" = ["viewer"])),
-    params(("workspace_id" = String, Path), ("run_id" = String, Path)), responses((status = 200, body = RunDetail)))]
-pub async fn run(
-    State(state): State<AppState>,
-    cap: WorkspaceViewer,
-    Path(p): Path<RunPath>,
-) -> ApiResult<Json<RunDetail>> {
-    let db = state.db.scoped(&cap);
-    let run = db.run(&p.run_id).await?.ok_or(ApiError::NotFound)?;
-    let points = db.run_points(&run.id).await?;
-    let checkpoints = db.checkpoints(&run.id).await?.into_iter().map(|(c, _)| c).collect();
-    Ok(Json(RunDetail { run, points, checkpoints }))
-}
-
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-pub struct ExportQuery {
-    /// `merged` (full weights with the adapter folded in) or `adapter` (PEFT, LoRA runs only).
-    pub kind: Option<String>,
-    /// A checkpoint's step; the newest when absent.
-    pub step: Option<i64>,
-}
-
-/// Export a run's checkpoint as a Hugging Face directory in a tar archive: merged weights, or the
-/// LoRA adapter alone (PEFT's adapter_config.json + adapter_model.safetensors), with tokenizer
-/// files. Answers with the job that builds it; `GET …/jobs/{job_id}/file` then downloads it.
-#[utoipa::path(post, path = "/workspaces/{workspace_id}/runs/{run_id}/export", tag = "models",
-    security(("session" = ["editor"]), ("api_token" = ["editor"])),
-    params(("workspace_id" = String, Path), ("run_id" = String, Path), ExportQuery),
-    responses((status = 202, body = Job), (status = 422, body = Problem)))]
-pub async fn export_run(
-    State(state): State<AppState>,
-    cap: WorkspaceEditor,
-    Path(p): Path<RunPath>,
-    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
-) -> ApiResult<(StatusCode, Json<Job>)> {
-    let db = state.db.scoped(&cap);
-    let run = db.run(&p.run_id).await?.ok_or(ApiError::NotFound)?;
-    let adapter = match q.kind.as_deref().unwrap_or("merged") {
-        "merged" => false,
-        "adapter" if run.spec.method == polytune_api::TuneMethod::Lora => true,
-        "adapter" => {
-            return Err(invalid(
-                "kind",
-                "adapter_needs_lora",
-                &[],
-                "this run tuned every weight: export merged weights",
-            ));
-        }
-        other => {
-            return Err(invalid(
-                "kind",
-                "unknown_value",
-                &[("value", other.to_string()), ("allowed", "merged, adapter".into())],
-                format!("“{other}” is not an export; use merged or adapter"),
-            ));
-        }
-    };
-    let chosen = checkpoint(&db, &run.id, q.step).await?;
-    let (ck, _) = chosen.ok_or_else(|| missing_checkpoint("step", q.step, "this run has no such checkpoint"))?;
-    let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
-    super::queued(&db, job, &cap.actor.user.id).await
 }
 
 /// Real models the studio fetches in one click (from the setup's cache or their package
