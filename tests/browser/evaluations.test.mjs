@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { adminWithWorkspace, importDataset } from "./flows.mjs";
-import { countingJsonl, shot, useStudio } from "./harness.mjs";
+import { countingJsonl, shot, shotOf, useStudio } from "./harness.mjs";
 
 const studio = useStudio();
 
@@ -126,6 +126,7 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     // The same numbers as one line per language over the picked evaluations.
     await page.locator("figure.eval-sweep svg").waitFor();
     await shot(page, "33-evaluate-heatmap");
+    await shotOf(page.locator("section.eval-heatmap"), "33b-evaluate-sweep");
   });
 
   await t.test("drill into the Arabic items: right to left; answers side by side", async () => {
@@ -169,7 +170,7 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     await fields.getByRole("row", { name: /^query English/ }).waitFor();
     const warning = page.locator("ul.contradictions");
     await warning.getByText("declared Bengali; the mapped field 'query' is English in 3 of 3 items").waitFor();
-    await shot(page, "35-evaluate-task-file");
+    await shotOf(page.locator("details.eval-task-file"), "35-evaluate-task-file");
     await page.locator("#eval-file-prompt").selectOption("query_bn");
     await page.getByRole("button", { name: "Update the preview" }).click();
     await page.locator("table.task-items td", { hasText: "এক সপ্তাহে কত দিন?" }).waitFor();

@@ -93,6 +93,11 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(outputDir, `${name}.png`), fullPage: true });
 }
 
+/** A screenshot of one part of the page (a long page's full screenshot is unreadable). */
+export async function shotOf(locator, name) {
+  await locator.screenshot({ path: join(outputDir, `${name}.png`) });
+}
+
 /** A small counting dataset as JSON lines: for each `[language, number words, "count to"
  * phrase]`, 24 examples asking to count to 1–4 and answering with the words. */
 export function countingJsonl(langs) {

@@ -362,6 +362,8 @@ pub fn Heatmap(ws_id: String, ids: Vec<String>, tasks: LocalResource<ApiResult<V
                         list.iter().enumerate().filter_map(|(i, r)| value(r, l).map(|v| ((i + 1) as f64, v))).collect(),
                     )));
                     let sweep = Signal::derive(move || series.clone());
+                    let sweep_label = crate::tr!(Msg::EvalSSweepLabel, task = tk.as_str(), metric = metric.as_str());
+                    let sweep_y = crate::tr!(Msg::EvalSSweepY, metric = metric.as_str());
                     view! {
                         <DataTable class="heatmap" caption=format!("{tk} · {metric}")
                             head=view! { <th scope="col">{t(Msg::EvalLanguage)}</th>
@@ -376,8 +378,7 @@ pub fn Heatmap(ws_id: String, ids: Vec<String>, tasks: LocalResource<ApiResult<V
                                 </tr>
                             }).collect_view()}
                         </DataTable>
-                        <LineChart series=sweep class="eval-sweep" label=crate::tr!(Msg::EvalSSweepLabel, task = tk.as_str(), metric = metric.as_str())
-                            x_label=t(Msg::EvalSweepX) y_label=crate::tr!(Msg::EvalSSweepY, metric = metric.as_str())/>
+                        <LineChart series=sweep class="eval-sweep" label=sweep_label x_label=t(Msg::EvalSweepX) y_label=sweep_y/>
                     }.into_any()
                 }
             }}

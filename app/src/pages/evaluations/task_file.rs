@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use polytune_api::{CreateEvalTask, EvalTaskKind, EvalTaskPreview, FileTaskInfo, TaskMapping, Validate};
 
 use crate::client::{self, ApiFailure};
-use crate::components::lang::lang_label;
+use crate::components::lang::{lang_label, lang_name};
 use crate::components::{ErrorBox, form};
 use crate::i18n::{Msg, t};
 
@@ -89,14 +89,16 @@ impl MappingFields {
 #[component]
 fn FieldSelect(id: &'static str, label: Msg, value: RwSignal<String>, fields: Signal<Vec<String>>, none: bool) -> impl IntoView {
     view! {
-        <label for=id>{t(label)}</label>
-        <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
-            {none.then(|| view! { <option value="">{t(Msg::EvalFileNone)}</option> })}
-            {move || fields.get().into_iter().map(|f| {
-                let g = f.clone();
-                view! { <option value=f.clone() selected=move || value.with(|v| *v == g)>{f.clone()}</option> }
-            }).collect_view()}
-        </select>
+        <div class="pair">
+            <label for=id>{t(label)}</label>
+            <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                {none.then(|| view! { <option value="">{t(Msg::EvalFileNone)}</option> })}
+                {move || fields.get().into_iter().map(|f| {
+                    let g = f.clone();
+                    view! { <option value=f.clone() selected=move || value.with(|v| *v == g)>{f.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -199,10 +201,10 @@ pub fn TaskFromFile(ws_id: String, on_created: impl Fn() + Copy + 'static) -> im
                 </div>
                 <div class="row mapping">
                     <FieldSelect id="eval-file-prompt" label=Msg::EvalFilePrompt value=fields.prompt fields=field_list none=false/>
-                    <span class:hidden=move || kind.get() != EvalTaskKind::MultipleChoice>
+                    <div class="pair" class:hidden=move || kind.get() != EvalTaskKind::MultipleChoice>
                         <label for="eval-file-choices">{t(Msg::EvalFileChoices)}</label>
                         <input id="eval-file-choices" type="text" bind:value=fields.choices/>
-                    </span>
+                    </div>
                     <span class:hidden=move || kind.get() == EvalTaskKind::Fidelity>
                         <FieldSelect id="eval-file-answer" label=Msg::EvalFileAnswer value=fields.answer fields=field_list none=true/>
                     </span>
@@ -213,8 +215,10 @@ pub fn TaskFromFile(ws_id: String, on_created: impl Fn() + Copy + 'static) -> im
                     </label>
                     <FieldSelect id="eval-file-language-field" label=Msg::EvalFileLanguageField value=fields.language fields=field_list none=true/>
                     <FieldSelect id="eval-file-id" label=Msg::EvalFileId value=fields.id fields=field_list none=true/>
-                    <label for="eval-file-declared">{t(Msg::EvalFileDeclared)}</label>
-                    <input id="eval-file-declared" type="text" placeholder="bn" bind:value=declared/>
+                    <div class="pair">
+                        <label for="eval-file-declared">{t(Msg::EvalFileDeclared)}</label>
+                        <input id="eval-file-declared" type="text" placeholder="bn" bind:value=declared/>
+                    </div>
                     <button type="button" id="eval-file-update" on:click=move |_| show(true) disabled=move || busy.get()>{t(Msg::EvalFileUpdate)}</button>
                 </div>
                 {move || preview.get().map(|p| view! { <PreviewView preview=p/> })}
@@ -238,7 +242,7 @@ pub fn TaskFromFile(ws_id: String, on_created: impl Fn() + Copy + 'static) -> im
 fn PreviewView(preview: EvalTaskPreview) -> impl IntoView {
     let p = preview;
     let per_language: Vec<String> =
-        p.languages.iter().map(|(l, n)| crate::tr!(Msg::EvalSFileLanguageItems, language = lang_label(l), count = *n)).collect();
+        p.languages.iter().map(|(l, n)| crate::tr!(Msg::EvalSFileLanguageItems, language = lang_name(l), count = *n)).collect();
     view! {
         <p class="muted" role="status">{crate::tr!(Msg::EvalSFileRecords, records = p.records, languages = per_language.join(", "))}</p>
         <table class="data field-languages">
@@ -247,7 +251,7 @@ fn PreviewView(preview: EvalTaskPreview) -> impl IntoView {
             <tbody>
                 {p.field_languages.iter().map(|f| {
                     let langs: Vec<String> = f.languages.iter().take(3)
-                        .map(|c| crate::tr!(Msg::EvalSFileFieldLanguage, language = lang_label(&c.language), count = c.count, of = f.texts))
+                        .map(|c| crate::tr!(Msg::EvalSFileFieldLanguage, language = lang_name(&c.language), count = c.count, of = f.texts))
                         .collect();
                     view! { <tr><td><code>{f.path.clone()}</code></td><td>{langs.join(" · ")}</td></tr> }
                 }).collect_view()}
