@@ -258,8 +258,14 @@ impl Validate for ImportSpec {
                 ));
             }
         }
-        if matches!(self.format, FileFormat::Jsonl | FileFormat::JsonArray | FileFormat::JsonObject | FileFormat::Parquet | FileFormat::Lines)
-            && self.has_header
+        if matches!(
+            self.format,
+            FileFormat::Jsonl
+                | FileFormat::JsonArray
+                | FileFormat::JsonObject
+                | FileFormat::Parquet
+                | FileFormat::Lines
+        ) && self.has_header
         {
             errors.push(FieldError::err(
                 "spec.has_header",

@@ -249,7 +249,8 @@ fn first_of<'a>(record: &Value, keys: &[&'a str]) -> Option<&'a str> {
 
 /// Guesses how a record maps to an example, with a plain description of what it looks like.
 pub fn guess(record: &Value) -> (Mapping, &'static str) {
-    let id = first_of(record, &["id", "question_id", "index_id", "idx", "example_id", "uid", "_key"]).map(str::to_string);
+    let id =
+        first_of(record, &["id", "question_id", "index_id", "idx", "example_id", "uid", "_key"]).map(str::to_string);
     let language = first_of(record, &["language", "lang", "locale", "lng"]).map(str::to_string);
     let list_of_objects_with = |key: &str, a: &str, b: &str| {
         get(record, key)

@@ -367,7 +367,8 @@ mod tests {
         input.push_str(&format!("{honest}\n"));
         let mut sink = Vec::new();
         let detector = langid::Detector::default_ref();
-        let out = profile(input.as_bytes(), None, None, detector, &mut sink, &mut |_, _| ControlFlow::Continue(())).unwrap();
+        let out =
+            profile(input.as_bytes(), None, None, detector, &mut sink, &mut |_, _| ControlFlow::Continue(())).unwrap();
         let ben = out.profile.languages.iter().find(|l| l.language == "ben").unwrap();
         assert_eq!(ben.examples, 3);
         assert_eq!(ben.instruction_detected.get("eng"), Some(&3), "{ben:?}");

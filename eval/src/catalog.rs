@@ -11,7 +11,10 @@ use crate::tasks::{Item, Task};
 pub enum TaskRef {
     Builtin(Task),
     /// A task made from a file: its catalog entry and every item, in file order.
-    File { info: Box<EvalTask>, items: Arc<Vec<Item>> },
+    File {
+        info: Box<EvalTask>,
+        items: Arc<Vec<Item>>,
+    },
 }
 
 impl TaskRef {

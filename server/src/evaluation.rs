@@ -1,7 +1,9 @@
 //! Evaluation as the studio plans it: which tasks, languages and items a request means, what
 //! makes two evaluations comparable (their fingerprint), and how long one will take.
 
-use polytune_api::{CreateEvaluation, EvalPreset, EvalSpec, EvalTask, EvalTaskKind, EvalTaskRun, FieldError, ModelInfo};
+use polytune_api::{
+    CreateEvaluation, EvalPreset, EvalSpec, EvalTask, EvalTaskKind, EvalTaskRun, FieldError, ModelInfo,
+};
 use polytune_data::langid::Detector;
 use polytune_eval::{Task, TaskRef};
 use sha2::{Digest, Sha256};
@@ -79,7 +81,10 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo, catalog: &[EvalTask]) -> R
                 None => errors.push(FieldError::err(
                     format!("tasks[{i}]"),
                     "unknown_value",
-                    &[("value", id.clone()), ("allowed", catalog.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", "))],
+                    &[
+                        ("value", id.clone()),
+                        ("allowed", catalog.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")),
+                    ],
                     format!("no task '{id}' in this workspace"),
                 )),
             }

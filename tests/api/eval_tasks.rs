@@ -15,9 +15,24 @@ use crate::util::{Client, TestApp, assert_problem, job_result, sse_events, uploa
 /// the translated `query_bn`, and nested lists of accepted answers.
 fn keyed_math() -> Vec<u8> {
     let rows = [
-        ("q1", "Janet has 3 apples and buys 2 more. How many apples does she have?", "জ্যানেটের ৩টি আপেল আছে এবং সে আরও ২টি কেনে। তার কতগুলো আপেল আছে?", json!([["5"], ["5.0"]])),
-        ("q2", "A book costs 4 dollars. How much do 3 books cost?", "একটি বইয়ের দাম ৪ ডলার। ৩টি বইয়ের দাম কত?", json!(["12"])),
-        ("q3", "Tom walks 2 kilometres each day for 7 days. How far does he walk?", "টম ৭ দিন ধরে প্রতিদিন ২ কিলোমিটার হাঁটে। সে মোট কত দূর হাঁটে?", json!([[14]])),
+        (
+            "q1",
+            "Janet has 3 apples and buys 2 more. How many apples does she have?",
+            "জ্যানেটের ৩টি আপেল আছে এবং সে আরও ২টি কেনে। তার কতগুলো আপেল আছে?",
+            json!([["5"], ["5.0"]]),
+        ),
+        (
+            "q2",
+            "A book costs 4 dollars. How much do 3 books cost?",
+            "একটি বইয়ের দাম ৪ ডলার। ৩টি বইয়ের দাম কত?",
+            json!(["12"]),
+        ),
+        (
+            "q3",
+            "Tom walks 2 kilometres each day for 7 days. How far does he walk?",
+            "টম ৭ দিন ধরে প্রতিদিন ২ কিলোমিটার হাঁটে। সে মোট কত দূর হাঁটে?",
+            json!([[14]]),
+        ),
     ];
     let doc: serde_json::Map<String, Value> = rows
         .iter()
@@ -60,25 +75,28 @@ db_test!(tasks_from_files_in_published_shapes, |app: TestApp| async move {
     // A JSON object keyed by id, named as Bengali: read as records, the mapping guessed, each
     // field's language identified, and the English `query` said to contradict the name.
     let blob = upload(&c, &ws, "mgsm_bn.json", keyed_math()).await["sha256"].as_str().unwrap().to_owned();
-    let p = c.expect(Method::POST, &format!("{tasks}/preview"), Some(json!({"blob": blob, "kind": "generation"})), 200).await;
+    let p = c
+        .expect(Method::POST, &format!("{tasks}/preview"), Some(json!({"blob": blob, "kind": "generation"})), 200)
+        .await;
     assert_eq!(p["format"], "json_object", "{p}");
     assert_eq!(p["records"], 3);
     assert_eq!(p["language"], "ben", "declared by the file's name: {p}");
     assert_eq!(p["mapping"]["prompt"], "query");
     assert_eq!(p["mapping"]["answer"], "answers");
     assert_eq!(p["mapping"]["id"], "_key");
-    let field = |path: &str| p["field_languages"].as_array().unwrap().iter().find(|f| f["path"] == path).cloned().unwrap();
+    let field =
+        |path: &str| p["field_languages"].as_array().unwrap().iter().find(|f| f["path"] == path).cloned().unwrap();
     assert_eq!(field("query")["languages"][0], json!({"language": "eng", "count": 3}), "{p}");
     assert_eq!(field("query_bn")["languages"][0], json!({"language": "ben", "count": 3}), "{p}");
     assert_eq!(
-        p["contradictions"][0]["message"],
-        "declared Bengali; the mapped field 'query' is English in 3 of 3 items",
+        p["contradictions"][0]["message"], "declared Bengali; the mapped field 'query' is English in 3 of 3 items",
         "{p}"
     );
     assert_eq!(p["items"][2]["answer"], "14", "nested answer lists read flat: {p}");
     assert_eq!(p["problems"], json!([]));
     // A dataset import reads the same file as records too (it used to be read as JSON lines).
-    let ins = c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
+    let ins =
+        c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
     assert_eq!(ins["spec"]["format"], "json_object", "{ins}");
     assert_eq!(ins["rows"][0]["raw"]["_key"], "q1", "{ins}");
 
@@ -91,7 +109,8 @@ db_test!(tasks_from_files_in_published_shapes, |app: TestApp| async move {
     let made = c.expect(Method::POST, &tasks, Some(ask), 201).await;
     let math_id = made["task"]["id"].as_str().unwrap().to_owned();
     assert_eq!(made["task"]["languages"], json!({"ben": 3}));
-    let metrics: Vec<&str> = made["task"]["metrics"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
+    let metrics: Vec<&str> =
+        made["task"]["metrics"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
     assert_eq!(metrics, ["exact_flexible", "exact_strict", "in_language"], "numeric answers score as MGSM does");
 
     // Belebele-style multiple choice in two languages, answers counted from 1.
@@ -115,11 +134,18 @@ db_test!(tasks_from_files_in_published_shapes, |app: TestApp| async move {
         async move { upload(c, ws, name, body).await["sha256"].as_str().unwrap().to_owned() }
     };
     let outside = bad(
-        belebele(&[("1", "eng", "Which one?", ["a", "b", "c", "d"], "5"), ("2", "eng", "And?", ["a", "b", "c", "d"], "1")]),
+        belebele(&[
+            ("1", "eng", "Which one?", ["a", "b", "c", "d"], "5"),
+            ("2", "eng", "And?", ["a", "b", "c", "d"], "1"),
+        ]),
         "outside.jsonl",
     )
     .await;
-    let empty = bad(belebele(&[("1", "eng", " ", ["a", "b", "c", "d"], "1"), ("2", "eng", "Q?", ["a", "b", "c", "d"], "1")]), "empty.jsonl").await;
+    let empty = bad(
+        belebele(&[("1", "eng", " ", ["a", "b", "c", "d"], "1"), ("2", "eng", "Q?", ["a", "b", "c", "d"], "1")]),
+        "empty.jsonl",
+    )
+    .await;
     let gap = bad(
         belebele(&[
             ("1", "eng", "One?", ["a", "b", "c", "d"], "1"),
@@ -132,13 +158,28 @@ db_test!(tasks_from_files_in_published_shapes, |app: TestApp| async move {
     let from_one = json!({"prompt": "question", "choices": ["mc_answer1", "mc_answer2", "mc_answer3", "mc_answer4"],
                           "answer": "correct_answer_num", "answer_counts_from_one": true, "language": "lang", "id": "id"});
     for (body, field, words) in [
-        (json!({"blob": outside, "name": "x", "mapping": from_one}), "mapping.answer", "line 1: the answer '5' is not among the 4 choices"),
+        (
+            json!({"blob": outside, "name": "x", "mapping": from_one}),
+            "mapping.answer",
+            "line 1: the answer '5' is not among the 4 choices",
+        ),
         (json!({"blob": empty, "name": "x", "mapping": from_one}), "mapping.prompt", "line 1: the prompt"),
         (json!({"blob": gap, "name": "x", "mapping": from_one}), "mapping.language", "German lacks 1 of the 2 items"),
-        (json!({"blob": mc, "name": "x", "mapping": {"prompt": "qustion", "choices": ["mc_answer1", "mc_answer2"], "answer": "correct_answer_num"}}),
-         "mapping.prompt", "no record has a field 'qustion'"),
-        (json!({"blob": blob, "name": "x", "kind": "generation", "mapping": {"prompt": "query"}}), "mapping.answer", "right answer"),
-        (json!({"blob": mc, "name": "x", "mapping": {"prompt": "question", "choices": ["mc_answer1"]}}), "mapping.answer", "right answer"),
+        (
+            json!({"blob": mc, "name": "x", "mapping": {"prompt": "qustion", "choices": ["mc_answer1", "mc_answer2"], "answer": "correct_answer_num"}}),
+            "mapping.prompt",
+            "no record has a field 'qustion'",
+        ),
+        (
+            json!({"blob": blob, "name": "x", "kind": "generation", "mapping": {"prompt": "query"}}),
+            "mapping.answer",
+            "right answer",
+        ),
+        (
+            json!({"blob": mc, "name": "x", "mapping": {"prompt": "question", "choices": ["mc_answer1"]}}),
+            "mapping.answer",
+            "right answer",
+        ),
     ] {
         let got = c.call(Method::POST, &tasks, Some(body.clone())).await;
         assert_problem(&got, 422, "validation_failed");
@@ -160,7 +201,12 @@ db_test!(tasks_from_files_in_published_shapes, |app: TestApp| async move {
     let id = started["evaluation"]["id"].as_str().unwrap();
     let r = c.expect(Method::GET, &format!("{path}/{id}"), None, 200).await;
     let find = |task: &str, lang: &str, metric: &str| {
-        r["scores"].as_array().unwrap().iter().find(|s| s["task"] == task && s["language"] == lang && s["metric"] == metric).cloned()
+        r["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["task"] == task && s["language"] == lang && s["metric"] == metric)
+            .cloned()
     };
     assert_eq!(find(&mc_id, "deu", "acc").unwrap()["n"], 2, "{r}");
     assert_eq!(find(&math_id, "ben", "exact_flexible").unwrap()["n"], 3, "{r}");
@@ -180,15 +226,26 @@ db_test!(task_sets_are_never_trained_on, |app: TestApp| async move {
     // A task made from a file, and training data holding its prompt, a built-in MGSM question and
     // an XCOPA premise beside ordinary examples.
     let mc = upload(&c, &ws, "belebele.jsonl", good_belebele()).await["sha256"].as_str().unwrap().to_owned();
-    c.expect(Method::POST, &format!("/workspaces/{ws}/eval-tasks"), Some(json!({"blob": mc, "name": "Mini Belebele"})), 201)
-        .await;
+    c.expect(
+        Method::POST,
+        &format!("/workspaces/{ws}/eval-tasks"),
+        Some(json!({"blob": mc, "name": "Mini Belebele"})),
+        201,
+    )
+    .await;
     let mgsm = include_str!("../../eval/data/mgsm/de.tsv").lines().next().unwrap().rsplit_once('\t').unwrap().0;
     let mut data = String::new();
     for i in 0..40 {
-        data.push_str(&format!("{}\n", json!({"instruction": format!("Zähle bis {} ({i})", i % 5 + 1), "output": "eins, zwei", "language": "deu"})));
+        data.push_str(&format!(
+            "{}\n",
+            json!({"instruction": format!("Zähle bis {} ({i})", i % 5 + 1), "output": "eins, zwei", "language": "deu"})
+        ));
     }
     for leaked in ["How many legs does a spider have?", mgsm, "Mwanaume alifungua bomba la maji."] {
-        data.push_str(&format!("{}\n", json!({"instruction": leaked, "output": "Some answer here.", "language": "deu"})));
+        data.push_str(&format!(
+            "{}\n",
+            json!({"instruction": leaked, "output": "Some answer here.", "language": "deu"})
+        ));
     }
     let version = crate::mixtures::import(&c, &ws, "leaky.jsonl", data.into_bytes(), None).await;
     let model = crate::models::tiny_model(&c, &ws, &version, 9).await;

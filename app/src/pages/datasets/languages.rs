@@ -55,10 +55,12 @@ pub(super) fn Contradictions(p: Profile) -> impl IntoView {
             })
         })
         .collect();
-    (!lines.is_empty()).then(|| view! {
-        <ul class="warning contradictions" role="status">
-            {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
-        </ul>
+    (!lines.is_empty()).then(|| {
+        view! {
+            <ul class="warning contradictions" role="status">
+                {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ul>
+        }
     })
 }
 

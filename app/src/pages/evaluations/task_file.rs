@@ -87,7 +87,13 @@ impl MappingFields {
 
 /// A select of the file's fields; `none` adds an empty choice for optional parts.
 #[component]
-fn FieldSelect(id: &'static str, label: Msg, value: RwSignal<String>, fields: Signal<Vec<String>>, none: bool) -> impl IntoView {
+fn FieldSelect(
+    id: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    fields: Signal<Vec<String>>,
+    none: bool,
+) -> impl IntoView {
     view! {
         <div class="pair">
             <label for=id>{t(label)}</label>
@@ -241,8 +247,11 @@ pub fn TaskFromFile(ws_id: String, on_created: impl Fn() + Copy + 'static) -> im
 #[component]
 fn PreviewView(preview: EvalTaskPreview) -> impl IntoView {
     let p = preview;
-    let per_language: Vec<String> =
-        p.languages.iter().map(|(l, n)| crate::tr!(Msg::EvalSFileLanguageItems, language = lang_name(l), count = *n)).collect();
+    let per_language: Vec<String> = p
+        .languages
+        .iter()
+        .map(|(l, n)| crate::tr!(Msg::EvalSFileLanguageItems, language = lang_name(l), count = *n))
+        .collect();
     view! {
         <p class="muted" role="status">{crate::tr!(Msg::EvalSFileRecords, records = p.records, languages = per_language.join(", "))}</p>
         <table class="data field-languages">

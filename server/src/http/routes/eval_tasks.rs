@@ -48,12 +48,9 @@ fn read_task(path: &FsPath, file_name: &str, req: &CreateEvalTask) -> Result<Rea
     read::read_records(path, format, has_header, limits, &mut |location, r| {
         match r {
             Ok(value) => records.push(Record { location: location.to_string(), value }),
-            Err(e) if unreadable.len() < file_task::MAX_PROBLEMS => unreadable.push(FieldError::coded(
-                "blob",
-                e.code(),
-                e.args(),
-                format!("{location}: {e}"),
-            )),
+            Err(e) if unreadable.len() < file_task::MAX_PROBLEMS => {
+                unreadable.push(FieldError::coded("blob", e.code(), e.args(), format!("{location}: {e}")))
+            }
             Err(_) => {}
         }
         if records.len() > MAX_RECORDS { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
@@ -192,7 +189,11 @@ pub async fn list(State(state): State<AppState>, cap: WorkspaceViewer) -> ApiRes
     security(("session" = ["editor"]), ("api_token" = ["editor"])),
     params(("workspace_id" = String, Path), ("task_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete(State(state): State<AppState>, cap: WorkspaceEditor, Path(p): Path<EvalTaskPath>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    cap: WorkspaceEditor,
+    Path(p): Path<EvalTaskPath>,
+) -> ApiResult<StatusCode> {
     if state.db.scoped(&cap).delete_eval_task(&p.task_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -9,13 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, Sse};
 use polytune_api::{
-    ContinuationScore, CreateTinyModel, Example, GenerateRequest, GenerateResponse,
-    InferenceStatus, Job, LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, ModelId, Problem,
-    RegisterModel, RegisterModelJob, RunId, TinySize,
+    ContinuationScore, CreateTinyModel, Example, GenerateRequest, GenerateResponse, InferenceStatus, Job,
+    LoadedModelInfo, LoglikelihoodRequest, LoglikelihoodResponse, Model, ModelId, Problem, RegisterModel,
+    RegisterModelJob, RunId, TinySize,
 };
 use polytune_gpu::files::{InitSpec, ModelDir, init_tiny};
-use polytune_gpu::infer::{Adapter, Arithmetic};
 use polytune_gpu::infer::batch::{Event as BatchEvent, Request as BatchRequest};
+use polytune_gpu::infer::{Adapter, Arithmetic};
 use polytune_gpu::template::Message;
 
 use crate::auth::{Admin, WorkspaceEditor, WorkspaceViewer};

@@ -170,4 +170,3 @@ pub async fn export_run(
     let job = ExportRunJob { run_id: run.id, adapter, step: ck.step, user_id: cap.actor.user.id.clone() };
     super::queued(&db, job, &cap.actor.user.id).await
 }
-
