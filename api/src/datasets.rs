@@ -303,6 +303,9 @@ pub struct Inspection {
     /// Records were read from the start of the file only; this says how many bytes that covered.
     pub bytes_read: u64,
     pub file_bytes: u64,
+    /// Declared languages the previewed instructions contradict, in words.
+    #[serde(default)]
+    pub contradictions: Vec<crate::LanguageContradiction>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,7 +4,7 @@ use std::io::{BufRead, Read, Write};
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use polytune_api::{Example, FileFormat, ImportReport, ImportSpec, Inspection, OnError, PreviewRow, RecordIssue};
+use polytune_api::{Example, FileFormat, lang, ImportReport, ImportSpec, Inspection, OnError, PreviewRow, RecordIssue};
 use serde_json::Value;
 
 use crate::error::{DataError, Location, Result, Stored, Written};
@@ -150,7 +150,7 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
             mapping::field_paths(v, &mut fields);
         }
     }
-    let rows = raw
+    let rows: Vec<PreviewRow> = raw
         .into_iter()
         .map(|(location, r)| match r {
             Ok(v) => {
@@ -191,7 +191,21 @@ pub fn inspect(path: &Path, file_name: &str, spec: Option<ImportSpec>, limits: L
             },
         })
         .collect();
-    Ok(Inspection { spec, detected, fields, rows, bytes_read: file_bytes.min(64 << 10), file_bytes })
+    // A declared language (the file's, or each record's) that the instructions contradict, in words.
+    let declared: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|r| r.example.as_ref())
+        .filter_map(|e| Some((lang::parse(e.language.as_deref()?)?.code().to_string(), e.instruction_text())))
+        .collect();
+    let pairs = declared.iter().map(|(l, t)| (l.as_str(), t.as_str()));
+    let contradictions = crate::langid::contradictions(
+        pairs,
+        "instruction",
+        "the instruction",
+        "previewed examples",
+        &crate::langid::detect_canonical,
+    );
+    Ok(Inspection { spec, detected, fields, rows, bytes_read: file_bytes.min(64 << 10), file_bytes, contradictions })
 }
 
 /// A language named by the file or its folder, as public datasets do: `mgsm_de.tsv`,

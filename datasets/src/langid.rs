@@ -161,3 +161,69 @@ mod tests {
         assert!(!script_fits("hin", "Latn"));
     }
 }
+
+/// "1,000".
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn english_name(code: &str) -> String {
+    lang::by_code(code).map_or_else(|| code.to_string(), |l| l.english.to_string())
+}
+
+/// Declared languages their texts mostly are not in, in words: for each declared language (a
+/// canonical code) of `(declared, text)` pairs, the most frequent other identified language when
+/// it covers more than half of them — "declared Bengali; `what` is English in 1,000 of 1,000
+/// `noun`". `detect` answers a canonical code, None when unsure (never a contradiction).
+pub fn contradictions<'a>(
+    texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+    field: &str,
+    what: &str,
+    noun: &str,
+    detect: &dyn Fn(&str) -> Option<String>,
+) -> Vec<polytune_api::LanguageContradiction> {
+    let mut seen: std::collections::BTreeMap<&str, std::collections::HashMap<String, usize>> = Default::default();
+    for (declared, text) in texts {
+        let detected = detect(text).unwrap_or_else(|| "und".into());
+        *seen.entry(declared).or_default().entry(detected).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for (declared, counts) in seen {
+        let of: usize = counts.values().sum();
+        let Some((detected, &count)) = counts.iter().filter(|(d, _)| *d != "und").max_by_key(|(_, c)| **c) else {
+            continue;
+        };
+        if detected != declared && count * 2 > of {
+            let message = format!(
+                "declared {}; {what} is {} in {} of {} {noun}",
+                english_name(declared),
+                english_name(detected),
+                thousands(count),
+                thousands(of)
+            );
+            out.push(polytune_api::LanguageContradiction {
+                declared: declared.to_string(),
+                field: field.to_string(),
+                detected: detected.clone(),
+                count,
+                of,
+                message,
+            });
+        }
+    }
+    out
+}
+
+/// The canonical code of a text's language by the default identifier (None when unsure).
+pub fn detect_canonical(text: &str) -> Option<String> {
+    let (label, _) = Detector::default_ref().detect(text);
+    label.map(|l| lang::parse(&l).map_or(l.clone(), |t| t.code().to_string()))
+}

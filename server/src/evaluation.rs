@@ -4,17 +4,13 @@
 use polytune_api::{
     CreateEvaluation, EvalPreset, EvalSpec, EvalTask, EvalTaskKind, EvalTaskRun, FieldError, ModelInfo,
 };
-use polytune_data::langid::Detector;
 use polytune_eval::{Task, TaskRef};
 use sha2::{Digest, Sha256};
 
 use crate::db::{DbResult, Scoped};
 
 /// The canonical code of the identified language of a text (None when unsure).
-pub fn detect(text: &str) -> Option<String> {
-    let (label, _) = Detector::default_ref().detect(text);
-    label.map(|l| polytune_api::lang::parse(&l).map_or(l.clone(), |t| t.code().to_string()))
-}
+pub use polytune_data::langid::detect_canonical as detect;
 
 /// Every task a workspace can evaluate on: the built-in ones, then those made from its files.
 pub async fn catalog(db: &Scoped) -> DbResult<Vec<EvalTask>> {

@@ -99,6 +99,20 @@ db_test!(tasks_from_files_in_published_shapes, |app: TestApp| async move {
         c.expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": blob})), 200).await;
     assert_eq!(ins["spec"]["format"], "json_object", "{ins}");
     assert_eq!(ins["rows"][0]["raw"]["_key"], "q1", "{ins}");
+    // A dataset named as Bengali whose instructions are English: the import preview says so.
+    let mut lines = String::new();
+    for q in ["How many apples does Janet have after buying two more?", "Write a short note to a neighbour about the noise.", "Explain why the sky looks blue on a clear day."] {
+        lines.push_str(&format!("{}\n", json!({"instruction": q, "output": "Here is a careful answer in English."})));
+    }
+    let named = upload(&c, &ws, "quiz_bn.jsonl", lines.into_bytes()).await;
+    let ins = c
+        .expect(Method::POST, &format!("/workspaces/{ws}/datasets/inspect"), Some(json!({"blob": named["sha256"]})), 200)
+        .await;
+    assert_eq!(
+        ins["contradictions"][0]["message"],
+        "declared Bengali; the instruction is English in 3 of 3 previewed examples",
+        "{ins}"
+    );
 
     // The person maps the Bengali field instead: no contradiction, and the task is made.
     let mut mapping = p["mapping"].clone();

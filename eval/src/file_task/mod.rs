@@ -9,6 +9,7 @@ use polytune_api::{
     EvalTask, EvalTaskKind, FieldError, FieldLanguageCount, FieldLanguages, LanguageContradiction, TaskItemPreview,
     TaskMapping, lang,
 };
+use polytune_data::langid::thousands;
 use polytune_data::mapping::{field_paths, get};
 use serde_json::Value;
 
@@ -131,19 +132,6 @@ fn flatten(v: &Value, out: &mut Vec<String>) {
         Value::Array(a) => a.iter().for_each(|x| flatten(x, out)),
         other => out.extend(text_of(other).filter(|t| !t.trim().is_empty())),
     }
-}
-
-/// "1,000".
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn language_name(code: &str) -> String {
@@ -409,36 +397,9 @@ pub fn build(
 
 /// Languages the items are said to be in that their prompts are mostly not in.
 fn contradictions(items: &[Item], field: &str, detect: &dyn Fn(&str) -> Option<String>) -> Vec<LanguageContradiction> {
-    let mut seen: BTreeMap<&str, HashMap<String, usize>> = BTreeMap::new();
-    for it in items {
-        let detected = detect(&it.prompt).unwrap_or_else(|| "und".into());
-        *seen.entry(&it.language).or_default().entry(detected).or_default() += 1;
-    }
-    let mut out = Vec::new();
-    for (declared, counts) in seen {
-        let of: usize = counts.values().sum();
-        let Some((detected, &count)) = counts.iter().filter(|(d, _)| *d != "und").max_by_key(|(_, c)| **c) else {
-            continue;
-        };
-        if detected != declared && count * 2 > of {
-            let message = format!(
-                "declared {}; the mapped field '{field}' is {} in {} of {} items",
-                language_name(declared),
-                language_name(detected),
-                thousands(count),
-                thousands(of)
-            );
-            out.push(LanguageContradiction {
-                declared: declared.to_string(),
-                field: field.to_string(),
-                detected: detected.clone(),
-                count,
-                of,
-                message,
-            });
-        }
-    }
-    out
+    let what = format!("the mapped field '{field}'");
+    let pairs = items.iter().map(|it| (it.language.as_str(), it.prompt.as_str()));
+    polytune_data::langid::contradictions(pairs, field, &what, "items", detect)
 }
 
 /// Every field path of the first records, and the languages identified in each text field.

@@ -161,6 +161,11 @@ pub(super) fn IncomingCard(
                                 else { parse_lang(&l).map(|tag| tag.display()).unwrap_or_else(|| t(Msg::DatasetsFileLanguageUnknown).into()) }
                             }}</p></div>
                     </div>
+                    {(!i.contradictions.is_empty()).then(|| view! {
+                        <ul class="warning contradictions" role="status">
+                            {i.contradictions.iter().map(|c| view! { <li>{c.message.clone()}</li> }).collect_view()}
+                        </ul>
+                    })}
                     <button type="button" on:click=retry disabled=busy>{t(Msg::DatasetsTryReading)}</button>
                     <h3>{t(Msg::DatasetsFirstRecords)}</h3>
                     <table class="data preview">
