@@ -58,31 +58,9 @@ pub fn multiple_choice(logprobs: &[f64], choices: &[String], gold: usize) -> (Me
     (m, pick)
 }
 
-const NUMBER: &str = r"-?\d[\d,]*(?:\.\d+)?";
-
-static ANY_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(NUMBER).expect("number pattern"));
-static ONLY_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"^\s*\$?\s*({NUMBER})\s*[.。]?\s*$")).expect("only-number pattern"));
-
-/// "The answer is" in each MGSM language (with the English one, which models often fall back to).
-fn answer_phrases(file_lang: &str) -> Vec<&'static str> {
-    let native: &[&str] = match file_lang {
-        "bn" => &["উত্তর হল", "উত্তর হলো", "উত্তর"],
-        "de" => &["Die Antwort lautet", "Die Antwort ist", "Antwort"],
-        "es" => &["La respuesta es", "Respuesta"],
-        "fr" => &["La réponse est", "Réponse"],
-        "ja" => &["答えは", "答え"],
-        "ru" => &["Ответ"],
-        "sw" => &["Jibu ni", "Jibu"],
-        "te" => &["సమాధానం"],
-        "th" => &["คำตอบคือ", "คำตอบ"],
-        "zh" => &["答案是", "答案"],
-        _ => &[],
-    };
-    let mut all = native.to_vec();
-    all.extend(["The answer is", "Answer"]);
-    all
-}
+/// lm-evaluation-harness's "flexible-extract" pattern for MGSM (its last match is the answer).
+static FLEXIBLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(-?[$0-9.,]{2,})|(-?[0-9]+)").expect("flexible-extract pattern"));
 
 /// `1,234.50` → 1234.5; None when it is not a number.
 pub fn parse_number(s: &str) -> Option<f64> {
@@ -90,43 +68,33 @@ pub fn parse_number(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// The last number in the text (lm-evaluation-harness's "flexible-extract").
+/// The last number-like run in the text, as lm-evaluation-harness's "flexible-extract" filter
+/// for MGSM finds it (`$`, `.` and `,` included: `$18.` → `$18.`).
 pub fn flexible_number(text: &str) -> Option<String> {
-    ANY_NUMBER.find_iter(text).last().map(|m| m.as_str().trim_end_matches([',', '.']).to_string())
+    FLEXIBLE.find_iter(text).last().map(|m| m.as_str().to_string())
 }
 
-/// The number the answer states in the task's format: after "the answer is" (in the question's
-/// language or in English), or a first line that is only a number.
-pub fn strict_number(text: &str, file_lang: &str) -> Option<String> {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    if let Some(c) = ONLY_NUMBER.captures(first) {
-        return Some(c[1].to_string());
-    }
-    for phrase in answer_phrases(file_lang) {
-        let re = Regex::new(&format!(r"(?i){}\s*[:：—–-]?\s*\$?\s*({NUMBER})", regex::escape(phrase))).ok()?;
-        if let Some(c) = re.captures(text) {
-            return Some(c[1].trim_end_matches([',', '.']).to_string());
-        }
-    }
-    None
+/// lm-evaluation-harness's `exact_match` with `ignore_case` and `ignore_punctuation`, as MGSM's
+/// tasks configure it: lower case, ASCII punctuation removed (so `$18.` matches `18`, and `-3`
+/// matches `3`).
+fn lm_eval_normal(s: &str) -> String {
+    s.to_lowercase().chars().filter(|c| !c.is_ascii_punctuation()).collect()
 }
 
-fn same_number(a: Option<&str>, gold: &str) -> bool {
-    match (a.and_then(parse_number), parse_number(gold)) {
-        (Some(x), Some(y)) => (x - y).abs() < 1e-6,
-        _ => false,
-    }
-}
-
-/// MGSM's metrics for one generated answer (without fidelity, which [`fidelity`] adds).
-pub fn math(text: &str, gold: &str, file_lang: &str) -> (Metrics, Option<String>) {
+/// MGSM's metrics for one generated answer (without fidelity, which [`fidelity`] adds), as
+/// lm-evaluation-harness's `mgsm_direct` filters score it: `exact_strict`, the first line with
+/// its surrounding space removed is the answer and nothing else (`remove_whitespace`, generation
+/// stopping at a newline); `exact_flexible`, the last number-like run is the answer
+/// (`flexible-extract`). Returns the answer read flexibly.
+pub fn math(text: &str, gold: &str) -> (Metrics, Option<String>) {
+    let gold = lm_eval_normal(gold.trim());
     let flexible = flexible_number(text);
-    let strict = strict_number(text, file_lang);
+    let first = text.split('\n').next().unwrap_or("").trim();
     let m = Metrics::from([
-        ("exact_flexible".to_string(), flag(same_number(flexible.as_deref(), gold))),
-        ("exact_strict".to_string(), flag(same_number(strict.as_deref(), gold))),
+        ("exact_flexible".to_string(), flag(flexible.as_deref().is_some_and(|f| lm_eval_normal(f) == gold))),
+        ("exact_strict".to_string(), flag(lm_eval_normal(first) == gold)),
     ]);
-    (m, strict.or(flexible))
+    (m, flexible)
 }
 
 /// Lower case, punctuation and repeated spaces gone: how text answers are compared.
@@ -254,23 +222,24 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_extracted_flexibly_and_strictly() {
+    fn numbers_are_extracted_as_lm_eval_extracts_them() {
         assert_eq!(parse_number("1,234.50"), Some(1234.5));
         assert_eq!(parse_number("18."), Some(18.0));
         assert_eq!(parse_number("eighteen"), None);
-        assert_eq!(flexible_number("She has 16 eggs, eats 3, bakes 4: so 9 × 2 = 18."), Some("18".into()));
+        // The last run of two or more of [$0-9.,], or a single digit.
+        assert_eq!(flexible_number("She has 16 eggs, eats 3, bakes 4: so 9 × 2 = $18."), Some("$18.".into()));
         assert_eq!(flexible_number("no number"), None);
-        assert_eq!(strict_number(" 18", "en"), Some("18".into()));
-        assert_eq!(strict_number("16 - 3 - 4 = 9. The answer is 18.", "en"), Some("18".into()));
-        assert_eq!(strict_number("Die Antwort lautet 1.200", "de"), Some("1.200".into()));
-        assert_eq!(strict_number("Jibu ni 18", "sw"), Some("18".into()));
-        assert_eq!(strict_number("答案是 18。", "zh"), Some("18".into()));
-        assert_eq!(strict_number("She makes 9 × 2 = 18 dollars", "en"), None);
-        let (m, answer) = math("9 × 2 = 18 dollars", "18", "en");
+        // "$18." → "18" after punctuation is removed: right, flexibly; the first line says more than
+        // the number: not strictly.
+        let (m, answer) = math("9 × 2 = $18.\nSo she makes 18 dollars", "18");
         assert_eq!((m["exact_flexible"], m["exact_strict"]), (1.0, 0.0));
         assert_eq!(answer.as_deref(), Some("18"));
-        let (m, _) = math("The answer is 1,000.", "1000", "en");
+        // " 1,000." → "1000": right both ways.
+        let (m, _) = math(" 1,000.\nQuestion: …", "1000");
         assert_eq!((m["exact_flexible"], m["exact_strict"]), (1.0, 1.0));
+        // "18.0" → "180" is not "18" (lm-eval compares text, not numbers).
+        let (m, _) = math("18.0", "18");
+        assert_eq!((m["exact_flexible"], m["exact_strict"]), (0.0, 0.0));
     }
 
     #[test]

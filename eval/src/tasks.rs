@@ -57,11 +57,8 @@ pub fn metrics(kind: EvalTaskKind, numeric: bool) -> Vec<EvalMetric> {
             m("acc_bytes", "the same, divided by its length in UTF-8 bytes (comparable across scripts)"),
         ],
         (EvalTaskKind::Generation, true) => vec![
-            m("exact_flexible", "the last number in the answer equals the right one"),
-            m(
-                "exact_strict",
-                "the answer says \"the answer is N\" (in its language) or is just the number, and N is right",
-            ),
+            m("exact_flexible", "the last number in the answer is the right one (lm-evaluation-harness's flexible-extract)"),
+            m("exact_strict", "the answer's first line is the right number and nothing else (lm-evaluation-harness's strict match)"),
             m("in_language", "the answer is in the question's language"),
         ],
         (EvalTaskKind::Generation, false) => vec![
@@ -149,7 +146,11 @@ impl Task {
 
     /// Bumped whenever items, template or scoring change.
     pub fn version(self) -> u32 {
-        1
+        match self {
+            // 2: answers extracted and matched as lm-evaluation-harness's mgsm_direct filters do.
+            Task::Mgsm => 2,
+            _ => 1,
+        }
     }
 
     /// Whether prompts go through the model's chat template (fidelity asks as a person would;
@@ -434,7 +435,8 @@ fn mgsm_item(file_lang: &str, language: &str, index: usize, line: &str) -> Resul
         prompt: format!("{q}: {}\n{a}:", question.trim()),
         choices: Vec::new(),
         gold: Some(Gold::Number(answer.into())),
-        stop: vec!["\n\n".into(), format!("{q}:"), "Question:".into()],
+        // As lm-evaluation-harness's mgsm_direct: the answer ends at the line's end.
+        stop: vec!["\n".into(), format!("{q}:"), "Question:".into()],
     })
 }
 

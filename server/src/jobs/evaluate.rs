@@ -44,11 +44,6 @@ pub async fn validate(db: &Scoped, p: &EvaluateJob) -> Result<Resources, Vec<Fie
     }
 }
 
-/// The ISO 639-1 code of a canonical language (what MGSM's answer phrases are keyed by).
-fn iso1(language: &str) -> &str {
-    polytune_api::lang::by_code(language).and_then(|l| l.iso1).unwrap_or(language)
-}
-
 pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, JobError> {
     let started = Instant::now();
     let db = &ctx.db();
@@ -331,7 +326,7 @@ async fn generate(
         let in_language = if fidelity.in_language { 1.0 } else { 0.0 };
         let metrics = match &item.gold {
             Some(Gold::Number(gold)) => {
-                let (mut m, _) = score::math(&text, gold, iso1(&item.language));
+                let (mut m, _) = score::math(&text, gold);
                 m.insert("in_language".into(), in_language);
                 m
             }
