@@ -24,7 +24,7 @@ def wait(job_id):
 
 job = call(base, "POST", f"/workspaces/{ws}/model-catalog/smollm2-135m-instruct", {}, cookie)[0]
 model = wait(job["id"])["result"]["model_id"]
-tasks = ["xcopa", "sib200", "mgsm", "fidelity"]
+tasks = sys.argv[2].split(",") if len(sys.argv) > 2 else ["xcopa", "sib200", "mgsm", "fidelity"]
 whole = call(base, "POST", f"/workspaces/{ws}/evaluations/estimate", {"model_id": model, "preset": "quick"}, cookie)[0]
 total = 0.0
 for task in tasks:

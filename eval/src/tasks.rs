@@ -179,12 +179,16 @@ impl Task {
         }
     }
 
-    /// Items per language in the quick preset: enough to see a large effect, in minutes.
+    /// Items per language in the quick preset: enough to see a large effect, and every built-in
+    /// task together under ten minutes for a 135M model on a 2-core CPU (BENCHMARKS.md).
     pub fn quick_limit(self) -> usize {
         match self {
-            Task::Xcopa | Task::Sib200 => 50,
-            Task::Mgsm => 8,
-            Task::Fidelity => 8,
+            Task::Xcopa => 30,
+            // Seven choices in 24 languages: the costliest.
+            Task::Sib200 => 20,
+            // Generation: MGSM ~1.7 s an answer, fidelity ~2.9 s (long prompts) on the f32 model.
+            Task::Mgsm => 6,
+            Task::Fidelity => 4,
         }
     }
 

@@ -47,14 +47,17 @@ pub async fn resolve(db: &Scoped, id: &str) -> DbResult<Option<TaskRef>> {
     }
 }
 
-/// Seconds per item for a 135M-parameter model on this 2-core machine, from the parity benchmark
-/// with SmolLM2 (BENCHMARKS.md): a multiple-choice item costs about 0.3 s plus 0.1 s per choice
-/// (XCOPA ~0.5 s, SIB-200 ~1 s: prompt processing dominates), and generation runs at about 30
-/// tokens per second across a batch (counted at the most tokens an answer may have). Other sizes
-/// scale with their parameters. Rough by design: it tells minutes from hours before launch.
-const MC_ITEM_SECONDS: f64 = 0.3;
-const MC_CHOICE_SECONDS: f64 = 0.1;
-const TOKENS_PER_SECOND: f64 = 30.0;
+/// Seconds per item for a 135M-parameter model on this 2-core machine (release build, f32
+/// arithmetic), from `eval/bench/quick_time.sh` with SmolLM2 (BENCHMARKS.md): a multiple-choice item
+/// costs about 0.29 s plus 0.005 s per choice (XCOPA 0.30 s, SIB-200 0.32 s); an answer about 0.6 s
+/// (1.9 s through the chat template, whose prompts are longer) plus its tokens at 80 per second
+/// across a batch (counted at the most an answer may have). Other sizes scale with their
+/// parameters. Rough by design: it tells minutes from hours before launch.
+const MC_ITEM_SECONDS: f64 = 0.29;
+const MC_CHOICE_SECONDS: f64 = 0.005;
+const ANSWER_SECONDS: f64 = 0.6;
+const CHAT_ANSWER_SECONDS: f64 = 1.9;
+const TOKENS_PER_SECOND: f64 = 80.0;
 const REFERENCE_PARAMETERS: f64 = 135e6;
 
 /// Turns a request into the exact tasks, languages and item counts that will run, from the
@@ -127,7 +130,10 @@ pub fn plan(req: &CreateEvaluation, info: &ModelInfo, catalog: &[EvalTask]) -> R
             * scale
             * match task.kind {
                 EvalTaskKind::MultipleChoice => MC_ITEM_SECONDS + MC_CHOICE_SECONDS * task.choices as f64,
-                _ => max_new_tokens as f64 / TOKENS_PER_SECOND,
+                _ => {
+                    let start = if task.chat_template { CHAT_ANSWER_SECONDS } else { ANSWER_SECONDS };
+                    start + max_new_tokens as f64 / TOKENS_PER_SECOND
+                }
             };
         runs.push(EvalTaskRun {
             task: task.id.clone(),
@@ -203,8 +209,8 @@ mod tests {
         let spec = plan(&req(&["xcopa", "mgsm"], &["sw", "tha"]), &info(), &builtin()).unwrap();
         assert_eq!(spec.tasks.len(), 2);
         assert_eq!(spec.tasks[0].languages, ["swa", "tha"]);
-        // XCOPA: 50 per language; MGSM: 8 per language.
-        assert_eq!(spec.items, 2 * 50 + 2 * 8);
+        // XCOPA: 30 per language; MGSM: 6 per language.
+        assert_eq!(spec.items, 2 * 30 + 2 * 6);
         assert!(spec.estimated_seconds > 0.0);
     }
 

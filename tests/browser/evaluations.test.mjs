@@ -81,11 +81,11 @@ test("evaluate a run against its base, read it per language, drill in, export", 
       await page.locator(`.eval-tasks input[value="${task}"]`).uncheck();
     }
     await page.getByLabel("Only these languages").fill("sw, ar");
-    // XCOPA: Swahili; SIB-200: Arabic and Swahili; 50 items each with the quick preset, twice (with the base).
+    // XCOPA: Swahili, 30 items; SIB-200: Arabic and Swahili, 20 each (the quick preset), twice (with the base).
     // Estimates follow each change; the last one stays.
-    await page.locator(".estimate").filter({ hasText: /^300 items · estimated time/ }).waitFor();
+    await page.locator(".estimate").filter({ hasText: /^140 items · estimated time/ }).waitFor();
     const estimate = await page.locator(".estimate").innerText();
-    assert.match(estimate, /^300 items/, estimate);
+    assert.match(estimate, /^140 items/, estimate);
     await shot(page, "30-evaluate-launch");
     await page.getByRole("button", { name: "Start evaluation" }).click();
   });
@@ -151,7 +151,7 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     assert.match(download.suggestedFilename(), /^evaluation-.*\.csv$/);
     const csv = readFileSync(await download.path(), "utf8");
     assert.match(csv, /^evaluation,model,task,language,metric,n,value,ci_low,ci_high\n/);
-    assert.match(csv, /,sib200,ara,acc,50,/);
+    assert.match(csv, /,sib200,ara,acc,20,/);
   });
 
   await t.test("a task from my own file: the fields' languages, the contradiction in words, the task added", async () => {

@@ -29,6 +29,9 @@ use crate::inference::LoadedModel;
 
 /// Items scored (and stored) together.
 const CHUNK: usize = 16;
+/// Answers generated (and stored) together: twice what the batcher decodes at once, so that it
+/// takes the next item as soon as one finishes.
+const GENERATION_CHUNK: usize = 32;
 /// New tokens per log-likelihood step.
 const BATCH_TOKENS: usize = 512;
 
@@ -75,22 +78,16 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
             .ok_or_else(|| task_unreadable(&run.task, EvalError::UnknownTask(run.task.clone())))?;
         tasks.push((run, task));
     }
-    // Log-likelihoods are computed in f32 (as a reference implementation computes them on the
-    // same file); answers are generated on the model everyone shares (the quantized one).
-    let open = |arithmetic| {
-        ctx.env().models.open(ws, &ev.model_id, std::path::Path::new(&model_path), checkpoint.as_deref(), arithmetic)
-    };
-    let unloadable = |e: String| Cause::ModelUnloadable { error: e };
-    let mut exact = None;
-    let mut shared = None;
-    if tasks.iter().any(|(_, t)| t.kind() == EvalTaskKind::MultipleChoice) {
-        ctx.log(&format!("loading {} for log-likelihoods (f32 arithmetic)", ev.label)).await;
-        exact = Some(open(Arithmetic::Exact).await.map_err(unloadable)?);
-    }
-    if tasks.iter().any(|(_, t)| t.kind() != EvalTaskKind::MultipleChoice) {
-        ctx.log(&format!("loading {} for generation", ev.label)).await;
-        shared = Some(open(Arithmetic::Quantized).await.map_err(unloadable)?);
-    }
+    // Evaluation computes in f32, as a reference implementation computes on the same file: its
+    // log-likelihoods equal lm-evaluation-harness's, and its prompts (long, many) are processed
+    // several times faster than on the quantized blocks. Chat keeps the quantized model.
+    ctx.log(&format!("loading {} (f32 arithmetic)", ev.label)).await;
+    let (model, adapter) = ctx
+        .env()
+        .models
+        .open(ws, &ev.model_id, std::path::Path::new(&model_path), checkpoint.as_deref(), Arithmetic::Exact)
+        .await
+        .map_err(|e| Cause::ModelUnloadable { error: e })?;
 
     let done = db.scored_items(&ev.id).await.map_err(db_failed)?;
     let total = ev.spec.items.max(1);
@@ -100,38 +97,37 @@ pub async fn run(ctx: &JobContext, p: EvaluateJob) -> Result<EvaluateOutput, Job
         ctx.log(&format!("resuming: {already} items were scored by an earlier attempt")).await;
     }
     for (run, task) in &tasks {
+        // A task's pending items of every language, in chunks: a chunk of generation spans
+        // languages, so the batcher stays full when a language has few items.
+        let mut pending: Vec<(usize, Item)> = Vec::new();
         for language in &run.languages {
             let items = task.items(language, run.limit).map_err(|e| task_unreadable(&run.task, e))?;
-            let pending: Vec<(usize, Item)> = items
-                .into_iter()
-                .enumerate()
-                .filter(|(_, it)| !done.contains(&(run.task.clone(), language.clone(), it.id.clone())))
-                .collect();
-            for chunk in pending.chunks(CHUNK) {
-                test_pause().await;
-                ctx.check()?;
-                let scored = match (&exact, &shared) {
-                    (Some((model, adapter)), _) if task.kind() == EvalTaskKind::MultipleChoice => {
-                        multiple_choice(ctx, model, adapter.as_deref(), task, chunk)?
-                    }
-                    (_, Some((model, adapter))) => {
-                        generate(ctx, model, adapter.clone(), task, run.max_new_tokens, run.chat_template, chunk)
-                            .await?
-                    }
-                    _ => return Err(Cause::Gone { what: Needed::Model }.into()),
-                };
-                db.insert_eval_items(&ev.id, &scored).await.map_err(db_failed)?;
-                completed += scored.len();
-                let rate = (completed - already) as f64 / started.elapsed().as_secs_f64().max(1e-3);
-                let counters = Counters {
-                    examples: Some(completed as u64),
-                    total_examples: Some(total as u64),
-                    examples_per_sec: Some(rate),
-                    eta_seconds: Some(total.saturating_sub(completed) as f64 / rate.max(1e-6)),
-                    ..Counters::default()
-                };
-                ctx.progress(completed as f64 / total as f64, Phase::Evaluating, counters).await?;
-            }
+            pending.extend(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, it)| !done.contains(&(run.task.clone(), language.clone(), it.id.clone()))),
+            );
+        }
+        let size = if task.kind() == EvalTaskKind::MultipleChoice { CHUNK } else { GENERATION_CHUNK };
+        for chunk in pending.chunks(size) {
+            test_pause().await;
+            ctx.check()?;
+            let scored = match task.kind() {
+                EvalTaskKind::MultipleChoice => multiple_choice(ctx, &model, adapter.as_deref(), task, chunk)?,
+                _ => generate(ctx, &model, adapter.clone(), task, run.max_new_tokens, run.chat_template, chunk).await?,
+            };
+            db.insert_eval_items(&ev.id, &scored).await.map_err(db_failed)?;
+            completed += scored.len();
+            let rate = (completed - already) as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            let counters = Counters {
+                examples: Some(completed as u64),
+                total_examples: Some(total as u64),
+                examples_per_sec: Some(rate),
+                eta_seconds: Some(total.saturating_sub(completed) as f64 / rate.max(1e-6)),
+                ..Counters::default()
+            };
+            ctx.progress(completed as f64 / total as f64, Phase::Evaluating, counters).await?;
         }
     }
     let items = db.item_scores(&ev.id).await.map_err(db_failed)?;
