@@ -179,6 +179,9 @@ test("evaluate a run against its base, read it per language, drill in, export", 
     await page.getByRole("button", { name: "Add the task" }).click();
     await page.getByText(/Added “Bengali quiz”: 3 items in 1 language\./).waitFor();
     await page.locator(".eval-tasks label.task-choice", { hasText: "Bengali quiz" }).waitFor();
+    // And removed again from the launch form.
+    await page.getByRole("button", { name: "Remove the task Bengali quiz" }).click();
+    await page.locator(".eval-tasks label.task-choice", { hasText: "Bengali quiz" }).waitFor({ state: "detached" });
   });
 
   assert.deepEqual(consoleErrors.filter((e) => !/\b(401|404)\b/.test(e)), []);

@@ -123,3 +123,9 @@ eval-sweep-x = Evaluation (the numbers of the columns above)
 eval-s-sweep-y = { $metric } (%)
 # What the chart shows (screen readers): $task the task's id, $metric the metric's code.
 eval-s-sweep-label = { $task } · { $metric } per language over the picked evaluations
+
+## Evaluations: removing a task made from a file
+
+eval-remove-task = Remove
+# Hidden label (screen readers) of the button that removes a task made from a file; $name is the task's name.
+eval-s-remove-task = Remove the task { $name }

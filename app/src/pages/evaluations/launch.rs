@@ -160,6 +160,18 @@ pub fn Launcher(
                             <strong>{task.name.clone()}</strong>
                             <span class="muted">" — "{task.about.clone()}</span>
                             <span class="hint">{crate::tr!(Msg::EvalSTaskLanguages, count = task.languages.len(), list = langs.join(", "))}</span>
+                            {task.from_file.then(|| {
+                                let path = format!("/workspaces/{}/eval-tasks/{}", ws.get_value(), task.id);
+                                let name = task.name.clone();
+                                view! {
+                                    <button type="button" class="link remove-task" aria-label=crate::tr!(Msg::EvalSRemoveTask, name = name.as_str())
+                                        on:click=move |ev| {
+                                            ev.prevent_default();
+                                            let path = path.clone();
+                                            form::send(None, error, async move { client::delete(&path).await }, move |_| tasks.refetch());
+                                        }>{t(Msg::EvalRemoveTask)}</button>
+                                }
+                            })}
                         </label>
                     }
                 }).collect_view()}
