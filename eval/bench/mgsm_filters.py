@@ -7,30 +7,15 @@ from lm_eval.api.metrics import exact_match_hf_evaluate
 from lm_eval.filters.extraction import RegexFilter, WhitespaceFilter
 
 sys.path.insert(0, "tests/bench")
-from studio_api import call  # noqa: E402
+from studio_api import call, session, smollm2, wait  # noqa: E402
 
 base, limit = sys.argv[1], int(sys.argv[2])
-call(base, "POST", "/setup", {"email": "bench@example.org", "name": "Bench", "password": "correct horse battery"})
-_, cookie = call(base, "POST", "/session", {"email": "bench@example.org", "password": "correct horse battery"})
-ws = call(base, "POST", "/workspaces", {"name": "MGSM"}, cookie)[0]["id"]
-
-
-def wait(job_id):
-    while True:
-        j = call(base, "GET", f"/workspaces/{ws}/jobs/{job_id}", cookie=cookie)[0]
-        if j["state"] in ("succeeded", "failed", "cancelled"):
-            if j["state"] != "succeeded":
-                sys.exit(f"job {job_id}: {j['state']}: {j.get('error')}")
-            return j
-        time.sleep(0.5)
-
-
-job = call(base, "POST", f"/workspaces/{ws}/model-catalog/smollm2-135m-instruct", {}, cookie)[0]
-model = wait(job["id"])["result"]["model_id"]
+cookie, ws = session(base, "MGSM")
+model = smollm2(base, ws, cookie)
 body = {"model_id": model, "tasks": ["mgsm"], "preset": "quick", "limit": limit}
 started = call(base, "POST", f"/workspaces/{ws}/evaluations", body, cookie)[0]["evaluation"]
 t0 = time.time()
-out = wait(started["job_id"])["result"]
+out = wait(base, ws, cookie, started["job_id"])["result"]
 seconds = time.time() - t0
 items = call(base, "GET", f"/workspaces/{ws}/evaluations/{started['id']}/export?format=json", cookie=cookie)[0]["items"]
 

@@ -4,26 +4,11 @@ import sys
 import time
 
 sys.path.insert(0, "tests/bench")
-from studio_api import call  # noqa: E402
+from studio_api import call, session, smollm2, wait  # noqa: E402
 
 base = sys.argv[1]
-call(base, "POST", "/setup", {"email": "bench@example.org", "name": "Bench", "password": "correct horse battery"})
-_, cookie = call(base, "POST", "/session", {"email": "bench@example.org", "password": "correct horse battery"})
-ws = call(base, "POST", "/workspaces", {"name": "Quick"}, cookie)[0]["id"]
-
-
-def wait(job_id):
-    while True:
-        j = call(base, "GET", f"/workspaces/{ws}/jobs/{job_id}", cookie=cookie)[0]
-        if j["state"] in ("succeeded", "failed", "cancelled"):
-            if j["state"] != "succeeded":
-                sys.exit(f"job {job_id}: {j['state']}: {j.get('error')}")
-            return j
-        time.sleep(0.5)
-
-
-job = call(base, "POST", f"/workspaces/{ws}/model-catalog/smollm2-135m-instruct", {}, cookie)[0]
-model = wait(job["id"])["result"]["model_id"]
+cookie, ws = session(base, "Quick")
+model = smollm2(base, ws, cookie)
 tasks = sys.argv[2].split(",") if len(sys.argv) > 2 else ["xcopa", "sib200", "mgsm", "fidelity"]
 whole = call(base, "POST", f"/workspaces/{ws}/evaluations/estimate", {"model_id": model, "preset": "quick"}, cookie)[0]
 total = 0.0
@@ -32,7 +17,7 @@ for task in tasks:
     est = call(base, "POST", f"/workspaces/{ws}/evaluations/estimate", body, cookie)[0]
     t0 = time.time()
     started = call(base, "POST", f"/workspaces/{ws}/evaluations", body, cookie)[0]["evaluation"]
-    out = wait(started["job_id"])["result"]
+    out = wait(base, ws, cookie, started["job_id"])["result"]
     wall = time.time() - t0
     total += wall
     print(json.dumps({"task": task, "items": est["items"], "estimated_s": est["estimated_seconds"],
